@@ -1,0 +1,44 @@
+"""Show one document with its annotations; ``--json`` prints the canonical JSON object.
+
+Offsets are code points into the text, exactly as stored: ``text[start:end]`` is the span.
+"""
+
+from __future__ import annotations
+
+import argparse
+import textwrap
+
+from annotator.cli.output import print_json, print_table
+from annotator.store import Project
+
+HELP = "show one document and its annotations (by id or name)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("project", help="project file or database URL")
+    parser.add_argument("document", help="document id or name (see 'annotator docs')")
+    parser.add_argument("--json", action="store_true", help="the document as one JSON object")
+
+
+def run(args: argparse.Namespace) -> int:
+    with Project.open(args.project, create=False) as project:
+        doc_id = project.documents.resolve(args.document)
+        data = project.documents.to_json(doc_id)
+    if args.json:
+        print_json(data)
+        return 0
+    print(f"# {data['title']}  (id {doc_id}, {len(data['text'])} characters)")
+    for key, value in data["meta"].items():
+        print(f"{key}: {value}")
+    print()
+    print("\n".join(textwrap.fill(p, 100) if p else "" for p in data["text"].split("\n")))
+    print()
+    if data["spans"]:
+        print_table(["span", "start", "end", "label", "annotator", "layer", "text"],
+                    [[s["id"], s["start"], s["end"], s["label"], s["annotator"], s["layer"], s["text"]]
+                     for s in data["spans"]])
+    if data["relations"]:
+        print()
+        print_table(["relation", "head", "tail", "label", "annotator"],
+                    [[r["id"], r["head"], r["tail"], r["label"], r["annotator"]] for r in data["relations"]])
+    return 0

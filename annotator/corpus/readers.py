@@ -1,0 +1,103 @@
+"""Find corpus files and read them into ``DocumentDraft`` objects, all-or-nothing per file.
+
+Every format is one function in ``READERS``, keyed by lower-case suffix: adding a format is
+writing ``read_xyz(path, options) -> list[DocumentDraft]`` and adding one entry. Nothing here
+touches a database or spaCy; the importer stores the drafts, the CLI and GUI call
+``collect_files`` then ``read_file``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from annotator.corpus.csv_files import read_csv
+from annotator.corpus.drafts import DocumentDraft, ReadOptions
+from annotator.corpus.jsonl_files import read_jsonl
+from annotator.corpus.text_files import read_plain
+from annotator.corpus.titles import title_from_text
+from annotator.errors import Errors, UserError
+
+__all__ = ["READERS", "SUPPORTED_SUFFIXES", "DocumentDraft", "ReadOptions", "Reader",
+           "collect_files", "read_file", "title_from_text"]
+
+Reader = Callable[[Path, ReadOptions], list[DocumentDraft]]
+
+READERS: dict[str, Reader] = {
+    ".txt": read_plain,
+    ".md": read_plain,
+    ".jsonl": read_jsonl,
+    ".csv": read_csv,
+}
+SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(READERS)
+
+_DEFAULT_OPTIONS = ReadOptions()
+
+
+def read_file(path: Path, *, text_column: str = "text") -> list[DocumentDraft]:
+    """Read one corpus file into drafts, or raise ``UserError`` and return nothing.
+
+    Cheap for the common case (a UTF-8 .txt costs a read, a C-level decode and a short title
+    scan) because an import calls it once per article.
+    """
+    path = Path(path)
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
+        raise UserError(Errors.E302.format(path=path, supported=_supported()))
+    options = _DEFAULT_OPTIONS if text_column == "text" else ReadOptions(text_column=text_column)
+    return reader(path, options)
+
+
+def collect_files(paths: Sequence[str | Path]) -> list[Path]:
+    """Expand the given files and folders into corpus files, in a stable order.
+
+    Folders are walked recursively in sorted order, keeping supported suffixes (any case) and
+    skipping hidden names ('.git', '.DS_Store', editor backups), which are never articles.
+    Files given by name are taken as they are, hidden or not, but an unsupported one is an
+    error: the user asked for it, so silently dropping it would hide a mistake. A file reached
+    twice (named and inside a named folder) is listed once, at its first place.
+    """
+    if isinstance(paths, (str, Path)):  # one path, not a sequence of one-letter paths
+        paths = [paths]
+    found: list[Path] = []
+    seen: set[str] = set()
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            candidates = _walk(path)
+        elif path.is_file():
+            if path.suffix.lower() not in READERS:
+                raise UserError(Errors.E302.format(path=path, supported=_supported()))
+            candidates = [path]
+        elif path.exists():  # a device, socket or pipe
+            raise UserError(Errors.E302.format(path=path, supported=_supported()))
+        else:
+            raise UserError(Errors.E301.format(path=path))
+        for file in candidates:
+            key = os.path.abspath(file)  # string work only: resolve() would stat every file
+            if key not in seen:
+                seen.add(key)
+                found.append(file)
+    if paths and not found:
+        listed = ", ".join(str(Path(p)) for p in paths)
+        raise UserError(Errors.E320.format(paths=listed, supported=_supported()))
+    return found
+
+
+def _walk(root: Path) -> list[Path]:
+    files: list[Path] = []
+    for folder, dirnames, filenames in root.walk(on_error=_refuse_unreadable):
+        dirnames[:] = [name for name in dirnames if not name.startswith(".")]
+        files.extend(folder / name for name in filenames
+                     if not name.startswith(".") and os.path.splitext(name)[1].lower() in READERS)
+    files.sort(key=lambda file: file.parts)  # by path component, so "a/x" sorts before "a-b"
+    return files
+
+
+def _refuse_unreadable(exc: OSError) -> None:
+    raise UserError(Errors.E303.format(path=exc.filename, reason=exc.strerror or exc)) from exc
+
+
+def _supported() -> str:
+    return ", ".join(SUPPORTED_SUFFIXES)

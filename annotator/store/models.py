@@ -1,0 +1,184 @@
+"""The project database's tables, declared once with SQLModel.
+
+Design notes:
+- Offsets (``start_offset``/``end_offset``) are Python code-point offsets into ``document.text``,
+  end exclusive, guarded by CHECK constraints as doccano does.
+- Every span, relation and document label belongs to one annotator and one layer:
+  ``annotation`` (a person's), ``suggestion`` (a model's) or ``gold`` (adjudicated).
+- Layers and statuses are plain strings with CHECK constraints rather than database enums, so the
+  same migrations run unchanged on SQLite and PostgreSQL.
+- ``document.text`` is the last column: SQLite reads a row's columns in order, so listing titles
+  of 100,000 documents never walks the overflow pages holding the text.
+- Nothing here is SQLite-only; JSON columns use SQLAlchemy's portable ``JSON`` type.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+LAYERS = ("annotation", "suggestion", "gold")
+STATUSES = ("todo", "in_progress", "done")
+LABEL_KINDS = ("span", "relation", "document")
+ANNOTATOR_KINDS = ("human", "model")
+
+
+def utcnow() -> datetime:
+    """Timestamps are stored in UTC so that teammates in other time zones sort edits correctly."""
+    return datetime.now(UTC)
+
+
+def _json_column() -> Any:
+    """A JSON object column; the Core-level default serves bulk inserts that bypass the ORM."""
+    return Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False, default=dict))
+
+
+def _timestamp() -> Any:
+    """A UTC timestamp column filled in on insert, by the ORM and by Core statements alike."""
+    return Field(default_factory=utcnow, sa_column=sa.Column(sa.DateTime(timezone=True), nullable=False, default=utcnow))
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    quoted = ", ".join(f"'{v}'" for v in values)
+    return f"{column} IN ({quoted})"
+
+
+class ProjectSetting(SQLModel, table=True):
+    """Project-wide settings as key/value pairs (the label schema's YAML, the spaCy pipeline…)."""
+
+    __tablename__ = "project_setting"
+    key: str = Field(primary_key=True, max_length=100)
+    value: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+
+
+class Annotator(SQLModel, table=True):
+    """A person or a model whose layer of annotations is kept apart from everyone else's."""
+
+    __tablename__ = "annotator"
+    __table_args__ = (sa.CheckConstraint(_in("kind", ANNOTATOR_KINDS), name="ck_annotator_kind"),)
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+    kind: str = Field(default="human", max_length=10)
+    created_at: datetime = _timestamp()
+
+
+class Label(SQLModel, table=True):
+    """A label as used in this project's data; its look and rules come from the schema."""
+
+    __tablename__ = "label"
+    __table_args__ = (
+        sa.UniqueConstraint("kind", "name", name="uq_label_kind_name"),
+        sa.CheckConstraint(_in("kind", LABEL_KINDS), name="ck_label_kind"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=10)
+    name: str = Field(max_length=200)
+    color: str = Field(default="#888888", max_length=9)
+    shortcut: str | None = Field(default=None, max_length=5)
+    description: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+    in_schema: bool = Field(default=True)
+
+
+class Document(SQLModel, table=True):
+    """One article. ``name`` is its external id (file stem or the id it was imported with)."""
+
+    __tablename__ = "document"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=500, index=True)
+    title: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
+    source: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
+    url: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
+    published: str | None = Field(default=None, max_length=40, index=True)
+    content_hash: str = Field(max_length=64, unique=True)
+    n_chars: int = Field(default=0)
+    meta: dict[str, Any] = _json_column()
+    created_at: datetime = _timestamp()
+    updated_at: datetime = _timestamp()
+    text: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+
+
+class Span(SQLModel, table=True):
+    """A labelled stretch of one document's text, in one annotator's layer."""
+
+    __tablename__ = "span"
+    __table_args__ = (
+        sa.CheckConstraint("start_offset >= 0", name="ck_span_start"),
+        sa.CheckConstraint("end_offset > start_offset", name="ck_span_order"),
+        sa.CheckConstraint(_in("layer", LAYERS), name="ck_span_layer"),
+        sa.Index("ix_span_doc_layer", "document_id", "layer", "annotator_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(sa_column=sa.Column(sa.ForeignKey("document.id", ondelete="CASCADE"), nullable=False))
+    annotator_id: int = Field(sa_column=sa.Column(sa.ForeignKey("annotator.id"), nullable=False))
+    layer: str = Field(default="annotation", max_length=12)
+    label_id: int = Field(sa_column=sa.Column(sa.ForeignKey("label.id"), nullable=False, index=True))
+    start_offset: int
+    end_offset: int
+    attrs: dict[str, Any] = _json_column()
+    note: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+    score: float | None = None
+    source: str | None = Field(default=None, max_length=200)
+    created_at: datetime = _timestamp()
+    updated_at: datetime = _timestamp()
+
+
+class Relation(SQLModel, table=True):
+    """A typed, directed link between two spans of the same document and layer."""
+
+    __tablename__ = "relation"
+    __table_args__ = (
+        sa.CheckConstraint(_in("layer", LAYERS), name="ck_relation_layer"),
+        sa.Index("ix_relation_doc_layer", "document_id", "layer", "annotator_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(sa_column=sa.Column(sa.ForeignKey("document.id", ondelete="CASCADE"), nullable=False))
+    annotator_id: int = Field(sa_column=sa.Column(sa.ForeignKey("annotator.id"), nullable=False))
+    layer: str = Field(default="annotation", max_length=12)
+    label_id: int = Field(sa_column=sa.Column(sa.ForeignKey("label.id"), nullable=False))
+    head_id: int = Field(sa_column=sa.Column(sa.ForeignKey("span.id", ondelete="CASCADE"), nullable=False, index=True))
+    tail_id: int = Field(sa_column=sa.Column(sa.ForeignKey("span.id", ondelete="CASCADE"), nullable=False, index=True))
+    attrs: dict[str, Any] = _json_column()
+    created_at: datetime = _timestamp()
+
+
+class DocumentLabel(SQLModel, table=True):
+    """A label for a whole document (relevance, genre…), per annotator and layer."""
+
+    __tablename__ = "document_label"
+    __table_args__ = (
+        sa.UniqueConstraint("document_id", "annotator_id", "layer", "label_id", name="uq_document_label"),
+        sa.CheckConstraint(_in("layer", LAYERS), name="ck_document_label_layer"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(sa_column=sa.Column(sa.ForeignKey("document.id", ondelete="CASCADE"), nullable=False))
+    annotator_id: int = Field(sa_column=sa.Column(sa.ForeignKey("annotator.id"), nullable=False))
+    layer: str = Field(default="annotation", max_length=12)
+    label_id: int = Field(sa_column=sa.Column(sa.ForeignKey("label.id"), nullable=False))
+    created_at: datetime = _timestamp()
+
+
+class DocumentStatus(SQLModel, table=True):
+    """How far one annotator has got with one document; absent means ``todo``."""
+
+    __tablename__ = "document_status"
+    __table_args__ = (sa.CheckConstraint(_in("status", STATUSES), name="ck_document_status"),)
+    document_id: int = Field(
+        sa_column=sa.Column(sa.ForeignKey("document.id", ondelete="CASCADE"), primary_key=True)
+    )
+    annotator_id: int = Field(sa_column=sa.Column(sa.ForeignKey("annotator.id"), primary_key=True))
+    status: str = Field(default="todo", max_length=12)
+    updated_at: datetime = _timestamp()
+
+
+class Note(SQLModel, table=True):
+    """A free-text note by an annotator on a whole document (a span's own note is ``span.note``)."""
+
+    __tablename__ = "note"
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(sa_column=sa.Column(sa.ForeignKey("document.id", ondelete="CASCADE"), nullable=False, index=True))
+    annotator_id: int = Field(sa_column=sa.Column(sa.ForeignKey("annotator.id"), nullable=False))
+    text: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    created_at: datetime = _timestamp()

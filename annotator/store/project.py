@@ -1,0 +1,227 @@
+"""A project: one database holding documents, the label schema and everyone's annotations.
+
+``Project.open`` accepts a file path or a database URL, creates a new SQLite project when the
+file does not exist, and migrates older projects (see ``annotator.store.migrate``). Reads and
+edits go through ``project.documents`` and ``project.annotations``; every edit there is one
+committed transaction, so a crash loses at most the edit in flight.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DatabaseError, OperationalError
+
+from annotator.errors import Errors, UserError
+from annotator.schema import LabelSchema, load_default_schema, parse_schema
+from annotator.store.database import (
+    SQLITE_MAGIC,
+    create_project_engine,
+    is_url,
+    location_to_url,
+    sqlite_path,
+)
+from annotator.store.migrate import prepare
+from annotator.store.models import Annotator, Label, ProjectSetting
+
+SCHEMA_SETTING = "label_schema_yaml"
+_FALLBACK_COLORS = ("#8c564b", "#7f7f7f", "#bcbd22", "#17becf", "#e377c2", "#9467bd")
+
+
+class Project:
+    """An open project database. Use ``Project.open``; close it (or use ``with``) when done."""
+
+    def __init__(self, engine: Engine, location: str) -> None:
+        from annotator.store.annotations import Annotations
+        from annotator.store.documents import Documents
+
+        self.engine = engine
+        self.location = location
+        self.backup_path: Path | None = None
+        self._label_ids: dict[tuple[str, str], int] = {}
+        self._annotator_ids: dict[str, int] = {}
+        self.schema = self._load_or_install_schema()
+        self.documents = Documents(self)
+        self.annotations = Annotations(self)
+
+    # --- lifecycle -----------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, location: str | Path, *, create: bool = True) -> Project:
+        """Open (and if needed create or upgrade) the project at a path or URL."""
+        location_text = str(location)
+        url = location_to_url(location)
+        path = sqlite_path(url)
+        if path is not None:
+            _check_sqlite_file(path, location_text, create=create)
+        try:
+            engine = create_project_engine(url)
+            backup = prepare(engine, location_text)
+            project = cls(engine, location_text)
+        except UserError:
+            raise
+        except OperationalError as exc:
+            raise UserError(Errors.E101.format(location=location_text, reason=_reason(exc))) from exc
+        except DatabaseError as exc:
+            raise UserError(Errors.E104.format(location=location_text, reason=_reason(exc))) from exc
+        project.backup_path = backup
+        return project
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    @property
+    def display_name(self) -> str:
+        """A short name for window titles and status bars."""
+        if is_url(self.location):
+            return location_to_url(self.location).render_as_string(hide_password=True)
+        return Path(self.location).name
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """One committed transaction; rolled back whole on any exception."""
+        with self.engine.begin() as connection:
+            yield connection
+
+    # --- settings and schema -------------------------------------------------------------
+
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        with self.engine.connect() as connection:
+            value = connection.execute(
+                sa.select(ProjectSetting.value).where(ProjectSetting.key == key)
+            ).scalar_one_or_none()
+        return default if value is None else value
+
+    def set_setting(self, key: str, value: str) -> None:
+        table = ProjectSetting.__table__
+        with self.transaction() as connection:
+            updated = connection.execute(table.update().where(table.c.key == key).values(value=value))
+            if updated.rowcount == 0:
+                connection.execute(table.insert().values(key=key, value=value))
+
+    def _load_or_install_schema(self) -> LabelSchema:
+        text = self.setting(SCHEMA_SETTING)
+        if text is None:
+            schema = load_default_schema()
+            self.install_schema(schema)
+            return schema
+        return parse_schema(text, source=f"{self.display_name} (stored schema)")
+
+    def install_schema(self, schema: LabelSchema) -> None:
+        """Make ``schema`` the project's schema; labels already used in data are kept."""
+        self.set_setting(SCHEMA_SETTING, schema.to_yaml())
+        table = Label.__table__
+        rows: list[dict[str, object]] = []
+        for label in schema.span_labels:
+            rows.append(dict(kind="span", name=label.name, color=label.color, shortcut=label.key,
+                             description=label.description))
+        for relation in schema.relation_types:
+            rows.append(dict(kind="relation", name=relation.name, color=relation.color, shortcut=None,
+                             description=relation.description))
+        for doc_label in schema.document_labels:
+            rows.append(dict(kind="document", name=doc_label.name, color="#888888", shortcut=None,
+                             description=doc_label.description))
+        with self.transaction() as connection:
+            connection.execute(table.update().values(in_schema=False))
+            for row in rows:
+                updated = connection.execute(
+                    table.update()
+                    .where(table.c.kind == row["kind"], table.c.name == row["name"])
+                    .values(**row, in_schema=True)
+                )
+                if updated.rowcount == 0:
+                    connection.execute(table.insert().values(**row, in_schema=True))
+        self.schema = schema
+        self._label_ids.clear()
+
+    # --- labels and annotators -----------------------------------------------------------
+
+    def label_id(self, kind: str, name: str, *, create: bool = False,
+                 connection: Connection | None = None) -> int | None:
+        """The id of label ``name`` of ``kind``; with ``create``, labels new to the project are
+        added (outside the schema, with a fallback colour) instead of being dropped."""
+        key = (kind, name)
+        if key in self._label_ids:
+            return self._label_ids[key]
+        table = Label.__table__
+        query = sa.select(table.c.id).where(table.c.kind == kind, table.c.name == name)
+        with _connection(self, connection) as conn:
+            label_id = conn.execute(query).scalar_one_or_none()
+            if label_id is None and create:
+                color = _FALLBACK_COLORS[zlib.crc32(name.encode()) % len(_FALLBACK_COLORS)]
+                label_id = conn.execute(
+                    table.insert().values(kind=kind, name=name, color=color, in_schema=False)
+                ).inserted_primary_key[0]
+        if label_id is not None:
+            self._label_ids[key] = label_id
+        return label_id
+
+    def label_colors(self) -> dict[str, str]:
+        """Colour of every span label known to the project, schema or not."""
+        table = Label.__table__
+        with self.engine.connect() as connection:
+            rows = connection.execute(sa.select(table.c.name, table.c.color).where(table.c.kind == "span"))
+            return {name: color for name, color in rows}
+
+    def annotator_id(self, name: str, *, kind: str = "human", connection: Connection | None = None) -> int:
+        """The id of annotator ``name``, registering them on first use."""
+        name = name.strip()
+        if not name:
+            raise UserError(Errors.E112)
+        if name in self._annotator_ids:
+            return self._annotator_ids[name]
+        table = Annotator.__table__
+        with _connection(self, connection) as conn:
+            annotator_id = conn.execute(sa.select(table.c.id).where(table.c.name == name)).scalar_one_or_none()
+            if annotator_id is None:
+                annotator_id = conn.execute(table.insert().values(name=name, kind=kind)).inserted_primary_key[0]
+        self._annotator_ids[name] = annotator_id
+        return annotator_id
+
+    def annotator_names(self) -> list[str]:
+        table = Annotator.__table__
+        with self.engine.connect() as connection:
+            return list(connection.execute(sa.select(table.c.name).order_by(table.c.name)).scalars())
+
+
+@contextmanager
+def _connection(project: Project, connection: Connection | None) -> Iterator[Connection]:
+    """Reuse the caller's transaction, or run in a new committed one."""
+    if connection is not None:
+        yield connection
+    else:
+        with project.transaction() as conn:
+            yield conn
+
+
+def _check_sqlite_file(path: Path, location: str, *, create: bool) -> None:
+    """Refuse files that are not SQLite databases before SQLite gets a chance to touch them."""
+    if path.is_dir():
+        raise UserError(Errors.E101.format(location=location, reason="it is a folder, not a file"))
+    if not path.exists():
+        if not create:
+            raise UserError(Errors.E101.format(location=location, reason="the file does not exist"))
+        if not path.parent.is_dir():
+            raise UserError(Errors.E101.format(location=location, reason=f"the folder {path.parent} does not exist"))
+        return
+    with path.open("rb") as handle:
+        header = handle.read(len(SQLITE_MAGIC))
+    if header and header != SQLITE_MAGIC:
+        raise UserError(Errors.E104.format(location=location, reason="the file is not a SQLite database"))
+
+
+def _reason(exc: Exception) -> str:
+    """The driver's own explanation, without SQLAlchemy's statement dump."""
+    original = getattr(exc, "orig", None)
+    return str(original if original is not None else exc).strip()

@@ -1,0 +1,158 @@
+"""Opening, creating, migrating and refusing project databases."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlmodel import SQLModel
+
+from annotator.errors import UserError
+from annotator.store import Project
+from annotator.store.database import create_project_engine, location_to_url
+from annotator.store.migrate import HEAD_REVISION, alembic_config, head_revision, upgrade
+from alembic.script import ScriptDirectory
+
+
+def test_new_project_is_sqlite_in_wal_with_foreign_keys(project: Project, project_path: Path) -> None:
+    assert project_path.exists()
+    with project.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+    assert project.schema.span_label("ACTOR") is not None
+
+
+def test_head_revision_constant_matches_the_scripts() -> None:
+    assert HEAD_REVISION == head_revision()
+
+
+def test_migrations_match_the_models(project: Project) -> None:
+    """Every model change must come with a migration: autogenerate finds nothing to do."""
+    with project.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
+    assert differences == []
+
+
+def test_database_made_by_first_migration_upgrades_cleanly(tmp_path: Path) -> None:
+    script = ScriptDirectory.from_config(alembic_config())
+    first = [rev.revision for rev in script.walk_revisions()][-1]
+    path = tmp_path / "old.db"
+    engine = create_project_engine(location_to_url(path))
+    upgrade(engine, first)
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO document (name, title, source, content_hash, n_chars, meta, created_at, updated_at, text)"
+            " VALUES ('old', 'Old', '', 'h', 5, '{}', '2024-01-01', '2024-01-01', 'hello')"
+        )
+    engine.dispose()
+    with Project.open(path) as project:
+        assert project.documents.count() == 1
+        assert project.documents.get(1).text == "hello"
+        with project.engine.connect() as connection:
+            assert MigrationContext.configure(connection).get_current_revision() == head_revision()
+        if first != head_revision():
+            assert project.backup_path is not None and project.backup_path.exists()
+
+
+def test_older_project_is_backed_up_before_upgrade(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A release that adds a migration upgrades an older project, after writing a backup copy.
+
+    The newer release is simulated with a real migration folder: this version's scripts plus
+    one more that adds a column.
+    """
+    import annotator.store.migrate as migrate
+
+    path = tmp_path / "p.db"
+    with Project.open(path) as project:
+        old_head = head_revision()
+        project.annotations.set_status(_first_doc(project), "alice", "done")
+    newer = tmp_path / "migrations"
+    shutil.copytree(migrate.MIGRATIONS_DIR, newer, ignore=shutil.ignore_patterns("__pycache__"))
+    (newer / "versions" / "9999_newer_release.py").write_text(
+        "from alembic import op\nimport sqlalchemy as sa\n"
+        f"revision = '9999'\ndown_revision = {old_head!r}\nbranch_labels = None\ndepends_on = None\n"
+        "def upgrade():\n    op.add_column('document', sa.Column('extra', sa.Text(), nullable=True))\n"
+        "def downgrade():\n    op.drop_column('document', 'extra')\n"
+    )
+    monkeypatch.setattr(migrate, "MIGRATIONS_DIR", newer)
+    monkeypatch.setattr(migrate, "HEAD_REVISION", "9999")
+    with Project.open(path) as project:
+        assert project.backup_path is not None
+        assert project.annotations.status(1, "alice") == "done"
+        with project.engine.connect() as connection:
+            assert MigrationContext.configure(connection).get_current_revision() == "9999"
+            assert "extra" in {c["name"] for c in sa.inspect(connection).get_columns("document")}
+    with sqlite3.connect(project.backup_path) as backup:
+        assert backup.execute("SELECT version_num FROM alembic_version").fetchone() == (old_head,)
+        assert backup.execute("SELECT status FROM document_status").fetchone() == ("done",)
+
+
+def _first_doc(project: Project) -> int:
+    from annotator.corpus.importer import import_paths
+
+    source = project.engine.url.database + ".txt"
+    Path(source).write_text("Minsk said nothing.\n", encoding="utf-8")
+    return import_paths(project, [source]).imported[0].id
+
+
+def test_project_from_newer_version_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "future.db"
+    Project.open(path).close()
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = 'f00dfeed'")
+    before = path.read_bytes()
+    with pytest.raises(UserError, match=r"\[E102\].*newer version"):
+        Project.open(path)
+    assert path.read_bytes() == before
+
+
+def test_non_sqlite_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_text("these are my notes, not a database")
+    with pytest.raises(UserError, match=r"\[E104\].*notes.db.*not a SQLite database"):
+        Project.open(path)
+    assert path.read_text() == "these are my notes, not a database"
+
+
+def test_foreign_sqlite_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE recipes (name TEXT)")
+    with pytest.raises(UserError, match=r"\[E103\]"):
+        Project.open(path)
+
+
+def test_missing_folder_and_no_create(tmp_path: Path) -> None:
+    with pytest.raises(UserError, match=r"\[E101\].*does not exist"):
+        Project.open(tmp_path / "nope" / "p.db")
+    with pytest.raises(UserError, match=r"\[E101\].*does not exist"):
+        Project.open(tmp_path / "absent.db", create=False)
+    assert not (tmp_path / "absent.db").exists()
+
+
+def test_project_opens_by_url(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'by-url.db'}"
+    with Project.open(url) as project:
+        assert project.documents.count() == 0
+    assert (tmp_path / "by-url.db").exists()
+
+
+def test_default_project_is_created_with_the_sample_articles(isolated_user_dirs: Path) -> None:
+    from annotator.corpus.sample import open_default_project
+    from annotator.paths import default_project_path
+
+    path = default_project_path()
+    assert str(path).startswith(str(isolated_user_dirs))
+    assert not path.exists()
+    with open_default_project() as project:
+        assert project.documents.count() == 5
+        titles = [row["title"] for row in project.documents.overview()]
+        assert any("Belarus" in title for title in titles)
+    with open_default_project() as project:  # second launch: nothing imported twice
+        assert project.documents.count() == 5
