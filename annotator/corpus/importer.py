@@ -65,11 +65,9 @@ class _Batch:
         self.characters = 0
 
     def add(self, draft: DocumentDraft, digest: str) -> None:
-        now = utcnow()
         self.rows.append(dict(
             name=draft.name, title=draft.title, source=draft.source, url=draft.url, published=draft.published,
-            content_hash=digest, n_chars=len(draft.text), meta=draft.meta, created_at=now, updated_at=now,
-            text=draft.text,
+            content_hash=digest, n_chars=len(draft.text), meta=draft.meta, text=draft.text,
         ))
         self.characters += len(draft.text)
 
@@ -83,12 +81,14 @@ def import_paths(project: Project, paths: Sequence[str | Path], *, text_column: 
     """Import files and folders; problems with single files are reported, not raised.
 
     A path that does not exist (or an unsupported file named explicitly) is a ``UserError``
-    raised before anything is written.
+    raised before anything is written. Cancelling stops after the current file; what was read
+    until then is still written.
     """
     control = control or TaskControl()
     files = collect_files(paths)
     report = ImportReport()
-    known = _existing_hashes(project)
+    existing = _existing_hashes(project)
+    seen: set[str] = set()
     batch = _Batch()
     try:
         for index, path in enumerate(files):
@@ -100,32 +100,43 @@ def import_paths(project: Project, paths: Sequence[str | Path], *, text_column: 
                 drafts = []
             for draft in drafts:
                 digest = content_hash(draft.text)
-                if digest in known:
-                    report.duplicates.append(SkippedDuplicate(draft.source, draft.title, known[digest]))
+                if digest in existing or digest in seen:
+                    report.duplicates.append(SkippedDuplicate(draft.source, draft.title, existing.get(digest)))
                     continue
-                known[digest] = None
+                seen.add(digest)
                 batch.add(draft, digest)
             if batch.full:
-                _flush(project, batch, report, known)
+                _flush(project, batch, report)
                 batch = _Batch()
             control.report(index + 1, len(files), str(path))
     except Cancelled:
         report.cancelled = True
-    _flush(project, batch, report, known)
+    _flush(project, batch, report)
     return report
 
 
-def _existing_hashes(project: Project) -> dict[str, int | None]:
+def _existing_hashes(project: Project) -> dict[str, int]:
     with project.engine.connect() as connection:
         return dict(connection.execute(sa.select(DOC.c.content_hash, DOC.c.id)).all())
 
 
-def _flush(project: Project, batch: _Batch, report: ImportReport, known: dict[str, int | None]) -> None:
+def _flush(project: Project, batch: _Batch, report: ImportReport) -> None:
     if not batch.rows:
         return
-    statement = DOC.insert().returning(DOC.c.id, sort_by_parameter_order=True)
+    # A plain executemany, then ids looked up by hash: INSERT … RETURNING with many rows runs
+    # row by row on SQLite, which costs more than the whole rest of the import.
+    # One timestamp for the whole batch, bound once rather than converted for every row.
+    now = utcnow()
+    statement = DOC.insert().values(created_at=sa.literal(now, DOC.c.created_at.type),
+                                    updated_at=sa.literal(now, DOC.c.updated_at.type))
+    hashes = [row["content_hash"] for row in batch.rows]
     with project.transaction() as connection:
-        ids = list(connection.execute(statement, batch.rows).scalars())
-    for row, doc_id in zip(batch.rows, ids, strict=True):
-        known[row["content_hash"]] = doc_id
-        report.imported.append(ImportedDocument(doc_id, row["name"], row["title"], row["source"]))
+        connection.execute(statement, batch.rows)
+        ids: dict[str, int] = {}
+        for chunk_start in range(0, len(hashes), 500):
+            chunk = hashes[chunk_start:chunk_start + 500]
+            ids.update(connection.execute(
+                sa.select(DOC.c.content_hash, DOC.c.id).where(DOC.c.content_hash.in_(chunk))
+            ).all())
+    for row in batch.rows:
+        report.imported.append(ImportedDocument(ids[row["content_hash"]], row["name"], row["title"], row["source"]))

@@ -2,8 +2,9 @@
 
 Alembic owns the schema from the very first version, so a project made today can be opened by
 every later release. Opening a project:
-- that is empty: all migrations run (this is how new projects are made, so the migration scripts
-  are exercised on every new project, not only on upgrades);
+- that is empty: the tables are created from the models and stamped with the head revision,
+  Alembic's documented way to build an up-to-date database from scratch (a test checks that
+  running every migration on an empty database gives exactly the same schema);
 - from an older version: a backup copy is written beside it, then it is upgraded;
 - from a newer version: refused with a clear message, the file untouched;
 - that has tables but was not made by annotator: refused.
@@ -69,6 +70,21 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         command.upgrade(config, revision)
 
 
+def create_at_head(engine: Engine) -> None:
+    """Create every table of the current models and record ``HEAD_REVISION``, in one transaction."""
+    from sqlmodel import SQLModel
+
+    import annotator.store.models  # noqa: F401  (registers the tables)
+
+    with engine.begin() as connection:
+        SQLModel.metadata.create_all(connection)
+        connection.execute(sa.text(
+            "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
+            "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
+        ))
+        connection.execute(sa.text("INSERT INTO alembic_version (version_num) VALUES (:head)"), {"head": HEAD_REVISION})
+
+
 def backup_sqlite(path: Path, label: str) -> Path:
     """Copy a SQLite project with the online backup API (consistent even mid-WAL)."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -90,15 +106,15 @@ def prepare(engine: Engine, location: str) -> Path | None:
     revision = current_revision(engine)
     if revision == HEAD_REVISION:
         return None
+    if revision is None:
+        if sa.inspect(engine).get_table_names():
+            raise UserError(Errors.E103.format(location=location))
+        create_at_head(engine)
+        return None
     from alembic.script import ScriptDirectory
 
     head = head_revision()
     if revision == head:
-        return None
-    if revision is None:
-        if sa.inspect(engine).get_table_names():
-            raise UserError(Errors.E103.format(location=location))
-        upgrade(engine)
         return None
     known = {script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
     if revision not in known:

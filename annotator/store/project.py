@@ -45,7 +45,7 @@ class Project:
         self.backup_path: Path | None = None
         self._label_ids: dict[tuple[str, str], int] = {}
         self._annotator_ids: dict[str, int] = {}
-        self.schema = self._load_or_install_schema()
+        self._schema: LabelSchema | None = None
         self.documents = Documents(self)
         self.annotations = Annotations(self)
 
@@ -63,6 +63,8 @@ class Project:
             engine = create_project_engine(url)
             backup = prepare(engine, location_text)
             project = cls(engine, location_text)
+            if project.setting(SCHEMA_SETTING) is None:  # a new project starts with the default schema
+                project.install_schema(load_default_schema())
         except UserError:
             raise
         except OperationalError as exc:
@@ -96,6 +98,13 @@ class Project:
 
     # --- settings and schema -------------------------------------------------------------
 
+    @property
+    def schema(self) -> LabelSchema:
+        """The label schema, parsed on first use (an import never needs it)."""
+        if self._schema is None:
+            self._schema = self._load_schema()
+        return self._schema
+
     def setting(self, key: str, default: str | None = None) -> str | None:
         with self.engine.connect() as connection:
             value = connection.execute(
@@ -110,12 +119,10 @@ class Project:
             if updated.rowcount == 0:
                 connection.execute(table.insert().values(key=key, value=value))
 
-    def _load_or_install_schema(self) -> LabelSchema:
+    def _load_schema(self) -> LabelSchema:
         text = self.setting(SCHEMA_SETTING)
         if text is None:
-            schema = load_default_schema()
-            self.install_schema(schema)
-            return schema
+            return load_default_schema()
         return parse_schema(text, source=f"{self.display_name} (stored schema)")
 
     def install_schema(self, schema: LabelSchema) -> None:
@@ -142,7 +149,7 @@ class Project:
                 )
                 if updated.rowcount == 0:
                     connection.execute(table.insert().values(**row, in_schema=True))
-        self.schema = schema
+        self._schema = schema
         self._label_ids.clear()
 
     # --- labels and annotators -----------------------------------------------------------
