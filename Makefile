@@ -17,7 +17,9 @@ test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/python -m pytest $(ARGS)
 
 bench: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(VENV)/bin/python -m pytest tests/benchmarks -s -p no:randomly $(ARGS)
+	@for script in tests/benchmarks/bench_*.py; do \
+	  echo "== $$script"; QT_QPA_PLATFORM=offscreen $(VENV)/bin/python $$script $(ARGS) || exit 1; \
+	done
 
 $(STAMP): pyproject.toml
 	@py=""; \
