@@ -55,6 +55,24 @@ _REL_COLUMNS = (
 )
 
 
+def _span_query() -> sa.Select[Any]:
+    """Spans with their label and annotator names, ready for a ``where``."""
+    return (
+        sa.select(*_SPAN_COLUMNS)
+        .join(LABEL, LABEL.c.id == SPAN.c.label_id)
+        .join(ANNOTATOR, ANNOTATOR.c.id == SPAN.c.annotator_id)
+    )
+
+
+def _relation_query() -> sa.Select[Any]:
+    """Relations with their label and annotator names, ready for a ``where``."""
+    return (
+        sa.select(*_REL_COLUMNS)
+        .join(LABEL, LABEL.c.id == REL.c.label_id)
+        .join(ANNOTATOR, ANNOTATOR.c.id == REL.c.annotator_id)
+    )
+
+
 def _span_record(row: sa.Row[Any]) -> SpanRecord:
     return SpanRecord(
         id=row.id, document_id=row.document_id, start=row.start_offset, end=row.end_offset, label=row.label,
@@ -87,9 +105,7 @@ class Annotations:
               layers: Iterable[str] | None = None) -> list[SpanRecord]:
         """Spans of one document in text order, optionally only some annotators and layers."""
         query = (
-            sa.select(*_SPAN_COLUMNS)
-            .join(LABEL, LABEL.c.id == SPAN.c.label_id)
-            .join(ANNOTATOR, ANNOTATOR.c.id == SPAN.c.annotator_id)
+            _span_query()
             .where(SPAN.c.document_id == doc_id)
             .order_by(SPAN.c.start_offset, SPAN.c.end_offset.desc(), SPAN.c.id)
         )
@@ -106,9 +122,7 @@ class Annotations:
 
     def _span(self, connection: Connection, span_id: int) -> SpanRecord:
         row = connection.execute(
-            sa.select(*_SPAN_COLUMNS)
-            .join(LABEL, LABEL.c.id == SPAN.c.label_id)
-            .join(ANNOTATOR, ANNOTATOR.c.id == SPAN.c.annotator_id)
+            _span_query()
             .where(SPAN.c.id == span_id)
         ).one_or_none()
         if row is None:
@@ -118,9 +132,7 @@ class Annotations:
     def relations(self, doc_id: int, *, annotators: Iterable[str] | None = None,
                   layers: Iterable[str] | None = None) -> list[RelationRecord]:
         query = (
-            sa.select(*_REL_COLUMNS)
-            .join(LABEL, LABEL.c.id == REL.c.label_id)
-            .join(ANNOTATOR, ANNOTATOR.c.id == REL.c.annotator_id)
+            _relation_query()
             .where(REL.c.document_id == doc_id)
             .order_by(REL.c.id)
         )
@@ -133,9 +145,7 @@ class Annotations:
 
     def _relations_of_span(self, connection: Connection, span_id: int) -> list[RelationRecord]:
         rows = connection.execute(
-            sa.select(*_REL_COLUMNS)
-            .join(LABEL, LABEL.c.id == REL.c.label_id)
-            .join(ANNOTATOR, ANNOTATOR.c.id == REL.c.annotator_id)
+            _relation_query()
             .where(sa.or_(REL.c.head_id == span_id, REL.c.tail_id == span_id))
             .order_by(REL.c.id)
         )
@@ -287,10 +297,7 @@ class Annotations:
     def delete_relation(self, relation_id: int) -> RelationRecord:
         with self._project.transaction() as connection:
             row = connection.execute(
-                sa.select(*_REL_COLUMNS)
-                .join(LABEL, LABEL.c.id == REL.c.label_id)
-                .join(ANNOTATOR, ANNOTATOR.c.id == REL.c.annotator_id)
-                .where(REL.c.id == relation_id)
+                _relation_query().where(REL.c.id == relation_id)
             ).one_or_none()
             if row is None:
                 raise UserError(Errors.E107.format(what="relation", item_id=relation_id))
