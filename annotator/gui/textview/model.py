@@ -1,0 +1,95 @@
+"""What the view shows for one document: its spans and relations, indexed for drawing.
+
+Pure Python (no Qt), so the bookkeeping (which relations hang off a span, what Tab walks
+through, what lies under a click) is tested without a display. The view owns one ``SpanModel``
+and repaints from it; the store remains the only source of truth.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from annotator.gui.textview.intervals import IntervalIndex
+from annotator.store.records import RelationRecord, SpanRecord
+
+
+class SpanModel:
+    """Spans by id with an interval index; relations by id and by the spans they link."""
+
+    def __init__(self) -> None:
+        self.spans: dict[int, SpanRecord] = {}
+        self.index = IntervalIndex()
+        self.relations: dict[int, RelationRecord] = {}
+        self._relations_of: dict[int, set[int]] = {}
+        self._order: list[int] | None = None
+
+    def reset(self, spans: Iterable[SpanRecord], relations: Iterable[RelationRecord]) -> None:
+        self.spans = {span.id: span for span in spans}
+        self.index = IntervalIndex((span.start, span.end, span.id) for span in self.spans.values())
+        self.relations = {}
+        self._relations_of = {}
+        self._order = None
+        for relation in relations:
+            self.add_relation(relation)
+
+    # --- spans ---------------------------------------------------------------------------
+
+    def put_span(self, span: SpanRecord) -> SpanRecord | None:
+        """Add a span or replace the one with its id; returns the replaced span."""
+        previous = self.spans.get(span.id)
+        self.spans[span.id] = span
+        self.index.add(span.start, span.end, span.id)
+        self._order = None
+        return previous
+
+    def remove_span(self, span_id: int) -> tuple[SpanRecord | None, list[RelationRecord]]:
+        """Remove a span and, as the store does, the relations that use it."""
+        span = self.spans.pop(span_id, None)
+        if span is None:
+            return None, []
+        self.index.remove(span_id)
+        self._order = None
+        removed = [self.relations[rid] for rid in sorted(self._relations_of.get(span_id, ()))]
+        for relation in removed:
+            self.remove_relation(relation.id)
+        return span, removed
+
+    def order(self) -> list[int]:
+        """All span ids by (start, -end, id): reading order, outer span before inner."""
+        if self._order is None:
+            ordered = sorted(self.spans.values(), key=lambda span: (span.start, -span.end, span.id))
+            self._order = [span.id for span in ordered]
+        return self._order
+
+    def spans_at(self, position: int) -> list[int]:
+        """Ids of spans covering code point ``position``, innermost first."""
+        return [entry[2] for entry in self.index.covering(position)]
+
+    # --- relations -----------------------------------------------------------------------
+
+    def add_relation(self, relation: RelationRecord) -> None:
+        """Add or replace a relation."""
+        self.remove_relation(relation.id)
+        self.relations[relation.id] = relation
+        for span_id in (relation.head_id, relation.tail_id):
+            self._relations_of.setdefault(span_id, set()).add(relation.id)
+
+    def remove_relation(self, relation_id: int) -> RelationRecord | None:
+        relation = self.relations.pop(relation_id, None)
+        if relation is not None:
+            for span_id in (relation.head_id, relation.tail_id):
+                linked = self._relations_of.get(span_id)
+                if linked is not None:
+                    linked.discard(relation_id)
+                    if not linked:
+                        del self._relations_of[span_id]
+        return relation
+
+    def relations_of(self, span_id: int) -> list[RelationRecord]:
+        """Relations whose head or tail is this span and whose other end is shown too."""
+        found = []
+        for relation_id in sorted(self._relations_of.get(span_id, ())):
+            relation = self.relations[relation_id]
+            if relation.head_id in self.spans and relation.tail_id in self.spans:
+                found.append(relation)
+        return found

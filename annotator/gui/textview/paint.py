@@ -1,0 +1,128 @@
+"""Painting prepared ``LineScene``s onto the viewport.
+
+Two passes around ``QPlainTextEdit.paintEvent``: tints go under the text (the base widget
+draws glyphs and the selection highlight over them), everything else over it. Flat shapes
+(tints, underlines) are drawn without antialiasing, which keeps them crisp and cheap; curves
+and rounded chips with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPen
+
+from annotator.gui.textview.metrics import Metrics
+from annotator.gui.textview.scene import LineScene, Mark
+from annotator.gui.textview.style import SpanColors, SpanStyle, is_own_relation
+
+CHIP_RADIUS = 3.0
+
+
+def paint_tints(painter: QPainter, scenes: Sequence[LineScene], colors: SpanColors) -> None:
+    for scene in scenes:
+        height = scene.bottom - scene.top
+        for x1, x2, label in scene.tints:
+            painter.fillRect(QRectF(x1, scene.top, x2 - x1, height), colors.tint(label))
+
+
+def paint_overlays(painter: QPainter, scenes: Sequence[LineScene], colors: SpanColors, metrics: Metrics, *,
+                   current: int | None, relation_mode: bool, owner: str | None) -> None:
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+    for scene in scenes:
+        for mark in scene.marks:
+            _underline(painter, scene, mark, colors)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    if current is not None:
+        for scene in scenes:
+            for mark in scene.marks:
+                if mark.span.id == current:
+                    _outline(painter, scene, mark, colors, relation_mode)
+    for scene in scenes:
+        for arc in scene.arcs:
+            color = colors.relation(arc.relation.label)
+            pen = QPen(color, 1.4)
+            if not is_own_relation(arc.relation, owner):
+                pen.setStyle(Qt.PenStyle.DashLine)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPath(arc.path)
+            if arc.arrow is not None:
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(color)
+                painter.drawPolygon(arc.arrow)
+    painter.setFont(metrics.chip_font)
+    for scene in scenes:
+        for mark in scene.marks:
+            if mark.chip is not None:
+                _chip(painter, mark, colors, metrics, mark.span.id == current)
+    painter.setFont(metrics.label_font)
+    for scene in scenes:
+        for arc in scene.arcs:
+            _arc_label(painter, arc.relation.label, arc.label_center, colors, metrics)
+
+
+def _underline(painter: QPainter, scene: LineScene, mark: Mark, colors: SpanColors) -> None:
+    color = colors.label(mark.span.label)
+    y = scene.underline_y(mark.level)
+    width = mark.x2 - mark.x1
+    step = scene.step
+    style = mark.style
+    if style is SpanStyle.OWN:
+        painter.fillRect(QRectF(mark.x1, y, width, max(1.0, min(3.0, step - 1.0))), color)
+    elif style is SpanStyle.OTHER:
+        faded = QColor(color)
+        faded.setAlphaF(0.55)
+        painter.fillRect(QRectF(mark.x1, y, width, max(1.0, min(1.5, step - 1.0))), faded)
+    elif style is SpanStyle.SUGGESTION:
+        pen = QPen(color, 1.5)
+        pen.setDashPattern([3.0, 2.0])
+        painter.setPen(pen)
+        painter.drawLine(QPointF(mark.x1, y + 0.75), QPointF(mark.x2, y + 0.75))
+    else:  # GOLD: double rule, or a single one when the levels are squeezed
+        painter.fillRect(QRectF(mark.x1, y, width, 1.0), color)
+        if step >= 3.5:
+            painter.fillRect(QRectF(mark.x1, y + 2.0, width, 1.0), color)
+
+
+def _outline(painter: QPainter, scene: LineScene, mark: Mark, colors: SpanColors, relation_mode: bool) -> None:
+    """The current span: a box round its text; in relation mode (it is the head) a bolder,
+    highlighted one, so it is obvious where the new relation will start."""
+    rect = QRectF(mark.x1 - 1.5, scene.top - 1.0, mark.x2 - mark.x1 + 3.0, scene.bottom - scene.top + 2.0)
+    if relation_mode:
+        halo = QColor(colors.highlight)
+        halo.setAlphaF(0.18)
+        pen = QPen(colors.highlight, 2.5)
+        pen.setStyle(Qt.PenStyle.DashLine)
+        painter.setBrush(halo)
+    else:
+        pen = QPen(colors.text, 1.5)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.setPen(pen)
+    painter.drawRoundedRect(rect, 2.0, 2.0)
+
+
+def _chip(painter: QPainter, mark: Mark, colors: SpanColors, metrics: Metrics, current: bool) -> None:
+    chip = mark.chip
+    assert chip is not None
+    border, fill, text = colors.chip(mark.span.label, mark.style)
+    painter.setPen(QPen(colors.text, 1.5) if current else border)
+    painter.setBrush(fill)
+    painter.drawRoundedRect(chip.adjusted(0.5, 0.5, -0.5, -0.5), CHIP_RADIUS, CHIP_RADIUS)
+    static, _width = metrics.chip_text(mark.span.label)
+    painter.setPen(text)
+    painter.drawStaticText(QPointF(chip.left() + metrics.chip_pad, chip.top() + metrics.chip_text_top), static)
+
+
+def _arc_label(painter: QPainter, label: str, center: QPointF, colors: SpanColors, metrics: Metrics) -> None:
+    width = metrics.label_width(label)
+    height = metrics.label_height
+    rect = QRectF(center.x() - width / 2, center.y() - height / 2, width, height)
+    backdrop = QColor(colors.base)
+    backdrop.setAlphaF(0.85)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(backdrop)
+    painter.drawRoundedRect(rect, 2.0, 2.0)
+    painter.setPen(colors.relation(label))
+    painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, label)

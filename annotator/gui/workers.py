@@ -1,0 +1,69 @@
+"""Running core functions off the GUI thread, with progress and cancel, results back by signal.
+
+A ``BackgroundTask`` wraps one call ``work(control)`` of a core function that takes a
+``TaskControl`` (import, later pre-annotation and export). The work runs on Qt's global thread
+pool; its progress reports, its result and its error are signals of this QObject, which lives in
+the GUI thread, so connected slots run there (queued) and may touch widgets. The work itself must
+never touch widgets. Tasks keep themselves alive until they finish, so a caller may drop its
+reference; ``wait_for_background_tasks`` is for shutdown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from PySide6.QtCore import QObject, QThreadPool, Signal
+
+from annotator.tasks import TaskControl
+
+Work = Callable[[TaskControl], Any]
+
+
+class BackgroundTask(QObject):
+    """One call of ``work`` on the thread pool; connect the signals, then ``start()``."""
+
+    progressed = Signal(int, int, str)  # done, total, message
+    succeeded = Signal(object)          # the work's return value
+    failed = Signal(object)             # the exception it raised
+    finished = Signal()                 # after succeeded or failed
+
+    _running: ClassVar[set[BackgroundTask]] = set()
+
+    def __init__(self, work: Work) -> None:
+        super().__init__()
+        self._work = work
+        self.control = TaskControl(on_progress=self.progressed.emit)
+
+    def start(self) -> None:
+        # Connected last, so it runs (queued, in the GUI thread) after the caller's slots.
+        self.finished.connect(self._forget)
+        BackgroundTask._running.add(self)
+        QThreadPool.globalInstance().start(self._run)
+
+    def cancel(self) -> None:
+        """Ask the work to stop at its next safe point; ``finished`` still follows."""
+        self.control.cancel()
+
+    def _run(self) -> None:  # on a pool thread
+        try:
+            result = self._work(self.control)
+        except Exception as error:  # noqa: BLE001 - every failure must reach the GUI thread
+            self.failed.emit(error)
+        else:
+            self.succeeded.emit(result)
+        self.finished.emit()
+
+    def _forget(self) -> None:
+        BackgroundTask._running.discard(self)
+
+
+def cancel_background_tasks() -> None:
+    """Ask every running task to stop (window closing)."""
+    for task in list(BackgroundTask._running):
+        task.cancel()
+
+
+def wait_for_background_tasks(timeout_ms: int = 10_000) -> bool:
+    """Block until the pool is idle, so no task outlives the objects it reports to."""
+    return QThreadPool.globalInstance().waitForDone(timeout_ms)

@@ -1,0 +1,44 @@
+"""Texts and small actions shared by the GUI tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from annotator.gui.mainwindow import MainWindow
+
+# Astral emoji (2 UTF-16 units), Cyrillic and combining marks (é as e + U+0301) come before the
+# words the tests annotate, so any code point / UTF-16 mix-up shifts the spans visibly.
+FIRST_TEXT = (
+    "😀🇧🇾 Заявление МИД: Мария Захарова said that NATO threatens the Kremlin's plans. "
+    "Cafe\u0301 owners in Minsk saw the threat of sanctions against Belarus on 9 February.\n"
+    "The Cabinet called it a direct threat to national security.\n"
+)
+SECOND_TEXT = "Lukashenka met Putin in Sochi on 12 February to discuss the union state.\n"
+THIRD_TEXT = "The opposition in exile warned about repression in Gomel.\n"
+
+
+def write_documents(folder: Path, texts: list[str]) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for index, text in enumerate(texts):
+        path = folder / f"{index:03d}.txt"
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def select_text(window: MainWindow, fragment: str, *, length: int | None = None) -> tuple[int, int]:
+    """Select ``fragment`` (or its first ``length`` characters) in the open document; code points."""
+    start = window.editor.document.text.index(fragment)
+    end = start + (len(fragment) if length is None else length)
+    window.view.select_range(start, end)
+    return start, end
+
+
+def press(qtbot: QtBot, window: MainWindow, key: Qt.Key,
+          modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+    """A key press on the text view, as the analyst types it (window shortcuts included)."""
+    qtbot.keyClick(window.view, key, modifier)
