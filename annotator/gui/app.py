@@ -1,24 +1,25 @@
 """Starting the GUI: application object, project, annotator identity, window.
 
-Order matters for a fast cold start: the window is shown before spaCy is imported (the window
-loads it on a worker thread once it is on screen), and nothing here imports spaCy.
+Order matters for a fast cold start. Only Qt is imported at module level: a small "opening"
+splash is painted first (about as soon as a bare PySide6 window), then the core (SQLAlchemy,
+SQLModel and pydantic take about half a second to import) and the project are loaded, then the
+window is shown and spaCy is loaded on a worker thread once it is on screen.
 """
 
 from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QMessageBox
+from typing import TYPE_CHECKING
 
-from annotator.corpus.sample import open_default_project
-from annotator.errors import UserError
-from annotator.gui.dialogs import ask_annotator_name
-from annotator.gui.mainwindow import MainWindow
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPainter, QPixmap
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
+
 from annotator.gui.settings import APPLICATION, ORGANIZATION, GuiSettings
-from annotator.gui.workers import wait_for_background_tasks
-from annotator.store import Project
+
+if TYPE_CHECKING:
+    from annotator.store import Project
 
 
 def run_app(project: str | None = None, annotator: str | None = None) -> int:
@@ -28,12 +29,21 @@ def run_app(project: str | None = None, annotator: str | None = None) -> int:
     and on first launch the analyst is asked. Returns the process exit code.
     """
     app = _application()
+    splash = _splash()
+    from annotator.errors import UserError  # the core: imported while the splash is up
+    from annotator.gui.dialogs import ask_annotator_name
+    from annotator.gui.mainwindow import MainWindow
+    from annotator.gui.workers import wait_for_background_tasks
+
     settings = GuiSettings()
     try:
         opened = _open_project(project, settings)
     except UserError as error:
+        splash.close()
         QMessageBox.critical(None, "Annotator", str(error))
         return 1
+    if not (annotator or settings.annotator):
+        splash.close()
     name = annotator or settings.annotator or ask_annotator_name(None, None, opened.annotator_names())
     if not name:
         opened.close()
@@ -42,6 +52,7 @@ def run_app(project: str | None = None, annotator: str | None = None) -> int:
     settings.remember_project(opened.location)
     window = MainWindow(opened, name, settings)
     window.show()
+    splash.close()
     # Ask for activation: without a window manager (kiosk sessions, Xvfb) the window is never
     # made active otherwise, and Qt then ignores every keyboard shortcut in it.
     window.raise_()
@@ -63,8 +74,41 @@ def _application() -> QApplication:
     return QApplication(sys.argv)
 
 
+def _splash() -> QLabel:
+    """A plain card saying the project is opening, painted before the core is imported.
+
+    A frameless label rather than ``QSplashScreen``, whose ``show`` blocks for up to a second
+    waiting for the window system to report the window exposed.
+    """
+    pixmap = QPixmap(420, 120)
+    pixmap.fill(QColor("#1f2a36"))
+    painter = QPainter(pixmap)
+    painter.setPen(QColor("#ffffff"))
+    title = QFont(painter.font())
+    title.setPointSize(18)
+    title.setBold(True)
+    painter.setFont(title)
+    painter.drawText(24, 52, "Annotator")
+    painter.setFont(QFont(painter.font().family(), 10))
+    painter.setPen(QColor("#c9d4df"))
+    painter.drawText(24, 84, "Opening the project…")
+    painter.end()
+    splash = QLabel()
+    splash.setPixmap(pixmap)
+    splash.setWindowFlags(Qt.WindowType.SplashScreen | Qt.WindowType.FramelessWindowHint)
+    splash.resize(pixmap.size())
+    splash.move(splash.screen().availableGeometry().center() - splash.rect().center())
+    splash.show()
+    QApplication.processEvents()
+    return splash
+
+
 def _open_project(location: str | None, settings: GuiSettings) -> Project:
     """The project asked for; with none, the last one opened (if it still opens), else the default."""
+    from annotator.corpus.sample import open_default_project
+    from annotator.errors import UserError
+    from annotator.store import Project
+
     if location:
         return Project.open(location)
     last = settings.last_project

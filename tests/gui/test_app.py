@@ -118,10 +118,15 @@ def test_run_app_shows_a_project_error_and_returns_1(qtbot: QtBot, tmp_path: Pat
 
 
 def test_cold_start_shows_the_default_project_before_importing_spacy(tmp_path: Path) -> None:
-    """In a fresh process: the window is up, on the sample project, with spaCy not yet imported."""
+    """In a fresh process: the window is up, on the sample project, with spaCy not yet imported.
+
+    The check is queued the moment the main window is shown (an application event filter sees
+    the Show event before the window's own handler queues the spaCy loader), so it runs in the
+    first turn of the event loop with the window on screen.
+    """
     script = textwrap.dedent("""
         import sys
-        from PySide6.QtCore import QTimer
+        from PySide6.QtCore import QEvent, QObject, QTimer
         from PySide6.QtWidgets import QApplication
         from annotator.gui.app import run_app
 
@@ -135,7 +140,15 @@ def test_cold_start_shows_the_default_project_before_importing_spacy(tmp_path: P
             print("open", window.editor.document is not None)
             window.close()
 
-        QTimer.singleShot(0, first_turn_of_the_event_loop)
+        class OnMainWindowShown(QObject):
+            def eventFilter(self, watched, event):
+                if event.type() == QEvent.Type.Show and type(watched).__name__ == "MainWindow":
+                    app.removeEventFilter(self)
+                    QTimer.singleShot(0, first_turn_of_the_event_loop)
+                return False
+
+        watcher = OnMainWindowShown()
+        app.installEventFilter(watcher)
         print("exit", run_app(project=None, annotator="alice"))
     """)
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(REPO_ROOT),
