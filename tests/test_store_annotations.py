@@ -110,7 +110,10 @@ def test_document_json_shape(project: Project, doc_id: int) -> None:
     assert data["text"] == TEXT
     own = next(s for s in data["spans"] if s["id"] == actor.id)
     assert own == {"id": actor.id, "start": 0, "end": 9, "text": "Zakharova", "label": "ACTOR",
-                   "annotator": "alice", "layer": "annotation", "attrs": {}, "note": "spokeswoman"}
+                   "annotator": "alice", "layer": "annotation", "attrs": {}, "note": "spokeswoman",
+                   "actor": None}
     suggestion = next(s for s in data["spans"] if s["layer"] == "suggestion")
-    assert suggestion["score"] == 0.9 and suggestion["annotator"] == "ner"
+    assert suggestion == {"id": suggestion["id"], "start": 0, "end": 9, "text": "Zakharova", "label": "ACTOR",
+                          "annotator": "ner", "layer": "suggestion", "attrs": {}, "note": "", "actor": None,
+                          "score": 0.9, "source": "ner", "status": "pending"}
     assert data["status"] == {"alice": "in_progress"}

@@ -34,8 +34,9 @@ def run(args: argparse.Namespace) -> int:
     print("\n".join(textwrap.fill(p, 100) if p else "" for p in data["text"].split("\n")))
     print()
     if data["spans"]:
-        print_table(["span", "start", "end", "label", "annotator", "layer", "text"],
-                    [[s["id"], s["start"], s["end"], s["label"], s["annotator"], s["layer"], s["text"]]
+        print_table(["span", "start", "end", "label", "annotator", "layer", "actor", "text"],
+                    [[s["id"], s["start"], s["end"], s["label"], s["annotator"],
+                      f"{s['layer']} ({s['status']})" if "status" in s else s["layer"], s["actor"] or "", s["text"]]
                      for s in data["spans"]])
     if data["relations"]:
         print()

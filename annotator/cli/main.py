@@ -14,7 +14,17 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from annotator import __version__
-from annotator.cli import cmd_docs, cmd_gui, cmd_import, cmd_init, cmd_schema, cmd_show, cmd_stats
+from annotator.cli import (
+    cmd_actors,
+    cmd_docs,
+    cmd_gui,
+    cmd_import,
+    cmd_init,
+    cmd_schema,
+    cmd_show,
+    cmd_stats,
+    cmd_suggest,
+)
 from annotator.cli.output import error
 from annotator.errors import UserError
 
@@ -25,6 +35,8 @@ COMMANDS: dict[str, ModuleType] = {
     "show": cmd_show,
     "stats": cmd_stats,
     "schema": cmd_schema,
+    "suggest": cmd_suggest,
+    "actors": cmd_actors,
 }
 
 EPILOG = "commands:\n" + "\n".join(

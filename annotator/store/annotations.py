@@ -19,6 +19,7 @@ from annotator.errors import Errors, UserError
 from annotator.store.models import (
     LAYERS,
     STATUSES,
+    Actor,
     Annotator,
     Document,
     DocumentLabel,
@@ -42,12 +43,14 @@ ANNOTATOR = Annotator.__table__
 STATUS = DocumentStatus.__table__
 DOC_LABEL = DocumentLabel.__table__
 NOTE = Note.__table__
+ACTOR = Actor.__table__
 
 _UNSET: Any = object()
 
 _SPAN_COLUMNS = (
     SPAN.c.id, SPAN.c.document_id, SPAN.c.start_offset, SPAN.c.end_offset, LABEL.c.name.label("label"),
     ANNOTATOR.c.name.label("annotator"), SPAN.c.layer, SPAN.c.attrs, SPAN.c.note, SPAN.c.score, SPAN.c.source,
+    ACTOR.c.name.label("actor"), SPAN.c.status,
 )
 _REL_COLUMNS = (
     REL.c.id, REL.c.document_id, REL.c.head_id, REL.c.tail_id, LABEL.c.name.label("label"),
@@ -55,16 +58,17 @@ _REL_COLUMNS = (
 )
 
 
-def _span_query() -> sa.Select[Any]:
-    """Spans with their label and annotator names, ready for a ``where``."""
+def span_query() -> sa.Select[Any]:
+    """Spans with their label, annotator and actor names, ready for a ``where``."""
     return (
         sa.select(*_SPAN_COLUMNS)
         .join(LABEL, LABEL.c.id == SPAN.c.label_id)
         .join(ANNOTATOR, ANNOTATOR.c.id == SPAN.c.annotator_id)
+        .outerjoin(ACTOR, ACTOR.c.id == SPAN.c.actor_id)
     )
 
 
-def _relation_query() -> sa.Select[Any]:
+def relation_query() -> sa.Select[Any]:
     """Relations with their label and annotator names, ready for a ``where``."""
     return (
         sa.select(*_REL_COLUMNS)
@@ -73,15 +77,17 @@ def _relation_query() -> sa.Select[Any]:
     )
 
 
-def _span_record(row: sa.Row[Any]) -> SpanRecord:
+def span_record(row: sa.Row[Any]) -> SpanRecord:
+    """A row of ``span_query`` as a record."""
     return SpanRecord(
         id=row.id, document_id=row.document_id, start=row.start_offset, end=row.end_offset, label=row.label,
         annotator=row.annotator, layer=row.layer, attrs=dict(row.attrs or {}), note=row.note or "",
-        score=row.score, source=row.source,
+        score=row.score, source=row.source, actor=row.actor, status=row.status,
     )
 
 
-def _relation_record(row: sa.Row[Any]) -> RelationRecord:
+def relation_record(row: sa.Row[Any]) -> RelationRecord:
+    """A row of ``relation_query`` as a record."""
     return RelationRecord(
         id=row.id, document_id=row.document_id, head_id=row.head_id, tail_id=row.tail_id, label=row.label,
         annotator=row.annotator, layer=row.layer, attrs=dict(row.attrs or {}),
@@ -105,7 +111,7 @@ class Annotations:
               layers: Iterable[str] | None = None) -> list[SpanRecord]:
         """Spans of one document in text order, optionally only some annotators and layers."""
         query = (
-            _span_query()
+            span_query()
             .where(SPAN.c.document_id == doc_id)
             .order_by(SPAN.c.start_offset, SPAN.c.end_offset.desc(), SPAN.c.id)
         )
@@ -114,7 +120,7 @@ class Annotations:
         if layers is not None:
             query = query.where(SPAN.c.layer.in_(list(layers)))
         with self._project.engine.connect() as connection:
-            return [_span_record(row) for row in connection.execute(query)]
+            return [span_record(row) for row in connection.execute(query)]
 
     def span(self, span_id: int) -> SpanRecord:
         with self._project.engine.connect() as connection:
@@ -122,17 +128,17 @@ class Annotations:
 
     def _span(self, connection: Connection, span_id: int) -> SpanRecord:
         row = connection.execute(
-            _span_query()
+            span_query()
             .where(SPAN.c.id == span_id)
         ).one_or_none()
         if row is None:
             raise UserError(Errors.E107.format(what="span", item_id=span_id))
-        return _span_record(row)
+        return span_record(row)
 
     def relations(self, doc_id: int, *, annotators: Iterable[str] | None = None,
                   layers: Iterable[str] | None = None) -> list[RelationRecord]:
         query = (
-            _relation_query()
+            relation_query()
             .where(REL.c.document_id == doc_id)
             .order_by(REL.c.id)
         )
@@ -141,15 +147,15 @@ class Annotations:
         if layers is not None:
             query = query.where(REL.c.layer.in_(list(layers)))
         with self._project.engine.connect() as connection:
-            return [_relation_record(row) for row in connection.execute(query)]
+            return [relation_record(row) for row in connection.execute(query)]
 
     def _relations_of_span(self, connection: Connection, span_id: int) -> list[RelationRecord]:
         rows = connection.execute(
-            _relation_query()
+            relation_query()
             .where(sa.or_(REL.c.head_id == span_id, REL.c.tail_id == span_id))
             .order_by(REL.c.id)
         )
-        return [_relation_record(row) for row in rows]
+        return [relation_record(row) for row in rows]
 
     # --- spans ---------------------------------------------------------------------------
 
@@ -168,6 +174,7 @@ class Annotations:
             known = ", ".join(spec.name for spec in project.schema.span_labels)
             raise UserError(Errors.E108.format(label=label, kind="span", known=known))
         kind = "model" if layer == "suggestion" else "human"
+        status = "pending" if layer == "suggestion" else None
         with project.transaction() as connection:
             length = connection.execute(sa.select(DOC.c.n_chars).where(DOC.c.id == doc_id)).scalar_one_or_none()
             if length is None:
@@ -179,14 +186,15 @@ class Annotations:
                 document_id=doc_id, annotator_id=project.annotator_id(annotator, kind=kind, connection=connection),
                 layer=layer, label_id=project.label_id("span", label, create=True, connection=connection),
                 start_offset=start, end_offset=end, attrs=dict(attrs or {}), note=note, score=score,
-                source=source, created_at=now, updated_at=now,
+                source=source, created_at=now, updated_at=now, status=status,
             )
             if span_id is not None:
                 values["id"] = span_id
             new_id = connection.execute(SPAN.insert().values(**values)).inserted_primary_key[0]
-            self._touch(connection, doc_id, values["annotator_id"], layer, now)
+            self.touch_document(connection, doc_id, values["annotator_id"], layer, now)
         return SpanRecord(id=new_id, document_id=doc_id, start=start, end=end, label=label, annotator=annotator,
-                          layer=layer, attrs=dict(attrs or {}), note=note, score=score, source=source)
+                          layer=layer, attrs=dict(attrs or {}), note=note, score=score, source=source,
+                          status=status)
 
     def update_span(self, span_id: int, *, label: str = _UNSET, attrs: dict[str, Any] = _UNSET,
                     note: str = _UNSET, start: int = _UNSET, end: int = _UNSET) -> SpanRecord:
@@ -231,17 +239,26 @@ class Annotations:
         return DeletedSpan(span=span, relations=relations)
 
     def restore_span(self, deleted: DeletedSpan) -> None:
-        """Put a deleted span and its relations back, with their old ids, in one transaction."""
+        """Put a deleted span and its relations back, with their old ids, in one transaction.
+
+        Its actor link comes back too, unless that actor has been deleted or renamed since.
+        """
         span = deleted.span
         project = self._project
         with project.transaction() as connection:
             now = utcnow()
+            actor_id = None
+            if span.actor is not None:
+                actor_id = connection.execute(
+                    sa.select(ACTOR.c.id).where(ACTOR.c.name == span.actor)
+                ).scalar_one_or_none()
             connection.execute(SPAN.insert().values(
                 id=span.id, document_id=span.document_id,
                 annotator_id=project.annotator_id(span.annotator, connection=connection), layer=span.layer,
                 label_id=project.label_id("span", span.label, create=True, connection=connection),
                 start_offset=span.start, end_offset=span.end, attrs=span.attrs, note=span.note,
                 score=span.score, source=span.source, created_at=now, updated_at=now,
+                actor_id=actor_id, status=span.status,
             ))
             for relation in deleted.relations:
                 self._insert_relation(connection, relation)
@@ -297,13 +314,13 @@ class Annotations:
     def delete_relation(self, relation_id: int) -> RelationRecord:
         with self._project.transaction() as connection:
             row = connection.execute(
-                _relation_query().where(REL.c.id == relation_id)
+                relation_query().where(REL.c.id == relation_id)
             ).one_or_none()
             if row is None:
                 raise UserError(Errors.E107.format(what="relation", item_id=relation_id))
             connection.execute(REL.delete().where(REL.c.id == relation_id))
             connection.execute(DOC.update().where(DOC.c.id == row.document_id).values(updated_at=utcnow()))
-        return _relation_record(row)
+        return relation_record(row)
 
     def restore_relation(self, relation: RelationRecord) -> None:
         with self._project.transaction() as connection:
@@ -379,7 +396,8 @@ class Annotations:
             connection.execute(STATUS.update().where(*where).values(status=status, updated_at=now))
         return previous or "todo"
 
-    def _touch(self, connection: Connection, doc_id: int, annotator_id: int, layer: str, now: Any) -> None:
+    def touch_document(self, connection: Connection, doc_id: int, annotator_id: int, layer: str,
+                       now: Any) -> None:
         """Mark the document edited; an analyst's first edit moves it from todo to in progress."""
         connection.execute(DOC.update().where(DOC.c.id == doc_id).values(updated_at=now))
         if layer == "annotation":

@@ -117,6 +117,11 @@ class Documents:
             updated_at=row.updated_at,
         )
 
+    def texts(self, doc_ids: list[int]) -> dict[int, str]:
+        """The texts of some documents in one query (for batch work such as suggestions)."""
+        with self._engine.connect() as connection:
+            return dict(connection.execute(sa.select(DOC.c.id, DOC.c.text).where(DOC.c.id.in_(doc_ids))).all())
+
     def resolve(self, reference: str | int) -> int:
         """A document id from what a user typed: its numeric id or its name."""
         text = str(reference).strip()
@@ -210,9 +215,10 @@ class Documents:
             "meta": _document_meta(document),
             "spans": [
                 {"id": s.id, "start": s.start, "end": s.end, "text": text[s.start:s.end], "label": s.label,
-                 "annotator": s.annotator, "layer": s.layer, "attrs": s.attrs, "note": s.note}
+                 "annotator": s.annotator, "layer": s.layer, "attrs": s.attrs, "note": s.note, "actor": s.actor}
                 | ({"score": s.score} if s.score is not None else {})
                 | ({"source": s.source} if s.source else {})
+                | ({"status": s.status} if s.status is not None else {})
                 for s in spans
             ],
             "relations": [

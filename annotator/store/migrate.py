@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-HEAD_REVISION = "0001"  # the newest file in migrations/versions; a test checks they agree
+HEAD_REVISION = "0002"  # the newest file in migrations/versions; a test checks they agree
 
 
 def alembic_config() -> Config:
@@ -61,13 +61,33 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Run migrations up to ``revision`` inside one transaction."""
+    """Run migrations up to ``revision`` inside one transaction.
+
+    On SQLite, batch migrations copy a table, drop the original and rename the copy; with foreign
+    keys enforced, dropping ``span`` would cascade into ``relation`` and delete every relation.
+    So enforcement is off while migrating (the pragma is ignored inside a transaction, hence set
+    before one begins), and ``PRAGMA foreign_key_check`` must find nothing before the commit.
+    """
     from alembic import command
 
     config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, revision)
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                    if broken:
+                        raise RuntimeError(f"migration to {revision} broke foreign keys: {broken[:5]}")
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
 
 
 def create_at_head(engine: Engine) -> None:

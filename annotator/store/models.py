@@ -10,6 +10,10 @@ Design notes:
 - ``document.text`` is the last column: SQLite reads a row's columns in order, so listing titles
   of 100,000 documents never walks the overflow pages holding the text.
 - Nothing here is SQLite-only; JSON columns use SQLAlchemy's portable ``JSON`` type.
+- A model's suggestion keeps its row after the analyst decides on it: ``span.status`` is
+  ``pending``, ``accepted`` or ``rejected`` in the ``suggestion`` layer (NULL elsewhere), which
+  is how a re-run of the pipeline knows not to propose it again.
+- Mentions link to canonical actors (``span.actor_id``); deleting an actor unlinks its mentions.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ LAYERS = ("annotation", "suggestion", "gold")
 STATUSES = ("todo", "in_progress", "done")
 LABEL_KINDS = ("span", "relation", "document")
 ANNOTATOR_KINDS = ("human", "model")
+SUGGESTION_STATUSES = ("pending", "accepted", "rejected")
 
 
 def utcnow() -> datetime:
@@ -100,6 +105,31 @@ class Document(SQLModel, table=True):
     text: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
 
 
+class Actor(SQLModel, table=True):
+    """A canonical actor of the project's registry: "Moscow" and "the Kremlin" may both be one."""
+
+    __tablename__ = "actor"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=300, unique=True)
+    type: str | None = Field(default=None, max_length=50)
+    country: str | None = Field(default=None, max_length=100)
+    created_at: datetime = _timestamp()
+    updated_at: datetime = _timestamp()
+
+
+class ActorAlias(SQLModel, table=True):
+    """One way of naming an actor; ``normalized`` is the lookup key (see ``store.actors.normalize``)."""
+
+    __tablename__ = "actor_alias"
+    __table_args__ = (sa.UniqueConstraint("actor_id", "normalized", name="uq_actor_alias"),)
+    id: int | None = Field(default=None, primary_key=True)
+    actor_id: int = Field(
+        sa_column=sa.Column(sa.ForeignKey("actor.id", ondelete="CASCADE"), nullable=False, index=True))
+    alias: str = Field(max_length=300)
+    normalized: str = Field(max_length=300, index=True)
+    created_at: datetime = _timestamp()
+
+
 class Span(SQLModel, table=True):
     """A labelled stretch of one document's text, in one annotator's layer."""
 
@@ -108,6 +138,7 @@ class Span(SQLModel, table=True):
         sa.CheckConstraint("start_offset >= 0", name="ck_span_start"),
         sa.CheckConstraint("end_offset > start_offset", name="ck_span_order"),
         sa.CheckConstraint(_in("layer", LAYERS), name="ck_span_layer"),
+        sa.CheckConstraint(f"status IS NULL OR {_in('status', SUGGESTION_STATUSES)}", name="ck_span_status"),
         sa.Index("ix_span_doc_layer", "document_id", "layer", "annotator_id"),
     )
     id: int | None = Field(default=None, primary_key=True)
@@ -123,6 +154,9 @@ class Span(SQLModel, table=True):
     source: str | None = Field(default=None, max_length=200)
     created_at: datetime = _timestamp()
     updated_at: datetime = _timestamp()
+    actor_id: int | None = Field(default=None, sa_column=sa.Column(
+        sa.ForeignKey("actor.id", ondelete="SET NULL", name="fk_span_actor_id_actor"), nullable=True, index=True))
+    status: str | None = Field(default=None, max_length=10)
 
 
 class Relation(SQLModel, table=True):

@@ -2,8 +2,9 @@
 
 ``Project.open`` accepts a file path or a database URL, creates a new SQLite project when the
 file does not exist, and migrates older projects (see ``annotator.store.migrate``). Reads and
-edits go through ``project.documents`` and ``project.annotations``; every edit there is one
-committed transaction, so a crash loses at most the edit in flight.
+edits go through ``project.documents``, ``project.annotations``, ``project.suggestions`` (model
+suggestions and decisions on them) and ``project.actors`` (the canonical actor registry); every
+edit there is one committed transaction, so a crash loses at most the edit in flight.
 """
 
 from __future__ import annotations
@@ -37,8 +38,10 @@ class Project:
     """An open project database. Use ``Project.open``; close it (or use ``with``) when done."""
 
     def __init__(self, engine: Engine, location: str) -> None:
+        from annotator.store.actors import Actors
         from annotator.store.annotations import Annotations
         from annotator.store.documents import Documents
+        from annotator.store.suggestions import Suggestions
 
         self.engine = engine
         self.location = location
@@ -48,6 +51,8 @@ class Project:
         self._schema: LabelSchema | None = None
         self.documents = Documents(self)
         self.annotations = Annotations(self)
+        self.suggestions = Suggestions(self)
+        self.actors = Actors(self)
 
     # --- lifecycle -----------------------------------------------------------------------
 

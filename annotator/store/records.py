@@ -51,6 +51,8 @@ class SpanRecord:
     note: str = ""
     score: float | None = None
     source: str | None = None
+    actor: str | None = None  # canonical name of the linked registry actor
+    status: str | None = None  # a suggestion's pending/accepted/rejected; None outside that layer
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,3 +73,15 @@ class DeletedSpan:
 
     span: SpanRecord
     relations: tuple[RelationRecord, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ActorRecord:
+    """A canonical actor with its aliases and how many analysts' spans (not suggestions) link to it."""
+
+    id: int
+    name: str
+    type: str | None
+    country: str | None
+    aliases: tuple[str, ...] = ()
+    mentions: int = 0

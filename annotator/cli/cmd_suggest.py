@@ -1,0 +1,45 @@
+"""Propose annotations with spaCy: actors (named entities and known aliases), claims with their
+speakers from reported speech, and threat cues from the pattern files. They go to the suggestion
+layer ('annotator show PROJECT DOC --json' lists them with "layer": "suggestion"), where the
+analyst accepts or rejects each. Decisions are kept: running again replaces only pending
+suggestions, and never proposes a rejected or already accepted one again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from annotator.cli.output import ProgressBar, print_table
+from annotator.store import Project
+
+HELP = "suggest actors, claims and threats with spaCy"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("project", help="project file or database URL")
+    parser.add_argument("--model", metavar="NAME",
+                        help="spaCy pipeline to use (default: the project's, else the best installed)")
+    parser.add_argument("--docs", nargs="+", metavar="ID", help="only these documents (ids or names)")
+    parser.add_argument("--patterns", nargs="+", metavar="FILE", type=Path,
+                        help="pattern files to use instead of the project's (resources/patterns/*.jsonl)")
+    parser.add_argument("--batch-size", type=int, default=32, metavar="N", help="documents per batch (default: 32)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from annotator.nlp.suggest import suggest  # loads spaCy: only this command pays for it
+
+    with Project.open(args.project, create=False) as project:
+        doc_ids = [project.documents.resolve(reference) for reference in args.docs] if args.docs else None
+        with ProgressBar("Suggesting", unit="doc") as control:
+            result = suggest(project, doc_ids, model=args.model, patterns=args.patterns, control=control,
+                             batch_size=max(1, args.batch_size))
+    for note in result.notes:
+        sys.stderr.write(f"note: {note}\n")
+    print(f"Suggested with {result.pipeline} in {result.documents} documents: "
+          f"{sum(result.spans.values())} spans, {result.relations} relations "
+          f"({result.already_decided} already decided were left out).")
+    if result.spans:
+        print_table(["label", "suggestions"], [[label, count] for label, count in sorted(result.spans.items())])
+    return 0

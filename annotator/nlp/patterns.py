@@ -1,0 +1,227 @@
+"""Pattern files: rules an analyst edits without code, such as the threat cues.
+
+One JSON object per line, the shape of spaCy's EntityRuler pattern files plus attributes::
+
+    {"label": "THREAT", "phrase": "nuclear arsenal", "attrs": {"threat_type": "nuclear"}}
+    {"label": "THREAT", "pattern": [{"LOWER": "stand"}, {"LOWER": "idly"}, {"LOWER": "by"}]}
+
+A ``phrase`` is found in any case (spaCy's PhraseMatcher on LOWER); a ``pattern`` is a spaCy
+Matcher token pattern. Where matches of one label overlap, the longest wins. Blank lines and
+lines starting with ``#`` are comments. Because analysts edit these files by hand, loading checks
+every line — JSON, fields, the label and attributes against the project's schema, the token
+pattern against spaCy's own pattern schema — and reports all problems at once, each with file
+and line. The bundled files are in ``resources/patterns/``; a project can point the
+``nlp_pattern_files`` setting (one path per line) at its own copies.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from annotator.errors import Errors, UserError
+from annotator.paths import resources_dir
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+    from annotator.schema import AttributeDef, LabelSchema
+
+PATTERN_FILES_SETTING = "nlp_pattern_files"
+_FIELDS = ("label", "phrase", "pattern", "attrs", "id")
+# Token attributes that only a trained pipeline fills in, keyed as Doc.has_annotation names them.
+_NEEDS_ANNOTATION = {"POS": "POS", "TAG": "TAG", "MORPH": "MORPH", "LEMMA": "LEMMA", "DEP": "DEP",
+                     "ENT_TYPE": "ENT_IOB", "ENT_IOB": "ENT_IOB", "ENT_ID": "ENT_IOB", "ENT_KB_ID": "ENT_IOB",
+                     "SENT_START": "SENT_START", "IS_SENT_START": "SENT_START"}
+
+
+@dataclass(frozen=True)
+class PatternRule:
+    """One line of a pattern file."""
+
+    file: Path
+    line: int
+    label: str
+    phrase: str | None = None
+    pattern: list[dict[str, Any]] | None = None
+    attrs: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def source(self) -> str:
+        """What suggestions made by this rule record as their source, e.g. ``pattern:threat_cues``."""
+        return f"pattern:{self.file.stem}"
+
+    @property
+    def key(self) -> str:
+        return f"{self.file.name}:{self.line}"
+
+    @property
+    def needs(self) -> frozenset[str]:
+        """Annotations (``Doc.has_annotation`` names) the pattern needs from the pipeline."""
+        return frozenset(
+            _NEEDS_ANNOTATION[name.upper()] for token in self.pattern or () for name in token
+            if name.upper() in _NEEDS_ANNOTATION
+        )
+
+
+def default_pattern_files() -> list[Path]:
+    """The pattern files shipped in ``resources/patterns``."""
+    return sorted((resources_dir() / "patterns").glob("*.jsonl"))
+
+
+def load_pattern_files(paths: Iterable[Path], schema: LabelSchema) -> list[PatternRule]:
+    """Every rule of ``paths``; one UserError listing all problems of all files, if any."""
+    rules: list[PatternRule] = []
+    problems: list[str] = []
+    for path in paths:
+        file_rules, file_problems = _read(Path(path), schema)
+        rules += file_rules
+        problems += file_problems
+    if problems:
+        raise UserError("\n".join(problems))
+    return rules
+
+
+def _read(path: Path, schema: LabelSchema) -> tuple[list[PatternRule], list[str]]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        return [], [Errors.E602.format(path=path, reason=getattr(exc, "strerror", None) or exc)]
+    rules: list[PatternRule] = []
+    problems: list[str] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        where = {"path": path, "line": number}
+        try:
+            entry = json.loads(line)
+        except json.JSONDecodeError as exc:
+            problems.append(Errors.E603.format(**where, reason=exc.msg))
+            continue
+        line_problems = _check(entry, schema, where)
+        if line_problems:
+            problems += line_problems
+            continue
+        rules.append(PatternRule(file=path, line=number, label=entry["label"], phrase=entry.get("phrase"),
+                                 pattern=entry.get("pattern"), attrs=dict(entry.get("attrs") or {})))
+    return rules, problems
+
+
+def _kind(value: Any) -> str:
+    """How a JSON value is described in messages."""
+    if value is None:
+        return "null"
+    return {bool: "true/false", int: "a number", float: "a number", str: "text", list: "a list",
+            dict: "an object"}.get(type(value), type(value).__name__)
+
+
+def _check(entry: Any, schema: LabelSchema, where: dict[str, Any]) -> list[str]:
+    """Problems with one parsed line, as messages; empty when it is a valid rule."""
+    if not isinstance(entry, dict):
+        return [Errors.E604.format(**where, found=_kind(entry))]
+    problems = [Errors.E605.format(**where, field=name, known=", ".join(_FIELDS)) for name in entry
+                if name not in _FIELDS]
+    label = entry.get("label")
+    spec = schema.span_label(label) if isinstance(label, str) else None
+    if spec is None:
+        known = ", ".join(s.name for s in schema.span_labels)
+        problems.append(Errors.E607.format(**where, label=label, known=known))
+    given = [name for name in ("phrase", "pattern") if name in entry]
+    if len(given) != 1:
+        problems.append(Errors.E606.format(**where, found="both" if given else "neither"))
+    elif "phrase" in entry and not (isinstance(entry["phrase"], str) and entry["phrase"].strip()):
+        problems.append(Errors.E610.format(**where, field="phrase", expected="non-empty text",
+                                           found=_kind(entry["phrase"])))
+    elif "pattern" in entry:
+        problems += _check_token_pattern(entry["pattern"], where)
+    attrs = entry.get("attrs", {})
+    if not isinstance(attrs, dict):
+        problems.append(Errors.E610.format(**where, field="attrs", expected="an object", found=_kind(attrs)))
+    elif spec is not None:
+        for name, value in attrs.items():
+            definition = spec.attribute(name)
+            if definition is None:
+                known = ", ".join(a.name for a in spec.attributes) or "none"
+                problems.append(Errors.E609.format(**where, name=name,
+                                                   problem=f"is not an attribute of {spec.name} (it has: {known})"))
+            elif (problem := _attribute_problem(definition, value)) is not None:
+                problems.append(Errors.E609.format(**where, name=name, problem=problem))
+    return problems
+
+
+def _check_token_pattern(pattern: Any, where: dict[str, Any]) -> list[str]:
+    from spacy.schemas import validate_token_pattern
+
+    if not isinstance(pattern, list) or not pattern:
+        return [Errors.E610.format(**where, field="pattern", expected="a non-empty list of token objects",
+                                   found=_kind(pattern))]
+    return [Errors.E608.format(**where, problem=problem) for problem in validate_token_pattern(pattern)]
+
+
+def _attribute_problem(definition: AttributeDef, value: Any) -> str | None:
+    """Why ``value`` does not fit the schema attribute, or None when it does."""
+    allowed = ", ".join(definition.values)
+    if definition.type == "choice" and value not in definition.values:
+        return f"must be one of {allowed}, not {value!r}"
+    if definition.type == "multichoice" and not (
+            isinstance(value, list) and all(v in definition.values for v in value)):
+        return f"must be a list of some of {allowed}, not {value!r}"
+    if definition.type == "boolean" and not isinstance(value, bool):
+        return f"must be true or false, not {value!r}"
+    if definition.type == "number" and (isinstance(value, bool) or not isinstance(value, int | float)):
+        return f"must be a number, not {value!r}"
+    if definition.type == "text" and not isinstance(value, str):
+        return f"must be text, not {value!r}"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class RuleMatch:
+    start: int  # character offsets
+    end: int
+    rule: PatternRule
+
+
+class RuleMatcher:
+    """The rules of some pattern files compiled for one pipeline's vocabulary."""
+
+    def __init__(self, nlp: Language, rules: Iterable[PatternRule]) -> None:
+        from spacy.matcher import Matcher, PhraseMatcher
+
+        self._rules: dict[str, PatternRule] = {}
+        self._phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self._token_matchers: dict[frozenset[str], tuple[Matcher, list[str]]] = {}
+        for rule in rules:
+            self._rules[rule.key] = rule
+            if rule.phrase is not None:
+                self._phrases.add(rule.key, [nlp.make_doc(rule.phrase)])
+            elif rule.pattern is not None:
+                matcher, keys = self._token_matchers.setdefault(rule.needs, (Matcher(nlp.vocab), []))
+                matcher.add(rule.key, [rule.pattern], greedy="LONGEST")
+                keys.append(rule.key)
+        self.unusable: set[str] = set()  # keys of rules the pipeline lacked annotations for
+
+    def __call__(self, doc: Doc) -> list[RuleMatch]:
+        """Matches in ``doc``; of overlapping matches with one label, the longest (then first)."""
+        vocab = doc.vocab
+        found = [(start, end, match_id) for match_id, start, end in self._phrases(doc)]
+        for needs, (matcher, keys) in self._token_matchers.items():
+            if all(doc.has_annotation(name) for name in needs):
+                found += [(start, end, match_id) for match_id, start, end in matcher(doc)]
+            else:
+                self.unusable.update(keys)
+        chosen: list[RuleMatch] = []
+        taken: dict[str, list[tuple[int, int]]] = {}
+        for start, end, match_id in sorted(found, key=lambda m: (m[0] - m[1], m[0])):
+            rule = self._rules[vocab.strings[match_id]]
+            spans = taken.setdefault(rule.label, [])
+            if any(start < other_end and other_start < end for other_start, other_end in spans):
+                continue
+            spans.append((start, end))
+            span = doc[start:end]
+            chosen.append(RuleMatch(span.start_char, span.end_char, rule))
+        return sorted(chosen, key=lambda m: (m.start, m.end))

