@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QTextCursor
 from pytestqt.qtbot import QtBot
 
 from annotator.gui.mainwindow import MainWindow
+from annotator.gui.offsets import OffsetMap
 
 # Astral emoji (2 UTF-16 units), Cyrillic and combining marks (é as e + U+0301) come before the
 # words the tests annotate, so any code point / UTF-16 mix-up shifts the spans visibly.
@@ -42,3 +44,19 @@ def press(qtbot: QtBot, window: MainWindow, key: Qt.Key,
           modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
     """A key press on the text view, as the analyst types it (window shortcuts included)."""
     qtbot.keyClick(window.view, key, modifier)
+
+
+def click_text(qtbot: QtBot, window: MainWindow, position: int) -> None:
+    """Click the character at code point ``position`` of the open document, as the analyst does,
+    after scrolling it into view."""
+    view = window.view
+    offsets = OffsetMap(window.editor.document.text)
+    view.select_range(position, position)  # moves the caret there, which scrolls it into view
+
+    def point(cp: int) -> QPoint:
+        cursor = QTextCursor(view.document())
+        cursor.setPosition(offsets.to_qt(cp))
+        return view.cursorRect(cursor).center()
+
+    left, right = point(position), point(position + 1)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint((left.x() + right.x()) // 2, left.y()))

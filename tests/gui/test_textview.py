@@ -16,12 +16,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import QEvent, QPoint, QRect, Qt
 from PySide6.QtGui import QAction, QColor, QHelpEvent, QImage, QKeyEvent, QKeySequence, QPalette, QTextCursor
-from PySide6.QtWidgets import QApplication, QMainWindow, QToolTip
+from PySide6.QtWidgets import QApplication, QMainWindow, QPlainTextEdit, QToolTip
 from pytestqt.qtbot import QtBot
 
 from annotator.gui.offsets import OffsetMap, qt_display_text
 from annotator.gui.textview import DocumentView
 from annotator.gui.textview.intervals import IntervalIndex
+from annotator.gui.textview.layout import GappedLayout
 from annotator.gui.textview.model import SpanModel
 from annotator.gui.textview.style import SpanColors, luminance
 from annotator.store.records import RelationRecord, SpanRecord
@@ -337,11 +338,14 @@ def test_clicking_a_chip_or_plain_text(view: DocumentView, qtbot: QtBot) -> None
 def test_add_replace_remove_update_the_drawing_and_the_order(view: DocumentView) -> None:
     view.set_document(TEXT, [], [], COLORS, owner=OWNER)
     minsk = span(5, "Minsk", "ACTOR")
-    where = text_rect(view, TEXT, minsk.start, minsk.end)
-    assert count(grab(view), below(where), RED) == 0
+
+    def where() -> QRect:  # the line moves as lines above it and its own room change
+        return text_rect(view, TEXT, minsk.start, minsk.end)
+
+    assert count(grab(view), below(where()), RED) == 0
 
     view.add_span(minsk)
-    assert count(grab(view), below(where), RED) > 20
+    assert count(grab(view), below(where()), RED) > 20
     assert view.span_ids_in_order() == [5]
 
     threat = span(4, "threat of sanctions", "THREAT")
@@ -350,8 +354,8 @@ def test_add_replace_remove_update_the_drawing_and_the_order(view: DocumentView)
 
     view.replace_span(replace(minsk, label="THREAT"))
     image = grab(view)
-    assert count(image, below(where), RED) == 0
-    assert count(image, below(where), GREEN) > 20
+    assert count(image, below(where()), RED) == 0
+    assert count(image, below(where()), GREEN) > 20
     assert view.span(5) == replace(minsk, label="THREAT")
 
     view.replace_span(replace(minsk, start=0, end=2))  # offsets moved
@@ -359,7 +363,7 @@ def test_add_replace_remove_update_the_drawing_and_the_order(view: DocumentView)
     assert view.spans_at(minsk.start) == []
 
     view.remove_span(5)
-    assert count(grab(view), below(where), GREEN) == 0
+    assert count(grab(view), below(where()), GREEN) == 0
     assert view.span(5) is None
     assert view.span_ids_in_order() == [4]
 
@@ -482,6 +486,203 @@ def test_font_size_changes_keep_clicks_on_target(view: DocumentView, qtbot: QtBo
         qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=char_point(view, TEXT, actor.start + 2))
     assert blocker.args == [2]
     assert count(grab(view), below(text_rect(view, TEXT, actor.start, actor.end)), RED) > 20
+
+
+# --- per-line room ------------------------------------------------------------------------
+
+WORDS = " ".join(f"word{n:03d}" for n in range(150))  # one paragraph, wrapped into several lines
+PARAGRAPHS = "".join(f"Paragraph {n} says that NATO is near Minsk and Brest today.\n" for n in range(30))
+
+
+def line_tops(view: DocumentView, block_number: int = 0) -> list[int]:
+    """The viewport y of the top of each visual line of a block, from Qt's cursor rectangles."""
+    grab(view)  # lays out and paints what is on screen
+    block = view.document().findBlockByNumber(block_number)
+    layout = block.layout()
+    tops = []
+    for index in range(layout.lineCount()):
+        cursor = QTextCursor(view.document())
+        cursor.setPosition(block.position() + layout.lineAt(index).textStart())
+        tops.append(view.cursorRect(cursor).top())
+    return tops
+
+
+def word_on_line(view: DocumentView, line: int, nth: int = 1) -> SpanRecord:
+    """A span over the ``nth`` whole word that starts on visual line ``line`` of ``WORDS``."""
+    grab(view)
+    layout = view.document().firstBlock().layout()
+    begin = layout.lineAt(line).textStart()
+    starts = [i for i in range(begin, begin + layout.lineAt(line).textLength())
+              if WORDS[i] == "w" and (i == 0 or WORDS[i - 1] == " ")]
+    start = starts[nth]
+    return SpanRecord(id=100 + line * 10 + nth, document_id=1, start=start, end=start + 7, label="ACTOR",
+                      annotator=OWNER, layer="annotation")
+
+
+def test_a_line_without_annotations_is_markedly_shorter_than_one_with_a_span(view: DocumentView) -> None:
+    view.set_document(WORDS, [], [], COLORS, owner=OWNER)
+    text_height = view.cursorRect(cursor_at(view, WORDS, 0)).height()
+    view.add_span(word_on_line(view, 2))
+    tops = line_tops(view)
+    assert len(tops) >= 5
+    plain = tops[1] - tops[0]
+    assert plain <= 1.5 * text_height  # normal reading spacing, not a triple-spaced draft
+    assert tops[4] - tops[3] == plain  # the lines below are plain again
+    # Line 2 takes its chip row above and its underline below: one plain pitch plus more than
+    # a chip's height.
+    annotated = tops[3] - tops[1] - plain
+    assert annotated >= plain + 0.6 * text_height
+    assert plain < 0.75 * annotated
+
+
+def test_adding_a_span_to_a_plain_line_grows_it_and_removing_it_shrinks_it_back(view: DocumentView) -> None:
+    view.set_document(WORDS, [], [], COLORS, owner=OWNER)
+    before = line_tops(view)
+    actor = word_on_line(view, 2)
+    view.add_span(actor)
+    grown = line_tops(view)
+    assert grown[:2] == before[:2]  # lines above do not move
+    assert grown[2] - before[2] >= 10  # room for the chip row above line 2
+    assert grown[3] - grown[2] > before[3] - before[2]  # and for the underline below it
+    nato = text_rect(view, WORDS, actor.start, actor.end)
+    assert count(grab(view), below(nato), RED) > 20
+    assert count(grab(view), above(nato), RED) > 20  # the chip
+
+    view.remove_span(actor.id)
+    assert line_tops(view) == before
+    assert count(grab(view), below(text_rect(view, WORDS, actor.start, actor.end)), RED) == 0
+
+
+def test_a_relation_adds_arc_room_and_removing_it_takes_it_away(view: DocumentView) -> None:
+    view.set_document(WORDS, [], [], COLORS, owner=OWNER)
+    head, tail = word_on_line(view, 2, 1), word_on_line(view, 2, 6)
+    view.add_span(head)
+    view.add_span(tail)
+    with_chips = line_tops(view)
+    view.add_relation(RelationRecord(id=1, document_id=1, head_id=head.id, tail_id=tail.id, label="speaker_of",
+                                     annotator=OWNER, layer="annotation"))
+    with_arc = line_tops(view)
+    assert with_arc[:2] == with_chips[:2]
+    assert with_arc[2] - with_chips[2] >= 10  # a band for the arc and its label
+    line = text_rect(view, WORDS, head.start, tail.end)
+    assert count(grab(view), QRect(line.left(), line.top() - 48, line.width(), 30), MAGENTA, tolerance=60) > 30
+    view.remove_relation(1)
+    assert line_tops(view) == with_chips
+
+
+def test_only_the_blocks_a_change_touches_are_laid_out_again(view: DocumentView) -> None:
+    view.set_document(PARAGRAPHS, [], [], COLORS, owner=OWNER)
+    grab(view)
+    layout = view.document().documentLayout()
+    assert isinstance(layout, GappedLayout)
+    placed = layout.placements
+    minsk = span(1, "Minsk", "ACTOR", text=PARAGRAPHS)
+    near = PARAGRAPHS.index("Minsk", PARAGRAPHS.index("Paragraph 3 "))
+    view.add_span(minsk)
+    view.add_span(replace(minsk, id=2, start=near, end=near + 5))
+    grab(view)
+    # Two blocks changed height; Qt also drops the layout of the block after each (it counts
+    # a dirty range twice), which is placed again with the gaps it already had.
+    assert 2 <= layout.placements - placed <= 4
+    placed = layout.placements
+    brest = PARAGRAPHS.index("Brest")
+    view.add_span(span(3, "Brest", "THREAT", text=PARAGRAPHS))  # same line, room enough already
+    grab(view)
+    assert layout.placements == placed
+    assert view.spans_at(brest) == [3]
+
+
+def test_clicks_land_on_the_right_span_after_lines_move(view: DocumentView, qtbot: QtBot) -> None:
+    view.set_document(WORDS, [], [], COLORS, owner=OWNER)
+    lower = word_on_line(view, 4)
+    view.add_span(lower)
+    clicked: list[int] = []
+    view.spanClicked.connect(clicked.append)
+    upper = word_on_line(view, 2)
+    view.add_span(upper)  # line 2 grows: everything below it moves down
+    grab(view)
+    for item in (upper, lower, upper):
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=char_point(view, WORDS, item.start + 2))
+        qtbot.wait(QApplication.doubleClickInterval() + 50)  # not a double click
+    assert clicked == [upper.id, lower.id, upper.id]
+
+    clicked.clear()
+    view.remove_span(upper.id)  # and back up
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=char_point(view, WORDS, lower.start + 2))
+    assert clicked == [lower.id]
+    rect = text_rect(view, WORDS, lower.start, lower.end)
+    chip = QPoint(rect.left() + 6, rect.top() - 6)
+    qtbot.wait(QApplication.doubleClickInterval() + 50)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=chip)
+    assert clicked == [lower.id, lower.id]
+    under = QPoint(rect.center().x(), rect.bottom() + 4)
+    qtbot.wait(QApplication.doubleClickInterval() + 50)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=under)
+    assert clicked == [lower.id, lower.id, lower.id]
+
+
+def test_resizing_rewraps_and_gives_the_room_to_the_span_s_new_line(view: DocumentView, qtbot: QtBot) -> None:
+    view.set_document(WORDS, [], [], COLORS, owner=OWNER)
+    actor = word_on_line(view, 3)
+    view.add_span(actor)
+    clicked: list[int] = []
+    view.spanClicked.connect(clicked.append)
+    lines = []
+    for width in (520, 900, 760):
+        view.resize(width, 480)
+        tops = line_tops(view)
+        layout = view.document().firstBlock().layout()
+        line = layout.lineForTextPosition(actor.start).lineNumber()
+        lines.append(line)
+        pitches = [b - a for a, b in zip(tops, tops[1:], strict=False)]
+        plain = min(pitches)
+        assert pitches[line - 1] >= plain + 10  # the chip row above the span's (new) line
+        assert all(pitch == plain for number, pitch in enumerate(pitches) if number not in (line - 1, line))
+        rect = text_rect(view, WORDS, actor.start, actor.end)
+        assert count(grab(view), below(rect), RED) > 20
+        qtbot.wait(QApplication.doubleClickInterval() + 50)
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=char_point(view, WORDS, actor.start + 3))
+    assert clicked == [actor.id] * 3
+    assert len(set(lines)) == 3  # the span moved between lines as the text re-wrapped
+
+
+def test_gapped_layout_regaps_a_fresh_layout_even_when_the_first_gap_is_zero(qtbot: QtBot) -> None:
+    """Qt re-lays a block out eagerly on a small markContentsDirty (not through
+    blockBoundingRect); the layout must notice though the first line sits at y = 0 either way."""
+    edit = QPlainTextEdit()
+    qtbot.addWidget(edit)
+    layout = GappedLayout(edit.document())
+    edit.document().setDocumentLayout(layout)
+    edit.resize(300, 400)
+    edit.setPlainText(WORDS)
+    edit.show()
+    qtbot.waitExposed(edit)
+    asked: list[int] = []
+
+    def room(block):  # type: ignore[no-untyped-def]
+        asked.append(block.blockNumber())
+        count = block.layout().lineCount()
+        return [(0.0, 0.0)] + [(10.0, 5.0)] * (count - 1)
+
+    layout.set_room(room)
+    block = edit.document().firstBlock()
+
+    def positions() -> list[float]:
+        layout.blockBoundingRect(block)
+        lines = block.layout()
+        return [lines.lineAt(index).y() for index in range(lines.lineCount())]
+
+    gapped = positions()
+    assert gapped[0] == 0.0 and len(gapped) > 3
+    height = block.layout().lineAt(0).height()
+    assert gapped[1] == pytest.approx(height + 10.0)
+    assert gapped[2] == pytest.approx(2 * height + 25.0)
+    asked.clear()
+    edit.document().markContentsDirty(block.position(), 1)  # Qt's eager, single-block relayout
+    assert positions() == gapped
+    assert asked == []  # same line breaks: the gaps it had are reused
+    bottom = gapped[-1] + height + 5.0 + edit.document().documentMargin()
+    assert layout.blockBoundingRect(block).height() == pytest.approx(bottom)
 
 
 # --- keys ----------------------------------------------------------------------------------

@@ -1,8 +1,19 @@
 """Sizes derived from the reading font: chip font and height, room above and below each line.
 
 Everything scales with the font so that ``set_font_point_size`` keeps the proportions: the
-chips stay a little smaller than the text, and the room under a line fits three stacked
+chips stay a little smaller than the text, and the room under a line fits up to three stacked
 underlines before they start to squeeze together.
+
+Room per line (``room``), brat-style, grows only as much as the line's annotations need:
+- above: ``pad_above`` always (breathing room, and the gap between the previous line's
+  underlines and this line's chips), plus a row per chip row that starts on the line, plus
+  ``arc_room`` for the heights at which relation arcs (or the ends of arcs that cross lines)
+  run there;
+- below: ``pad_below`` for a bare line, else room for its underline levels (at most
+  ``UNDERLINE_LEVELS``; deeper nesting squeezes the levels together).
+A bare line is thus ``text_height + pad_above + pad_below`` high, about 1.3 times the text;
+paragraphs not already set apart by a blank line get ``paragraph_gap`` more under their last
+line.
 """
 
 from __future__ import annotations
@@ -13,6 +24,8 @@ from PySide6.QtGui import QFont, QFontMetricsF, QStaticText
 
 CHIP_ROWS = 2          # chips that would collide stack into a second row, then shift right
 UNDERLINE_LEVELS = 3   # levels that fit below a line at full spacing; more are squeezed
+ARC_LEVELS = 3         # heights at which arcs on one line can run
+ARC_LEVEL_STEP = 4.0   # pixels between those heights
 
 
 class Metrics:
@@ -34,12 +47,30 @@ class Metrics:
         self.chip_pad = 3.0
         self.chip_text_top = (self.chip_height - self._chip.height()) / 2  # centres the text
         self.label_height = math.ceil(self._label.height())
-        self.arc_room = math.ceil(self.chip_height * 1.5)
-        self.above = float(self.chip_height + 2 + self.arc_room)
+        self.chip_row = float(self.chip_height + 1)  # a chip and the pixel between stacked chips
         self.step = float(max(3, round(self.text_height * 0.22)))
-        self.below = 2.0 + UNDERLINE_LEVELS * self.step
+        self.pad_above = float(max(2, round(self.text_height * 0.15)))
+        self.pad_below = float(max(2, round(self.text_height * 0.15)))
+        self.paragraph_gap = float(round(self.text_height * 0.45))
         self._chip_texts: dict[str, tuple[QStaticText, float]] = {}
         self._label_widths: dict[str, float] = {}
+
+    def arc_room(self, arc_levels: int) -> float:
+        """The band for arcs running at this many heights: the highest label, a step per further
+        height, and under the lowest apex half a label and 4 px for the arcs to curve down onto
+        their chips."""
+        if arc_levels <= 0:
+            return 0.0
+        return float(math.ceil(self.label_height + 4 + (min(arc_levels, ARC_LEVELS) - 1) * ARC_LEVEL_STEP))
+
+    def room(self, chip_rows: int, arc_levels: int, levels: int) -> tuple[float, float]:
+        """Pixels above and below a line with this many chip rows, arc heights and underline
+        levels."""
+        above = self.pad_above + chip_rows * self.chip_row + self.arc_room(arc_levels)
+        below = self.pad_below
+        if levels:
+            below = max(below, 2.0 + min(levels, UNDERLINE_LEVELS) * self.step)
+        return above, below
 
     def chip_text(self, label: str) -> tuple[QStaticText, float]:
         """A prepared ``QStaticText`` for the chip of ``label`` and the chip's width."""

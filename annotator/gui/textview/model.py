@@ -85,6 +85,17 @@ class SpanModel:
                         del self._relations_of[span_id]
         return relation
 
+    def partners(self, span_id: int) -> list[SpanRecord]:
+        """The shown spans at the other end of the relations that use this span (whether or
+        not the span itself is shown): the lines whose arcs change with it."""
+        found = []
+        for relation_id in sorted(self._relations_of.get(span_id, ())):
+            relation = self.relations[relation_id]
+            other = self.spans.get(relation.tail_id if relation.head_id == span_id else relation.head_id)
+            if other is not None:
+                found.append(other)
+        return found
+
     def relations_of(self, span_id: int) -> list[RelationRecord]:
         """Relations whose head or tail is this span and whose other end is shown too."""
         found = []

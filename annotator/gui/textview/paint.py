@@ -3,7 +3,8 @@
 Two passes around ``QPlainTextEdit.paintEvent``: tints go under the text (the base widget
 draws glyphs and the selection highlight over them), everything else over it. Flat shapes
 (tints, underlines) are drawn without antialiasing, which keeps them crisp and cheap; curves
-and rounded chips with it.
+and rounded chips with it. Each scene comes with the viewport position of its line's origin
+(``Shown``), and the painter is translated there while it draws the scene.
 """
 
 from __future__ import annotations
@@ -19,27 +20,38 @@ from annotator.gui.textview.style import SpanColors, SpanStyle, is_own_relation
 
 CHIP_RADIUS = 3.0
 
+Shown = tuple[QPointF, LineScene]  # where the line's origin is in the viewport, and its scene
 
-def paint_tints(painter: QPainter, scenes: Sequence[LineScene], colors: SpanColors) -> None:
-    for scene in scenes:
+
+def paint_tints(painter: QPainter, shown: Sequence[Shown], colors: SpanColors) -> None:
+    for offset, scene in shown:
+        painter.translate(offset)
         height = scene.bottom - scene.top
         for x1, x2, label in scene.tints:
             painter.fillRect(QRectF(x1, scene.top, x2 - x1, height), colors.tint(label))
+        painter.translate(-offset)
 
 
-def paint_overlays(painter: QPainter, scenes: Sequence[LineScene], colors: SpanColors, metrics: Metrics, *,
+def paint_overlays(painter: QPainter, shown: Sequence[Shown], colors: SpanColors, metrics: Metrics, *,
                    current: int | None, relation_mode: bool, owner: str | None) -> None:
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-    for scene in scenes:
+    for offset, scene in shown:
+        painter.translate(offset)
         for mark in scene.marks:
             _underline(painter, scene, mark, colors)
+        painter.translate(-offset)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     if current is not None:
-        for scene in scenes:
+        for offset, scene in shown:
             for mark in scene.marks:
                 if mark.span.id == current:
+                    painter.translate(offset)
                     _outline(painter, scene, mark, colors, relation_mode)
-    for scene in scenes:
+                    painter.translate(-offset)
+    for offset, scene in shown:
+        if not scene.arcs:
+            continue
+        painter.translate(offset)
         for arc in scene.arcs:
             color = colors.relation(arc.relation.label)
             pen = QPen(color, 1.4)
@@ -52,15 +64,22 @@ def paint_overlays(painter: QPainter, scenes: Sequence[LineScene], colors: SpanC
                 painter.setPen(Qt.PenStyle.NoPen)
                 painter.setBrush(color)
                 painter.drawPolygon(arc.arrow)
+        painter.translate(-offset)
     painter.setFont(metrics.chip_font)
-    for scene in scenes:
-        for mark in scene.marks:
-            if mark.chip is not None:
-                _chip(painter, mark, colors, metrics, mark.span.id == current)
+    for offset, scene in shown:
+        if scene.chip_rows:
+            painter.translate(offset)
+            for mark in scene.marks:
+                if mark.chip is not None:
+                    _chip(painter, mark, colors, metrics, mark.span.id == current)
+            painter.translate(-offset)
     painter.setFont(metrics.label_font)
-    for scene in scenes:
-        for arc in scene.arcs:
-            _arc_label(painter, arc.relation.label, arc.label_center, colors, metrics)
+    for offset, scene in shown:
+        if scene.arcs:
+            painter.translate(offset)
+            for arc in scene.arcs:
+                _arc_label(painter, arc.relation.label, arc.label_center, colors, metrics)
+            painter.translate(-offset)
 
 
 def _underline(painter: QPainter, scene: LineScene, mark: Mark, colors: SpanColors) -> None:

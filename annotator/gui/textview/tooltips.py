@@ -21,9 +21,14 @@ def tooltip_html(spans: Sequence[SpanRecord], text: str, owner: str | None) -> s
 
 def _one(span: SpanRecord, text: str, owner: str | None) -> str:
     head = f"<b>{escape(span.label)}</b>"
-    if span.layer != "annotation" or span.annotator != owner:
+    if span.layer == "suggestion":
+        origin = ", ".join(part for part in (span.annotator, span.source) if part)
+        head += f" <i>(suggestion: {escape(origin)}; Y accepts, X rejects)</i>"
+    elif span.layer != "annotation" or span.annotator != owner:
         head += f" <i>({escape(span.annotator)}, {escape(span.layer)}, read-only)</i>"
     lines = [head]
+    if span.actor:
+        lines.append(f"Actor: {escape(span.actor)}")
     lines.extend(f"{escape(str(key))}: {escape(_value(value))}" for key, value in span.attrs.items())
     if span.note:
         lines.append(f"<i>Note:</i> {escape(span.note)}")

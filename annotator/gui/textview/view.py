@@ -5,15 +5,19 @@ Design (see also ``scene.py``):
   offsets are code points and are converted to Qt's UTF-16 positions by ``OffsetMap``; copied
   text is sliced from the stored text.
 - Annotations never enter the ``QTextDocument`` (no char formats, no highlighter, no
-  ExtraSelections): every repaint asks an interval index for the spans of each visible line
-  and paints tints under the text and underlines, chips, outlines and arcs over it. Opening a
-  1 MB document therefore costs only Qt's own ``setPlainText`` plus building the index, and
-  changing a span costs an index update plus a repaint of the lines it touches. A
+  ExtraSelections): the view asks an interval index for the spans of each shown block, builds
+  the scenes of its lines (``scene.py``; cached per block, dropped when that block's
+  annotations change) and paints tints under the text and underlines, chips, outlines and arcs
+  over it. Opening a 1 MB document therefore costs only Qt's own ``setPlainText`` plus building
+  the index, and changing a span costs an index update, the scenes of the blocks it touches
+  and a repaint of their lines (of the view, when their height changed). A
   ``QSyntaxHighlighter`` re-formats every block on ``setPlainText`` and on every
   ``set_annotations``: measured on 1 MB with 20,000 spans, 122 ms and 97 ms even for a bare one
   that only sets backgrounds, against 50 ms for this view's whole open and first paint.
 - ``GappedLayout`` leaves room above each line for chips and arcs and below it for stacked
-  underlines.
+  underlines, as much as that line needs (``_room``: read from the very scenes that are
+  painted). When annotations change, only the blocks they touch are asked again, and only
+  those whose room changed are laid out again (``_changed``).
 - Window-level single-key shortcuts must reach the main window, so the view declines the
   ``ShortcutOverride`` for them (``_leave_to_shortcuts``) and claims it for the keys that move,
   select and copy (``_is_view_key``), which a read-only QPlainTextEdit would otherwise give up.
@@ -21,10 +25,12 @@ Design (see also ``scene.py``):
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 
-from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
+    QContextMenuEvent,
     QFont,
     QHelpEvent,
     QKeyEvent,
@@ -37,19 +43,20 @@ from PySide6.QtGui import (
     QTextDocument,
     QTextLine,
 )
-from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip, QWidget
+from PySide6.QtWidgets import QApplication, QMenu, QPlainTextEdit, QToolTip, QWidget
 
 from annotator.gui.offsets import OffsetMap, qt_display_text
-from annotator.gui.textview.layout import GappedLayout
+from annotator.gui.textview.layout import Gap, GappedLayout
 from annotator.gui.textview.metrics import Metrics
 from annotator.gui.textview.model import SpanModel
-from annotator.gui.textview.paint import paint_overlays, paint_tints
+from annotator.gui.textview.paint import Shown, paint_overlays, paint_tints
 from annotator.gui.textview.scene import LineScene, SceneBuilder
 from annotator.gui.textview.style import SpanColors
 from annotator.gui.textview.tooltips import tooltip_html
 from annotator.store.records import RelationRecord, SpanRecord
 
 DOCUMENT_MARGIN = 14.0
+SCENE_CACHE_BLOCKS = 256  # blocks whose line scenes are kept: a few screens' worth
 _SHORTCUT_KEYS = (Qt.Key.Key_Tab, Qt.Key.Key_Backtab, Qt.Key.Key_Delete, Qt.Key.Key_Backspace,
                   Qt.Key.Key_Return, Qt.Key.Key_Enter)
 _VIEW_KEYS = tuple(
@@ -100,9 +107,12 @@ class DocumentView(QPlainTextEdit):
         self._press: QPoint | None = None
         self._double_clicked = False
         self._last_click: tuple[tuple[int, ...], int] | None = None
+        # block number -> ((line starts, line width), scene of each line): see _block_scenes
+        self._block_cache: OrderedDict[int, tuple[tuple[tuple[int, ...], float], list[LineScene | None]]] = \
+            OrderedDict()
 
         self._metrics = Metrics(self.font())
-        self._layout.set_gaps(self._metrics.above, self._metrics.below)
+        self._layout.set_room(self._room)
         font = QFont(self.font())
         if font.pointSizeF() > 0:
             font.setPointSizeF(max(11.0, font.pointSizeF() * 1.1))
@@ -122,6 +132,8 @@ class DocumentView(QPlainTextEdit):
         self._current = None
         self._last_click = None
         self._model.reset(spans, relations)
+        self._block_cache.clear()
+        self._layout.forget()  # setPlainText lays everything out again, with the new model
         self._load_text()
         self.verticalScrollBar().setValue(0)
         self.horizontalScrollBar().setValue(0)
@@ -144,19 +156,22 @@ class DocumentView(QPlainTextEdit):
         self._model.reset(spans, relations)
         if self._current not in self._model.spans:
             self._current = None
+        self._block_cache.clear()
+        self._layout.reset()
         self.viewport().update()
 
     def add_span(self, span: SpanRecord) -> None:
         previous = self._model.put_span(span)
-        if previous is not None:
-            self._update_range(previous.start, previous.end)
-        self._update_range(span.start, span.end)
+        ranges = [(span.start, span.end)] if previous is None else [(previous.start, previous.end),
+                                                                     (span.start, span.end)]
+        partners = self._model.partners(span.id)
+        self._changed(ranges, [other.start for other in partners])
+        if partners:
+            self.viewport().update()  # the arcs to it moved or appeared
 
     def replace_span(self, span: SpanRecord) -> None:
         """Show the new state of a span (label, attributes, note or offsets changed)."""
         self.add_span(span)
-        if self._model.relations_of(span.id):
-            self.viewport().update()
 
     def remove_span(self, span_id: int) -> None:
         """Remove a span and the relations that use it (the store deletes them together)."""
@@ -165,18 +180,85 @@ class DocumentView(QPlainTextEdit):
             return
         if self._current == span_id:
             self._current = None
+        ends = [self._model.spans.get(end) for relation in relations for end in (relation.head_id, relation.tail_id)]
+        self._changed([(span.start, span.end)], [end.start for end in ends if end is not None])
         if relations:
             self.viewport().update()
-        else:
-            self._update_range(span.start, span.end)
 
     def add_relation(self, relation: RelationRecord) -> None:
+        previous = self._model.relations.get(relation.id)
         self._model.add_relation(relation)
-        self.viewport().update()
+        self._relation_changed(relation, previous)
 
     def remove_relation(self, relation_id: int) -> None:
-        if self._model.remove_relation(relation_id) is not None:
+        relation = self._model.remove_relation(relation_id)
+        if relation is not None:
+            self._relation_changed(relation)
+
+    def _relation_changed(self, *relations: RelationRecord | None) -> None:
+        """Arcs are drawn on the lines where the chips of their head and tail are."""
+        ends = [self._model.spans.get(end) for relation in relations if relation is not None
+                for end in (relation.head_id, relation.tail_id)]
+        self._changed([], [end.start for end in ends if end is not None])
+        self.viewport().update()
+
+    def _changed(self, ranges: Sequence[tuple[int, int]], positions: Sequence[int]) -> None:
+        """Annotations changed on code points ``ranges`` (underlines, chips) and on the lines
+        holding ``positions`` (arcs): ask the layout to measure those blocks again, and repaint
+        them; when a block's room changed, Qt lays it out again and repaints the whole view."""
+        document = self.document()
+        blocks: dict[int, QTextBlock] = {}
+        for start, end in [*ranges, *((position, position + 1) for position in positions)]:
+            block = document.findBlock(self._offsets.to_qt(start))
+            last = document.findBlock(self._offsets.to_qt(max(start, end - 1))).blockNumber()
+            while block.isValid() and block.blockNumber() <= last:
+                blocks[block.blockNumber()] = block
+                block = block.next()
+        for number in blocks:
+            self._block_cache.pop(number, None)
+        if self._layout.refresh(blocks.values()):
             self.viewport().update()
+            return
+        for start, end in ranges:
+            self._update_range(start, end)
+
+    def _room(self, block: QTextBlock) -> list[Gap]:
+        """Room above and below each line of a laid-out block: the layout's callback. A line no
+        span touches gets the breathing room of bare text; the last line of a paragraph that
+        runs straight into the next one (no blank line between) some paragraph spacing."""
+        metrics = self._metrics
+        bare = metrics.room(0, 0, 0)
+        rooms = [bare if scene is None else (scene.room_above, scene.room_below)
+                 for scene in self._block_scenes(block)]
+        following = block.next()
+        if rooms and following.isValid() and following.length() > 1:
+            above, below = rooms[-1]
+            rooms[-1] = (above, below + metrics.paragraph_gap)
+        return rooms
+
+    def _block_scenes(self, block: QTextBlock) -> list[LineScene | None]:
+        """The scene of each line of a laid-out block, cached while its line breaks stay.
+
+        Whatever changes a cached scene drops it: ``_changed`` for the blocks whose annotations
+        changed, a new document, annotations, owner or font for all. A new width re-breaks the
+        lines, which the key catches.
+        """
+        layout = block.layout()
+        count = layout.lineCount()
+        if count == 0:
+            return []
+        lines = [layout.lineAt(index) for index in range(count)]
+        key = (tuple(line.textStart() for line in lines), lines[0].width())
+        number = block.blockNumber()
+        cached = self._block_cache.get(number)
+        if cached is not None and cached[0] == key:
+            self._block_cache.move_to_end(number)
+            return cached[1]
+        scenes = self._builder().block(block.position(), lines)
+        self._block_cache[number] = (key, scenes)
+        if len(self._block_cache) > SCENE_CACHE_BLOCKS:
+            self._block_cache.popitem(last=False)
+        return scenes
 
     def set_colors(self, colors: dict[str, str]) -> None:
         """Label (and relation) name to "#rrggbb"."""
@@ -187,6 +269,7 @@ class DocumentView(QPlainTextEdit):
     def set_owner(self, owner: str | None) -> None:
         """The current annotator, whose "annotation" layer spans are editable and tinted."""
         self._owner = owner
+        self._block_cache.clear()
         self.viewport().update()
 
     # --- queries -------------------------------------------------------------------------
@@ -255,34 +338,68 @@ class DocumentView(QPlainTextEdit):
             self._last_selection = selected
             self.selectionRangeChanged.emit(*selected)
 
-    def createMimeDataFromSelection(self) -> QMimeData:  # noqa: N802 (Qt override)
-        """Copy the stored text, not Qt's rendering of it (which has U+2029 at line breaks)."""
-        data = QMimeData()
+    def copy(self) -> None:
+        """Copy the stored text, not Qt's rendering of it (U+2029 at line breaks, CR as space).
+
+        Shadows ``QPlainTextEdit.copy`` and is wired to Ctrl+C and the context menu, instead of
+        overriding ``createMimeDataFromSelection``: the clipboard keeps the data it is given
+        until the process ends, and a ``QMimeData`` made in Python would then be destroyed by
+        Qt's exit-time clean-up after the interpreter is gone, crashing the process on exit.
+        """
         selected = self.selected_range()
         if selected is not None:
-            data.setText(self._text[selected[0]:selected[1]])
-        return data
+            QApplication.clipboard().setText(self._text[selected[0]:selected[1]])
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+        if event.matches(QKeySequence.StandardKey.Copy):
+            self.copy()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802 (Qt override)
+        menu = QMenu(self)
+        copy = menu.addAction("Copy", self.copy)
+        copy.setShortcut(QKeySequence.StandardKey.Copy)
+        copy.setEnabled(self.selected_range() is not None)
+        menu.addAction("Select All", self.selectAll).setShortcut(QKeySequence.StandardKey.SelectAll)
+        menu.exec(event.globalPos())
 
     # --- painting ------------------------------------------------------------------------
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
-        scenes = self._scenes(event.rect())
-        if any(scene.tints for scene in scenes):
+        shown: list[Shown] = [(offset, scene) for _block, offset, scene in self._shown(event.rect())]
+        if any(scene.tints for _offset, scene in shown):
             painter = QPainter(self.viewport())
             painter.setClipRect(event.rect())
-            paint_tints(painter, scenes, self._span_colors)
+            paint_tints(painter, shown, self._span_colors)
             painter.end()
         super().paintEvent(event)
-        if scenes:
+        if shown:
             painter = QPainter(self.viewport())
             painter.setClipRect(event.rect())
-            paint_overlays(painter, scenes, self._span_colors, self._metrics, current=self._current,
+            paint_overlays(painter, shown, self._span_colors, self._metrics, current=self._current,
                            relation_mode=self._relation_mode, owner=self._owner)
             painter.end()
 
-    def _scenes(self, clip: QRect) -> list[LineScene]:
-        lines = [(block.position(), line, origin) for block, line, origin in self._visible_lines(clip)]
-        return self._builder().build(lines)
+    def _shown(self, clip: QRect) -> Iterator[tuple[QTextBlock, QPointF, LineScene]]:
+        """Scenes of the lines whose text, chips, arcs or underlines fall inside ``clip``, with
+        their block and where the line's origin (x of its layout, y of its top) is."""
+        for block, rect in self._visible_blocks():
+            if rect.top() > clip.bottom():
+                break
+            if rect.bottom() < clip.top() or not block.isVisible():
+                continue
+            scenes = self._block_scenes(block)
+            if not any(scenes):
+                continue
+            layout = block.layout()
+            for index, scene in enumerate(scenes):
+                if scene is None:
+                    continue
+                top = rect.top() + layout.lineAt(index).y()
+                if top - scene.room_above <= clip.bottom() and top + scene.bottom + scene.room_below >= clip.top():
+                    yield block, QPointF(rect.left(), top), scene
 
     def _builder(self) -> SceneBuilder:
         return SceneBuilder(self._model, self._offsets, self._metrics, self._owner, self.viewport().width())
@@ -301,22 +418,6 @@ class DocumentView(QPlainTextEdit):
             yield block, rect
             offset.setY(rect.bottom())
             block = block.next()
-
-    def _visible_lines(self, clip: QRect) -> Iterator[tuple[QTextBlock, QTextLine, QPointF]]:
-        """Lines whose text, chips, arcs or underlines fall inside ``clip``, with the origin of
-        their block's layout in viewport coordinates."""
-        above, below = self._metrics.above, self._metrics.below
-        for block, rect in self._visible_blocks():
-            if rect.top() > clip.bottom():
-                break
-            if rect.bottom() < clip.top() or not block.isVisible():
-                continue
-            layout = block.layout()
-            for index in range(layout.lineCount()):
-                line = layout.lineAt(index)
-                top = rect.top() + line.y()
-                if top - above <= clip.bottom() and top + line.height() + below >= clip.top():
-                    yield block, line, rect.topLeft()
 
     def _update_range(self, start: int, end: int) -> None:
         """Repaint only the blocks that hold code points ``[start, end)``, where visible."""
@@ -346,27 +447,53 @@ class DocumentView(QPlainTextEdit):
         height = self.viewport().height()
         for shown, rect in self._visible_blocks():
             if shown == block:
-                top = rect.top() + line.y()
-                if top - self._metrics.above >= 0 and top + line.height() + self._metrics.below <= height:
+                top, bottom = self._line_extent(block, line.lineNumber())
+                if rect.top() + top >= 0 and rect.top() + bottom <= height:
                     return
                 break
-        per_line = self._metrics.text_height + self._metrics.above + self._metrics.below
-        context = int(height / per_line / 3)
+        # The vertical scroll bar counts visual lines: count those that fit in the third of a
+        # page above the target line, each with its own room.
+        context = 0
+        room = height / 3
+        shown, index = block, line.lineNumber()
+        while True:
+            if index == 0:
+                shown = shown.previous()
+                if not shown.isValid():
+                    break
+                self._layout.blockBoundingRect(shown)
+                index = shown.layout().lineCount()
+                if index == 0:  # a hidden block takes no lines
+                    continue
+            index -= 1
+            top, bottom = self._line_extent(shown, index)
+            room -= bottom - top
+            if room < 0:
+                break
+            context += 1
         self.verticalScrollBar().setValue(max(0, block.firstLineNumber() + line.lineNumber() - context))
+
+    def _line_extent(self, block: QTextBlock, index: int) -> tuple[float, float]:
+        """Top and bottom of line ``index`` of a laid-out block with its room, relative to the
+        block."""
+        line = block.layout().lineAt(index)
+        gaps = self._layout.gaps(block)
+        above, below = gaps[index] if index < len(gaps) else (0.0, 0.0)
+        return line.y() - above, line.y() + line.height() + below
 
     # --- hit testing, clicks and tooltips -------------------------------------------------
 
     def _hit(self, point: QPoint) -> list[int]:
         """Span ids at a viewport point: the chip's span, the spans under the character (innermost
         first), or the span whose underline is there."""
-        pos = QPointF(point)
-        for scene in self._scenes(QRect(point, point)):
-            line = scene.line
+        for block, offset, scene in self._shown(QRect(point, point)):
+            pos = QPointF(point) - offset  # in the line's coordinates
             for mark in scene.marks:
                 if mark.chip is not None and mark.chip.contains(pos):
                     return [mark.span.id]
             if scene.top <= pos.y() < scene.bottom and scene.left <= pos.x() <= scene.right:
-                relative = line.xToCursor(pos.x() - scene.origin_x, QTextLine.CursorPosition.CursorOnCharacter)
+                line = block.layout().lineAt(scene.line_index)
+                relative = line.xToCursor(pos.x(), QTextLine.CursorPosition.CursorOnCharacter)
                 return self._model.spans_at(self._offsets.from_qt(scene.block_position + relative))
             if pos.y() >= scene.bottom:
                 for mark in scene.marks:
@@ -433,7 +560,8 @@ class DocumentView(QPlainTextEdit):
         # Qt may send these while QPlainTextEdit.__init__ runs, before our fields exist.
         if event.type() == QEvent.Type.FontChange and hasattr(self, "_metrics"):
             self._metrics = Metrics(self.font())
-            self._layout.set_gaps(self._metrics.above, self._metrics.below)
+            self._block_cache.clear()
+            self._layout.reset()
         elif event.type() == QEvent.Type.PaletteChange and hasattr(self, "_metrics"):
             self._span_colors = SpanColors(self.palette(), self._colors)
         super().changeEvent(event)
