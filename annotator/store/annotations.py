@@ -78,12 +78,15 @@ def relation_query() -> sa.Select[Any]:
 
 
 def span_record(row: sa.Row[Any]) -> SpanRecord:
-    """A row of ``span_query`` as a record."""
-    return SpanRecord(
-        id=row.id, document_id=row.document_id, start=row.start_offset, end=row.end_offset, label=row.label,
-        annotator=row.annotator, layer=row.layer, attrs=dict(row.attrs or {}), note=row.note or "",
-        score=row.score, source=row.source, actor=row.actor, status=row.status,
-    )
+    """A row of ``span_query`` as a record.
+
+    Unpacked by position (the order of ``_SPAN_COLUMNS``): a document with 20,000 spans opens
+    noticeably faster than with thirteen attribute look-ups per row.
+    """
+    (span_id, document_id, start, end, label, annotator, layer, attrs, note, score, source, actor,
+     status) = row
+    return SpanRecord(span_id, document_id, start, end, label, annotator, layer, dict(attrs or {}), note or "",
+                      score, source, actor, status)
 
 
 def relation_record(row: sa.Row[Any]) -> RelationRecord:
