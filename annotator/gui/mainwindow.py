@@ -3,10 +3,10 @@
 The window composes and connects; what keys and clicks *do* to annotations is the editor's job
 (``annotator.gui.editor``), and every edit goes through the core as one committed, undoable
 command. Shortcuts come in two scopes: keys with a modifier (Ctrl+Z, Ctrl+Enter, Alt+Right) work
-anywhere in the window; bare keys (label keys, R, Tab, Enter, Delete, Esc) belong to the text
-view, so they never steal typing or Tab navigation from the filter box, the note fields or the
-inspector's widgets. Every action sits in a menu, which shows its keys and feeds Help ▸ Keyboard
-shortcuts.
+anywhere in the window; bare keys (label keys, R, Tab, Enter, Delete, Esc, and Y, X, ] and [
+for suggestions) belong to the text view, so they never steal typing or Tab navigation from the
+filter box, the note fields or the inspector's widgets. Every action sits in a menu, which shows
+its keys and feeds Help ▸ Keyboard shortcuts.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from annotator.corpus.importer import ImportReport, import_paths
 from annotator.corpus.readers import SUPPORTED_SUFFIXES
 from annotator.errors import Errors, UserError
+from annotator.gui.actor_registry import ActorRegistryDialog
 from annotator.gui.dialogs import (
     GuidelinesDialog,
     ImportReportDialog,
@@ -46,6 +47,7 @@ from annotator.gui.editor import DocumentEditor, load_spacy_tokenizer
 from annotator.gui.inspector import DocumentPanel, SpanInspector
 from annotator.gui.palette import LabelPalette
 from annotator.gui.settings import GuiSettings
+from annotator.gui.suggest_runner import SuggestionRunner
 from annotator.gui.textview import DocumentView
 from annotator.gui.theme import THEME_TITLES, THEMES, ThemeManager
 from annotator.gui.workers import BackgroundTask, cancel_background_tasks, wait_for_background_tasks
@@ -77,10 +79,14 @@ class MainWindow(QMainWindow):
         self.editor = DocumentEditor(project, annotator, self.view, self.undo_stack)
         self.editor.snapping = settings.snapping
         self.editor.set_show_others(settings.show_other_annotators)
+        self.editor.set_show_suggestions(settings.show_suggestions)
+        self.suggest_runner = SuggestionRunner(self, project)
+        self.actor_registry: ActorRegistryDialog | None = None
         self.doc_model = DocumentListModel(project.documents, annotator)
         self.doc_list = DocumentListPanel(self.doc_model)
         self.palette = LabelPalette(project.schema)
         self.inspector = SpanInspector(project.schema)
+        self.inspector.actor_field.candidates = self.editor.actor_candidates
         self.document_panel = DocumentPanel(project.schema, STATUS_TITLES)
 
         self._build_layout()
@@ -118,7 +124,8 @@ class MainWindow(QMainWindow):
         self.annotator_label = QLabel()
         self.progress_label = QLabel()
         self.snapping_label = QLabel()
-        for label in (self.snapping_label, self.project_label, self.annotator_label, self.progress_label):
+        for label in (self.suggest_runner.status_label, self.snapping_label, self.project_label,
+                      self.annotator_label, self.progress_label):
             self.statusBar().addPermanentWidget(label)
 
     def _action(self, menu: QMenu, text: str, slot: Callable[..., object],
@@ -173,6 +180,8 @@ class MainWindow(QMainWindow):
         edit_menu.addSeparator()
         self.snapping_action = self._action(edit_menu, "Snap to &tokens", self.set_snapping, ["Ctrl+T"],
                                             checked=self.editor.snapping)
+        edit_menu.addSeparator()
+        self._action(edit_menu, "&Actor registry…", self.show_actor_registry, ["Ctrl+Shift+A"])
 
         view_menu = bar.addMenu("&View")
         self._action(view_menu, "&Bigger text", lambda: self.change_font_size(+1),
@@ -192,6 +201,8 @@ class MainWindow(QMainWindow):
         self.show_others_action = self._action(view_menu, "Show &other annotators (read-only)",
                                                self.set_show_others, ["Ctrl+Shift+O"],
                                                checked=self._settings.show_other_annotators)
+        self.show_suggestions_action = self._action(view_menu, "Show s&uggestions", self.set_show_suggestions,
+                                                    ["Ctrl+Shift+S"], checked=self.editor.show_suggestions)
 
         document_menu = bar.addMenu("&Document")
         self._action(document_menu, "&Next document", self.next_document, ["N", "Alt+Right"], in_text=True)
@@ -202,11 +213,13 @@ class MainWindow(QMainWindow):
                      ["Ctrl+Shift+Return"])
         document_menu.addSeparator()
         self._action(document_menu, "Start &relation", self.editor.start_relation, ["R"], in_text=True)
-        self._action(document_menu, "&Link to current span", self.editor.complete_relation_at_current,
+        self._action(document_menu, "&Link to current span / accept suggestion", self.editor.confirm,
                      ["Return", "Enter"], in_text=True)
         self._action(document_menu, "Next &span", lambda: self.editor.step_span(+1), ["Tab"], in_text=True)
         self._action(document_menu, "Previous s&pan", lambda: self.editor.step_span(-1), ["Shift+Tab"],
                      in_text=True)
+
+        self._build_suggestions_menu(bar.addMenu("&Suggestions"))
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, ["Ctrl+/"])
@@ -214,6 +227,26 @@ class MainWindow(QMainWindow):
                      [QKeySequence.StandardKey.HelpContents])
 
         self._update_undo_actions()
+
+    def _build_suggestions_menu(self, menu: QMenu) -> None:
+        """Deciding on suggestions (keys free of the schema's label keys and the other bare
+        keys), then making them."""
+        editor = self.editor
+        self._action(menu, "&Accept suggestion", editor.accept_current, ["Y"], in_text=True)
+        self._action(menu, "&Reject suggestion", editor.reject_current, ["X", "Shift+Del"], in_text=True)
+        self._action(menu, "&Next suggestion", lambda: editor.step_suggestion(+1), ["]"], in_text=True)
+        self._action(menu, "&Previous suggestion", lambda: editor.step_suggestion(-1), ["["], in_text=True)
+        menu.addSeparator()
+        self._action(menu, "Accept all suggestions of this &label", lambda: editor.accept_all(of_current_label=True),
+                     ["Shift+Y"], in_text=True)
+        self._action(menu, "Reject all suggestions of this la&bel", lambda: editor.reject_all(of_current_label=True),
+                     ["Shift+X"], in_text=True)
+        self._action(menu, "Accept all in &document", editor.accept_all, ["Ctrl+Shift+Y"])
+        self._action(menu, "Reject all in d&ocument", editor.reject_all, ["Ctrl+Shift+X"])
+        menu.addSeparator()
+        self.suggest_document_action = self._action(menu, "&Suggest for this document", self.suggest_document)
+        self.suggest_all_action = self._action(menu, "Suggest for all doc&uments", self.suggest_all)
+        self.suggest_runner.use_menu(menu.addMenu("Pi&peline"))
 
     def _build_label_actions(self) -> None:
         """One action per span label, its key scoped to the text; rebuilt when the schema changes."""
@@ -239,6 +272,18 @@ class MainWindow(QMainWindow):
         self.inspector.noteCommitted.connect(self.editor.set_span_note)
         self.inspector.relationDeleteRequested.connect(self.editor.delete_relation)
         self.inspector.spanRequested.connect(self.editor.select_span)
+        self.inspector.acceptRequested.connect(lambda _span_id: self.editor.accept_current())
+        self.inspector.rejectRequested.connect(lambda _span_id: self.editor.reject_current())
+        actor_field = self.inspector.actor_field
+        actor_field.linkRequested.connect(self.editor.link_actor)
+        actor_field.unlinkRequested.connect(lambda span_id: self.editor.link_actor(span_id, None))
+        actor_field.createRequested.connect(self.editor.create_actor)
+        actor_field.message.connect(self.show_message)
+        for clicked in (self.inspector.acceptRequested, self.inspector.rejectRequested, actor_field.linkRequested,
+                        actor_field.unlinkRequested, actor_field.createRequested):
+            clicked.connect(lambda *_args: self.view.setFocus())  # after the edit: keys go on working in the text
+        self.suggest_runner.message.connect(self.show_message)
+        self.suggest_runner.finished.connect(lambda _result: self.editor.refresh())
         self.document_panel.statusChosen.connect(self.editor.set_status)
         self.document_panel.labelToggled.connect(self.editor.set_doc_label)
         self.document_panel.noteCommitted.connect(self.editor.set_document_note)
@@ -277,6 +322,7 @@ class MainWindow(QMainWindow):
         task.succeeded.connect(self._tokenizer_loaded)
         task.failed.connect(lambda error: self.show_message(
             f"spaCy could not be loaded ({error}); snapping keeps using the simple tokenizer."))
+        task.finished.connect(self.suggest_runner.prepare)  # then the suggestion pipeline, never both at once
         task.start()
 
     def _tokenizer_loaded(self, tokenize: object) -> None:
@@ -428,6 +474,39 @@ class MainWindow(QMainWindow):
         self._settings.show_other_annotators = shown
         self.editor.set_show_others(shown)
 
+    def set_show_suggestions(self, shown: bool) -> None:
+        self._settings.show_suggestions = shown
+        self.editor.set_show_suggestions(shown)
+
+    # --- suggestions and actors ----------------------------------------------------------------
+
+    def suggest_document(self) -> None:
+        current = self.editor.document
+        if current is None:
+            self.show_message(Errors.E508.format(supported=", ".join(SUPPORTED_SUFFIXES)))
+            return
+        self._flush_panels()
+        self.suggest_runner.run([current.id])
+
+    def suggest_all(self) -> None:
+        self._flush_panels()
+        self.suggest_runner.run(None)
+
+    def show_actor_registry(self) -> None:
+        """The registry dialog (non-modal); its changes rename what the view and inspector show."""
+        if self.actor_registry is None:
+            self.actor_registry = ActorRegistryDialog(self, self._project.actors, self._project.schema)
+            self.actor_registry.changed.connect(self.editor.refresh)
+            self.actor_registry.finished.connect(self._actor_registry_closed)
+        self.actor_registry.show()
+        self.actor_registry.raise_()
+        self.actor_registry.activateWindow()
+
+    def _actor_registry_closed(self) -> None:
+        if self.actor_registry is not None:
+            self.actor_registry.deleteLater()
+        self.actor_registry = None
+
     # --- status bar ----------------------------------------------------------------------------
 
     def show_message(self, text: str) -> None:
@@ -461,6 +540,9 @@ class MainWindow(QMainWindow):
         self._project = project
         self._settings.remember_project(project.location)
         self.editor.set_project(project, self._annotator)
+        self.suggest_runner.set_project(project)
+        if self.actor_registry is not None:
+            self.actor_registry.close()
         self.doc_model.use_documents(project.documents, self._annotator)
         schema = project.schema
         self.palette.set_schema(schema)

@@ -115,6 +115,14 @@ class GuiSettings:
         self._qs.setValue("view/show_others", shown)
 
     @property
+    def show_suggestions(self) -> bool:
+        return self._qs.value("view/show_suggestions", True, type=bool)
+
+    @show_suggestions.setter
+    def show_suggestions(self, shown: bool) -> None:
+        self._qs.setValue("view/show_suggestions", shown)
+
+    @property
     def snapping(self) -> bool:
         return self._qs.value("edit/snapping", True, type=bool)
 
