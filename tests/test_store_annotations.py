@@ -117,3 +117,19 @@ def test_document_json_shape(project: Project, doc_id: int) -> None:
                           "annotator": "ner", "layer": "suggestion", "attrs": {}, "note": "", "actor": None,
                           "score": 0.9, "source": "ner", "status": "pending"}
     assert data["status"] == {"alice": "in_progress"}
+
+
+def test_discontinuous_span_keeps_its_fragments(project: Project, doc_id: int) -> None:
+    western = TEXT.index("Western")
+    pieces = ((0, 9), (western, western + 7))
+    span = project.annotations.add_span(doc_id, 0, western + 7, "ACTOR", "alice", fragments=pieces)
+    assert span.fragments == pieces
+    [stored] = project.annotations.spans(doc_id)
+    assert stored.fragments == pieces
+    shown = project.documents.to_json(doc_id)["spans"][0]
+    assert shown["fragments"] == [[0, 9], [western, western + 7]]
+    deleted = project.annotations.delete_span(span.id)
+    project.annotations.restore_span(deleted)
+    assert project.annotations.spans(doc_id)[0].fragments == pieces
+    with pytest.raises(UserError, match=r"\[E106\]"):
+        project.annotations.add_span(doc_id, 0, 20, "ACTOR", "alice", fragments=((0, 9), (5, 20)))

@@ -16,7 +16,7 @@ from annotator.nlp.speech import find_quotations, reported_speech
 from annotator.nlp.suggest import PIPELINE_SETTING, pieces, pipeline_name, suggest
 from annotator.store import Project
 from annotator.store.database import create_project_engine, location_to_url
-from annotator.store.migrate import upgrade
+from annotator.store.migrate import HEAD_REVISION, upgrade
 from annotator.store.records import SpanRecord
 from annotator.tasks import TaskControl
 
@@ -345,4 +345,4 @@ def test_upgrade_from_the_first_revision_keeps_relations(tmp_path: Path) -> None
         assert [s.status for s in project.annotations.spans(1)] == [None, "pending", None]
         with project.engine.connect() as connection:
             assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-            assert connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+            assert connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == HEAD_REVISION

@@ -9,7 +9,7 @@ the CLI and the GUI cannot disagree about what is allowed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -50,7 +50,7 @@ _UNSET: Any = object()
 _SPAN_COLUMNS = (
     SPAN.c.id, SPAN.c.document_id, SPAN.c.start_offset, SPAN.c.end_offset, LABEL.c.name.label("label"),
     ANNOTATOR.c.name.label("annotator"), SPAN.c.layer, SPAN.c.attrs, SPAN.c.note, SPAN.c.score, SPAN.c.source,
-    ACTOR.c.name.label("actor"), SPAN.c.status,
+    ACTOR.c.name.label("actor"), SPAN.c.status, SPAN.c.fragments,
 )
 _REL_COLUMNS = (
     REL.c.id, REL.c.document_id, REL.c.head_id, REL.c.tail_id, LABEL.c.name.label("label"),
@@ -84,9 +84,10 @@ def span_record(row: sa.Row[Any]) -> SpanRecord:
     noticeably faster than with thirteen attribute look-ups per row.
     """
     (span_id, document_id, start, end, label, annotator, layer, attrs, note, score, source, actor,
-     status) = row
+     status, fragments) = row
     return SpanRecord(span_id, document_id, start, end, label, annotator, layer, dict(attrs or {}), note or "",
-                      score, source, actor, status)
+                      score, source, actor, status,
+                      tuple((a, b) for a, b in fragments) if fragments else None)
 
 
 def relation_record(row: sa.Row[Any]) -> RelationRecord:
@@ -95,6 +96,22 @@ def relation_record(row: sa.Row[Any]) -> RelationRecord:
         id=row.id, document_id=row.document_id, head_id=row.head_id, tail_id=row.tail_id, label=row.label,
         annotator=row.annotator, layer=row.layer, attrs=dict(row.attrs or {}),
     )
+
+
+def _check_fragments(fragments: Sequence[tuple[int, int]] | None, start: int, end: int,
+                     doc_id: int, length: int) -> tuple[tuple[int, int], ...] | None:
+    """The pieces of a discontinuous span as a tuple, or None; refuse pieces that do not fit."""
+    if not fragments or len(fragments) < 2:
+        return None
+    pieces = tuple((int(a), int(b)) for a, b in fragments)
+    previous_end = -1
+    for a, b in pieces:
+        if not (0 <= a < b <= length) or a < previous_end:
+            raise UserError(Errors.E106.format(start=a, end=b, doc_id=doc_id, length=length))
+        previous_end = b
+    if pieces[0][0] != start or pieces[-1][1] != end:
+        raise UserError(Errors.E106.format(start=pieces[0][0], end=pieces[-1][1], doc_id=doc_id, length=length))
+    return pieces
 
 
 def _check_layer(layer: str) -> None:
@@ -165,11 +182,14 @@ class Annotations:
     def add_span(self, doc_id: int, start: int, end: int, label: str, annotator: str, *,
                  layer: str = "annotation", attrs: dict[str, Any] | None = None, note: str = "",
                  score: float | None = None, source: str | None = None, span_id: int | None = None,
-                 allow_new_label: bool = False) -> SpanRecord:
+                 allow_new_label: bool = False,
+                 fragments: Sequence[tuple[int, int]] | None = None) -> SpanRecord:
         """Add a span and commit it. Offsets are code points into the stored text.
 
         ``span_id`` re-creates a span under its old id (undo of a delete). Labels must be span
         labels of the schema unless ``allow_new_label`` (imports), which registers new ones.
+        ``fragments`` makes a discontinuous span: ordered, non-overlapping pieces whose first
+        start and last end are ``start`` and ``end``.
         """
         _check_layer(layer)
         project = self._project
@@ -184,12 +204,14 @@ class Annotations:
                 raise UserError(Errors.E105.format(doc_id=doc_id, location=project.location))
             if not 0 <= start < end <= length:
                 raise UserError(Errors.E106.format(start=start, end=end, doc_id=doc_id, length=length))
+            pieces = _check_fragments(fragments, start, end, doc_id, length)
             now = utcnow()
             values: dict[str, Any] = dict(
                 document_id=doc_id, annotator_id=project.annotator_id(annotator, kind=kind, connection=connection),
                 layer=layer, label_id=project.label_id("span", label, create=True, connection=connection),
                 start_offset=start, end_offset=end, attrs=dict(attrs or {}), note=note, score=score,
                 source=source, created_at=now, updated_at=now, status=status,
+                fragments=[list(piece) for piece in pieces] if pieces else None,
             )
             if span_id is not None:
                 values["id"] = span_id
@@ -197,7 +219,7 @@ class Annotations:
             self.touch_document(connection, doc_id, values["annotator_id"], layer, now)
         return SpanRecord(id=new_id, document_id=doc_id, start=start, end=end, label=label, annotator=annotator,
                           layer=layer, attrs=dict(attrs or {}), note=note, score=score, source=source,
-                          status=status)
+                          status=status, fragments=pieces)
 
     def update_span(self, span_id: int, *, label: str = _UNSET, attrs: dict[str, Any] = _UNSET,
                     note: str = _UNSET, start: int = _UNSET, end: int = _UNSET) -> SpanRecord:
@@ -262,6 +284,7 @@ class Annotations:
                 start_offset=span.start, end_offset=span.end, attrs=span.attrs, note=span.note,
                 score=span.score, source=span.source, created_at=now, updated_at=now,
                 actor_id=actor_id, status=span.status,
+                fragments=[list(piece) for piece in span.fragments] if span.fragments else None,
             ))
             for relation in deleted.relations:
                 self._insert_relation(connection, relation)

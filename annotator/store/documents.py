@@ -219,6 +219,7 @@ class Documents:
                 | ({"score": s.score} if s.score is not None else {})
                 | ({"source": s.source} if s.source else {})
                 | ({"status": s.status} if s.status is not None else {})
+                | ({"fragments": [list(piece) for piece in s.fragments]} if s.fragments else {})
                 for s in spans
             ],
             "relations": [

@@ -157,6 +157,9 @@ class Span(SQLModel, table=True):
     actor_id: int | None = Field(default=None, sa_column=sa.Column(
         sa.ForeignKey("actor.id", ondelete="SET NULL", name="fk_span_actor_id_actor"), nullable=True, index=True))
     status: str | None = Field(default=None, max_length=10)
+    # Discontinuous spans (brat's "T1 Label 0 5;9 14"): the pieces, each [start, end) in code
+    # points; start_offset/end_offset then cover them all. NULL for ordinary, contiguous spans.
+    fragments: list[list[int]] | None = Field(default=None, sa_column=sa.Column(sa.JSON, nullable=True))
 
 
 class Relation(SQLModel, table=True):

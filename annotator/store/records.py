@@ -53,6 +53,7 @@ class SpanRecord:
     source: str | None = None
     actor: str | None = None  # canonical name of the linked registry actor
     status: str | None = None  # a suggestion's pending/accepted/rejected; None outside that layer
+    fragments: tuple[tuple[int, int], ...] | None = None  # pieces of a discontinuous span, else None
 
 
 @dataclass(frozen=True, slots=True)
