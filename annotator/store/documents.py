@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from annotator.errors import Errors, UserError
-from annotator.store.models import Annotator, Document, DocumentLabel, DocumentStatus, Label, Note, Span
+from annotator.store.models import Annotator, Document, DocumentStatus, Label, Span
 from annotator.store.records import DocumentRecord, DocumentSummary
 
 if TYPE_CHECKING:
@@ -187,53 +187,19 @@ class Documents:
         ]
 
     def to_json(self, doc_id: int) -> dict[str, Any]:
-        """The document in the canonical JSON shape shared by ``show --json`` and JSONL export."""
-        document = self.get(doc_id)
-        annotations = self._project.annotations
-        spans = annotations.spans(doc_id)
-        relations = annotations.relations(doc_id)
-        text = document.text
+        """The document in the canonical JSON shape shared by ``show --json`` and JSONL export.
+
+        Built by the exporters' own bulk builder, so one document and a whole export agree.
+        """
+        from annotator.formats.select import (
+            build_documents,  # formats import the store, not the reverse
+        )
+
         with self._engine.connect() as connection:
-            doc_labels = connection.execute(
-                sa.select(LABEL.c.name, ANNOTATOR.c.name.label("annotator"), DocumentLabel.__table__.c.layer)
-                .select_from(DocumentLabel.__table__)
-                .join(LABEL, LABEL.c.id == DocumentLabel.__table__.c.label_id)
-                .join(ANNOTATOR, ANNOTATOR.c.id == DocumentLabel.__table__.c.annotator_id)
-                .where(DocumentLabel.__table__.c.document_id == doc_id)
-                .order_by(DocumentLabel.__table__.c.id)
-            ).all()
-            notes = connection.execute(
-                sa.select(ANNOTATOR.c.name, Note.__table__.c.text)
-                .join(ANNOTATOR, ANNOTATOR.c.id == Note.__table__.c.annotator_id)
-                .where(Note.__table__.c.document_id == doc_id)
-                .order_by(Note.__table__.c.id)
-            ).all()
-        return {
-            "id": document.name,
-            "title": document.title,
-            "text": text,
-            "meta": _document_meta(document),
-            "spans": [
-                {"id": s.id, "start": s.start, "end": s.end, "text": text[s.start:s.end], "label": s.label,
-                 "annotator": s.annotator, "layer": s.layer, "attrs": s.attrs, "note": s.note, "actor": s.actor}
-                | ({"score": s.score} if s.score is not None else {})
-                | ({"source": s.source} if s.source else {})
-                | ({"status": s.status} if s.status is not None else {})
-                | ({"fragments": [list(piece) for piece in s.fragments]} if s.fragments else {})
-                for s in spans
-            ],
-            "relations": [
-                {"id": r.id, "head": r.head_id, "tail": r.tail_id, "label": r.label,
-                 "annotator": r.annotator, "layer": r.layer, "attrs": r.attrs}
-                for r in relations
-            ],
-            "doc_labels": [
-                {"label": label, "annotator": annotator} | ({"layer": layer} if layer != "annotation" else {})
-                for label, annotator, layer in doc_labels
-            ],
-            "notes": [{"annotator": annotator, "text": note} for annotator, note in notes],
-            "status": self.statuses(doc_id),
-        }
+            built = build_documents(connection, [doc_id])
+        if not built:
+            raise UserError(Errors.E105.format(doc_id=doc_id, location=self._project.location))
+        return built[0]
 
     def stats(self) -> dict[str, Any]:
         """Counts for ``annotator stats``: documents, annotators, spans per label and annotator."""
@@ -268,11 +234,3 @@ class Documents:
             "span_total": sum(count for *_rest, count in rows),
         }
 
-
-def _document_meta(document: DocumentRecord) -> dict[str, Any]:
-    """Free metadata plus the document's source, url and date, so nothing is lost on export."""
-    meta = dict(document.meta)
-    for key, value in (("source", document.source), ("url", document.url), ("published", document.published)):
-        if value:
-            meta.setdefault(key, value)
-    return meta

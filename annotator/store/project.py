@@ -13,6 +13,7 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Self
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -82,7 +83,7 @@ class Project:
     def close(self) -> None:
         self.engine.dispose()
 
-    def __enter__(self) -> Project:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *_exc: object) -> None:
@@ -136,14 +137,14 @@ class Project:
         table = Label.__table__
         rows: list[dict[str, object]] = []
         for label in schema.span_labels:
-            rows.append(dict(kind="span", name=label.name, color=label.color, shortcut=label.key,
-                             description=label.description))
+            rows.append({"kind": "span", "name": label.name, "color": label.color, "shortcut": label.key,
+                             "description": label.description})
         for relation in schema.relation_types:
-            rows.append(dict(kind="relation", name=relation.name, color=relation.color, shortcut=None,
-                             description=relation.description))
+            rows.append({"kind": "relation", "name": relation.name, "color": relation.color, "shortcut": None,
+                             "description": relation.description})
         for doc_label in schema.document_labels:
-            rows.append(dict(kind="document", name=doc_label.name, color="#888888", shortcut=None,
-                             description=doc_label.description))
+            rows.append({"kind": "document", "name": doc_label.name, "color": "#888888", "shortcut": None,
+                             "description": doc_label.description})
         with self.transaction() as connection:
             connection.execute(table.update().values(in_schema=False))
             for row in rows:
@@ -171,9 +172,8 @@ class Project:
         with _connection(self, connection) as conn:
             label_id = conn.execute(query).scalar_one_or_none()
             if label_id is None and create:
-                color = _FALLBACK_COLORS[zlib.crc32(name.encode()) % len(_FALLBACK_COLORS)]
                 label_id = conn.execute(
-                    table.insert().values(kind=kind, name=name, color=color, in_schema=False)
+                    table.insert().values(kind=kind, name=name, color=label_color(name), in_schema=False)
                 ).inserted_primary_key[0]
         if label_id is not None:
             self._label_ids[key] = label_id
@@ -205,6 +205,11 @@ class Project:
         table = Annotator.__table__
         with self.engine.connect() as connection:
             return list(connection.execute(sa.select(table.c.name).order_by(table.c.name)).scalars())
+
+
+def label_color(name: str) -> str:
+    """The colour of a label new to the project (outside the schema): stable for its name."""
+    return _FALLBACK_COLORS[zlib.crc32(name.encode()) % len(_FALLBACK_COLORS)]
 
 
 @contextmanager

@@ -1,0 +1,53 @@
+"""Export a project's annotations as a dataset: canonical JSONL, spaCy DocBin, brat, CoNLL, XMI…
+
+Filters choose what goes out (annotators, layer, labels, done documents, named documents);
+``--split 0.8,0.1,0.1 --seed N`` writes train/dev/test parts into the folder OUT, the same parts
+for the same seed. What the format cannot carry is reported with counts, never dropped silently.
+The canonical JSONL writes its actor registry beside OUT (``data.jsonl`` → ``data.actors.jsonl``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from annotator.cli.output import ProgressBar
+from annotator.formats.base import EXPORT_LAYERS, ExportOptions
+from annotator.formats.pipeline import export_project
+from annotator.store import Project
+
+HELP = "export annotations as a dataset (jsonl, spacy, brat, conll, xmi, doccano, prodigy, csv)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("project", help="project file or database URL")
+    parser.add_argument("out", type=Path, help="file or folder to write (a folder with --split)")
+    parser.add_argument("--format", required=True, dest="format_name", metavar="NAME",
+                        help="jsonl, spacy, brat, conll, xmi, doccano, prodigy or csv")
+    parser.add_argument("--annotators", nargs="+", metavar="NAME", help="only these annotators' layers")
+    parser.add_argument("--layer", choices=EXPORT_LAYERS,
+                        help="which layer (default: all for jsonl, annotation for the others)")
+    parser.add_argument("--labels", nargs="+", metavar="LABEL", help="only these span and document labels")
+    parser.add_argument("--done-only", action="store_true", help="only documents marked done")
+    parser.add_argument("--docs", nargs="+", metavar="DOC", help="only these documents (ids or names)")
+    parser.add_argument("--split", metavar="RATIOS", help="train,dev[,test] fractions, e.g. 0.8,0.1,0.1")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the split's shuffle (default 0)")
+
+
+def run(args: argparse.Namespace) -> int:
+    layer = args.layer or ("all" if args.format_name == "jsonl" else "annotation")
+    options = ExportOptions(
+        annotators=tuple(args.annotators) if args.annotators else None, layer=layer,
+        labels=tuple(args.labels) if args.labels else None, done_only=args.done_only,
+        documents=tuple(args.docs) if args.docs else None,
+    )
+    with Project.open(args.project, create=False) as project, ProgressBar("Exporting", unit="doc") as control:
+        result = export_project(project, args.out, args.format_name, options, split=args.split, seed=args.seed,
+                                control=control)
+    for line in result.loss.lines():
+        sys.stderr.write(f"{line}\n")
+    parts = ", ".join(f"{name} {count}" for name, count in result.parts.items())
+    print(f"Exported {result.documents} documents, {result.spans} spans and {result.relations} relations "
+          f"({layer} layer) to {', '.join(str(path) for path in result.files)}" + (f" ({parts})." if parts else "."))
+    return 0

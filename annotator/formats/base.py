@@ -1,0 +1,101 @@
+"""What every dataset format is: a converter between files and canonical documents.
+
+A canonical document is the dict ``project.documents.to_json`` returns (and a line of the
+canonical JSONL holds): ``{"id", "title", "text", "meta", "spans": [{"id", "start", "end",
+"text", "label", "annotator", "layer", "attrs", "note", "actor", ("fragments")}], "relations":
+[{"id", "head", "tail", "label", "annotator", "layer", "attrs"}], "doc_labels", "notes",
+"status"}``, offsets in code points. Formats never touch the database: selection
+(``select.py``) turns a project into canonical documents, ingestion (``ingest.py``) writes them
+into a project, so a format is one module of pure conversion, registered in ``FORMATS`` the way
+spaCy registers components.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+CanonicalDoc = dict[str, Any]
+
+
+@dataclass
+class LossReport:
+    """What a format could not carry, counted, so nothing is dropped silently.
+
+    Keys are short sentences an analyst understands ("overlapping spans (CoNLL has one label per
+    token)"); values are how many items were left out.
+    """
+
+    counts: Counter[str] = field(default_factory=Counter)
+
+    def add(self, what: str, count: int = 1) -> None:
+        if count:
+            self.counts[what] += count
+
+    def lines(self) -> list[str]:
+        return [f"left out {count} {what}" for what, count in sorted(self.counts.items())]
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How to read foreign files: whose layer their spans go to when the file does not say."""
+
+    annotator: str = "imported"
+    layer: str = "annotation"
+
+
+class DatasetFormat(Protocol):
+    """One format. ``export``/``read`` are None where the format cannot go that way."""
+
+    name: str
+    description: str
+    target: Literal["file", "folder"]  # what OUT (export) or PATH (import) is
+    suffix: str  # the file suffix of one export file (".jsonl", ".spacy"…), "" for folders
+    export: Callable[[Iterable[CanonicalDoc], Path, LossReport], None] | None
+    read: Callable[[Sequence[Path], ReadOptions, LossReport], Iterator[CanonicalDoc]] | None
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    description: str
+    target: Literal["file", "folder"]
+    suffix: str
+    export: Callable[[Iterable[CanonicalDoc], Path, LossReport], None] | None = None
+    read: Callable[[Sequence[Path], ReadOptions, LossReport], Iterator[CanonicalDoc]] | None = None
+
+
+FORMATS: dict[str, Format] = {}
+
+
+def register(fmt: Format) -> Format:
+    """Add a format to the table the CLI and the GUI list; returns it for module-level use."""
+    FORMATS[fmt.name] = fmt
+    return fmt
+
+
+EXPORT_LAYERS = ("annotation", "gold", "gold-else-annotation", "suggestion", "all")
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """Which part of a project goes into an export (``select.select_documents`` applies it).
+
+    - ``annotators``: whose annotation/suggestion layers, notes and statuses; None is everyone.
+      The gold layer is the project's one adjudicated truth, so it is kept whoever adjudicated it.
+    - ``layer``: ``annotation``, ``gold``, ``suggestion``, ``all``, or ``gold-else-annotation``
+      (per document: its gold layer if it has any gold span, else the annotation layer).
+    - ``labels``: span and document labels to keep, None for all; a relation is kept when both
+      its ends are kept.
+    - ``done_only``: only documents at least one of ``annotators`` (anyone, if None) marked done.
+    - ``documents``: document ids or names, None for all.
+    """
+
+    annotators: tuple[str, ...] | None = None
+    layer: str = "annotation"
+    labels: tuple[str, ...] | None = None
+    done_only: bool = False
+    documents: tuple[str | int, ...] | None = None

@@ -1,0 +1,133 @@
+"""spaCy DocBin (``.spacy``): training data for ``spacy train``, and back.
+
+Every document becomes a ``Doc`` tokenized by ``spacy.blank("en")`` (no model needed):
+
+* all spans go to ``doc.spans["sc"]`` (``SPANS_KEY``, the key spaCy's ``spancat`` reads by default),
+  overlaps included;
+* the non-overlapping subset goes to ``doc.ents`` for ``ner``, chosen greedily longest first
+  (ties: the earlier span), as ``spacy.util.filter_spans`` does; the rest are counted;
+* spans that do not fall on token boundaries are widened to whole tokens
+  (``char_span(alignment_mode="expand")``) and counted;
+* relations, attributes, notes and exact offsets cannot live in a spaCy ``Doc``, so the whole
+  canonical document (without its text) is kept as a JSON string in
+  ``doc.user_data["annotator"]`` (``USER_DATA_KEY``; DocBin saves it with ``store_user_data=True``;
+  JSON because msgpack would bring lists back as tuples). Import prefers it, which
+  makes our own round trip lossless; DocBins from elsewhere are read from ``doc.spans["sc"]`` or,
+  without it, ``doc.ents``.
+
+Export also writes ``config.cfg`` beside the file (``spacy init config``: English, ``ner``,
+efficiency, CPU) with ``paths.train``/``paths.dev`` set relative to the folder, so
+``python -m spacy train config.cfg`` run in that folder trains on the export as it is. In a split
+folder (``train.spacy``, ``dev.spacy``, ``test.spacy``) the one config points at train and dev; a
+single file is used as both. To train ``spancat`` instead, init a config with ``-p spancat``: its
+default ``spans_key`` is ``sc``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from annotator.errors import Errors, UserError
+from annotator.formats.base import CanonicalDoc, Format, LossReport, ReadOptions, register
+from annotator.formats.foreign import add_span, new_doc
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc, Span
+
+SPANS_KEY = "sc"
+USER_DATA_KEY = "annotator"
+SPLIT_NAMES = ("train", "dev", "test")
+
+
+@lru_cache(maxsize=1)
+def blank_english() -> Language:
+    """The tokenizer every spaCy-based export uses (imported here so CLI start-up stays fast)."""
+    import spacy
+
+    return spacy.blank("en")
+
+
+def token_aligned(doc: Doc, span: dict[str, Any], report: LossReport) -> Span | None:
+    """The span widened to whole tokens; counts spans that moved and spans that cover no token."""
+    aligned = doc.char_span(span["start"], span["end"], label=span["label"], alignment_mode="expand")
+    if aligned is None or len(aligned) == 0:
+        report.add("spans that cover no token (whitespace only)")
+        return None
+    if (aligned.start_char, aligned.end_char) != (span["start"], span["end"]):
+        report.add("exact span boundaries (spans widened to whole tokens)")
+    return aligned
+
+
+def export(docs: Iterable[CanonicalDoc], out: Path, report: LossReport) -> None:
+    from spacy.tokens import DocBin
+    from spacy.util import filter_spans
+
+    nlp = blank_english()
+    docbin = DocBin(store_user_data=True)
+    for canonical in docs:
+        doc = nlp.make_doc(canonical["text"])
+        spans = [aligned for span in canonical["spans"] if (aligned := token_aligned(doc, span, report)) is not None]
+        doc.spans[SPANS_KEY] = spans
+        doc.ents = filter_spans(spans)
+        report.add(f"overlapping spans from doc.ents (they are in doc.spans['{SPANS_KEY}'] only)",
+                   len(spans) - len(doc.ents))
+        doc.user_data[USER_DATA_KEY] = json.dumps({key: value for key, value in canonical.items() if key != "text"},
+                                                  ensure_ascii=False)
+        docbin.add(doc)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    docbin.to_disk(out)
+    _write_config(out)
+
+
+def _write_config(out: Path) -> None:
+    """Write ``config.cfg`` beside ``out`` so ``spacy train`` runs on the export unchanged."""
+    from spacy.cli.init_config import init_config
+
+    if out.stem in SPLIT_NAMES:
+        train, dev = f"train{out.suffix}", f"dev{out.suffix}"
+    else:
+        train = dev = out.name
+    config = init_config(lang="en", pipeline=["ner"], optimize="efficiency", gpu=False)
+    config["paths"]["train"] = train
+    config["paths"]["dev"] = dev
+    config.to_disk(out.parent / "config.cfg")
+
+
+def read(paths: Sequence[Path], options: ReadOptions, report: LossReport) -> Iterator[CanonicalDoc]:
+    from spacy.tokens import DocBin
+
+    vocab = blank_english().vocab
+    docs = []
+    for path in paths:
+        try:
+            spacy_docs = list(DocBin().from_disk(path).get_docs(vocab))
+        except (ValueError, KeyError, TypeError, OSError) as error:
+            raise UserError(Errors.E874.format(path=path, problem=error)) from None
+        docs.extend(_canonical(doc, f"{path.stem}-{number}", options) for number, doc in enumerate(spacy_docs, 1))
+    yield from docs
+
+
+def _canonical(doc: Doc, fallback_id: str, options: ReadOptions) -> CanonicalDoc:
+    saved = doc.user_data.get(USER_DATA_KEY)
+    if isinstance(saved, str):
+        return {**json.loads(saved), "text": doc.text}
+    canonical = new_doc(fallback_id, doc.text)
+    spans = doc.spans[SPANS_KEY] if SPANS_KEY in doc.spans and len(doc.spans[SPANS_KEY]) else doc.ents
+    for span in spans:
+        add_span(canonical, span.start_char, span.end_char, span.label_, options, where=(Path(fallback_id), 0))
+    return canonical
+
+
+FORMAT = register(Format(
+    name="spacy",
+    description="spaCy DocBin (.spacy) with doc.ents, doc.spans['sc'] and a training config.cfg",
+    target="file",
+    suffix=".spacy",
+    export=export,
+    read=read,
+))

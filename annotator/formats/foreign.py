@@ -1,0 +1,100 @@
+"""Helpers shared by the formats that read other tools' files (doccano, Prodigy, DocBin, XMI).
+
+Not a format itself (it is not in ``FORMAT_MODULES``): it holds the few things every foreign
+reader needs done the same way, so that a broken line always names its file and line, a span that
+does not fit its text is refused with the same message, and the canonical documents built from
+foreign files all have the same shape as ``Documents.to_json`` gives.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from annotator.errors import Errors, UserError
+from annotator.formats.base import CanonicalDoc, LossReport, ReadOptions
+
+
+def read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Each non-blank line of ``path`` as (1-based line number, JSON object).
+
+    A line that is not JSON, or not a JSON object, raises a UserError naming file and line.
+    """
+    with path.open(encoding="utf-8-sig") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                value = json.loads(line)
+            except json.JSONDecodeError as error:
+                raise UserError(Errors.E870.format(path=path, line=number, problem=error.msg)) from None
+            if not isinstance(value, dict):
+                raise UserError(Errors.E871.format(
+                    path=path, line=number, problem=f"expected a JSON object, found {type(value).__name__}"))
+            yield number, value
+
+
+def write_jsonl(records: Iterator[dict[str, Any]], out: Path) -> None:
+    """One JSON object a line, UTF-8, emoji and accents kept as they are (not \\u escapes)."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", encoding="utf-8", newline="\n") as handle:
+        for record in records:
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def new_doc(doc_id: str, text: str, *, title: str | None = None,
+            meta: dict[str, Any] | None = None) -> CanonicalDoc:
+    """An empty canonical document, to be filled with spans and relations by a reader."""
+    return {"id": doc_id, "title": title, "text": text, "meta": meta or {}, "spans": [], "relations": [],
+            "doc_labels": [], "notes": [], "status": {}}
+
+
+def add_span(doc: CanonicalDoc, start: int, end: int, label: str, options: ReadOptions, *,
+             where: tuple[Path, int], **extra: Any) -> dict[str, Any]:
+    """Append a span (numbered 1, 2, … within the document) after checking it fits the text.
+
+    ``where`` is (file, line) for the error message; ``extra`` overrides defaults (annotator,
+    layer, attrs, note, actor) where the foreign file says more than the label.
+    """
+    text = doc["text"]
+    if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
+        raise UserError(Errors.E872.format(path=where[0], line=where[1], start=start, end=end, length=len(text)))
+    span = {"id": len(doc["spans"]) + 1, "start": start, "end": end, "text": text[start:end], "label": str(label),
+            "annotator": options.annotator, "layer": options.layer, "attrs": {}, "note": None, "actor": None}
+    span.update(extra)
+    doc["spans"].append(span)
+    return span
+
+
+def add_relation(doc: CanonicalDoc, head: int, tail: int, label: str, options: ReadOptions,
+                 **extra: Any) -> dict[str, Any]:
+    """Append a relation between two span ids of ``doc`` (numbered 1, 2, … within the document)."""
+    relation = {"id": len(doc["relations"]) + 1, "head": head, "tail": tail, "label": str(label),
+                "annotator": options.annotator, "layer": options.layer, "attrs": {}}
+    relation.update(extra)
+    doc["relations"].append(relation)
+    return relation
+
+
+def report_unexportable(doc: CanonicalDoc, report: LossReport, format_name: str, *, relations: bool = False,
+                        attrs: bool = False, notes: bool = False, doc_labels: bool = False,
+                        actors: bool = False, fragments: bool = False) -> None:
+    """Count what ``format_name`` cannot carry of one document (each flag: True = cannot carry it)."""
+    spans = doc.get("spans", [])
+    if relations:
+        report.add(f"relations ({format_name} has none)", len(doc.get("relations", [])))
+    if attrs:
+        report.add(f"span and relation attributes ({format_name} has none)",
+                   sum(1 for item in [*spans, *doc.get("relations", [])] if item.get("attrs")))
+    if notes:
+        report.add(f"notes ({format_name} has none)",
+                   len(doc.get("notes", [])) + sum(1 for span in spans if span.get("note")))
+    if doc_labels:
+        report.add(f"document labels ({format_name} has none)", len(doc.get("doc_labels", [])))
+    if actors:
+        report.add(f"actor links of spans ({format_name} has none)", sum(1 for span in spans if span.get("actor")))
+    if fragments:
+        report.add(f"gaps of discontinuous spans (exported whole, {format_name} has no fragments)",
+                   sum(1 for span in spans if span.get("fragments")))

@@ -1,0 +1,558 @@
+"""Writing canonical documents into a project: validate everything, then write in one transaction.
+
+What a format reads arrives here as canonical documents. Everything is checked before the
+first write (offsets inside the text, span text equal to ``text[start:end]`` when given,
+relation ends in the same document), so a bad file is refused whole with a message naming the
+file, the document and the span; the write is then one transaction, so a failure leaves nothing
+of the file behind.
+
+Decisions:
+- Documents are matched by content hash (the corpus importer's): a known text gets the file's
+  annotations added, it is not stored twice. Spans, relations, document labels and notes that
+  the matched document already has (same offsets, label, annotator and layer) are not added
+  again, so importing a file twice changes nothing the second time.
+- Span and relation ids of the file are kept when they are all positive integers, unique and
+  unused in the project (an import into an empty project), which is what makes export → import
+  → export give the same file; otherwise they are renumbered and relations follow.
+- Text with CR characters is normalised as the corpus reader does (CRLF and lone CR become LF)
+  and every offset is mapped through the change; span text is checked against the text as given.
+- Labels, annotators and registry actors new to the project are created (labels outside the
+  schema, as ``allow_new_label`` does) and reported, never dropped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from annotator.corpus.titles import title_from_text
+from annotator.errors import Errors, UserError
+from annotator.formats.base import CanonicalDoc, ReadOptions
+from annotator.store.actors import normalize
+from annotator.store.models import (
+    LAYERS,
+    STATUSES,
+    SUGGESTION_STATUSES,
+    Actor,
+    ActorAlias,
+    Annotator,
+    Document,
+    DocumentLabel,
+    DocumentStatus,
+    Label,
+    Note,
+    Relation,
+    Span,
+    utcnow,
+)
+from annotator.store.project import label_color
+from annotator.tasks import TaskControl
+
+if TYPE_CHECKING:
+    from annotator.store.project import Project
+
+_DEFAULT_OPTIONS = ReadOptions()
+DOC = Document.__table__
+SPAN = Span.__table__
+REL = Relation.__table__
+LABEL = Label.__table__
+ANNOTATOR = Annotator.__table__
+STATUS = DocumentStatus.__table__
+DOC_LABEL = DocumentLabel.__table__
+NOTE = Note.__table__
+ACTOR = Actor.__table__
+ALIAS = ActorAlias.__table__
+
+
+@dataclass
+class IngestReport:
+    """What an ingestion wrote, and what it had to add to the project to write it."""
+
+    documents_added: int = 0
+    documents_matched: int = 0  # texts already in the project: annotations added to them
+    spans: int = 0
+    relations: int = 0
+    doc_labels: int = 0
+    notes: int = 0
+    statuses: int = 0
+    already_present: int = 0  # spans/relations/labels/notes a matched document had already
+    new_labels: list[tuple[str, str]] = field(default_factory=list)  # (kind, name)
+    new_annotators: list[str] = field(default_factory=list)
+    new_actors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Span:
+    key: Any  # the span's id in the file
+    start: int
+    end: int
+    label: str
+    annotator: str
+    layer: str
+    attrs: dict[str, Any]
+    note: str
+    actor: str | None
+    score: float | None
+    source: str | None
+    status: str | None
+    fragments: list[list[int]] | None
+
+
+@dataclass
+class _Relation:
+    key: Any
+    head: Any
+    tail: Any
+    label: str
+    annotator: str
+    layer: str
+    attrs: dict[str, Any]
+
+
+@dataclass
+class _Doc:
+    name: str
+    title: str
+    text: str
+    meta: dict[str, Any]
+    spans: list[_Span]
+    relations: list[_Relation]
+    doc_labels: list[tuple[str, str, str]]  # (label, annotator, layer)
+    notes: list[tuple[str, str]]  # (annotator, text)
+    status: dict[str, str]
+
+
+def content_hash(text: str) -> str:
+    """The corpus importer's document identity: the same text is the same document."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def ingest_documents(project: Project, docs: Iterable[CanonicalDoc], *, control: TaskControl | None = None,
+                     source: str = "", options: ReadOptions = _DEFAULT_OPTIONS,
+                     actors: Sequence[dict[str, Any]] = ()) -> IngestReport:
+    """Validate canonical documents, then write them in one transaction (all or nothing).
+
+    ``source`` names the file in error messages; ``options`` gives the annotator and layer of
+    items that do not say whose they are. ``actors`` are registry records (``{"name", "type",
+    "country", "aliases"}``, as canonical JSONL keeps beside the file) written in the same
+    transaction: an actor the project lacks is created, one it has (names compared as the
+    registry compares them) gains the aliases it lacked.
+    """
+    control = control or TaskControl()
+    checked = [_check(doc, index, source or "input", options) for index, doc in enumerate(docs, start=1)]
+    control.raise_if_cancelled()
+    report = IngestReport()
+    if checked or actors:
+        with project.transaction() as connection:
+            writer = _Writer(connection, report)
+            for actor in actors:
+                writer.add_aliases(writer.actor_id(actor["name"], actor.get("type"), actor.get("country")),
+                                   actor.get("aliases") or [])
+            writer.write(checked)
+    return report
+
+
+# --- validation ------------------------------------------------------------------------------
+
+
+def _check(doc: CanonicalDoc, index: int, source: str, options: ReadOptions) -> _Doc:
+    if not isinstance(doc, dict):
+        raise UserError(Errors.E812.format(source=source, document=index, problem="it is not a JSON object"))
+    name = doc.get("id")
+    name = str(name) if isinstance(name, (str, int)) and not isinstance(name, bool) and name != "" else f"doc-{index}"
+
+    def fail(problem: str) -> UserError:
+        return UserError(Errors.E812.format(source=source, document=name, problem=problem))
+
+    text = doc.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise fail('"text" must be a non-empty string')
+    meta = _typed(doc.get("meta"), dict, {}, '"meta"', fail)
+    title = _typed(doc.get("title"), str, "", '"title"', fail).strip()
+    spans = [_check_span(item, position, text, name, source, options)
+             for position, item in enumerate(_typed(doc.get("spans"), list, [], '"spans"', fail))]
+    keys = [span.key for span in spans]
+    if len(set(map(repr, keys))) != len(keys):
+        raise fail("two spans have the same id")
+    known = set(map(repr, keys))
+    relations = []
+    for position, item in enumerate(_typed(doc.get("relations"), list, [], '"relations"', fail)):
+        relation = _check_relation(item, position, fail, options)
+        for end, span_key in (("head", relation.head), ("tail", relation.tail)):
+            if repr(span_key) not in known:
+                raise UserError(Errors.E811.format(source=source, document=name, relation=relation.key, end=end,
+                                                   span=span_key))
+        relations.append(relation)
+    doc_labels = []
+    for item in _typed(doc.get("doc_labels"), list, [], '"doc_labels"', fail):
+        if not isinstance(item, dict) or not _name(item.get("label")):
+            raise fail('each of "doc_labels" needs a "label"')
+        doc_labels.append((item["label"], _annotator(item, options, fail), _layer(item, options, fail)))
+    notes = []
+    for item in _typed(doc.get("notes"), list, [], '"notes"', fail):
+        if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+            raise fail('each of "notes" needs a "text"')
+        notes.append((_annotator(item, options, fail), item["text"]))
+    status = _typed(doc.get("status"), dict, {}, '"status"', fail)
+    for annotator, value in status.items():
+        if value not in STATUSES or not annotator.strip():
+            raise fail(f'status of "{annotator}" must be one of {", ".join(STATUSES)}, not {value!r}')
+    checked = _Doc(name, title or title_from_text(text) or name, text, dict(meta), spans, relations, doc_labels,
+                   notes, dict(status))
+    if "\r" in text:
+        _normalise_newlines(checked, source)
+    return checked
+
+
+def _check_span(item: Any, position: int, text: str, document: str, source: str, options: ReadOptions) -> _Span:
+    key = item.get("id", f"#{position + 1}") if isinstance(item, dict) else f"#{position + 1}"
+
+    def fail(problem: str) -> UserError:
+        return UserError(Errors.E810.format(source=source, document=document, span=key, problem=problem))
+
+    if not isinstance(item, dict):
+        raise fail("it is not a JSON object")
+    start, end = item.get("start"), item.get("end")
+    if not _is_int(start) or not _is_int(end):
+        raise fail('"start" and "end" must be whole numbers')
+    if not 0 <= start < end <= len(text):
+        raise fail(f"{start}-{end} does not fit the text, which has {len(text)} characters")
+    given = item.get("text")
+    if given is not None and given != text[start:end]:
+        raise fail(f"its text {given!r} is not the document's text there ({text[start:end]!r})")
+    if not _name(item.get("label")):
+        raise fail('"label" must be a non-empty string')
+    fragments = item.get("fragments")
+    if fragments is not None:
+        fragments = _check_fragments(fragments, start, end, fail)
+    status = item.get("status")
+    if status is not None and status not in SUGGESTION_STATUSES:
+        raise fail(f'"status" must be one of {", ".join(SUGGESTION_STATUSES)}')
+    score = item.get("score")
+    if score is not None and (isinstance(score, bool) or not isinstance(score, (int, float))):
+        raise fail('"score" must be a number')
+    layer = _layer(item, options, fail)
+    if layer == "suggestion" and status is None:
+        status = "pending"
+    actor = item.get("actor")
+    return _Span(key, start, end, item["label"], _annotator(item, options, fail), layer,
+                 dict(_typed(item.get("attrs"), dict, {}, '"attrs"', fail)),
+                 _typed(item.get("note"), str, "", '"note"', fail), actor if _name(actor) else None,
+                 score, _typed(item.get("source"), str, "", '"source"', fail) or None, status, fragments)
+
+
+def _check_fragments(fragments: Any, start: int, end: int, fail: Any) -> list[list[int]] | None:
+    if not isinstance(fragments, list) or not all(
+            isinstance(piece, list) and len(piece) == 2 and all(_is_int(v) for v in piece) for piece in fragments):
+        raise fail('"fragments" must be a list of [start, end] pairs')
+    if len(fragments) < 2:
+        return None
+    previous = -1
+    for a, b in fragments:
+        if not a < b or a < previous:
+            raise fail(f"fragment {a}-{b} is empty or out of order")
+        previous = b
+    if fragments[0][0] != start or fragments[-1][1] != end:
+        raise fail("its fragments must begin at its start and end at its end")
+    return [list(piece) for piece in fragments]
+
+
+def _check_relation(item: Any, position: int, fail: Any, options: ReadOptions) -> _Relation:
+    if not isinstance(item, dict) or "head" not in item or "tail" not in item or not _name(item.get("label")):
+        raise fail(f'relation {position + 1} needs "head", "tail" and "label"')
+    return _Relation(item.get("id", f"#{position + 1}"), item["head"], item["tail"], item["label"],
+                     _annotator(item, options, fail), _layer(item, options, fail),
+                     dict(_typed(item.get("attrs"), dict, {}, '"attrs"', fail)))
+
+
+def _annotator(item: dict[str, Any], options: ReadOptions, fail: Any) -> str:
+    value = item.get("annotator")
+    if value is None:
+        return options.annotator
+    if not _name(value):
+        raise fail('"annotator" must be a non-empty string')
+    return str(value).strip()
+
+
+def _layer(item: dict[str, Any], options: ReadOptions, fail: Any) -> str:
+    value = item.get("layer") or options.layer
+    if value not in LAYERS:
+        raise fail(f'"layer" must be one of {", ".join(LAYERS)}, not {value!r}')
+    return str(value)
+
+
+def _typed(value: Any, kind: type, default: Any, what: str, fail: Any) -> Any:
+    if value is None:
+        return default
+    if not isinstance(value, kind):
+        raise fail(f"{what} must be {'an object' if kind is dict else 'a list' if kind is list else 'a string'}")
+    return value
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _name(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _normalise_newlines(doc: _Doc, source: str) -> None:
+    """CRLF and lone CR become LF, as the corpus reader stores text; offsets follow.
+
+    An offset maps to the number of characters kept before it; the CR of a CRLF pair is the
+    character dropped, so an offset between CR and LF lands before the new LF.
+    """
+    text = doc.text
+    kept = [0] * (len(text) + 1)
+    count = 0
+    for index, char in enumerate(text):
+        kept[index] = count
+        if not (char == "\r" and text[index + 1:index + 2] == "\n"):
+            count += 1
+    kept[len(text)] = count
+    for span in doc.spans:
+        start, end = kept[span.start], kept[span.end]
+        if start >= end:
+            raise UserError(Errors.E810.format(source=source, document=doc.name, span=span.key,
+                                               problem="it covers only a CR, which becomes part of a line break"))
+        span.start, span.end = start, end
+        if span.fragments:
+            span.fragments = [[kept[a], kept[b]] for a, b in span.fragments]
+    doc.text = text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+class _Writer:
+    """One transaction's worth of writes, with name → id maps that live only as long as it."""
+
+    def __init__(self, connection: Connection, report: IngestReport) -> None:
+        self.connection = connection
+        self.report = report
+        self.now = utcnow()
+        self.labels = {(kind, name): label_id for label_id, kind, name in connection.execute(
+            sa.select(LABEL.c.id, LABEL.c.kind, LABEL.c.name))}
+        self.annotators = dict(connection.execute(sa.select(ANNOTATOR.c.name, ANNOTATOR.c.id)).all())
+        self.actors = {normalize(name): actor_id for actor_id, name in connection.execute(
+            sa.select(ACTOR.c.id, ACTOR.c.name))}
+
+    # names to ids, creating what is missing
+
+    def label_id(self, kind: str, name: str) -> int:
+        key = (kind, name)
+        if key not in self.labels:
+            self.labels[key] = self.connection.execute(LABEL.insert().values(
+                kind=kind, name=name, color=label_color(name), in_schema=False)).inserted_primary_key[0]
+            self.report.new_labels.append(key)
+        return self.labels[key]
+
+    def annotator_id(self, name: str, layer: str) -> int:
+        if name not in self.annotators:
+            kind = "model" if layer == "suggestion" else "human"
+            self.annotators[name] = self.connection.execute(
+                ANNOTATOR.insert().values(name=name, kind=kind, created_at=self.now)).inserted_primary_key[0]
+            self.report.new_annotators.append(name)
+        return self.annotators[name]
+
+    def actor_id(self, name: str, type_: str | None = None, country: str | None = None) -> int:
+        clean = " ".join(str(name).split())
+        key = normalize(clean)
+        if key not in self.actors:
+            self.actors[key] = self.connection.execute(ACTOR.insert().values(
+                name=clean, type=type_ or None, country=country or None, created_at=self.now,
+                updated_at=self.now)).inserted_primary_key[0]
+            self.add_aliases(self.actors[key], [clean])
+            self.report.new_actors.append(clean)
+        return self.actors[key]
+
+    def add_aliases(self, actor_id: int, aliases: Iterable[str]) -> None:
+        have = set(self.connection.execute(
+            sa.select(ALIAS.c.normalized).where(ALIAS.c.actor_id == actor_id)).scalars())
+        for alias in aliases:
+            text = " ".join(str(alias).split())
+            key = normalize(text)
+            if key and key not in have:
+                have.add(key)
+                self.connection.execute(ALIAS.insert().values(actor_id=actor_id, alias=text, normalized=key,
+                                                              created_at=self.now))
+
+    def stamped(self, table: sa.Table) -> sa.Insert:
+        """A bulk insert whose timestamps are written into the SQL once: a bound value, even
+        ``sa.literal``, is converted again for every one of 200,000 rows (a second per import).
+        The text is SQLAlchemy's own SQLite storage format, so reading it back is unchanged."""
+        if self.connection.dialect.name != "sqlite":
+            return table.insert().values(created_at=self.now, updated_at=self.now)
+        stamp = sa.literal_column(f"'{self.now.strftime('%Y-%m-%d %H:%M:%S.%f')}'")
+        return table.insert().values(created_at=stamp, updated_at=stamp)
+
+    # the documents
+
+    def write(self, docs: list[_Doc]) -> None:
+        doc_ids, matched = self._documents(docs)
+        existing = self._existing(matched)
+        span_ids = self._spans(docs, doc_ids, existing)
+        self._relations(docs, doc_ids, span_ids, existing)
+        self._doc_extras(docs, doc_ids, existing, matched)
+
+    def _documents(self, docs: list[_Doc]) -> tuple[list[int], set[int]]:
+        """Each document's id (inserting new texts), and the ids of those the project had."""
+        hashes = [content_hash(doc.text) for doc in docs]
+        known: dict[str, int] = {}
+        for start in range(0, len(hashes), 500):
+            known.update(self.connection.execute(
+                sa.select(DOC.c.content_hash, DOC.c.id).where(DOC.c.content_hash.in_(hashes[start:start + 500]))).all())
+        matched = set(known.values())
+        rows, seen = [], set(known)
+        for doc, digest in zip(docs, hashes, strict=True):
+            if digest not in seen:
+                seen.add(digest)
+                meta = doc.meta
+                rows.append({
+                    "name": doc.name, "title": doc.title, "text": doc.text, "content_hash": digest, "n_chars": len(doc.text),
+                    "meta": meta, "source": _text(meta.get("source")) or "", "url": _text(meta.get("url")),
+                    "published": _text(meta.get("published"), 40)})
+        if rows:
+            self.connection.execute(self.stamped(DOC), rows)
+            new_hashes = [row["content_hash"] for row in rows]
+            for start in range(0, len(new_hashes), 500):
+                known.update(self.connection.execute(
+                    sa.select(DOC.c.content_hash, DOC.c.id)
+                    .where(DOC.c.content_hash.in_(new_hashes[start:start + 500]))).all())
+        self.report.documents_added += len(rows)
+        self.report.documents_matched += len(docs) - len(rows)
+        return [known[digest] for digest in hashes], matched
+
+    def _existing(self, doc_ids: set[int]) -> dict[str, Any]:
+        """What matched documents already hold, as comparable keys (nothing for new documents)."""
+        found: dict[str, Any] = {"spans": {}, "relations": set(), "doc_labels": set(), "notes": set()}
+        ids = sorted(doc_ids)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            for row in self.connection.execute(sa.select(
+                    SPAN.c.id, SPAN.c.document_id, SPAN.c.start_offset, SPAN.c.end_offset, SPAN.c.label_id,
+                    SPAN.c.annotator_id, SPAN.c.layer).where(SPAN.c.document_id.in_(chunk))):
+                found["spans"][tuple(row[1:])] = row[0]
+            found["relations"].update(tuple(row) for row in self.connection.execute(sa.select(
+                REL.c.head_id, REL.c.tail_id, REL.c.label_id, REL.c.annotator_id, REL.c.layer)
+                .where(REL.c.document_id.in_(chunk))))
+            found["doc_labels"].update(tuple(row) for row in self.connection.execute(sa.select(
+                DOC_LABEL.c.document_id, DOC_LABEL.c.annotator_id, DOC_LABEL.c.layer, DOC_LABEL.c.label_id)
+                .where(DOC_LABEL.c.document_id.in_(chunk))))
+            found["notes"].update(tuple(row) for row in self.connection.execute(sa.select(
+                NOTE.c.document_id, NOTE.c.annotator_id, NOTE.c.text).where(NOTE.c.document_id.in_(chunk))))
+        return found
+
+    def _spans(self, docs: list[_Doc], doc_ids: list[int], existing: dict[str, Any]) -> list[dict[str, int]]:
+        """Insert the spans; returns, per document, the file's span key (as repr) → database id."""
+        maps: list[dict[str, int]] = []
+        rows: list[dict[str, Any]] = []
+        for doc, doc_id in zip(docs, doc_ids, strict=True):
+            mapping: dict[str, int] = {}
+            for span in doc.spans:
+                label_id = self.label_id("span", span.label)
+                annotator_id = self.annotator_id(span.annotator, span.layer)
+                key = (doc_id, span.start, span.end, label_id, annotator_id, span.layer)
+                if key in existing["spans"]:
+                    mapping[repr(span.key)] = existing["spans"][key]
+                    self.report.already_present += 1
+                    continue
+                rows.append({
+                    "file_key": span.key, "document_id": doc_id, "annotator_id": annotator_id, "layer": span.layer,
+                    "label_id": label_id, "start_offset": span.start, "end_offset": span.end, "attrs": span.attrs,
+                    "note": span.note, "score": span.score, "source": span.source, "status": span.status,
+                    "fragments": span.fragments, "actor_id": self.actor_id(span.actor) if span.actor else None})
+            maps.append(mapping)
+        new_ids = self._ids(SPAN, [row.pop("file_key") for row in rows])
+        for row, new_id in zip(rows, new_ids, strict=True):
+            row["id"] = new_id
+        index = 0
+        for doc, mapping in zip(docs, maps, strict=True):
+            for span in doc.spans:
+                if repr(span.key) not in mapping:
+                    mapping[repr(span.key)] = rows[index]["id"]
+                    index += 1
+        if rows:
+            self.connection.execute(self.stamped(SPAN), rows)
+        self.report.spans += len(rows)
+        return maps
+
+    def _relations(self, docs: list[_Doc], doc_ids: list[int], span_ids: list[dict[str, int]],
+                   existing: dict[str, Any]) -> None:
+        rows: list[dict[str, Any]] = []
+        keys: list[Any] = []
+        for doc, doc_id, mapping in zip(docs, doc_ids, span_ids, strict=True):
+            for relation in doc.relations:
+                head, tail = mapping[repr(relation.head)], mapping[repr(relation.tail)]
+                label_id = self.label_id("relation", relation.label)
+                annotator_id = self.annotator_id(relation.annotator, relation.layer)
+                key = (head, tail, label_id, annotator_id, relation.layer)
+                if key in existing["relations"]:
+                    self.report.already_present += 1
+                    continue
+                keys.append(relation.key)
+                rows.append({"document_id": doc_id, "annotator_id": annotator_id, "layer": relation.layer,
+                                 "label_id": label_id, "head_id": head, "tail_id": tail, "attrs": relation.attrs,
+                                 "created_at": self.now})
+        for row, new_id in zip(rows, self._ids(REL, keys), strict=True):
+            row["id"] = new_id
+        if rows:
+            self.connection.execute(REL.insert(), rows)
+        self.report.relations += len(rows)
+
+    def _doc_extras(self, docs: list[_Doc], doc_ids: list[int], existing: dict[str, Any],
+                    matched: set[int]) -> None:
+        labels, notes, statuses = [], [], []
+        for doc, doc_id in zip(docs, doc_ids, strict=True):
+            for label, annotator, layer in doc.doc_labels:
+                key = (doc_id, self.annotator_id(annotator, layer), layer, self.label_id("document", label))
+                if key in existing["doc_labels"]:
+                    self.report.already_present += 1
+                    continue
+                existing["doc_labels"].add(key)
+                labels.append({"document_id": doc_id, "annotator_id": key[1], "layer": layer, "label_id": key[3],
+                                   "created_at": self.now})
+            for annotator, text in doc.notes:
+                key = (doc_id, self.annotator_id(annotator, "annotation"), text)
+                if key in existing["notes"]:
+                    self.report.already_present += 1
+                    continue
+                notes.append({"document_id": doc_id, "annotator_id": key[1], "text": text, "created_at": self.now})
+            for annotator, status in doc.status.items():
+                annotator_id = self.annotator_id(annotator.strip(), "annotation")
+                if doc_id in matched:  # the file's status replaces the project's
+                    self.connection.execute(STATUS.delete().where(STATUS.c.document_id == doc_id,
+                                                                  STATUS.c.annotator_id == annotator_id))
+                statuses.append({"document_id": doc_id, "annotator_id": annotator_id, "status": status,
+                                     "updated_at": self.now})
+        for table, rows in ((DOC_LABEL, labels), (NOTE, notes), (STATUS, statuses)):
+            if rows:
+                self.connection.execute(table.insert(), rows)
+        self.report.doc_labels += len(labels)
+        self.report.notes += len(notes)
+        self.report.statuses += len(statuses)
+
+    def _ids(self, table: sa.Table, keys: list[Any]) -> list[int]:
+        """The file's ids when they are all free positive integers, else fresh ones after the largest."""
+        if not keys:
+            return []
+        if all(_is_int(key) and key > 0 for key in keys) and len(set(keys)) == len(keys):
+            taken = 0
+            for start in range(0, len(keys), 500):
+                taken += self.connection.execute(sa.select(sa.func.count()).select_from(table)
+                                                 .where(table.c.id.in_(keys[start:start + 500]))).scalar_one()
+            if not taken:
+                return list(keys)
+        largest = self.connection.execute(sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0))).scalar_one()
+        return list(range(largest + 1, largest + 1 + len(keys)))
+
+
+def _text(value: Any, limit: int | None = None) -> str | None:
+    """A metadata value for a text column: strings only, cut to the column's width."""
+    return value[:limit] if isinstance(value, str) and value else None

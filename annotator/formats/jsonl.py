@@ -1,0 +1,135 @@
+"""Canonical JSONL ("jsonl"): the app's own format, one canonical document per line, lossless.
+
+Export writes each document exactly as ``Documents.to_json`` shapes it (``ensure_ascii=False``,
+so Cyrillic stays readable). The actor registry goes beside it: ``OUT`` ``data.jsonl`` gets
+``data.actors.jsonl`` (one ``{"name", "type", "country", "aliases"}`` per line, by name), written
+and read by ``pipeline`` because formats never see the project.
+
+Reading takes a line with ``"spans"`` as a canonical document and any other line as a plain
+document (the corpus reader's rules: ``text``, ``id``, ``title``, ``meta``, ``url``,
+``published``, ``source``). A malformed line refuses the whole file, naming file and line.
+Text with CR characters is taken as given here; ingestion normalises it to LF and maps the
+offsets (see ``ingest``), so the file's own offsets stay valid against the file's own text.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from annotator.corpus.decode import read_text
+from annotator.corpus.jsonl_files import _draft, _parse
+from annotator.errors import Errors, UserError
+from annotator.formats.base import (
+    CanonicalDoc,
+    Format,
+    LossReport,
+    ReadOptions,
+    register,
+)
+
+ACTORS_SUFFIX = ".actors.jsonl"
+
+
+def actors_path(path: Path) -> Path:
+    """Where the actor registry of canonical JSONL file ``path`` lives: ``X.jsonl`` → ``X.actors.jsonl``."""
+    return path.with_name(path.stem + ACTORS_SUFFIX)
+
+
+def is_actors_file(path: Path) -> bool:
+    return path.name.lower().endswith(ACTORS_SUFFIX)
+
+
+def dumps(record: dict[str, Any]) -> str:
+    return json.dumps(record, ensure_ascii=False)
+
+
+def export_jsonl(docs: Iterable[CanonicalDoc], out: Path, report: LossReport) -> None:
+    """One document a line; nothing is ever left out, so ``report`` stays empty."""
+    with out.open("w", encoding="utf-8", newline="\n") as handle:
+        for doc in docs:
+            handle.write(dumps(doc) + "\n")
+
+
+def read_jsonl(paths: Sequence[Path], options: ReadOptions, report: LossReport) -> Iterator[CanonicalDoc]:
+    for path in paths:
+        yield from read_lines(path)
+
+
+def read_lines(path: Path) -> list[CanonicalDoc]:
+    """Every document of one file, parsed before any is returned (a bad line refuses the file)."""
+    text = read_text(path)  # UTF-8, BOM dropped; CR inside a JSON string is escaped, so untouched
+    docs: list[CanonicalDoc] = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        record = _parse(line, path, number)
+        if isinstance(record, dict) and "spans" in record:
+            if not isinstance(record.get("text"), str):
+                raise UserError(Errors.E809.format(path=path, line=number, problem='"text" must be a string'))
+            docs.append(record)
+        else:
+            docs.append(_plain(record, path, number))
+    return docs
+
+
+def _plain(record: object, path: Path, number: int) -> CanonicalDoc:
+    """A line without spans, read by the corpus reader's rules, as a canonical document."""
+    draft = _draft(record, path, number)
+    meta = dict(draft.meta) | {key: value for key, value in (("url", draft.url), ("published", draft.published))
+                               if value}
+    return {"id": draft.name, "title": draft.title, "text": draft.text, "meta": meta}
+
+
+def first_record_has_spans(path: Path) -> bool:
+    """Whether a .jsonl file is canonical JSONL: its first non-blank line is an object with "spans"."""
+    with path.open("r", encoding="utf-8-sig", errors="replace") as handle:
+        for line in handle:
+            if line.strip():
+                try:
+                    record = json.loads(line)
+                except ValueError:
+                    return False  # the corpus reader reports the broken line
+                return isinstance(record, dict) and "spans" in record
+    return False
+
+
+def read_actors(path: Path) -> list[dict[str, Any]]:
+    """The registry lines of an ``.actors.jsonl`` file, checked."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")  # an empty registry is fine, unlike an empty corpus file
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(Errors.E814.format(path=path, line=1, problem=str(exc))) from exc
+    actors = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError as exc:
+            raise UserError(Errors.E814.format(path=path, line=number, problem=f"not JSON: {exc}")) from None
+        if not isinstance(record, dict) or not isinstance(record.get("name"), str) or not record["name"].strip():
+            raise UserError(Errors.E814.format(path=path, line=number, problem='no "name"'))
+        aliases = record.get("aliases") or []
+        if not isinstance(aliases, list) or not all(isinstance(alias, str) for alias in aliases):
+            raise UserError(Errors.E814.format(path=path, line=number, problem='"aliases" must be a list of strings'))
+        actors.append(record)
+    return actors
+
+
+def write_actors(actors: Iterable[dict[str, Any]], path: Path) -> None:
+    with path.open("w", encoding="utf-8", newline="\n") as handle:
+        for actor in actors:
+            handle.write(dumps(actor) + "\n")
+
+
+FORMAT = register(Format(
+    name="jsonl",
+    description="canonical JSONL: this app's own lossless format (actor registry in NAME.actors.jsonl)",
+    target="file",
+    suffix=".jsonl",
+    export=export_jsonl,
+    read=read_jsonl,
+))

@@ -1,0 +1,279 @@
+"""Export and import as the CLI and the GUI run them: formats, selection, splits and ingestion together.
+
+``export_project`` selects documents (``select``), optionally splits them (``split``) and hands
+each part to a format's writer; ``import_files`` reads every input with a format's reader first
+(so a malformed file refuses the import before anything is written), then ingests one input
+file per transaction (``ingest``). Both take a ``TaskControl`` for progress and cancelling.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from annotator.errors import Errors, UserError
+from annotator.formats.base import (
+    FORMATS,
+    CanonicalDoc,
+    ExportOptions,
+    Format,
+    LossReport,
+    ReadOptions,
+)
+from annotator.formats.ingest import IngestReport, ingest_documents
+from annotator.formats.select import select_document_ids, select_documents
+from annotator.formats.split import assign_splits, parse_split
+from annotator.tasks import Cancelled, TaskControl
+
+if TYPE_CHECKING:
+    from annotator.store.project import Project
+
+_DEFAULT_READ = ReadOptions()
+PROGRESS_EVERY = 100  # documents between progress reports and cancel checks
+
+
+@dataclass
+class ExportResult:
+    """What an export wrote. ``parts`` is documents per split part ({} without a split)."""
+
+    documents: int = 0
+    spans: int = 0
+    relations: int = 0
+    files: list[Path] = field(default_factory=list)
+    loss: LossReport = field(default_factory=LossReport)
+    parts: dict[str, int] = field(default_factory=dict)
+    cancelled: bool = False
+
+
+@dataclass
+class ImportResult:
+    """What an import wrote, and the labels, annotators and actors it added to the project."""
+
+    documents_added: int = 0
+    documents_updated: int = 0  # already in the project (same text): their annotations were added
+    spans: int = 0
+    relations: int = 0
+    doc_labels: int = 0
+    notes: int = 0
+    statuses: int = 0
+    already_present: int = 0  # items an updated document already had, not added twice
+    new_labels: list[str] = field(default_factory=list)  # "NAME (kind label)"
+    new_annotators: list[str] = field(default_factory=list)
+    new_actors: list[str] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+    loss: LossReport = field(default_factory=LossReport)
+    cancelled: bool = False
+
+
+def available_formats() -> tuple[dict[str, Format], dict[str, str]]:
+    """Registered formats by name, and modules that failed to import (module → reason).
+
+    One format's missing optional dependency (spaCy, dkpro-cassis) must not take the others
+    down, so modules are imported one by one rather than through ``formats()``.
+    """
+    from annotator.formats import FORMAT_MODULES
+
+    problems: dict[str, str] = {}
+    for module in FORMAT_MODULES:
+        try:
+            importlib.import_module(f"annotator.formats.{module}")
+        except ImportError as exc:
+            problems[module] = str(exc)
+    return dict(FORMATS), problems
+
+
+def get_format(name: str) -> Format:
+    known, _problems = available_formats()
+    if name not in known:
+        raise UserError(Errors.E801.format(name=name, known=", ".join(sorted(known))))
+    return known[name]
+
+
+# --- export ----------------------------------------------------------------------------------
+
+
+def export_project(project: Project, out: Path, format_name: str, options: ExportOptions, *,
+                   split: str | Sequence[float] | None = None, seed: int = 0,
+                   control: TaskControl | None = None) -> ExportResult:
+    """Write the selected documents to ``out`` in one format; with ``split``, ``out`` is a folder
+    holding ``train``/``dev``(/``test``) files (``train.jsonl``…) or subfolders (folder formats).
+
+    A cancelled export removes the file it was writing (file formats) and says so in the result.
+    """
+    fmt = get_format(format_name)
+    if fmt.export is None:
+        raise UserError(Errors.E802.format(name=fmt.name, can="imported", cannot="exported"))
+    control = control or TaskControl()
+    result = ExportResult()
+    ids = select_document_ids(project, options)
+    if not ids:
+        raise UserError(Errors.E807.format(location=project.location, filters=_describe(options)))
+    out = Path(out)
+    if split is not None:
+        parts = assign_splits(ids, parse_split(split), seed)
+        targets = {name: out / (name if fmt.target == "folder" else name + fmt.suffix) for name in parts}
+        result.parts = {name: len(part) for name, part in parts.items()}
+    else:
+        parts, targets = {"": ids}, {"": out}
+    done = [0]
+    for name, part_ids in parts.items():
+        target = _prepare(targets[name], fmt, split is not None)
+        docs = select_documents(project, options, doc_ids=part_ids)
+        try:
+            fmt.export(_counted(docs, result, control, done, len(ids)), target, result.loss)
+        except Cancelled:
+            if fmt.target == "file":
+                target.unlink(missing_ok=True)
+            result.cancelled = True
+            return result
+        except OSError as exc:
+            raise UserError(Errors.E813.format(path=target, reason=exc.strerror or exc)) from exc
+        result.files.append(target)
+        if fmt.name == "jsonl":
+            result.files.append(_write_actor_registry(project, target))
+    control.report(len(ids), len(ids), "")
+    return result
+
+
+def _prepare(target: Path, fmt: Format, in_split_folder: bool) -> Path:
+    """Create the folders an export target needs."""
+    try:
+        if fmt.target == "folder":
+            target.mkdir(parents=True, exist_ok=True)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.is_dir():
+                raise UserError(Errors.E813.format(
+                    path=target, reason=f"it is a folder; the {fmt.name} format writes one file, e.g. data{fmt.suffix}"))
+    except OSError as exc:
+        raise UserError(Errors.E813.format(path=target, reason=exc.strerror or exc)) from exc
+    return target
+
+
+def _counted(docs: Iterable[CanonicalDoc], result: ExportResult, control: TaskControl, done: list[int],
+             total: int) -> Iterator[CanonicalDoc]:
+    """Pass documents through, counting them, reporting progress and honouring cancel."""
+    for doc in docs:
+        result.documents += 1
+        result.spans += len(doc["spans"])
+        result.relations += len(doc["relations"])
+        done[0] += 1
+        if done[0] % PROGRESS_EVERY == 0:
+            control.raise_if_cancelled()
+            control.report(done[0], total, "")
+        yield doc
+
+
+def _write_actor_registry(project: Project, target: Path) -> Path:
+    from annotator.formats.jsonl import actors_path, write_actors
+
+    path = actors_path(target)
+    write_actors(({"name": actor.name, "type": actor.type, "country": actor.country, "aliases": list(actor.aliases)}
+                  for actor in project.actors.all()), path)
+    return path
+
+
+def _describe(options: ExportOptions) -> str:
+    parts = [f"layer {options.layer}"]
+    if options.annotators is not None:
+        parts.append("annotators " + ", ".join(options.annotators))
+    if options.labels is not None:
+        parts.append("labels " + ", ".join(options.labels))
+    if options.done_only:
+        parts.append("done only")
+    if options.documents is not None:
+        parts.append(f"{len(options.documents)} named documents")
+    return "; ".join(parts)
+
+
+# --- import ----------------------------------------------------------------------------------
+
+
+def import_files(project: Project, paths: Sequence[str | Path], format_name: str,
+                 read_options: ReadOptions = _DEFAULT_READ, control: TaskControl | None = None) -> ImportResult:
+    """Read every input with the format's reader, then ingest each input in its own transaction.
+
+    Inputs are files (a folder is searched for files with the format's suffix) or, for folder
+    formats, folders. Nothing is written until every input has been read and found well-formed;
+    validation against the text (offsets, span text, relation ends) then refuses one input
+    whole, leaving those before it imported. For canonical JSONL, ``X.actors.jsonl`` beside
+    ``X.jsonl`` is read too and its actors are added to the registry.
+    """
+    fmt = get_format(format_name)
+    if fmt.read is None:
+        raise UserError(Errors.E802.format(name=fmt.name, can="exported", cannot="imported"))
+    control = control or TaskControl()
+    result = ImportResult()
+    inputs = _inputs(paths, fmt)
+    batches: list[tuple[Path, list[CanonicalDoc], list[dict[str, Any]]]] = []
+    for index, path in enumerate(inputs):
+        control.raise_if_cancelled()
+        batches.append((path, list(fmt.read([path], read_options, result.loss)), _actors_beside(path, fmt)))
+        control.report(index + 1, 2 * len(inputs), f"read {path.name}")
+    for index, (path, docs, actors) in enumerate(batches):
+        if control.cancelled:
+            result.cancelled = True
+            break
+        report = ingest_documents(project, docs, control=control, source=str(path), options=read_options,
+                                  actors=actors)
+        _add(result, report)
+        result.files.append(path)
+        control.report(len(inputs) + index + 1, 2 * len(inputs), f"imported {path.name}")
+    return result
+
+
+def _inputs(paths: Sequence[str | Path], fmt: Format) -> list[Path]:
+    from annotator.formats.jsonl import is_actors_file
+
+    inputs: list[Path] = []
+    for given in paths:
+        path = Path(given)
+        if not path.exists():
+            raise UserError(Errors.E815.format(path=path))
+        if fmt.target == "file" and path.is_dir():
+            found = sorted(file for file in path.rglob(f"*{fmt.suffix}")
+                           if file.is_file() and not any(part.startswith(".") for part in file.relative_to(path).parts)
+                           and not is_actors_file(file))
+            inputs.extend(found)
+        else:
+            inputs.append(path)
+    return inputs
+
+
+def _actors_beside(path: Path, fmt: Format) -> list[dict[str, Any]]:
+    if fmt.name != "jsonl":
+        return []
+    from annotator.formats.jsonl import actors_path, read_actors
+
+    registry = actors_path(path)
+    return read_actors(registry) if registry.is_file() else []
+
+
+def _add(result: ImportResult, report: IngestReport) -> None:
+    result.documents_added += report.documents_added
+    result.documents_updated += report.documents_matched
+    for name in ("spans", "relations", "doc_labels", "notes", "statuses", "already_present"):
+        setattr(result, name, getattr(result, name) + getattr(report, name))
+    result.new_labels += [f"{name} ({kind} label)" for kind, name in report.new_labels]
+    result.new_annotators += report.new_annotators
+    result.new_actors += report.new_actors
+
+
+def split_canonical_jsonl(files: Sequence[Path]) -> tuple[list[Path], list[Path]]:
+    """Corpus files as (canonical JSONL files, the others), for ``annotator import`` without
+    ``--format``: a .jsonl file whose first record carries "spans" is canonical JSONL, and actor
+    registries (``*.actors.jsonl``) are read beside their file, never as documents."""
+    from annotator.formats.jsonl import first_record_has_spans, is_actors_file
+
+    canonical, plain = [], []
+    for file in files:
+        if is_actors_file(file):
+            continue
+        if file.suffix.lower() == ".jsonl" and first_record_has_spans(file):
+            canonical.append(file)
+        else:
+            plain.append(file)
+    return canonical, plain

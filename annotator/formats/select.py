@@ -1,0 +1,244 @@
+"""From a project to canonical documents, filtered, in bulk.
+
+``build_documents`` is the one place that turns rows into the canonical shape:
+``Documents.to_json`` calls it for one document, exports for thousands, so the two cannot drift.
+It reads a chunk of documents with six Core queries (documents, spans, relations, document
+labels, notes, statuses) instead of six queries per document, which is what makes exporting
+10,000 documents a matter of seconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from annotator.errors import Errors, UserError
+from annotator.formats.base import EXPORT_LAYERS, CanonicalDoc, ExportOptions
+from annotator.store.annotations import relation_query, span_query
+from annotator.store.models import (
+    Annotator,
+    Document,
+    DocumentLabel,
+    DocumentStatus,
+    Label,
+    Note,
+    Relation,
+    Span,
+)
+from annotator.tasks import TaskControl
+
+if TYPE_CHECKING:
+    from annotator.store.project import Project
+
+DOC = Document.__table__
+SPAN = Span.__table__
+REL = Relation.__table__
+LABEL = Label.__table__
+ANNOTATOR = Annotator.__table__
+STATUS = DocumentStatus.__table__
+DOC_LABEL = DocumentLabel.__table__
+NOTE = Note.__table__
+
+CHUNK = 500  # documents per round of queries: few round trips, bounded memory, under SQLite's 999 parameters
+
+
+@dataclass(frozen=True)
+class RowFilter:
+    """An ``ExportOptions`` resolved to what the queries need; ``RowFilter()`` keeps everything."""
+
+    annotators: frozenset[str] | None = None
+    layers: tuple[str, ...] | None = None  # None: every layer
+    labels: frozenset[str] | None = None
+    gold_else_annotation: bool = False
+
+    @classmethod
+    def from_options(cls, options: ExportOptions) -> RowFilter:
+        if options.layer not in EXPORT_LAYERS:
+            raise UserError(Errors.E804.format(layer=options.layer))
+        layers = {"all": None, "gold-else-annotation": ("gold", "annotation")}.get(options.layer, (options.layer,))
+        return cls(
+            annotators=frozenset(options.annotators) if options.annotators is not None else None,
+            layers=layers,
+            labels=frozenset(options.labels) if options.labels is not None else None,
+            gold_else_annotation=options.layer == "gold-else-annotation",
+        )
+
+    def where(self, layer: sa.ColumnElement[Any], annotator: sa.ColumnElement[Any]) -> list[sa.ColumnElement[Any]]:
+        """SQL conditions for rows carrying ``layer`` and ``annotator`` (label filtering is in Python)."""
+        conditions: list[sa.ColumnElement[Any]] = []
+        if self.layers is not None:
+            conditions.append(layer.in_(self.layers))
+        if self.annotators is not None:
+            conditions.append(sa.or_(layer == "gold", annotator.in_(sorted(self.annotators))))
+        return conditions
+
+    def keeps_status(self, annotator: str) -> bool:
+        return self.annotators is None or annotator in self.annotators
+
+
+def select_document_ids(project: Project, options: ExportOptions) -> list[int]:
+    """Ids of the documents the options select, in id order; unknown names are an error."""
+    query = sa.select(DOC.c.id).order_by(DOC.c.id)
+    with project.engine.connect() as connection:
+        if options.documents is not None:
+            query = query.where(DOC.c.id.in_(_resolve_documents(connection, project, options.documents)))
+        if options.annotators is not None:
+            _check_annotators(connection, project, options.annotators)
+        if options.done_only:
+            done = sa.select(STATUS.c.document_id).where(STATUS.c.status == "done")
+            if options.annotators is not None:
+                done = done.join(ANNOTATOR, ANNOTATOR.c.id == STATUS.c.annotator_id).where(
+                    ANNOTATOR.c.name.in_(list(options.annotators)))
+            query = query.where(DOC.c.id.in_(done))
+        return list(connection.execute(query).scalars())
+
+
+def select_documents(project: Project, options: ExportOptions,
+                     control: TaskControl | None = None, *,
+                     doc_ids: Sequence[int] | None = None) -> Iterator[CanonicalDoc]:
+    """Canonical documents of the project that the options select, in id order.
+
+    ``doc_ids`` (from ``select_document_ids``, e.g. one part of a split) skips selecting again.
+    Progress is reported per chunk; cancelling stops between chunks.
+    """
+    row_filter = RowFilter.from_options(options)
+    ids = list(doc_ids) if doc_ids is not None else select_document_ids(project, options)
+    control = control or TaskControl()
+    for start in range(0, len(ids), CHUNK):
+        control.raise_if_cancelled()
+        with project.engine.connect() as connection:
+            yield from build_documents(connection, ids[start:start + CHUNK], row_filter)
+        control.report(min(start + CHUNK, len(ids)), len(ids), "")
+
+
+def build_documents(connection: Connection, doc_ids: Sequence[int],
+                    row_filter: RowFilter = RowFilter()) -> list[CanonicalDoc]:
+    """The canonical shape of some documents (in the order of ``doc_ids``), filtered."""
+    if not doc_ids:
+        return []
+    ids = list(doc_ids)
+    documents = {row.id: row for row in connection.execute(
+        sa.select(DOC.c.id, DOC.c.name, DOC.c.title, DOC.c.source, DOC.c.url, DOC.c.published, DOC.c.meta,
+                  DOC.c.text).where(DOC.c.id.in_(ids)))}
+    spans = _group(connection.execute(
+        span_query().where(SPAN.c.document_id.in_(ids), *row_filter.where(SPAN.c.layer, ANNOTATOR.c.name))
+        .order_by(SPAN.c.document_id, SPAN.c.start_offset, SPAN.c.end_offset.desc(), SPAN.c.id)), at=1)
+    relations = _group(connection.execute(
+        relation_query().where(REL.c.document_id.in_(ids), *row_filter.where(REL.c.layer, ANNOTATOR.c.name))
+        .order_by(REL.c.document_id, REL.c.id)), at=1)
+    doc_labels = _group(connection.execute(
+        sa.select(DOC_LABEL.c.document_id, LABEL.c.name, ANNOTATOR.c.name, DOC_LABEL.c.layer)
+        .join(LABEL, LABEL.c.id == DOC_LABEL.c.label_id)
+        .join(ANNOTATOR, ANNOTATOR.c.id == DOC_LABEL.c.annotator_id)
+        .where(DOC_LABEL.c.document_id.in_(ids), *row_filter.where(DOC_LABEL.c.layer, ANNOTATOR.c.name))
+        .order_by(DOC_LABEL.c.document_id, DOC_LABEL.c.id)))
+    notes = _group(connection.execute(
+        sa.select(NOTE.c.document_id, ANNOTATOR.c.name, NOTE.c.text)
+        .join(ANNOTATOR, ANNOTATOR.c.id == NOTE.c.annotator_id)
+        .where(NOTE.c.document_id.in_(ids)).order_by(NOTE.c.document_id, NOTE.c.id)))
+    statuses = _group(connection.execute(
+        sa.select(STATUS.c.document_id, ANNOTATOR.c.name, STATUS.c.status)
+        .join(ANNOTATOR, ANNOTATOR.c.id == STATUS.c.annotator_id)
+        .where(STATUS.c.document_id.in_(ids)).order_by(STATUS.c.document_id, ANNOTATOR.c.name)))
+    return [
+        _document(row, spans.get(doc_id, []), relations.get(doc_id, []), doc_labels.get(doc_id, []),
+                  notes.get(doc_id, []), statuses.get(doc_id, []), row_filter)
+        for doc_id in ids
+        if (row := documents.get(doc_id)) is not None
+    ]
+
+
+def _group(rows: Any, at: int = 0) -> dict[int, list[tuple[Any, ...]]]:
+    """Rows by document (the id in column ``at``), order kept."""
+    grouped: dict[int, list[tuple[Any, ...]]] = {}
+    for row in rows:
+        grouped.setdefault(row[at], []).append(tuple(row))
+    return grouped
+
+
+def _document(row: Any, spans: list[tuple[Any, ...]], relations: list[tuple[Any, ...]],
+              doc_labels: list[tuple[Any, ...]], notes: list[tuple[Any, ...]],
+              statuses: list[tuple[Any, ...]], row_filter: RowFilter) -> CanonicalDoc:
+    text: str = row.text
+    labels = row_filter.labels
+    if row_filter.gold_else_annotation:
+        layer = "gold" if any(span[6] == "gold" for span in spans) else "annotation"
+        spans = [span for span in spans if span[6] == layer]
+        relations = [relation for relation in relations if relation[6] == layer]
+        doc_labels = [doc_label for doc_label in doc_labels if doc_label[3] == layer]
+    out_spans: list[dict[str, Any]] = []
+    kept: set[int] = set()
+    for (span_id, _doc, start, end, label, annotator, layer_name, attrs, note, score, source, actor,
+         status, fragments) in spans:
+        if labels is not None and label not in labels:
+            continue
+        kept.add(span_id)
+        span = {"id": span_id, "start": start, "end": end, "text": text[start:end], "label": label,
+                "annotator": annotator, "layer": layer_name, "attrs": dict(attrs or {}), "note": note or "",
+                "actor": actor}
+        if score is not None:
+            span["score"] = score
+        if source:
+            span["source"] = source
+        if status is not None:
+            span["status"] = status
+        if fragments:
+            span["fragments"] = [list(piece) for piece in fragments]
+        out_spans.append(span)
+    return {
+        "id": row.name,
+        "title": row.title,
+        "text": text,
+        "meta": document_meta(row.meta, row.source, row.url, row.published),
+        "spans": out_spans,
+        "relations": [
+            {"id": relation_id, "head": head, "tail": tail, "label": label, "annotator": annotator,
+             "layer": layer_name, "attrs": dict(attrs or {})}
+            for relation_id, _doc, head, tail, label, annotator, layer_name, attrs in relations
+            if head in kept and tail in kept
+        ],
+        "doc_labels": [
+            {"label": label, "annotator": annotator} | ({"layer": layer_name} if layer_name != "annotation" else {})
+            for _doc, label, annotator, layer_name in doc_labels
+            if labels is None or label in labels
+        ],
+        "notes": [{"annotator": annotator, "text": note} for _doc, annotator, note in notes
+                  if row_filter.keeps_status(annotator)],
+        "status": {annotator: status for _doc, annotator, status in statuses if row_filter.keeps_status(annotator)},
+    }
+
+
+def document_meta(meta: dict[str, Any] | None, source: str, url: str | None, published: str | None) -> dict[str, Any]:
+    """Free metadata plus the document's source, url and date, so nothing is lost on export."""
+    result = dict(meta or {})
+    for key, value in (("source", source), ("url", url), ("published", published)):
+        if value:
+            result.setdefault(key, value)
+    return result
+
+
+def _resolve_documents(connection: Connection, project: Project, references: Sequence[str | int]) -> list[int]:
+    """Document ids from ids or names as a user typed them; all unknown ones in one error."""
+    texts = [str(reference).strip() for reference in references]
+    numbers = [int(text) for text in texts if text.isdigit()]
+    found: dict[str, int] = {}
+    for doc_id, name in connection.execute(
+            sa.select(DOC.c.id, DOC.c.name).where(sa.or_(DOC.c.id.in_(numbers), DOC.c.name.in_(texts)))):
+        found.setdefault(name, doc_id)
+        found[str(doc_id)] = doc_id
+    missing = [text for text in texts if text not in found]
+    if missing:
+        raise UserError(Errors.E805.format(documents=", ".join(missing), location=project.location))
+    return sorted({found[text] for text in texts})
+
+
+def _check_annotators(connection: Connection, project: Project, names: Sequence[str]) -> None:
+    known = list(connection.execute(sa.select(ANNOTATOR.c.name).order_by(ANNOTATOR.c.name)).scalars())
+    missing = [name for name in names if name not in known]
+    if missing:
+        raise UserError(Errors.E806.format(annotators=", ".join(missing), location=project.location,
+                                           known=", ".join(known) or "none yet"))

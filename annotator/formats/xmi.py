@@ -1,0 +1,287 @@
+"""UIMA CAS XMI with its TypeSystem.xml, as INCEpTION imports and exports it (via dkpro-cassis).
+
+Export writes, into the folder OUT, one ``<document id>.xmi`` per document and one
+``TypeSystem.xml`` shared by all of them, with INCEpTION's custom-layer conventions:
+
+* ``webanno.custom.Span`` (a span layer): features ``label``, ``annotator``, ``layer``, ``note``,
+  ``actor`` and one String feature per attribute name. Feature names must be Java identifiers, so
+  each attribute feature carries the original attribute name in its description; values that are
+  not strings (multi-valued choices, booleans, numbers) are stored as JSON text and the feature's
+  description says so (``ATTRIBUTE_PREFIX`` … ``JSON_MARK``).
+* ``webanno.custom.Relation`` (a relation layer on that span layer): ``Governor`` and ``Dependent``
+  point at the two spans, begin/end are the dependent's, plus ``label``, ``annotator``, ``layer``
+  and attribute features as above.
+* DKPro's ``DocumentMetaData`` carries the document id and title.
+
+UIMA offsets count UTF-16 code units; cassis converts them to and from code points, so canonical
+offsets stay code points. Document metadata, labels, notes and status have no INCEpTION layer
+here and are reported; discontinuous spans are exported whole.
+
+Import reads every ``*.xmi`` under each PATH (a folder or a ``.zip``, extracted only if no entry
+escapes the archive), with the ``TypeSystem.xml`` of its folder or a parent folder. Each XML file
+is first parsed with defusedxml, which refuses DTDs and entities ("billion laughs"), and all files
+are read before the first document is yielded. Besides our own types, INCEpTION's ``NamedEntity``
+(feature ``value``) is read as spans.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+from annotator.errors import Errors, UserError
+from annotator.formats.base import CanonicalDoc, Format, LossReport, ReadOptions, register
+from annotator.formats.foreign import add_relation, add_span, new_doc, report_unexportable
+
+if TYPE_CHECKING:
+    from cassis import Cas, TypeSystem
+
+SPAN_TYPE = "webanno.custom.Span"
+RELATION_TYPE = "webanno.custom.Relation"
+NAMED_ENTITY_TYPE = "de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity"
+METADATA_TYPE = "de.tudarmstadt.ukp.dkpro.core.api.metadata.type.DocumentMetaData"
+TYPESYSTEM_NAME = "TypeSystem.xml"
+ATTRIBUTE_PREFIX = "annotator attribute: "
+JSON_MARK = " (JSON)"
+STRING = "uima.cas.String"
+SPAN_FEATURES = ("label", "annotator", "layer", "note", "actor")
+RELATION_FEATURES = ("label", "annotator", "layer")
+
+
+def _type_system(docs: Sequence[CanonicalDoc]) -> TypeSystem:
+    """Our types, with one feature for every attribute name the documents use (cassis types cannot
+    gain features once annotations of them exist, hence the pass over all documents first)."""
+    from cassis import TypeSystem
+
+    system = TypeSystem()
+    metadata = system.create_type(METADATA_TYPE, supertypeName="uima.tcas.DocumentAnnotation",
+                                  description="DKPro Core document metadata")
+    for name in ("documentTitle", "documentId"):
+        system.create_feature(metadata, name, STRING)
+    span = system.create_type(SPAN_TYPE, description="annotator span layer")
+    for name in SPAN_FEATURES:
+        system.create_feature(span, name, STRING)
+    relation = system.create_type(RELATION_TYPE, description="annotator relation layer")
+    system.create_feature(relation, "Governor", SPAN_TYPE)
+    system.create_feature(relation, "Dependent", SPAN_TYPE)
+    for name in RELATION_FEATURES:
+        system.create_feature(relation, name, STRING)
+    for doc in docs:
+        for type_name, items in ((SPAN_TYPE, doc["spans"]), (RELATION_TYPE, doc["relations"])):
+            for item in items:
+                for attribute, value in (item.get("attrs") or {}).items():
+                    _attribute_feature(system, type_name, attribute, value)
+    return system
+
+
+def _attribute_feature(system: TypeSystem, type_name: str, attribute: str, value: Any) -> str:
+    """The feature holding ``attribute`` on ``type_name``, created on first use; marks JSON values."""
+    uima_type = system.get_type(type_name)
+    for feature in uima_type.features:
+        if (feature.description or "").removesuffix(JSON_MARK) == ATTRIBUTE_PREFIX + attribute:
+            break
+    else:
+        taken = {feature.name for feature in uima_type.all_features}
+        base = re.sub(r"\W", "_", attribute, flags=re.ASCII)
+        base = base if base and base[0].isalpha() else f"a_{base}"
+        name, number = base, 1
+        while name in taken or name in ("Governor", "Dependent"):
+            number += 1
+            name = f"{base}_{number}"
+        feature = system.create_feature(uima_type, name, STRING, description=ATTRIBUTE_PREFIX + attribute)
+    if not isinstance(value, str) and not (feature.description or "").endswith(JSON_MARK):
+        feature.description = f"{feature.description}{JSON_MARK}"
+    return feature.name
+
+
+def _set_attributes(system: TypeSystem, annotation: Any, type_name: str, attrs: dict[str, Any]) -> None:
+    for attribute, value in attrs.items():
+        feature = _attribute_feature(system, type_name, attribute, value)  # found: created up front
+        annotation.set(feature, value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))
+
+
+def _file_name(doc_id: str, used: set[str]) -> str:
+    base = re.sub(r"[^\w.-]", "_", str(doc_id)).strip(".") or "document"
+    name, number = base, 1
+    while name.lower() in used or name == TYPESYSTEM_NAME.removesuffix(".xml"):
+        number += 1
+        name = f"{base}_{number}"
+    used.add(name.lower())
+    return f"{name}.xmi"
+
+
+def export(docs: Iterable[CanonicalDoc], out: Path, report: LossReport) -> None:
+    from cassis import Cas
+
+    docs = list(docs)
+    system = _type_system(docs)
+    out.mkdir(parents=True, exist_ok=True)
+    used: set[str] = set()
+    for doc in docs:
+        report_unexportable(doc, report, "XMI", doc_labels=True, fragments=True)
+        report.add("document notes (XMI export has no layer for them)", len(doc.get("notes", [])))
+        report.add("documents' metadata (XMI export keeps only id and title)", 1 if doc.get("meta") else 0)
+        cas = Cas(typesystem=system, sofa_string=doc["text"])
+        cas.add(system.get_type(METADATA_TYPE)(begin=0, end=len(doc["text"]), documentId=str(doc["id"]),
+                                                documentTitle=doc.get("title")))
+        annotations = {}
+        for span in doc["spans"]:
+            annotation = system.get_type(SPAN_TYPE)(
+                begin=span["start"], end=span["end"],
+                **{name: span.get(name) for name in SPAN_FEATURES if span.get(name) is not None})
+            _set_attributes(system, annotation, SPAN_TYPE, span.get("attrs") or {})
+            cas.add(annotation)
+            annotations[span["id"]] = annotation
+        for relation in doc["relations"]:
+            governor, dependent = annotations[relation["head"]], annotations[relation["tail"]]
+            annotation = system.get_type(RELATION_TYPE)(
+                begin=dependent.begin, end=dependent.end, Governor=governor, Dependent=dependent,
+                **{name: relation.get(name) for name in RELATION_FEATURES if relation.get(name) is not None})
+            _set_attributes(system, annotation, RELATION_TYPE, relation.get("attrs") or {})
+            cas.add(annotation)
+        cas.to_xmi(out / _file_name(doc["id"], used))
+    system.to_xml(out / TYPESYSTEM_NAME)
+
+
+def read(paths: Sequence[Path], options: ReadOptions, report: LossReport) -> Iterator[CanonicalDoc]:
+    with tempfile.TemporaryDirectory(prefix="annotator-xmi-") as scratch:
+        folders = [_extract(path, Path(scratch) / str(number)) if path.suffix.lower() == ".zip" else path
+                   for number, path in enumerate(paths)]
+        pairs = [(xmi, _type_system_file(xmi, folder)) for folder, path in zip(folders, paths, strict=True)
+                 for xmi in _xmi_files(folder, path)]
+        for file in {file for pair in pairs for file in pair}:
+            _check_xml(file)
+        docs = [_read_cas(xmi, system_file, options, report) for xmi, system_file in pairs]
+    yield from docs
+
+
+def _extract(archive: Path, target: Path) -> Path:
+    """Extract a zip into ``target``, refusing any entry that would land outside it."""
+    try:
+        with zipfile.ZipFile(archive) as zipped:
+            for entry in zipped.namelist():
+                posix = PurePosixPath(entry.replace("\\", "/"))
+                if posix.is_absolute() or ".." in posix.parts or re.match(r"^[A-Za-z]:", entry):
+                    raise UserError(Errors.E877.format(path=archive, entry=entry))
+            zipped.extractall(target)
+    except zipfile.BadZipFile as error:
+        raise UserError(Errors.E880.format(path=archive, problem=error)) from None
+    return target
+
+
+def _xmi_files(folder: Path, shown: Path) -> list[Path]:
+    files = [folder] if folder.is_file() else sorted(folder.rglob("*.xmi"))
+    if not files:
+        raise UserError(Errors.E879.format(path=shown, what=".xmi"))
+    return files
+
+
+def _type_system_file(xmi: Path, root: Path) -> Path:
+    """``TypeSystem.xml`` (any case) in the XMI's folder or the nearest parent up to ``root``."""
+    for folder in [xmi.parent, *xmi.parent.parents]:
+        for candidate in folder.glob("*.xml"):
+            if candidate.name.lower() == TYPESYSTEM_NAME.lower():
+                return candidate
+        if folder == root:
+            break
+    raise UserError(Errors.E878.format(path=xmi))
+
+
+def _check_xml(path: Path) -> None:
+    """Parse with defusedxml first: DTDs and entity declarations are refused before cassis sees them."""
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import ParseError, parse
+
+    try:
+        parse(path, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException:
+        raise UserError(Errors.E875.format(path=path)) from None
+    except ParseError as error:
+        raise UserError(Errors.E876.format(path=path, problem=error)) from None
+
+
+def _read_cas(xmi: Path, system_file: Path, options: ReadOptions, report: LossReport) -> CanonicalDoc:
+    from cassis import load_cas_from_xmi, load_typesystem
+
+    try:
+        with system_file.open("rb") as handle:
+            system = load_typesystem(handle)
+        with xmi.open("rb") as handle:
+            cas = load_cas_from_xmi(handle, typesystem=system, lenient=True)
+    except Exception as error:  # noqa: BLE001 - cassis raises exceptions of many kinds for bad input
+        raise UserError(Errors.E880.format(path=xmi, problem=error)) from None
+    text = cas.sofa_string or ""
+    metadata = _first(cas, system, METADATA_TYPE)
+    doc = new_doc((metadata and metadata.get("documentId")) or xmi.stem, text,
+                  title=metadata.get("documentTitle") if metadata else None)
+    where = (xmi, 0)
+    ids: dict[int, int] = {}
+    if system.contains_type(SPAN_TYPE):
+        attributes = _attribute_features(system, SPAN_TYPE)
+        for annotation in cas.select(SPAN_TYPE):
+            extra = {name: annotation.get(name) for name in SPAN_FEATURES[1:] if annotation.get(name) is not None}
+            span = add_span(doc, annotation.begin, annotation.end, annotation.get("label") or "", options,
+                            where=where, **extra, attrs=_attributes(annotation, attributes))
+            ids[annotation.xmiID] = span["id"]
+    if system.contains_type(NAMED_ENTITY_TYPE):
+        for annotation in cas.select(NAMED_ENTITY_TYPE):
+            add_span(doc, annotation.begin, annotation.end, annotation.get("value") or "", options, where=where)
+    if system.contains_type(RELATION_TYPE):
+        attributes = _attribute_features(system, RELATION_TYPE)
+        for annotation in cas.select(RELATION_TYPE):
+            governor, dependent = annotation.get("Governor"), annotation.get("Dependent")
+            if governor is None or dependent is None or governor.xmiID not in ids or dependent.xmiID not in ids:
+                report.add("XMI relations without both ends, skipped")
+                continue
+            extra = {name: annotation.get(name) for name in RELATION_FEATURES[1:] if annotation.get(name) is not None}
+            add_relation(doc, ids[governor.xmiID], ids[dependent.xmiID], annotation.get("label") or "", options,
+                         **extra, attrs=_attributes(annotation, attributes))
+    return doc
+
+
+def _first(cas: Cas, system: TypeSystem, type_name: str) -> Any:
+    if not system.contains_type(type_name):
+        return None
+    return next(iter(cas.select(type_name)), None)
+
+
+def _attribute_features(system: TypeSystem, type_name: str) -> dict[str, tuple[str, bool]]:
+    """Feature name → (attribute name, stored as JSON) for the attribute features of a type."""
+    found = {}
+    for feature in system.get_type(type_name).features:
+        description = feature.description or ""
+        if description.startswith(ATTRIBUTE_PREFIX):
+            found[feature.name] = (description.removeprefix(ATTRIBUTE_PREFIX).removesuffix(JSON_MARK),
+                                   description.endswith(JSON_MARK))
+    return found
+
+
+def _attributes(annotation: Any, features: dict[str, tuple[str, bool]]) -> dict[str, Any]:
+    attrs = {}
+    for feature, (attribute, as_json) in features.items():
+        value = annotation.get(feature)
+        if value is None:
+            continue
+        if as_json:
+            try:
+                decoded = json.loads(value)
+            except json.JSONDecodeError:
+                decoded = value
+            value = value if isinstance(decoded, str) else decoded
+        attrs[attribute] = value
+    return attrs
+
+
+FORMAT = register(Format(
+    name="xmi",
+    description="UIMA CAS XMI with TypeSystem.xml (INCEpTION; custom span and relation layers)",
+    target="folder",
+    suffix="",
+    export=export,
+    read=read,
+))

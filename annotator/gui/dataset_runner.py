@@ -1,0 +1,167 @@
+"""Running dataset exports and imports from the window: off the GUI thread, with progress and cancel.
+
+Same pattern as File ▸ Import documents… (``MainWindow.import_documents``): the core call runs in a
+``BackgroundTask`` behind a window-modal ``QProgressDialog`` whose Cancel asks the core to stop at
+its next safe point; a report dialog follows. The window-modal progress dialog keeps the analyst
+from editing documents that are being exported or replaced. After an import, ``imported`` tells
+the window to list the new documents (also after a failure or cancel: what was committed stays).
+
+The core (``annotator.formats.pipeline``) is imported on the worker thread when a run starts, not
+when the window is built, so a format module that is broken or still missing costs the window
+nothing but that run (the dialogs list formats tolerantly for the same reason). An export cancelled while writing returns
+a result marked cancelled (the core removes the half-written file); one cancelled before that,
+like an import cancelled while reading, raises ``Cancelled``: both end in a status-bar message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+
+from annotator.errors import Errors, UserError
+from annotator.formats.base import ExportOptions, ReadOptions
+from annotator.gui.dataset_dialogs import ExportChoice, ExportDialog, ImportChoice, ImportDialog
+from annotator.gui.dataset_reports import (
+    ExportReportDialog,
+    ImportResultDialog,
+    export_summary,
+    import_result_summary,
+)
+from annotator.gui.workers import BackgroundTask
+from annotator.store import Project
+from annotator.tasks import Cancelled, TaskControl
+
+
+class DatasetRunner(QObject):
+    """The window's File ▸ Export dataset… and Import dataset…: dialogs, runs and reports."""
+
+    message = Signal(str)
+    imported = Signal()  # an import ended (any outcome): documents may have been added
+
+    def __init__(self, window: QWidget, project: Project) -> None:
+        super().__init__(window)
+        self._window = window
+        self._project = project
+        self.dialog: ExportDialog | ImportDialog | None = None
+        self.progress_dialog: QProgressDialog | None = None
+        self.report_dialog: ExportReportDialog | ImportResultDialog | QMessageBox | None = None
+        self.task: BackgroundTask | None = None
+
+    def set_project(self, project: Project) -> None:
+        self._project = project
+
+    # --- dialogs -------------------------------------------------------------------------------
+
+    def export_dialog(self, annotator: str, current_document: int | None) -> ExportDialog:
+        """Open the export dialog (window-modal, returns at once); OK starts the export."""
+        dialog = ExportDialog(self._window, annotators=self._project.annotator_names(), current_annotator=annotator,
+                              labels=[label.name for label in self._project.schema.span_labels],
+                              current_document=current_document)
+        dialog.accepted.connect(lambda: self.export(dialog.choice()))
+        self._show(dialog)
+        return dialog
+
+    def import_dialog(self, annotator: str) -> ImportDialog:
+        """Open the import dialog (window-modal, returns at once); OK starts the import."""
+        dialog = ImportDialog(self._window, annotators=self._project.annotator_names(), current_annotator=annotator)
+        dialog.accepted.connect(lambda: self.import_(dialog.choice()))
+        self._show(dialog)
+        return dialog
+
+    def _show(self, dialog: ExportDialog | ImportDialog) -> None:
+        if self.dialog is not None:
+            self.dialog.deleteLater()
+        self.dialog = dialog
+        dialog.open()
+
+    # --- runs ----------------------------------------------------------------------------------
+
+    def export(self, choice: ExportChoice) -> BackgroundTask:
+        project = self._project
+
+        def work(control: TaskControl) -> Any:
+            from annotator.formats.pipeline import export_project  # lazily: see the module docstring
+
+            options = ExportOptions(annotators=choice.annotators, layer=choice.layer, labels=choice.labels,
+                                    done_only=choice.done_only, documents=choice.documents)
+            return export_project(project, choice.out, choice.format_name, options, split=choice.split,
+                                  seed=choice.seed, control=control)
+
+        return self._run(work, "Exporting dataset", "Selecting documents…", self._export_succeeded,
+                         lambda error: self._failed("Export", Errors.E530, error))
+
+    def import_(self, choice: ImportChoice) -> BackgroundTask:
+        project = self._project
+
+        def work(control: TaskControl) -> Any:
+            from annotator.formats.pipeline import import_files  # lazily: see the module docstring
+
+            return import_files(project, list(choice.paths), choice.format_name,
+                                ReadOptions(annotator=choice.annotator, layer=choice.layer), control=control)
+
+        return self._run(work, "Importing dataset", "Reading files…", self._import_succeeded,
+                         lambda error: self._failed("Import", Errors.E531, error), then=self.imported.emit)
+
+    def _run(self, work: Callable[[TaskControl], Any], title: str, label: str,
+             succeeded: Callable[[Any], None], failed: Callable[[Exception], None],
+             then: Callable[[], None] | None = None) -> BackgroundTask:
+        """Start ``work`` behind a progress dialog; ``then`` runs after it, whatever the outcome.
+        Every slot is connected before the start: a quick task may end before ``start`` returns."""
+        task = BackgroundTask(work)
+        progress = QProgressDialog(label, "Cancel", 0, 0, self._window)
+        progress.setWindowTitle(title)
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(300)
+        progress.setAutoReset(False)
+        progress.setAutoClose(False)
+        progress.canceled.connect(task.cancel)
+
+        def show_progress(done: int, total: int, message: str) -> None:
+            progress.setMaximum(max(total, 0))
+            progress.setValue(min(done, total) if total > 0 else 0)
+            progress.setLabelText(message or f"{done} of {total}")
+
+        task.progressed.connect(show_progress)
+        task.succeeded.connect(succeeded)
+        task.failed.connect(failed)
+        task.finished.connect(self._finished)
+        if then is not None:
+            task.finished.connect(then)
+        self.progress_dialog = progress
+        self.task = task
+        task.start()
+        return task
+
+    def _finished(self) -> None:
+        if self.progress_dialog is not None:
+            self.progress_dialog.close()
+            self.progress_dialog.deleteLater()
+        self.progress_dialog = None
+        self.task = None
+
+    def _export_succeeded(self, result: Any) -> None:
+        self.message.emit(export_summary(result))
+        self._report(ExportReportDialog(self._window, result))
+
+    def _import_succeeded(self, result: Any) -> None:
+        self.message.emit(import_result_summary(result))
+        self._report(ImportResultDialog(self._window, result))
+
+    def _report(self, dialog: ExportReportDialog | ImportResultDialog | QMessageBox) -> None:
+        if self.report_dialog is not None:
+            self.report_dialog.deleteLater()
+        self.report_dialog = dialog
+        dialog.open()
+
+    def _failed(self, what: str, unexpected: str, error: Exception) -> None:
+        if isinstance(error, Cancelled):
+            self.message.emit(f"{what} cancelled.")
+            return
+        message = str(error) if isinstance(error, UserError) else unexpected.format(reason=error)
+        self.message.emit(message)
+        box = QMessageBox(QMessageBox.Icon.Warning, f"{what} failed", message, QMessageBox.StandardButton.Ok,
+                          self._window)
+        self._report(box)  # open(), not exec(): the event loop (and a test) goes on
