@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from annotator.errors import Errors, UserError
@@ -30,7 +30,7 @@ from annotator.gui.dataset_reports import (
     export_summary,
     import_result_summary,
 )
-from annotator.gui.workers import BackgroundTask
+from annotator.gui.workers import BackgroundTask, progress_dialog
 from annotator.store import Project
 from annotator.tasks import Cancelled, TaskControl
 
@@ -111,13 +111,7 @@ class DatasetRunner(QObject):
         """Start ``work`` behind a progress dialog; ``then`` runs after it, whatever the outcome.
         Every slot is connected before the start: a quick task may end before ``start`` returns."""
         task = BackgroundTask(work)
-        progress = QProgressDialog(label, "Cancel", 0, 0, self._window)
-        progress.setWindowTitle(title)
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-        progress.setMinimumDuration(300)
-        progress.setAutoReset(False)
-        progress.setAutoClose(False)
-        progress.canceled.connect(task.cancel)
+        progress = progress_dialog(self._window, title, label, task)
 
         def show_progress(done: int, total: int, message: str) -> None:
             progress.setMaximum(max(total, 0))

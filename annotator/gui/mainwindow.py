@@ -51,7 +51,7 @@ from annotator.gui.settings import GuiSettings
 from annotator.gui.suggest_runner import SuggestionRunner
 from annotator.gui.textview import DocumentView
 from annotator.gui.theme import THEME_TITLES, THEMES, ThemeManager
-from annotator.gui.workers import BackgroundTask, cancel_background_tasks, wait_for_background_tasks
+from annotator.gui.workers import BackgroundTask, cancel_background_tasks, progress_dialog, wait_for_background_tasks
 from annotator.store import Project
 from annotator.tasks import TaskControl
 
@@ -638,12 +638,7 @@ class MainWindow(QMainWindow):
             return import_paths(project, list(paths), control=control)
 
         task = BackgroundTask(work)
-        progress = QProgressDialog("Reading files…", "Cancel", 0, 0, self)
-        progress.setWindowTitle("Importing documents")
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-        progress.setMinimumDuration(300)
-        progress.setAutoReset(False)
-        progress.canceled.connect(task.cancel)
+        progress = progress_dialog(self, "Importing documents", "Reading files…", task)
 
         def show_progress(done: int, total: int, path: str) -> None:
             progress.setMaximum(total)

@@ -23,7 +23,7 @@ from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QLabel, QMenu, QMessageBox, QProgressDialog, QWidget
 
 from annotator.errors import Errors, UserError
-from annotator.gui.workers import BackgroundTask
+from annotator.gui.workers import BackgroundTask, progress_dialog
 from annotator.nlp.pipelines import BLANK, LoadedPipeline, default_pipeline_name, installed_pipelines, load_pipeline
 from annotator.nlp.suggest import PIPELINE_SETTING, SuggestResult, suggest
 from annotator.store import Project
@@ -197,14 +197,7 @@ class SuggestionRunner(QObject):
             return suggest(project, ids, pipeline=loaded, control=control)
 
         task = BackgroundTask(work)
-        progress = QProgressDialog("Starting…", "Cancel", 0, 0, self._window)
-        progress.setWindowTitle("Making suggestions")
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-        progress.setMinimumDuration(300)
-        progress.setAutoReset(False)
-        progress.setAutoClose(False)
-        progress.setValue(0)  # starts the 300 ms clock; otherwise it shows after Qt's default 4 s
-        progress.canceled.connect(task.cancel)
+        progress = progress_dialog(self._window, "Making suggestions", "Starting…", task)
         progress.canceled.connect(lambda: self.message.emit("Cancelling after the current batch of documents…"))
 
         def show_progress(done: int, total: int, text: str) -> None:

@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QObject, QThreadPool, Signal
+from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from annotator.tasks import TaskControl
 
@@ -67,3 +68,18 @@ def cancel_background_tasks() -> None:
 def wait_for_background_tasks(timeout_ms: int = 10_000) -> bool:
     """Block until the pool is idle, so no task outlives the objects it reports to."""
     return QThreadPool.globalInstance().waitForDone(timeout_ms)
+
+
+def progress_dialog(parent: QWidget, title: str, label: str, task: BackgroundTask) -> QProgressDialog:
+    """The window-modal progress dialog of a long task: Cancel asks ``task`` to stop at its next
+    safe point, and the dialog appears only if the work takes more than 300 ms. The caller
+    hides and deletes it when the task finishes (closing it would count as Cancel)."""
+    progress = QProgressDialog(label, "Cancel", 0, 0, parent)
+    progress.setWindowTitle(title)
+    progress.setWindowModality(Qt.WindowModality.WindowModal)
+    progress.setMinimumDuration(300)
+    progress.setAutoReset(False)
+    progress.setAutoClose(False)
+    progress.setValue(0)  # starts the 300 ms clock; otherwise it shows after Qt's default 4 s
+    progress.canceled.connect(task.cancel)
+    return progress
