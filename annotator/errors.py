@@ -176,6 +176,22 @@ class Errors(metaclass=_CodedMessages):
             "'pip install -e .') and restart.")
     E538 = "Give a name for the annotator the imported spans belong to, e.g. 'imported'."
     E539 = "No document is open, so “current document” exports nothing; choose all documents instead."
+    # Review: agreement window, comparison and adjudication (Review menu).
+    E540 = "Tick at least two annotators: agreement compares one annotator's layer with another's."
+    E541 = "No disagreements left in this document: every compared item is an agreement."
+    E542 = ("{annotator} has no span in the selected item. Pick a difference where they annotated "
+            "something, or accept another annotator's version.")
+    E543 = ("No gold span is selected: select a difference that already has a gold span (accept a "
+            "version first), or click a span in the gold layer.")
+    E544 = ("Computing agreement stopped because of an unexpected error: {reason}. Nothing was "
+            "changed in the project.")
+    E545 = ("Pick at least two annotators to compare: this document has annotations by {found}. "
+            "Review ▸ Agreement… compares everyone who annotated it.")
+    E546 = "No document is open: open one in the list, then use Review ▸ Compare annotators."
+    E547 = ("Select the stretch of text the gold span should cover (drag in any layer's view), then "
+            "press Fit to selection again.")
+    E548 = ("Click a span in an annotator's layer first (one with relations, or with the attribute "
+            "to accept); its relations and attribute values are then offered here.")
 
     # --- E6xx: NLP -----------------------------------------------------------------------
     E601 = ("The spaCy pipeline '{name}' is not installed (installed: {installed}). Install it "
@@ -280,3 +296,15 @@ class Errors(metaclass=_CodedMessages):
             "XMI (XML 1.0)', which writes it, and import the whole folder or zip.")
     E879 = "{path} has no {what} files to import."
     E880 = "{path} could not be read as UIMA CAS XMI with its TypeSystem.xml: {problem}."
+
+    # --- E9xx: review ---------------------------------------------------------------------
+    E901 = ("Agreement needs at least two annotators; this selection has {annotators}. Choose them "
+            "with --annotators A B, or merge a teammate's project first ('annotator merge').")
+    E902 = ("Cannot merge {path}: it is neither an annotator project nor a canonical JSONL export "
+            "(.jsonl). Check the path.")
+    E903 = ("Cannot merge project {path} into itself. Merge a teammate's copy instead.")
+    E904 = ("Span {span_id} is not in an annotator's layer (it is in '{layer}'); only an annotator's "
+            "span can be accepted into gold.")
+    E905 = ("Relation {relation_id} cannot be accepted: its {end} span is not in gold yet. Accept "
+            "both of its spans first.")
+    E906 = "Span {span_id} is not a gold span; only gold spans take reviewer comments and edits here."

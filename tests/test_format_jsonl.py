@@ -37,7 +37,7 @@ def round_trip(source: Path, work: Path) -> tuple[Path, Path]:
 
 
 def parsed(path: Path) -> list[Any]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").split("\n") if line]
 
 
 def rich_project(project: Project) -> None:

@@ -16,11 +16,13 @@ from types import ModuleType
 from annotator import __version__
 from annotator.cli import (
     cmd_actors,
+    cmd_agreement,
     cmd_docs,
     cmd_export,
     cmd_gui,
     cmd_import,
     cmd_init,
+    cmd_merge,
     cmd_schema,
     cmd_show,
     cmd_stats,
@@ -39,10 +41,12 @@ COMMANDS: dict[str, ModuleType] = {
     "schema": cmd_schema,
     "suggest": cmd_suggest,
     "actors": cmd_actors,
+    "merge": cmd_merge,
+    "agreement": cmd_agreement,
 }
 
 EPILOG = "commands:\n" + "\n".join(
-    f"  {name:<8} {module.HELP}" for name, module in COMMANDS.items()
+    f"  {name:<9} {module.HELP}" for name, module in COMMANDS.items()
 ) + "\n\nRun 'annotator COMMAND --help' for a command's options."
 
 

@@ -103,7 +103,7 @@ def read_actors(path: Path) -> list[dict[str, Any]]:
     except (OSError, UnicodeDecodeError) as exc:
         raise UserError(Errors.E814.format(path=path, line=1, problem=str(exc))) from exc
     actors = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:

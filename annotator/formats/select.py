@@ -139,7 +139,7 @@ def build_documents(connection: Connection, doc_ids: Sequence[int],
     notes = _group(connection.execute(
         sa.select(NOTE.c.document_id, ANNOTATOR.c.name, NOTE.c.text)
         .join(ANNOTATOR, ANNOTATOR.c.id == NOTE.c.annotator_id)
-        .where(NOTE.c.document_id.in_(ids)).order_by(NOTE.c.document_id, NOTE.c.id)))
+        .where(NOTE.c.document_id.in_(ids), NOTE.c.span_id.is_(None)).order_by(NOTE.c.document_id, NOTE.c.id)))
     statuses = _group(connection.execute(
         sa.select(STATUS.c.document_id, ANNOTATOR.c.name, STATUS.c.status)
         .join(ANNOTATOR, ANNOTATOR.c.id == STATUS.c.annotator_id)

@@ -30,8 +30,8 @@ from annotator.store.records import DocumentSummary
 FETCH_WINDOW = 100
 MAX_CACHED = 20_000
 FILTER_DELAY_MS = 250
-STATUS_TITLES = {"todo": "To do", "in_progress": "In progress", "done": "Done"}
-_STATUS_COLORS = {"todo": "#808080", "in_progress": "#d08c00", "done": "#2e9d46"}
+STATUS_TITLES = {"todo": "To do", "in_progress": "In progress", "done": "Done", "reviewed": "Reviewed"}
+_STATUS_COLORS = {"todo": "#808080", "in_progress": "#d08c00", "done": "#2e9d46", "reviewed": "#3b6fb6"}
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -33,7 +33,9 @@ from PySide6.QtWidgets import (
 from annotator.corpus.importer import ImportReport, import_paths
 from annotator.corpus.readers import SUPPORTED_SUFFIXES
 from annotator.errors import Errors, UserError
+from annotator.gui import review_bridge
 from annotator.gui.actor_registry import ActorRegistryDialog
+from annotator.gui.compare_view import CompareWindow
 from annotator.gui.dataset_runner import DatasetRunner
 from annotator.gui.dialogs import (
     GuidelinesDialog,
@@ -47,6 +49,7 @@ from annotator.gui.doclist import STATUS_TITLES, DocumentListModel, DocumentList
 from annotator.gui.editor import DocumentEditor, load_spacy_tokenizer
 from annotator.gui.inspector import DocumentPanel, SpanInspector
 from annotator.gui.palette import LabelPalette
+from annotator.gui.review_window import AgreementWindow
 from annotator.gui.settings import GuiSettings
 from annotator.gui.suggest_runner import SuggestionRunner
 from annotator.gui.textview import DocumentView
@@ -84,6 +87,8 @@ class MainWindow(QMainWindow):
         self.suggest_runner = SuggestionRunner(self, project)
         self.dataset_runner = DatasetRunner(self, project)
         self.actor_registry: ActorRegistryDialog | None = None
+        self.agreement_window: AgreementWindow | None = None
+        self.compare_window: CompareWindow | None = None
         self.doc_model = DocumentListModel(project.documents, annotator)
         self.doc_list = DocumentListPanel(self.doc_model)
         self.palette = LabelPalette(project.schema)
@@ -225,6 +230,7 @@ class MainWindow(QMainWindow):
                      in_text=True)
 
         self._build_suggestions_menu(bar.addMenu("&Suggestions"))
+        self._build_review_menu(bar.addMenu("Re&view"))
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, ["Ctrl+/"])
@@ -296,6 +302,14 @@ class MainWindow(QMainWindow):
         self.document_panel.labelToggled.connect(self.editor.set_doc_label)
         self.document_panel.noteCommitted.connect(self.editor.set_document_note)
         self.undo_stack.indexChanged.connect(self._update_undo_actions)
+
+    def _build_review_menu(self, menu: QMenu) -> None:
+        """Bringing teammates' layers together: agreement over the corpus, then one document's
+        comparison and adjudication into gold (windows of their own: ``review_window``,
+        ``compare_view``)."""
+        self._action(menu, "&Agreement…", self.show_agreement, ["Ctrl+Shift+G"])
+        self._action(menu, "&Compare annotators on this document…", self.compare_current_document,
+                     ["Ctrl+Shift+R"])
 
     # --- settings ------------------------------------------------------------------------------
 
@@ -515,6 +529,71 @@ class MainWindow(QMainWindow):
             self.actor_registry.deleteLater()
         self.actor_registry = None
 
+    # --- review --------------------------------------------------------------------------------
+
+    def show_agreement(self) -> AgreementWindow:
+        """Review ▸ Agreement… (non-modal); double-clicking a document there compares it."""
+        self._flush_panels()
+        if self.agreement_window is None:
+            humans = review_bridge.human_annotators(self._project)
+            self.agreement_window = AgreementWindow(self, self._project, humans)
+            self.agreement_window.compareRequested.connect(self.open_comparison)
+            self.agreement_window.finished.connect(self._agreement_closed)
+        self.agreement_window.show()
+        self.agreement_window.raise_()
+        self.agreement_window.activateWindow()
+        return self.agreement_window
+
+    def _agreement_closed(self) -> None:
+        if self.agreement_window is not None:
+            self.agreement_window.deleteLater()
+        self.agreement_window = None
+
+    def compare_current_document(self) -> CompareWindow | None:
+        """Review ▸ Compare annotators: everyone with spans in the open document."""
+        current = self.editor.document
+        if current is None:
+            self.show_message(Errors.E546)
+            return None
+        names = review_bridge.annotators_of(self._project, current.id)
+        if len(names) < 2:
+            self.show_message(Errors.E545.format(found=", ".join(names) or "nobody"))
+            return None
+        return self.open_comparison(current.id, names)
+
+    def open_comparison(self, doc_id: int, annotators: list[str]) -> CompareWindow:
+        """The comparison window, adjudicating as the current annotator; one at a time, reused."""
+        self._flush_panels()
+        window = self.compare_window
+        if window is not None and window.annotators != list(annotators):
+            window.close()
+            window = None
+        if window is None:
+            window = CompareWindow(self, self._project, doc_id, annotators, self._annotator)
+            window.goldChanged.connect(self._gold_changed)
+            self.compare_window = window
+        else:
+            window.show_document(doc_id)
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        return window
+
+    def _close_review_windows(self) -> None:
+        if self.agreement_window is not None:
+            self.agreement_window.close()  # finished → _agreement_closed deletes it
+        if self.compare_window is not None:
+            self.compare_window.close()
+            self.compare_window.deleteLater()
+        self.compare_window = None
+
+    def _gold_changed(self, doc_id: int) -> None:
+        """Gold and review marks changed under the editor: redraw if it shows that document."""
+        self.doc_model.refresh_document(doc_id)
+        self._show_progress()
+        if self.editor.document is not None and self.editor.document.id == doc_id:
+            self.editor.refresh()
+
     # --- status bar ----------------------------------------------------------------------------
 
     def show_message(self, text: str) -> None:
@@ -552,6 +631,7 @@ class MainWindow(QMainWindow):
         self.dataset_runner.set_project(project)
         if self.actor_registry is not None:
             self.actor_registry.close()
+        self._close_review_windows()
         self.doc_model.use_documents(project.documents, self._annotator)
         schema = project.schema
         self.palette.set_schema(schema)
@@ -566,6 +646,7 @@ class MainWindow(QMainWindow):
     def set_annotator(self, name: str) -> None:
         """Annotate as ``name`` from now on; the undo history belonged to the previous one."""
         self._flush_panels()
+        self._close_review_windows()  # the comparison adjudicated as the previous annotator
         self._annotator = name
         self._settings.annotator = name
         current = self.editor.document

@@ -432,12 +432,13 @@ class Annotations:
                 self._set_status(connection, doc_id, annotator_id, "in_progress")
 
     def notes(self, doc_id: int) -> list[tuple[int, str, str]]:
-        """(id, annotator, text) of the document's notes, oldest first."""
+        """(id, annotator, text) of the document's notes, oldest first (span comments are not
+        document notes: see ``review.adjudicate``)."""
         with self._project.engine.connect() as connection:
             rows = connection.execute(
                 sa.select(NOTE.c.id, ANNOTATOR.c.name, NOTE.c.text)
                 .join(ANNOTATOR, ANNOTATOR.c.id == NOTE.c.annotator_id)
-                .where(NOTE.c.document_id == doc_id).order_by(NOTE.c.id)
+                .where(NOTE.c.document_id == doc_id, NOTE.c.span_id.is_(None)).order_by(NOTE.c.id)
             ).all()
         return [(row[0], row[1], row[2]) for row in rows]
 
@@ -445,7 +446,7 @@ class Annotations:
         """Keep one note per annotator and document (INCEpTION-style document comment)."""
         with self._project.transaction() as connection:
             annotator_id = self._project.annotator_id(annotator, connection=connection)
-            mine = (NOTE.c.document_id == doc_id, NOTE.c.annotator_id == annotator_id)
+            mine = (NOTE.c.document_id == doc_id, NOTE.c.annotator_id == annotator_id, NOTE.c.span_id.is_(None))
             connection.execute(NOTE.delete().where(*mine))
             if text.strip():
                 connection.execute(NOTE.insert().values(document_id=doc_id, annotator_id=annotator_id,

@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 LAYERS = ("annotation", "suggestion", "gold")
-STATUSES = ("todo", "in_progress", "done")
+STATUSES = ("todo", "in_progress", "done", "reviewed")  # reviewed: a reviewer adjudicated it
 LABEL_KINDS = ("span", "relation", "document")
 ANNOTATOR_KINDS = ("human", "model")
 SUGGESTION_STATUSES = ("pending", "accepted", "rejected")
@@ -160,6 +160,9 @@ class Span(SQLModel, table=True):
     # Discontinuous spans (brat's "T1 Label 0 5;9 14"): the pieces, each [start, end) in code
     # points; start_offset/end_offset then cover them all. NULL for ordinary, contiguous spans.
     fragments: list[list[int]] | None = Field(default=None, sa_column=sa.Column(sa.JSON, nullable=True))
+    # Provenance of a gold span (NULL elsewhere): whose version was accepted, and who accepted it.
+    origin_annotator: str | None = Field(default=None, max_length=200)
+    adjudicator: str | None = Field(default=None, max_length=200)
 
 
 class Relation(SQLModel, table=True):
@@ -179,6 +182,8 @@ class Relation(SQLModel, table=True):
     tail_id: int = Field(sa_column=sa.Column(sa.ForeignKey("span.id", ondelete="CASCADE"), nullable=False, index=True))
     attrs: dict[str, Any] = _json_column()
     created_at: datetime = _timestamp()
+    origin_annotator: str | None = Field(default=None, max_length=200)  # gold provenance, as on span
+    adjudicator: str | None = Field(default=None, max_length=200)
 
 
 class DocumentLabel(SQLModel, table=True):
@@ -211,7 +216,8 @@ class DocumentStatus(SQLModel, table=True):
 
 
 class Note(SQLModel, table=True):
-    """A free-text note by an annotator on a whole document (a span's own note is ``span.note``)."""
+    """A free-text note by an annotator on a whole document, or a reviewer's comment on one span
+    (``span_id`` set; the comment goes when the span does)."""
 
     __tablename__ = "note"
     id: int | None = Field(default=None, primary_key=True)
@@ -219,3 +225,5 @@ class Note(SQLModel, table=True):
     annotator_id: int = Field(sa_column=sa.Column(sa.ForeignKey("annotator.id"), nullable=False))
     text: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     created_at: datetime = _timestamp()
+    span_id: int | None = Field(default=None, sa_column=sa.Column(
+        sa.ForeignKey("span.id", ondelete="CASCADE", name="fk_note_span_id_span"), nullable=True, index=True))

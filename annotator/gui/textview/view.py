@@ -26,7 +26,7 @@ Design (see also ``scene.py``):
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
@@ -104,6 +104,7 @@ class DocumentView(QPlainTextEdit):
         self._current: int | None = None
         self._relation_mode = False
         self._last_selection = (-1, -1)
+        self.tooltip_extra: Callable[[SpanRecord], str] | None = None  # rich text appended per span
         self._press: QPoint | None = None
         self._double_clicked = False
         self._last_click: tuple[tuple[int, ...], int] | None = None
@@ -535,7 +536,10 @@ class DocumentView(QPlainTextEdit):
             ids = self._hit(event.pos())
             if ids:
                 spans = [self._model.spans[span_id] for span_id in ids]
-                QToolTip.showText(event.globalPos(), tooltip_html(spans, self._text, self._owner), self.viewport())
+                html = tooltip_html(spans, self._text, self._owner)
+                if self.tooltip_extra is not None:  # e.g. a gold span's provenance, from the review window
+                    html += "".join(self.tooltip_extra(span) for span in spans)
+                QToolTip.showText(event.globalPos(), html, self.viewport())
             else:
                 QToolTip.hideText()
                 event.ignore()

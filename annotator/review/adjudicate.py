@@ -1,0 +1,344 @@
+"""Adjudication into the ``gold`` layer, and the comparison the reviewer adjudicates from.
+
+Decisions:
+- A gold item is a copy: accepting an annotator's span inserts a gold span with the same
+  offsets, label, attrs and actor, whose ``annotator`` is the adjudicator and whose
+  ``origin_annotator`` / ``adjudicator`` columns record whose version it is and who chose it.
+  The annotator's own span is never changed except for its review mark (next point), so a
+  teammate's work stays as they left it.
+- The review mark is the annotator span's ``status`` (the column suggestions use):
+  ``accepted`` once copied into gold, ``rejected`` when the reviewer turned it down, NULL when
+  undecided. Rejecting therefore writes nothing to gold; it only lets the comparison show the
+  item as decided.
+- Every operation is one transaction and returns what undoing it needs, the way
+  ``Annotations.delete_span``/``restore_span`` do, so the GUI wraps each in a QUndoCommand:
+  ``accept_span`` → ``undo_accept``; ``accept_agreed`` → ``undo_accept`` on each;
+  ``accept_relation`` → ``undo_accept_relation``; ``reject_span`` / ``set_mark`` → ``set_mark``
+  with the previous mark; ``set_reviewed`` → ``Annotations.set_status`` with the previous status;
+  ``comment_span`` → ``comment_span`` with the previous text; ``delete_gold_span`` →
+  ``restore_gold_span``; editing a gold span is ``Annotations.update_span`` (provenance kept).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from annotator.errors import Errors, UserError
+from annotator.store.annotations import (
+    relation_query,
+    relation_record,
+    span_query,
+    span_record,
+)
+from annotator.store.models import (
+    Actor,
+    Annotator,
+    Document,
+    Label,
+    Note,
+    Relation,
+    Span,
+    utcnow,
+)
+from annotator.store.project import Project
+from annotator.store.records import DeletedSpan, RelationRecord, SpanRecord
+
+SPAN = Span.__table__
+REL = Relation.__table__
+NOTE = Note.__table__
+DOC = Document.__table__
+ACTOR = Actor.__table__
+ANNOTATOR = Annotator.__table__
+LABEL = Label.__table__
+
+GOLD = "gold"
+KINDS = ("agreement", "label", "boundary", "only_one")
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """A span accepted into gold: undo deletes ``gold`` (if ``created``) and puts back the mark."""
+
+    gold: SpanRecord
+    source_id: int
+    previous_mark: str | None
+    created: bool
+
+
+@dataclass(frozen=True)
+class AcceptedRelation:
+    gold: RelationRecord
+    source_id: int
+    created: bool
+
+
+@dataclass(frozen=True)
+class DeletedGoldSpan:
+    deleted: DeletedSpan
+    origin_annotator: str | None
+    adjudicator: str | None
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """One place of a document where the compared annotators' spans overlap (or one stands alone).
+
+    ``kind``: ``agreement`` (every annotator has the same spans), ``label`` (some spans differ
+    in label), ``boundary`` (same labels, different offsets) or ``only_one`` (not every
+    annotator marked something here). ``in_gold``: gold has a span identical to one of them.
+    """
+
+    kind: str
+    start: int
+    end: int
+    spans: tuple[SpanRecord, ...]
+    annotators: tuple[str, ...]
+    in_gold: bool
+
+
+# --- spans -----------------------------------------------------------------------------------
+
+
+def provenance(project: Project, span_id: int) -> tuple[str | None, str | None]:
+    """(origin annotator, adjudicator) of a gold span."""
+    with project.engine.connect() as connection:
+        row = connection.execute(sa.select(SPAN.c.origin_annotator, SPAN.c.adjudicator)
+                                 .where(SPAN.c.id == span_id)).one_or_none()
+    if row is None:
+        raise UserError(Errors.E107.format(what="span", item_id=span_id))
+    return row[0], row[1]
+
+
+def _span(connection: Connection, span_id: int) -> SpanRecord:
+    row = connection.execute(span_query().where(SPAN.c.id == span_id)).one_or_none()
+    if row is None:
+        raise UserError(Errors.E107.format(what="span", item_id=span_id))
+    return span_record(row)
+
+
+def _gold_twin(connection: Connection, source: SpanRecord) -> int | None:
+    """A gold span already at the same place with the same label, from anyone."""
+    return connection.execute(
+        sa.select(SPAN.c.id).join(LABEL, SPAN.c.label_id == LABEL.c.id)
+        .where(SPAN.c.document_id == source.document_id, SPAN.c.layer == GOLD,
+               SPAN.c.start_offset == source.start, SPAN.c.end_offset == source.end, LABEL.c.name == source.label)
+        .order_by(SPAN.c.id).limit(1)).scalar_one_or_none()
+
+
+def _accept(project: Project, connection: Connection, span_id: int, adjudicator: str) -> Accepted:
+    source = _span(connection, span_id)
+    if source.layer == GOLD:
+        raise UserError(Errors.E904.format(span_id=span_id, layer=source.layer))
+    twin = _gold_twin(connection, source)
+    previous = source.status
+    if source.layer == "annotation":
+        connection.execute(SPAN.update().where(SPAN.c.id == span_id).values(status="accepted"))
+    if twin is not None:
+        return Accepted(_span(connection, twin), span_id, previous, created=False)
+    now = utcnow()
+    actor_id = None
+    if source.actor is not None:
+        actor_id = connection.execute(sa.select(ACTOR.c.id).where(ACTOR.c.name == source.actor)).scalar_one_or_none()
+    new_id = connection.execute(SPAN.insert().values(
+        document_id=source.document_id, annotator_id=project.annotator_id(adjudicator, connection=connection),
+        layer=GOLD, label_id=project.label_id("span", source.label, create=True, connection=connection),
+        start_offset=source.start, end_offset=source.end, attrs=dict(source.attrs), note=source.note,
+        source=source.source, actor_id=actor_id, created_at=now, updated_at=now,
+        fragments=[list(piece) for piece in source.fragments] if source.fragments else None,
+        origin_annotator=source.annotator, adjudicator=adjudicator,
+    )).inserted_primary_key[0]
+    connection.execute(DOC.update().where(DOC.c.id == source.document_id).values(updated_at=now))
+    return Accepted(_span(connection, new_id), span_id, previous, created=True)
+
+
+def accept_span(project: Project, span_id: int, adjudicator: str) -> Accepted:
+    """Copy an annotator's span into gold with its provenance; accepting twice copies once."""
+    with project.transaction() as connection:
+        return _accept(project, connection, span_id, adjudicator)
+
+
+def accept_agreed(project: Project, doc_id: int, annotators: Sequence[str], adjudicator: str) -> list[Accepted]:
+    """Accept, in one transaction, every span all ``annotators`` made identically (one copy each)."""
+    items = [item for item in compare(project, doc_id, annotators) if item.kind == "agreement" and not item.in_gold]
+    accepted: list[Accepted] = []
+    with project.transaction() as connection:
+        for item in items:
+            by_key: dict[tuple[int, int, str], SpanRecord] = {}
+            for span in item.spans:
+                by_key.setdefault((span.start, span.end, span.label), span)
+            for span in by_key.values():
+                accepted.append(_accept(project, connection, span.id, adjudicator))
+    return accepted
+
+
+def undo_accept(project: Project, accepted: Accepted | Sequence[Accepted]) -> None:
+    """Take back one or several acceptances: the gold copies go, the review marks come back."""
+    items = [accepted] if isinstance(accepted, Accepted) else list(accepted)
+    with project.transaction() as connection:
+        for item in reversed(items):
+            if item.created:
+                connection.execute(REL.delete().where(sa.or_(REL.c.head_id == item.gold.id,
+                                                             REL.c.tail_id == item.gold.id)))
+                connection.execute(SPAN.delete().where(SPAN.c.id == item.gold.id))
+            connection.execute(SPAN.update().where(SPAN.c.id == item.source_id, SPAN.c.layer == "annotation")
+                               .values(status=item.previous_mark))
+
+
+def set_mark(project: Project, span_id: int, mark: str | None) -> str | None:
+    """Set an annotator span's review mark (``accepted``, ``rejected`` or None); returns the old one."""
+    with project.transaction() as connection:
+        span = _span(connection, span_id)
+        if span.layer != "annotation":
+            raise UserError(Errors.E904.format(span_id=span_id, layer=span.layer))
+        connection.execute(SPAN.update().where(SPAN.c.id == span_id).values(status=mark))
+        return span.status
+
+
+def reject_span(project: Project, span_id: int) -> str | None:
+    """Turn an annotator's span down: nothing goes to gold; returns the previous mark for undo."""
+    return set_mark(project, span_id, "rejected")
+
+
+def delete_gold_span(project: Project, span_id: int) -> DeletedGoldSpan:
+    """Delete a gold span, keeping its provenance for ``restore_gold_span``."""
+    origin, adjudicator = provenance(project, span_id)
+    return DeletedGoldSpan(project.annotations.delete_span(span_id), origin, adjudicator)
+
+
+def restore_gold_span(project: Project, deleted: DeletedGoldSpan) -> None:
+    project.annotations.restore_span(deleted.deleted)
+    with project.transaction() as connection:
+        connection.execute(SPAN.update().where(SPAN.c.id == deleted.deleted.span.id)
+                           .values(origin_annotator=deleted.origin_annotator, adjudicator=deleted.adjudicator))
+
+
+def accept_attribute(project: Project, gold_span_id: int, source_span_id: int, key: str) -> dict[str, Any]:
+    """Give a gold span one attribute value from an annotator's span; returns the old attrs (undo:
+    ``Annotations.update_span(gold_span_id, attrs=old)``)."""
+    gold = project.annotations.span(gold_span_id)
+    if gold.layer != GOLD:
+        raise UserError(Errors.E906.format(span_id=gold_span_id))
+    source = project.annotations.span(source_span_id)
+    attrs = dict(gold.attrs)
+    if key in source.attrs:
+        attrs[key] = source.attrs[key]
+    else:
+        attrs.pop(key, None)
+    project.annotations.update_span(gold_span_id, attrs=attrs)
+    return dict(gold.attrs)
+
+
+# --- relations -------------------------------------------------------------------------------
+
+
+def accept_relation(project: Project, relation_id: int, adjudicator: str) -> AcceptedRelation:
+    """Copy an annotator's relation into gold between the gold copies of its two spans."""
+    with project.transaction() as connection:
+        row = connection.execute(relation_query().where(REL.c.id == relation_id)).one_or_none()
+        if row is None:
+            raise UserError(Errors.E107.format(what="relation", item_id=relation_id))
+        relation = relation_record(row)
+        ends = []
+        for end, span_id in (("head", relation.head_id), ("tail", relation.tail_id)):
+            twin = _gold_twin(connection, _span(connection, span_id))
+            if twin is None:
+                raise UserError(Errors.E905.format(relation_id=relation_id, end=end))
+            ends.append(twin)
+        label_id = project.label_id("relation", relation.label, create=True, connection=connection)
+        existing = connection.execute(sa.select(REL.c.id).where(
+            REL.c.layer == GOLD, REL.c.head_id == ends[0], REL.c.tail_id == ends[1],
+            REL.c.label_id == label_id)).scalar_one_or_none()
+        if existing is not None:
+            return AcceptedRelation(relation_record(connection.execute(
+                relation_query().where(REL.c.id == existing)).one()), relation_id, created=False)
+        new_id = connection.execute(REL.insert().values(
+            document_id=relation.document_id, annotator_id=project.annotator_id(adjudicator, connection=connection),
+            layer=GOLD, label_id=label_id, head_id=ends[0], tail_id=ends[1], attrs=dict(relation.attrs),
+            created_at=utcnow(), origin_annotator=relation.annotator, adjudicator=adjudicator,
+        )).inserted_primary_key[0]
+        gold = relation_record(connection.execute(relation_query().where(REL.c.id == new_id)).one())
+    return AcceptedRelation(gold, relation_id, created=True)
+
+
+def undo_accept_relation(project: Project, accepted: AcceptedRelation) -> None:
+    if accepted.created:
+        with project.transaction() as connection:
+            connection.execute(REL.delete().where(REL.c.id == accepted.gold.id))
+
+
+# --- document status and comments --------------------------------------------------------------
+
+
+def set_reviewed(project: Project, doc_id: int, adjudicator: str, reviewed: bool = True) -> str:
+    """Mark the document reviewed by ``adjudicator`` (or back to done); returns the previous
+    status (undo: ``project.annotations.set_status(doc_id, adjudicator, previous)``)."""
+    return project.annotations.set_status(doc_id, adjudicator, "reviewed" if reviewed else "done")
+
+
+def comment_span(project: Project, span_id: int, reviewer: str, text: str) -> str | None:
+    """Set (empty text: remove) ``reviewer``'s comment on a span; returns the previous comment,
+    None if there was none (undo: call again with it, ``""`` for None)."""
+    with project.transaction() as connection:
+        span = _span(connection, span_id)
+        annotator_id = project.annotator_id(reviewer, connection=connection)
+        mine = (NOTE.c.span_id == span_id, NOTE.c.annotator_id == annotator_id)
+        previous = connection.execute(sa.select(NOTE.c.text).where(*mine)).scalar_one_or_none()
+        connection.execute(NOTE.delete().where(*mine))
+        if text.strip():
+            connection.execute(NOTE.insert().values(document_id=span.document_id, annotator_id=annotator_id,
+                                                    span_id=span_id, text=text, created_at=utcnow()))
+    return previous
+
+
+def span_comments(project: Project, doc_id: int) -> dict[int, list[tuple[str, str]]]:
+    """Span id → [(reviewer, comment)] for one document."""
+    with project.engine.connect() as connection:
+        rows = connection.execute(
+            sa.select(NOTE.c.span_id, ANNOTATOR.c.name, NOTE.c.text)
+            .join(ANNOTATOR, ANNOTATOR.c.id == NOTE.c.annotator_id)
+            .where(NOTE.c.document_id == doc_id, NOTE.c.span_id.is_not(None)).order_by(NOTE.c.id))
+        result: dict[int, list[tuple[str, str]]] = {}
+        for span_id, name, text in rows:
+            result.setdefault(span_id, []).append((name, text))
+    return result
+
+
+# --- comparison ------------------------------------------------------------------------------
+
+
+def compare(project: Project, doc_id: int, annotators: Sequence[str]) -> list[Disagreement]:
+    """The annotators' annotation-layer spans of one document grouped where they overlap, in
+    text order, each group classified (see ``Disagreement``)."""
+    names = tuple(dict.fromkeys(annotators))
+    spans = project.annotations.spans(doc_id, annotators=names, layers=["annotation"])
+    gold = {(s.start, s.end, s.label) for s in project.annotations.spans(doc_id, layers=[GOLD])}
+    spans.sort(key=lambda s: (s.start, -s.end, s.id))
+    groups: list[list[SpanRecord]] = []
+    group_end = -1
+    for span in spans:
+        if groups and span.start < group_end:
+            groups[-1].append(span)
+            group_end = max(group_end, span.end)
+        else:
+            groups.append([span])
+            group_end = span.end
+    result = []
+    for group in groups:
+        present = tuple(name for name in names if any(s.annotator == name for s in group))
+        keys = {name: sorted((s.start, s.end, s.label) for s in group if s.annotator == name) for name in present}
+        if len(present) < len(names):
+            kind = "only_one"
+        elif all(keys[name] == keys[present[0]] for name in present):
+            kind = "agreement"
+        elif len({tuple(sorted(label for _s, _e, label in keys[name])) for name in present}) > 1:
+            kind = "label"
+        else:
+            kind = "boundary"
+        result.append(Disagreement(kind, min(s.start for s in group), max(s.end for s in group), tuple(group),
+                                   present, any((s.start, s.end, s.label) in gold for s in group)))
+    return result

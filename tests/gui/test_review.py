@@ -1,0 +1,187 @@
+"""Review: the agreement window over a real project, comparison and adjudication into gold."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from annotator.gui.mainwindow import MainWindow
+from annotator.review.adjudicate import provenance
+from annotator.store import Project
+
+
+def annotate_twice(project: Project, doc_ids: list[int]) -> tuple[int, int, int]:
+    """anna and boris both mark the first document done; they agree on one span and differ on
+    the label of another (NATO: ACTOR for anna, TARGET for boris)."""
+    doc_id = doc_ids[0]
+    text = project.documents.get(doc_id).text
+    start = text.index("NATO")
+    end = start + len("NATO")
+    minsk = text.index("Minsk")
+    annotations = project.annotations
+    for name, label in (("anna", "ACTOR"), ("boris", "TARGET")):
+        annotations.add_span(doc_id, start, end, label, name)
+        annotations.add_span(doc_id, minsk, minsk + len("Minsk"), "LOCATION", name)
+        annotations.set_status(doc_id, name, "done")
+    return doc_id, start, end
+
+
+def test_agreement_window_computes_and_fills_the_matrix_for_two_annotators(
+        qtbot: QtBot, project: Project, doc_ids: list[int], make_window: Callable[..., MainWindow]) -> None:
+    annotate_twice(project, doc_ids)
+    window = make_window(project, "carol")
+    dialog = window.show_agreement()
+    for row in range(dialog.annotator_list.count()):  # carol has no layer: leave her out
+        item = dialog.annotator_list.item(row)
+        if item.text() == "carol":
+            item.setCheckState(item.checkState().Unchecked)
+    assert dialog.chosen_annotators() == ["anna", "boris"]
+
+    dialog.compute()
+    qtbot.waitUntil(lambda: dialog.summary is not None and dialog.task is None, timeout=30_000)
+
+    assert dialog.matrix.rowCount() == dialog.matrix.columnCount() == 2
+    assert dialog.matrix.value(0, 1) == dialog.matrix.value(1, 0) == 0.5  # F1 overlap: 1 of 2 spans each
+    assert dialog.matrix.item(0, 1).text() == "0.500"
+    dialog.measure_combo.setCurrentText("Cohen's κ")
+    kappa = dialog.matrix.value(0, 1)
+    assert kappa is not None and -1.0 <= kappa < 1.0
+    labels = dict(dialog.label_bars.rows())
+    assert labels["LOCATION"]["F1"] == 1.0 and labels["ACTOR"]["F1"] == 0.0
+    assert dialog.document_list.topLevelItemCount() == 1
+    assert "over 1 documents" in dialog.overall_label.text()
+
+    row = dialog.document_list.topLevelItem(0)
+    assert row is not None
+    dialog.document_list.itemDoubleClicked.emit(row, 0)  # opens the comparison of that document
+    compare = window.compare_window
+    assert compare is not None and compare.doc_id == doc_ids[0] and compare.annotators == ["anna", "boris"]
+    assert [item.kind for item in compare.items] == ["label", "agreement"]
+
+
+def test_adjudication_of_a_disagreement_in_the_gui_writes_the_chosen_span_to_gold_with_its_provenance(
+        qtbot: QtBot, project: Project, doc_ids: list[int], make_window: Callable[..., MainWindow]) -> None:
+    doc_id, start, end = annotate_twice(project, doc_ids)
+    window = make_window(project, "carol")
+    window.open_document(doc_id)
+    compare = window.compare_current_document()
+    assert compare is not None and compare.annotators == ["anna", "boris"]
+    compare.setProperty("quiet_errors", True)
+    qtbot.waitExposed(compare)
+    qtbot.waitUntil(compare.isActiveWindow)  # its keys are window shortcuts
+    assert [item.kind for item in compare.items] == ["label", "agreement"]  # NATO, then Minsk
+
+    compare.select_item(1)  # on the agreement; F8 goes to the next disagreement, wrapping
+    qtbot.keyClick(compare.item_list, Qt.Key.Key_F8)
+    item = compare.current_item()
+    assert item is not None and item.kind == "label"
+    boris_span = item.first("boris")
+    assert boris_span is not None
+    assert compare.views["boris"].current_span_id() == boris_span.id  # selected in boris's layer
+
+    compare.accept_buttons["boris"].click()
+
+    [gold] = project.annotations.spans(doc_id, layers=["gold"])
+    assert (gold.start, gold.end, gold.label) == (start, end, "TARGET")
+    assert provenance(project, gold.id) == ("boris", "carol")
+    assert compare.current_gold() is not None and compare.current_gold().id == gold.id
+    assert "boris's version, adjudicated by carol" in compare.provenance_label.text()
+    assert "boris's version" in compare.views["gold"].tooltip_extra(gold)
+    assert compare.undo_stack.undoText() == "Accept boris's TARGET"
+
+    qtbot.keyClick(compare.item_list, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert project.annotations.spans(doc_id, layers=["gold"]) == []
+    assert compare.views["gold"].span_ids_in_order() == []
+
+    compare.undo_stack.redo()  # the same gold span comes back, under its id, with its provenance
+    [again] = project.annotations.spans(doc_id, layers=["gold"])
+    assert again.id == gold.id and provenance(project, again.id) == ("boris", "carol")
+
+
+def test_accept_all_agreed_then_mark_reviewed_are_undoable(
+        qtbot: QtBot, project: Project, doc_ids: list[int], make_window: Callable[..., MainWindow]) -> None:
+    doc_id, _start, _end = annotate_twice(project, doc_ids)
+    window = make_window(project, "carol")
+    compare = window.open_comparison(doc_id, ["anna", "boris"])
+    compare.setProperty("quiet_errors", True)
+
+    compare.accept_all_agreed()
+    assert [span.label for span in project.annotations.spans(doc_id, layers=["gold"])] == ["LOCATION"]
+    compare.mark_reviewed()
+    assert project.annotations.status(doc_id, "carol") == "reviewed"
+
+    compare.undo_stack.undo()
+    assert project.annotations.status(doc_id, "carol") != "reviewed"
+    compare.undo_stack.undo()
+    assert project.annotations.spans(doc_id, layers=["gold"]) == []
+
+
+def test_relations_and_attribute_values_of_a_picked_span_are_accepted_into_gold_and_undone(
+        qtbot: QtBot, project: Project, doc_ids: list[int], make_window: Callable[..., MainWindow]) -> None:
+    doc_id = doc_ids[0]
+    text = project.documents.get(doc_id).text
+    actor_at = text.index("Мария Захарова")
+    claim_at = text.index("NATO threatens the Kremlin's plans")
+    annotations = project.annotations
+    spans = {}
+    for name in ("anna", "boris"):
+        attrs = {"actor_type": "official" if name == "anna" else "state"}
+        spans[name] = (annotations.add_span(doc_id, actor_at, actor_at + 14, "ACTOR", name, attrs=attrs),
+                       annotations.add_span(doc_id, claim_at, claim_at + 34, "CLAIM", name))
+    anna_actor, anna_claim = spans["anna"]
+    annotations.add_relation(anna_actor.id, anna_claim.id, "speaker_of", "anna")
+    window = make_window(project, "carol")
+    compare = window.open_comparison(doc_id, ["anna", "boris"])
+    compare.setProperty("quiet_errors", True)
+    compare.accept_all_agreed()  # the ACTOR counts as agreed (same offsets and label): anna's copy
+    [gold_actor, gold_claim] = annotations.spans(doc_id, layers=["gold"])
+    assert gold_actor.attrs == {"actor_type": "official"}
+
+    compare.views["anna"].spanClicked.emit(anna_actor.id)  # as a click on anna's ACTOR does
+    assert compare.picked is not None and compare.picked.id == anna_actor.id
+    assert compare.current_gold() is not None and compare.current_gold().id == gold_actor.id
+    compare.accept_relations()
+    assert compare.undo_stack.undoText() == "Accept anna's relations"
+    [relation] = annotations.relations(doc_id, layers=["gold"])
+    assert (relation.head_id, relation.tail_id, relation.label) == (gold_actor.id, gold_claim.id, "speaker_of")
+    boris_actor = spans["boris"][0]
+    compare.views["boris"].spanClicked.emit(boris_actor.id)
+    assert compare.attribute_combo.currentText() == "actor_type"
+    compare.accept_attribute("actor_type")
+    assert annotations.span(gold_actor.id).attrs == {"actor_type": "state"}
+
+    compare.undo_stack.undo()
+    assert annotations.span(gold_actor.id).attrs == {"actor_type": "official"}
+    compare.undo_stack.undo()
+    assert annotations.relations(doc_id, layers=["gold"]) == []
+
+
+def test_reject_and_delete_gold_are_undoable_and_refusals_are_reported(
+        qtbot: QtBot, project: Project, doc_ids: list[int], make_window: Callable[..., MainWindow]) -> None:
+    doc_id, _start, _end = annotate_twice(project, doc_ids)
+    window = make_window(project, "carol")
+    compare = window.open_comparison(doc_id, ["anna", "boris"])
+    compare.setProperty("quiet_errors", True)
+    compare.select_item(0)  # the label disagreement on NATO
+
+    compare.delete_gold()  # nothing in gold yet: refused, nothing pushed
+    assert "No gold span is selected" in compare.statusBar().currentMessage()
+    assert compare.undo_stack.count() == 0
+
+    compare.reject_item()
+    assert {span.status for span in project.annotations.spans(doc_id, layers=["annotation"])
+            if span.label in ("ACTOR", "TARGET")} == {"rejected"}
+    compare.undo_stack.undo()
+    assert all(span.status is None for span in project.annotations.spans(doc_id, layers=["annotation"]))
+
+    compare.accept_version("anna")
+    compare.relabel_gold("THREAT")
+    [gold] = project.annotations.spans(doc_id, layers=["gold"])
+    assert gold.label == "THREAT"
+    compare.delete_gold()
+    assert project.annotations.spans(doc_id, layers=["gold"]) == []
+    compare.undo_stack.undo()  # back with its id and provenance
+    [back] = project.annotations.spans(doc_id, layers=["gold"])
+    assert back.id == gold.id and provenance(project, back.id) == ("anna", "carol")
