@@ -29,8 +29,8 @@ class _CodedMessages(type):
 
 class Errors(metaclass=_CodedMessages):
     # --- E1xx: project and storage -------------------------------------------------------
-    E101 = ("Cannot open project {location}: {reason}. Check the path or URL; a new SQLite "
-            "project is created when the file does not exist yet.")
+    E101 = ("Cannot open project {location}: {reason}. Check the path or URL; create a new "
+            "project with 'annotator init PROJECT' or 'annotator import PROJECT FILES'.")
     E102 = ("Project {location} was written by a newer version of annotator (database revision "
             "{revision}, this version knows up to {head}). Upgrade annotator to open it; the file "
             "was not changed.")
