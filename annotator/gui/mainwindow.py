@@ -56,7 +56,7 @@ from annotator.gui.textview import DocumentView
 from annotator.gui.theme import THEME_TITLES, THEMES, ThemeManager
 from annotator.gui.workers import BackgroundTask, cancel_background_tasks, progress_dialog, wait_for_background_tasks
 from annotator.store import Project
-from annotator.tasks import TaskControl
+from annotator.tasks import Cancelled, TaskControl
 
 MESSAGE_MS = 10_000
 FONT_SIZES = (8.0, 40.0)
@@ -310,6 +310,65 @@ class MainWindow(QMainWindow):
         self._action(menu, "&Agreement…", self.show_agreement, ["Ctrl+Shift+G"])
         self._action(menu, "&Compare annotators on this document…", self.compare_current_document,
                      ["Ctrl+Shift+R"])
+        menu.addSeparator()
+        self._action(menu, "&Merge teammates' work…", self.merge_dialog, ["Ctrl+Shift+M"])
+
+    def merge_dialog(self) -> None:
+        """Review ▸ Merge: pick teammates' project files or canonical JSONL exports."""
+        paths, _filter = QFileDialog.getOpenFileNames(
+            self, "Merge teammates' projects or exports", "",
+            "Projects and exports (*.db *.sqlite *.jsonl);;All files (*)")
+        if paths:
+            self.merge_files(paths)
+
+    def merge_files(self, paths: Sequence[str | Path]) -> BackgroundTask:
+        """Bring teammates' layers into this project off the GUI thread, then report what came in.
+
+        Documents are matched by text and nothing here is overwritten (``annotator.review.merge``),
+        so merging the same file again adds nothing.
+        """
+        from annotator.review.merge import merge
+
+        self._flush_panels()
+        project = self._project
+        sources = [str(path) for path in paths]
+
+        def work(control: TaskControl) -> list[str]:
+            lines: list[str] = []
+            for index, source in enumerate(sources):
+                control.raise_if_cancelled()
+                control.report(index, len(sources), source)
+                lines.extend(merge(project, source, control=control).lines())
+            return lines
+
+        task = BackgroundTask(work)
+        progress = progress_dialog(self, "Merging teammates' work", "Reading…", task)
+
+        def show_progress(done: int, total: int, source: str) -> None:
+            progress.setMaximum(total)
+            progress.setValue(done)
+            progress.setLabelText(f"Merging {Path(source).name} ({done + 1} of {total})")
+
+        task.progressed.connect(show_progress)
+        task.succeeded.connect(self._merge_succeeded)
+        task.failed.connect(self._merge_failed)
+        task.finished.connect(progress.hide)
+        task.finished.connect(progress.deleteLater)
+        task.finished.connect(self._import_finished)
+        task.start()
+        return task
+
+    def _merge_succeeded(self, lines: list[str]) -> None:
+        self.merge_report = QMessageBox(QMessageBox.Icon.Information, "Merge finished",
+                                        "\n".join(lines) or "Nothing to merge.", parent=self)
+        self.merge_report.open()
+
+    def _merge_failed(self, error: Exception) -> None:
+        if isinstance(error, Cancelled):
+            self.show_message("Merge cancelled; files merged before it are kept.")
+            return
+        message = str(error) if isinstance(error, UserError) else Errors.E507.format(reason=error)
+        QMessageBox.warning(self, "Merge failed", message)
 
     # --- settings ------------------------------------------------------------------------------
 
