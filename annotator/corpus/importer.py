@@ -20,11 +20,11 @@ import sqlalchemy as sa
 
 from annotator.corpus.readers import DocumentDraft, collect_files, read_file
 from annotator.errors import UserError
-from annotator.store.models import Document, utcnow
+from annotator.store.models import utcnow
 from annotator.store.project import Project
+from annotator.store.tables import DOC
 from annotator.tasks import Cancelled, TaskControl
 
-DOC = Document.__table__
 BATCH_CHARACTERS = 16_000_000
 BATCH_DOCUMENTS = 2_000
 

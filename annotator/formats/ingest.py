@@ -38,35 +38,27 @@ from annotator.store.models import (
     LAYERS,
     STATUSES,
     SUGGESTION_STATUSES,
-    Actor,
-    ActorAlias,
-    Annotator,
-    Document,
-    DocumentLabel,
-    DocumentStatus,
-    Label,
-    Note,
-    Relation,
-    Span,
     utcnow,
 )
 from annotator.store.project import label_color
+from annotator.store.tables import (
+    ACTOR,
+    ALIAS,
+    ANNOTATOR,
+    DOC,
+    DOC_LABEL,
+    LABEL,
+    NOTE,
+    REL,
+    SPAN,
+    STATUS,
+)
 from annotator.tasks import TaskControl
 
 if TYPE_CHECKING:
     from annotator.store.project import Project
 
 _DEFAULT_OPTIONS = ReadOptions()
-DOC = Document.__table__
-SPAN = Span.__table__
-REL = Relation.__table__
-LABEL = Label.__table__
-ANNOTATOR = Annotator.__table__
-STATUS = DocumentStatus.__table__
-DOC_LABEL = DocumentLabel.__table__
-NOTE = Note.__table__
-ACTOR = Actor.__table__
-ALIAS = ActorAlias.__table__
 
 
 @dataclass

@@ -19,29 +19,21 @@ from sqlalchemy.engine import Connection
 from annotator.errors import Errors, UserError
 from annotator.formats.base import EXPORT_LAYERS, CanonicalDoc, ExportOptions
 from annotator.store.annotations import relation_query, span_query
-from annotator.store.models import (
-    Annotator,
-    Document,
-    DocumentLabel,
-    DocumentStatus,
-    Label,
-    Note,
-    Relation,
-    Span,
+from annotator.store.tables import (
+    ANNOTATOR,
+    DOC,
+    DOC_LABEL,
+    LABEL,
+    NOTE,
+    REL,
+    SPAN,
+    STATUS,
 )
 from annotator.tasks import TaskControl
 
 if TYPE_CHECKING:
     from annotator.store.project import Project
 
-DOC = Document.__table__
-SPAN = Span.__table__
-REL = Relation.__table__
-LABEL = Label.__table__
-ANNOTATOR = Annotator.__table__
-STATUS = DocumentStatus.__table__
-DOC_LABEL = DocumentLabel.__table__
-NOTE = Note.__table__
 
 CHUNK = 500  # documents per round of queries: few round trips, bounded memory, under SQLite's 999 parameters
 

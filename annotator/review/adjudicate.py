@@ -36,25 +36,11 @@ from annotator.store.annotations import (
     span_record,
 )
 from annotator.store.models import (
-    Actor,
-    Annotator,
-    Document,
-    Label,
-    Note,
-    Relation,
-    Span,
     utcnow,
 )
 from annotator.store.project import Project
 from annotator.store.records import DeletedSpan, RelationRecord, SpanRecord
-
-SPAN = Span.__table__
-REL = Relation.__table__
-NOTE = Note.__table__
-DOC = Document.__table__
-ACTOR = Actor.__table__
-ANNOTATOR = Annotator.__table__
-LABEL = Label.__table__
+from annotator.store.tables import ACTOR, ANNOTATOR, DOC, LABEL, NOTE, REL, SPAN
 
 GOLD = "gold"
 KINDS = ("agreement", "label", "boundary", "only_one")

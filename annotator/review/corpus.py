@@ -17,14 +17,9 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from annotator.errors import Errors, UserError
-from annotator.store.models import Annotator, Document, DocumentStatus, Label, Span
 from annotator.store.project import Project
+from annotator.store.tables import ANNOTATOR, DOC, LABEL, SPAN, STATUS
 
-DOC = Document.__table__
-SPAN = Span.__table__
-LABEL = Label.__table__
-ANNOTATOR = Annotator.__table__
-STATUS = DocumentStatus.__table__
 CHUNK = 500
 
 SpanTuple = tuple[int, int, str]  # start, end, label

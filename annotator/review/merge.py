@@ -26,13 +26,9 @@ from annotator.errors import Errors, UserError
 from annotator.formats.base import CanonicalDoc, ExportOptions
 from annotator.formats.ingest import IngestReport, content_hash, ingest_documents
 from annotator.store.database import sqlite_path
-from annotator.store.models import Annotator, Document, DocumentStatus
 from annotator.store.project import Project
+from annotator.store.tables import ANNOTATOR, DOC, STATUS
 from annotator.tasks import TaskControl
-
-DOC = Document.__table__
-STATUS = DocumentStatus.__table__
-ANNOTATOR = Annotator.__table__
 
 
 @dataclass

@@ -21,17 +21,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from annotator.errors import Errors, UserError
-from annotator.store.models import Actor, ActorAlias, Document, Label, Span, utcnow
+from annotator.store.models import utcnow
 from annotator.store.records import ActorRecord
+from annotator.store.tables import ACTOR, ALIAS, DOC, LABEL, SPAN
 
 if TYPE_CHECKING:
     from annotator.store.project import Project
 
-ACTOR = Actor.__table__
-ALIAS = ActorAlias.__table__
-SPAN = Span.__table__
-DOC = Document.__table__
-LABEL = Label.__table__
 
 ACTOR_LABEL = "ACTOR"  # the span label whose mentions link to registry actors
 FUZZY_CUTOFF = 70.0  # rapidfuzz WRatio (0-100) below which a fuzzy match is not offered

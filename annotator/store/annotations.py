@@ -19,31 +19,24 @@ from annotator.errors import Errors, UserError
 from annotator.store.models import (
     LAYERS,
     STATUSES,
-    Actor,
-    Annotator,
-    Document,
-    DocumentLabel,
-    DocumentStatus,
-    Label,
-    Note,
-    Relation,
-    Span,
     utcnow,
 )
 from annotator.store.records import DeletedSpan, RelationRecord, SpanRecord
+from annotator.store.tables import (
+    ACTOR,
+    ANNOTATOR,
+    DOC,
+    DOC_LABEL,
+    LABEL,
+    NOTE,
+    REL,
+    SPAN,
+    STATUS,
+)
 
 if TYPE_CHECKING:
     from annotator.store.project import Project
 
-DOC = Document.__table__
-SPAN = Span.__table__
-REL = Relation.__table__
-LABEL = Label.__table__
-ANNOTATOR = Annotator.__table__
-STATUS = DocumentStatus.__table__
-DOC_LABEL = DocumentLabel.__table__
-NOTE = Note.__table__
-ACTOR = Actor.__table__
 
 _UNSET: Any = object()
 

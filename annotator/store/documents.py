@@ -11,17 +11,12 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from annotator.errors import Errors, UserError
-from annotator.store.models import Annotator, Document, DocumentStatus, Label, Span
 from annotator.store.records import DocumentRecord, DocumentSummary
+from annotator.store.tables import ANNOTATOR, DOC, LABEL, SPAN, STATUS
 
 if TYPE_CHECKING:
     from annotator.store.project import Project
 
-DOC = Document.__table__
-SPAN = Span.__table__
-STATUS = DocumentStatus.__table__
-ANNOTATOR = Annotator.__table__
-LABEL = Label.__table__
 
 _STATUS_ORDER = {"todo": 0, "in_progress": 1, "done": 2}
 

@@ -30,17 +30,19 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from annotator.errors import Errors, UserError
-from annotator.store.annotations import relation_query, relation_record, span_query, span_record
-from annotator.store.models import Annotator, Label, Relation, Span, utcnow
+from annotator.store.annotations import (
+    relation_query,
+    relation_record,
+    span_query,
+    span_record,
+)
+from annotator.store.models import utcnow
 from annotator.store.records import RelationRecord, SpanRecord
+from annotator.store.tables import ANNOTATOR, LABEL, REL, SPAN
 
 if TYPE_CHECKING:
     from annotator.store.project import Project
 
-SPAN = Span.__table__
-REL = Relation.__table__
-LABEL = Label.__table__
-ANNOTATOR = Annotator.__table__
 LAYER = "suggestion"
 _CHUNK = 500  # ids per IN (...) list, well under every backend's bound-parameter limit
 
