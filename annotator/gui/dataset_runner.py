@@ -111,14 +111,8 @@ class DatasetRunner(QObject):
         """Start ``work`` behind a progress dialog; ``then`` runs after it, whatever the outcome.
         Every slot is connected before the start: a quick task may end before ``start`` returns."""
         task = BackgroundTask(work)
-        progress = progress_dialog(self._window, title, label, task)
-
-        def show_progress(done: int, total: int, message: str) -> None:
-            progress.setMaximum(max(total, 0))
-            progress.setValue(min(done, total) if total > 0 else 0)
-            progress.setLabelText(message or f"{done} of {total}")
-
-        task.progressed.connect(show_progress)
+        progress = progress_dialog(self._window, title, label, task,
+                                   lambda done, total, message: message or f"{done} of {total}")
         task.succeeded.connect(succeeded)
         task.failed.connect(failed)
         task.finished.connect(self._finished)

@@ -342,14 +342,9 @@ class MainWindow(QMainWindow):
             return lines
 
         task = BackgroundTask(work)
-        progress = progress_dialog(self, "Merging teammates' work", "Reading…", task)
-
-        def show_progress(done: int, total: int, source: str) -> None:
-            progress.setMaximum(total)
-            progress.setValue(done)
-            progress.setLabelText(f"Merging {Path(source).name} ({done + 1} of {total})")
-
-        task.progressed.connect(show_progress)
+        progress = progress_dialog(
+            self, "Merging teammates' work", "Reading…", task,
+            lambda done, total, source: f"Merging {Path(source).name} ({done + 1} of {total})")
         task.succeeded.connect(self._merge_succeeded)
         task.failed.connect(self._merge_failed)
         task.finished.connect(progress.hide)
@@ -778,14 +773,9 @@ class MainWindow(QMainWindow):
             return import_paths(project, list(paths), control=control)
 
         task = BackgroundTask(work)
-        progress = progress_dialog(self, "Importing documents", "Reading files…", task)
-
-        def show_progress(done: int, total: int, path: str) -> None:
-            progress.setMaximum(total)
-            progress.setValue(done)
-            progress.setLabelText(f"Read {done} of {total} files: {Path(path).name}")
-
-        task.progressed.connect(show_progress)
+        progress = progress_dialog(
+            self, "Importing documents", "Reading files…", task,
+            lambda done, total, path: f"Read {done} of {total} files: {Path(path).name}")
         task.succeeded.connect(self._import_succeeded)
         task.failed.connect(self._import_failed)
         task.finished.connect(self._import_finished)

@@ -70,10 +70,13 @@ def wait_for_background_tasks(timeout_ms: int = 10_000) -> bool:
     return QThreadPool.globalInstance().waitForDone(timeout_ms)
 
 
-def progress_dialog(parent: QWidget, title: str, label: str, task: BackgroundTask) -> QProgressDialog:
+def progress_dialog(parent: QWidget, title: str, label: str, task: BackgroundTask,
+                    describe: Callable[[int, int, str], str] | None = None) -> QProgressDialog:
     """The window-modal progress dialog of a long task: Cancel asks ``task`` to stop at its next
-    safe point, and the dialog appears only if the work takes more than 300 ms. The caller
-    hides and deletes it when the task finishes (closing it would count as Cancel)."""
+    safe point, and the dialog appears only if the work takes more than 300 ms. With
+    ``describe``, the task's progress moves the bar and ``describe(done, total, message)``
+    becomes the label. The caller hides and deletes it when the task finishes (closing it
+    would count as Cancel)."""
     progress = QProgressDialog(label, "Cancel", 0, 0, parent)
     progress.setWindowTitle(title)
     progress.setWindowModality(Qt.WindowModality.WindowModal)
@@ -82,4 +85,12 @@ def progress_dialog(parent: QWidget, title: str, label: str, task: BackgroundTas
     progress.setAutoClose(False)
     progress.setValue(0)  # starts the 300 ms clock; otherwise it shows after Qt's default 4 s
     progress.canceled.connect(task.cancel)
+    if describe is not None:
+
+        def show(done: int, total: int, message: str) -> None:
+            progress.setMaximum(max(total, 0))
+            progress.setValue(min(done, total) if total > 0 else 0)
+            progress.setLabelText(describe(done, total, message))
+
+        task.progressed.connect(show)
     return progress
