@@ -1,11 +1,22 @@
-"""Fixtures shared by the whole suite: real SQLite projects in tmp_path, isolated user folders."""
+"""Fixtures shared by the whole suite: real projects on both backends, isolated user folders.
+
+Database tests take ``project`` (or ``project_location``), which is parametrised over the two
+backends: a SQLite file in ``tmp_path`` and a fresh database on a real PostgreSQL server. The
+server's admin URL comes from ``ANNOTATOR_TEST_POSTGRES_URL`` (``.ci/start-postgres`` starts one
+and prints it). Without it the PostgreSQL cases are skipped, unless
+``ANNOTATOR_TEST_REQUIRE_POSTGRES=1`` (set by ``.ci/run``) makes that a failure.
+"""
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from annotator.nlp.pipelines import LoadedPipeline, default_pipeline_name, load_pipeline
 from annotator.store import Project
@@ -29,10 +40,51 @@ def project_path(tmp_path: Path) -> Path:
     return tmp_path / "project.db"
 
 
+BACKENDS = ("sqlite", "postgresql")
+
+
+def postgres_admin_url() -> sa.URL | None:
+    """The test server's URL, or None (skip, or fail when PostgreSQL is required)."""
+    url = os.environ.get("ANNOTATOR_TEST_POSTGRES_URL")
+    if url:
+        return sa.make_url(url)
+    if os.environ.get("ANNOTATOR_TEST_REQUIRE_POSTGRES") == "1":
+        pytest.fail("ANNOTATOR_TEST_REQUIRE_POSTGRES=1 but ANNOTATOR_TEST_POSTGRES_URL is not set")
+    pytest.skip("no PostgreSQL server: run 'eval \"$(.ci/start-postgres /tmp/pg)\"' to test that backend")
+    return None
+
+
+@contextmanager
+def fresh_postgres_database() -> Iterator[str]:
+    """A new, empty database on the test server, dropped afterwards; yields its URL."""
+    admin_url = postgres_admin_url()
+    assert admin_url is not None
+    name = f"annotator_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def project_location(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Where a new project goes: a SQLite file, or a fresh PostgreSQL database (by URL)."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "project.db")
+        return
+    with fresh_postgres_database() as url:
+        yield url
+
+
 @pytest.fixture
-def project(project_path: Path) -> Iterator[Project]:
-    """A new, empty project on disk with the default schema."""
-    with Project.open(project_path) as opened:
+def project(project_location: str) -> Iterator[Project]:
+    """A new, empty project with the default schema, on each backend in turn."""
+    with Project.open(project_location) as opened:
         yield opened
 
 

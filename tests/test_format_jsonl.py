@@ -44,8 +44,9 @@ def rich_project(project: Project) -> None:
     """Everything the canonical format carries, in texts that trip up offset code."""
     from annotator.corpus.importer import import_paths
 
-    folder = project.location + ".corpus"
-    Path(folder).mkdir()
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="rich-corpus-")
     texts = {
         "emoji.txt": "Rally 😀👍🏽 in Minsk 🇧🇾: NATO said Moscow lies.\n",
         "combining.txt": "Cafe\u0301 owners in Lviv said Moscow lies about Kyiv.\n",

@@ -30,10 +30,10 @@ def test_span_offsets_are_code_points(project: Project, doc_id: int) -> None:
     assert stored.id == span.id
 
 
-def test_edit_survives_reopening(project_path: Path, project: Project, doc_id: int) -> None:
+def test_edit_survives_reopening(project: Project, doc_id: int) -> None:
     project.annotations.add_span(doc_id, 0, 9, "ACTOR", "alice", attrs={"actor_type": "official"}, note="MFA")
     project.close()
-    with Project.open(project_path) as reopened:
+    with Project.open(project.location) as reopened:
         [span] = reopened.annotations.spans(doc_id)
         assert (span.label, span.attrs, span.note) == ("ACTOR", {"actor_type": "official"}, "MFA")
         assert reopened.annotations.status(doc_id, "alice") == "in_progress"

@@ -19,13 +19,13 @@ from annotator.store.migrate import HEAD_REVISION, alembic_config, head_revision
 from alembic.script import ScriptDirectory
 
 
-def test_new_project_is_sqlite_in_wal_with_foreign_keys(project: Project, project_path: Path) -> None:
-    assert project_path.exists()
-    with project.engine.connect() as connection:
+def test_new_project_is_sqlite_in_wal_with_foreign_keys(project_path: Path) -> None:
+    with Project.open(project_path) as project, project.engine.connect() as connection:
+        assert project_path.exists()
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
-    assert project.schema.span_label("ACTOR") is not None
+        assert project.schema.span_label("ACTOR") is not None
 
 
 def test_head_revision_constant_matches_the_scripts() -> None:

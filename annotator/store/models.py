@@ -163,6 +163,9 @@ class Span(SQLModel, table=True):
     # Provenance of a gold span (NULL elsewhere): whose version was accepted, and who accepted it.
     origin_annotator: str | None = Field(default=None, max_length=200)
     adjudicator: str | None = Field(default=None, max_length=200)
+    # Optimistic concurrency (migration 0005): bumped by every edit of the row, checked by edits
+    # that say which version they saw.
+    version: int = Field(default=1, sa_column=sa.Column(sa.Integer, nullable=False, default=1, server_default="1"))
 
 
 class Relation(SQLModel, table=True):
@@ -184,6 +187,7 @@ class Relation(SQLModel, table=True):
     created_at: datetime = _timestamp()
     origin_annotator: str | None = Field(default=None, max_length=200)  # gold provenance, as on span
     adjudicator: str | None = Field(default=None, max_length=200)
+    version: int = Field(default=1, sa_column=sa.Column(sa.Integer, nullable=False, default=1, server_default="1"))
 
 
 class DocumentLabel(SQLModel, table=True):

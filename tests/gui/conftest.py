@@ -20,6 +20,13 @@ from tests.gui.helpers import FIRST_TEXT, SECOND_TEXT, THIRD_TEXT, write_documen
 
 
 @pytest.fixture
+def project(project_path: Path) -> Iterator[Project]:
+    """GUI tests run on SQLite only: the widgets talk to the core, which the store tests run on both."""
+    with Project.open(project_path) as opened:
+        yield opened
+
+
+@pytest.fixture
 def gui_settings(isolated_user_dirs: Path) -> GuiSettings:
     settings = GuiSettings()
     assert Path(settings.file_name).is_relative_to(isolated_user_dirs), "tests must not touch the real config"
