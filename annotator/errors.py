@@ -48,7 +48,75 @@ class Errors(metaclass=_CodedMessages):
     E110 = "A relation must link two spans of the same document and the same layer."
     E111 = "Document status must be one of {allowed}, not '{status}'."
     E112 = "Annotator name must not be empty."
+    E113 = ("Cannot open project {location}: '{scheme}' databases are not supported. A project is a "
+            "SQLite file (give its path) or a PostgreSQL database (postgresql://USER@HOST:PORT/DATABASE).")
+    E114 = ("Cannot open project {location}: it is not a valid database URL ({reason}). Write it as "
+            "postgresql://USER:PASSWORD@HOST:PORT/DATABASE, or give a file path for a SQLite project.")
+    E115 = ("Cannot open the PostgreSQL project {location}: {reason}. Check that the server is running "
+            "and reachable, the user name and password, and that the database exists: a server admin "
+            "creates it once ('createdb -h HOST -U USER DATABASE'); annotator then sets up its tables.")
+    # E140-E149: copying a whole project between databases (annotator/store/copy.py).
+    E140 = ("Cannot copy into {target}: it already holds {count} table(s) ({tables}). The target "
+            "must be a new file or an empty database, so that nothing in it is overwritten; it was "
+            "not changed. Choose a new file name, or create an empty PostgreSQL database "
+            "(createdb NAME) and copy into that.")
+    E141 = ("Cannot copy from {source}: {reason}, so there is no project to copy. Check the "
+            "source path or URL ('annotator docs SOURCE' lists what a project holds).")
+    E142 = ("Source and target are the same database ({location}). Copy into a new file or an "
+            "empty database.")
+    E143 = ("Cannot open the copy's target {target}: {reason}. For a file, check that its folder "
+            "exists and is writable; for PostgreSQL, create the empty database first "
+            "(createdb NAME) and check the URL's user and password, and that this user may create "
+            "tables there.")
+    E144 = ("Copying table '{table}' (one of the rows with {column} {first} to {last}) into "
+            "{target} failed: {reason}. Nothing was written to {target}. Correct that value in "
+            "the source project (or choose another target) and copy again.")
+    E145 = ("Cannot copy {source}: {count} row(s) in it refer to rows it does not have (the first: "
+            "table '{table}', row {rowid}, refers to a missing '{parent}'). Nothing was written to "
+            "{target}. Copy from a backup of the source, or delete those rows in it, and copy again.")
+    # E120-E129: backups and restore of project files (annotator/store/backups.py)
+    E120 = ("'annotator {command}' works on project files, and {location} is a database server: its "
+            "backups are the server's job. Use pg_dump (e.g. 'pg_dump -Fc -f project.dump DBNAME'), "
+            "or copy the project into a file with 'annotator copy {location} FILE.db'.")
+    E121 = ("Cannot back up project {location} into {folder}: {reason}. Check that the folder is "
+            "writable and the disk has space; the project itself was not changed.")
+    E122 = ("Project file {location} is damaged: {reason}. The newest good backup is {backup} "
+            "(taken {taken}); restore it with:  annotator restore {location}  (the damaged file is "
+            "kept beside it as {location}.damaged-DATE, never deleted).")
+    E123 = ("Project file {location} is damaged or not a database: {reason}. There is no good backup "
+            "of it in {folder}. If you have another copy (a '.bak' file beside it or a teammate's "
+            "copy), open that instead; 'sqlite3 {location} .recover' can rescue what is readable.")
+    E124 = ("Nothing to restore for project {location}: {folder} holds no backup that passes SQLite's "
+            "integrity check. Make one with 'annotator backup {location}' while the project is good.")
+    E125 = ("Cannot restore project {location} from {backup}: {reason}. List the backups with "
+            "'annotator backup {location} --list' and pick one of them.")
+    E126 = "--keep must be at least 1 (the number of backups to keep), not {keep}."
+    E127 = ("Cannot back up {location}: {reason}. Give the path of an annotator project file "
+            "(a SQLite database), e.g. 'annotator backup project.db'.")
+    # E130-E139: several analysts at once: optimistic row versions (annotator/store/versions.py)
+    E130 = ("{what} {item_id} ({where}) was changed by someone else after you loaded it: you saw version "
+            "{expected}, it is now version {version}{changed}. Its current value: {current}. Your change "
+            "was not saved. Reload the document (View ▸ Refresh, F5) to see the current value, then "
+            "re-apply your change if it is still needed.")
+    E131 = ("{what} {item_id} was deleted by someone else after you loaded it (you saw version "
+            "{expected}), so your change was not saved. Reload the document (View ▸ Refresh, F5); "
+            "add it again if it is still needed.")
 
+    # E160-E169: searching the corpus (annotator/search, 'annotator search')
+    E160 = ("The search “{query}” holds no word to look for (only punctuation or spaces). Type words, "
+            "\"a phrase\" in double quotes, or a prefix like lukash*.")
+    E161 = ("--attr {value!r} is not KEY=VALUE. Write the attribute and its value with '=', e.g. "
+            "--attr threat_type=nuclear.")
+    E162 = "No span label '{label}' in this project. Choose one of: {known}."
+    E163 = "No annotator '{annotator}' in this project. Choose one of: {known}."
+    E164 = "Layer must be one of {allowed}, not '{layer}'."
+    E165 = "Document status must be one of {allowed}, not '{status}'."
+    E166 = ("{option} {value!r} is not a date. Write it as YYYY-MM-DD (or YYYY-MM, or YYYY), e.g. "
+            "2024-03-31; documents are compared by their published date.")
+    E167 = ("Nothing to search for: give words to find, or a span filter (label, attribute, "
+            "annotator, layer or actor) to list the spans it selects.")
+    E168 = ("Cannot write the search results to {path}: {reason}. Check that the folder exists and "
+            "that you may write there.")
     # --- E2xx: label schema (see annotator/schema) ---------------------------------------
     # {where} is "<file>, line <n>, <field>", e.g. "political.yaml, line 14, span_labels[2].color".
     # Several problems in one file are reported together, one line each, each with its own code.
@@ -124,6 +192,15 @@ class Errors(metaclass=_CodedMessages):
     E319 = ("{path} has a header row but no documents under it. Add rows or leave the file out.")
     E320 = ("Found nothing to import in {paths}: no {supported} files there (hidden files and "
             "folders are skipped).")
+    # E330-E339: import limits (annotator/limits.py) and hostile corpus files.
+    E330 = ("{path} is {size}, more than the import limit of {limit}. Nothing of it was read or "
+            "imported. If the file is right, {hint}.")
+    E331 = ("{where}: the document has {size} characters, more than the import limit of {limit}. "
+            "Nothing of this file was imported. If the document is right, {hint}.")
+    E332 = ("{flag} must be a positive number of megabytes, not {value}; e.g. {flag} 1024.")
+    E333 = ("{path}, line {line}: {problem}, which a project cannot store. Remove it from the line (a "
+            "JSON escape such as \\u0000 or a lone \\ud800 is the usual cause); nothing from this file "
+            "was imported.")
 
     # --- E4xx: command line ----------------------------------------------------------------
 
@@ -188,10 +265,24 @@ class Errors(metaclass=_CodedMessages):
     E545 = ("Pick at least two annotators to compare: this document has annotations by {found}. "
             "Review ▸ Agreement… compares everyone who annotated it.")
     E546 = "No document is open: open one in the list, then use Review ▸ Compare annotators."
+    # E560-E569: several analysts at once (View ▸ Refresh, conflicts; annotator/gui/conflicts.py)
+    E560 = "{message}\n\nThe document has been reloaded and now shows the current value."
+    E561 = "Others changed this document ({changes}); it was reloaded. Your selection and undo history are kept."
+    E562 = "Relation {relation_id} had already been deleted by someone else; the document was reloaded."
     E547 = ("Select the stretch of text the gold span should cover (drag in any layer's view), then "
             "press Fit to selection again.")
     E548 = ("Click a span in an annotator's layer first (one with relations, or with the attribute "
             "to accept); its relations and attribute values are then offered here.")
+    # E570-E579: Edit ▸ Find in corpus (annotator/gui/search_window.py)
+    E570 = ("The search stopped because of an unexpected error: {reason}. The project was not "
+            "changed; try again, and report the problem if it persists.")
+    E571 = "There are no results to export yet: run a search first (type words or choose a filter)."
+    # E580-E599: the dashboard window (annotator/gui/dashboard_window.py)
+    E580 = ("Computing the dashboard stopped because of an unexpected error: {reason}. Nothing was "
+            "changed in the project; change a filter or reopen Review ▸ Dashboard to try again.")
+    E581 = ("Writing {path} stopped because of an unexpected error: {reason}. The file may be "
+            "incomplete; choose another name or folder and export again.")
+    E582 = "The charts are still being computed; export once they appear."
 
     # --- E6xx: NLP -----------------------------------------------------------------------
     E601 = ("The spaCy pipeline '{name}' is not installed (installed: {installed}). Install it "
@@ -277,6 +368,9 @@ class Errors(metaclass=_CodedMessages):
     E814 = ("{path}: the actor registry line {line} is not valid ({problem}); each line is "
             '{{"name": ..., "type": ..., "country": ..., "aliases": [...]}}. Nothing was imported.')
     E815 = "{path} does not exist. Check the path."
+    # E816-E829: hostile dataset files (found by fuzzing every importer).
+    E816 = ("{path} is not UTF-8 text ({problem}). JSONL files from doccano, Prodigy and annotator are "
+            "UTF-8; re-save it as UTF-8. Nothing was imported.")
     E870 = ("{path}, line {line}: not valid JSON ({problem}). Each line of a JSONL file must be one "
             "JSON object; fix or remove that line and import again. Nothing was imported.")
     E871 = "{path}, line {line}: {problem}. Nothing was imported."
@@ -308,3 +402,13 @@ class Errors(metaclass=_CodedMessages):
     E905 = ("Relation {relation_id} cannot be accepted: its {end} span is not in gold yet. Accept "
             "both of its spans first.")
     E906 = "Span {span_id} is not a gold span; only gold spans take reviewer comments and edits here."
+    # E950-E959: the dashboard and its reports (annotator/dashboard)
+    E950 = "'{value}' is not a date for {what}; write it as YYYY-MM-DD, e.g. 2020-11-10."
+    E951 = ("The date range starts on {start}, after it ends on {end}; give the earlier date as "
+            "the start (--from) and the later as the end (--to).")
+    E952 = "'{value}' is not a threat type of this project's schema; choose from: {known}."
+    E953 = "Unknown layer '{value}' for the dashboard; choose one of: {known}."
+    E954 = "No annotator {names} in project {location}; its annotators are: {known}."
+    E955 = "Cannot write {path}: {reason}. Choose a file or folder you can write to."
+    E956 = ("Say what the dashboard should write: --html FILE, --pdf FILE or --png-dir DIR (or "
+            "several of them).")

@@ -71,14 +71,21 @@ def fresh_postgres_database() -> Iterator[str]:
         admin.dispose()
 
 
-@pytest.fixture(params=BACKENDS)
-def project_location(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """Where a new project goes: a SQLite file, or a fresh PostgreSQL database (by URL)."""
-    if request.param == "sqlite":
-        yield str(tmp_path / "project.db")
+@contextmanager
+def new_location(backend: str, folder: Path, name: str = "project") -> Iterator[str]:
+    """Where a new, empty project goes on ``backend``: a file in ``folder``, or a fresh database."""
+    if backend == "sqlite":
+        yield str(folder / f"{name}.db")
         return
     with fresh_postgres_database() as url:
         yield url
+
+
+@pytest.fixture(params=BACKENDS)
+def project_location(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Where a new project goes: a SQLite file, or a fresh PostgreSQL database (by URL)."""
+    with new_location(request.param, tmp_path) as location:
+        yield location
 
 
 @pytest.fixture

@@ -37,8 +37,9 @@ def test_every_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
         assert name in capsys.readouterr().out
 
 
-def test_import_sample_corpus_then_docs_show_stats(tmp_path: Path) -> None:
-    project = tmp_path / "sample.db"
+def test_import_sample_corpus_then_docs_show_stats(project_location: str) -> None:
+    # a PostgreSQL project is named the way psql names it, without a driver (psycopg 3 is used)
+    project = project_location.replace("postgresql+psycopg://", "postgresql://")
     result = run_cli("import", str(project), str(SAMPLE_CORPUS))
     assert result.returncode == 0, result.stderr
     assert "Imported 5 documents" in result.stdout
@@ -54,12 +55,12 @@ def test_import_sample_corpus_then_docs_show_stats(tmp_path: Path) -> None:
     assert "Minsk attempts to bolster Belarus’ independence" in table
 
 
-def test_tricky_texts_keep_their_offsets(tmp_path: Path) -> None:
+def test_tricky_texts_keep_their_offsets(tmp_path: Path, project_location: str) -> None:
     folder = tmp_path / "tricky"
     folder.mkdir()
     for name, data in TRICKY.items():
         (folder / name).write_bytes(data)
-    project_path = tmp_path / "tricky.db"
+    project_path = project_location
     assert main(["import", str(project_path), str(folder)]) == 0
     expected_texts = {
         "crlf": "Line one about Minsk.\nLine two about Moscow.\nLine three.\n",

@@ -193,7 +193,7 @@ def canonical_docs(draw: st.DrawFn) -> list[dict[str, Any]]:
             spans.append({"id": span_id, "start": start, "end": end, "label": draw(st.sampled_from(["ACTOR", "Б"])),
                           "annotator": draw(st.sampled_from(["alice", "бob"])),
                           "layer": draw(st.sampled_from(["annotation", "gold"])),
-                          "attrs": draw(st.dictionaries(st.text(max_size=3), st.integers(), max_size=2))})
+                          "attrs": draw(st.dictionaries(st.text(_ALPHABET, max_size=3), st.integers(), max_size=2))})
         relations = []
         if len(spans) >= 2:
             relations.append({"id": 1, "head": spans[0]["id"], "tail": spans[-1]["id"], "label": "rel"})

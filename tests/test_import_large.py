@@ -1,10 +1,13 @@
-"""Real-sized material: a 10 MB article imports whole and reads back unchanged."""
+"""Real-sized material: a 10 MB article imports whole (under the default size limits), reads back
+unchanged, takes annotations, and agreement computes on it."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from annotator.corpus.importer import import_paths
+from annotator.review.agreement import agreement
+from annotator.review.corpus import AgreementOptions
 from annotator.store import Project
 
 
@@ -22,3 +25,10 @@ def test_ten_megabyte_document_imports_and_opens(project: Project, tmp_path: Pat
     start = document.text.rindex("Minsk")
     span = project.annotations.add_span(document.id, start, start + 5, "ACTOR", "alice")
     assert document.text[span.start:span.end] == "Minsk"
+
+    for offset, annotator in ((0, "alice"), (0, "bob"), (len(paragraph), "bob")):
+        begin = document.text.index("Kremlin", offset)
+        project.annotations.add_span(document.id, begin, begin + 7, "ACTOR", annotator)
+    report = agreement(project, AgreementOptions(all_annotated=True))  # not marked done by both
+    assert report.documents == 1 and report.annotators == ("alice", "bob")
+    assert 0 < report.alpha_u < 1  # one span agreed, the others in one layer only

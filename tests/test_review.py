@@ -32,8 +32,9 @@ def _counts(project: Project) -> tuple[int, int, int]:
 
 
 @pytest.fixture
-def two_projects(tmp_path: Path) -> tuple[Path, Path]:
-    mine, theirs = tmp_path / "mine.db", tmp_path / "theirs.db"
+def two_projects(project_location: str, tmp_path: Path) -> tuple[str, Path]:
+    """My project on each backend, and a teammate's project file to merge into it."""
+    mine, theirs = project_location, tmp_path / "theirs.db"
     with Project.open(mine) as project:
         ingest_documents(project, [_doc("a", TEXT_A, [(4, 30, "ORG", "alice")], {"alice": "done"})])
     with Project.open(theirs) as project:
@@ -45,7 +46,7 @@ def two_projects(tmp_path: Path) -> tuple[Path, Path]:
     return mine, theirs
 
 
-def test_merge_adds_layers_and_twice_is_idempotent(two_projects: tuple[Path, Path]) -> None:
+def test_merge_adds_layers_and_twice_is_idempotent(two_projects: tuple[str, Path]) -> None:
     mine, theirs = two_projects
     with Project.open(mine) as project:
         first = merge(project, theirs)
@@ -63,7 +64,7 @@ def test_merge_adds_layers_and_twice_is_idempotent(two_projects: tuple[Path, Pat
         assert _counts(project) == before
 
 
-def test_merge_of_a_jsonl_export_and_the_cli(two_projects: tuple[Path, Path], tmp_path: Path,
+def test_merge_of_a_jsonl_export_and_the_cli(two_projects: tuple[str, Path], tmp_path: Path,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     mine, theirs = two_projects
     export = tmp_path / "theirs.jsonl"
@@ -79,7 +80,7 @@ def test_merge_of_a_jsonl_export_and_the_cli(two_projects: tuple[Path, Path], tm
         assert _counts(project) == before
 
 
-def test_merge_keeps_a_clashing_document_apart_and_reports_it(two_projects: tuple[Path, Path],
+def test_merge_keeps_a_clashing_document_apart_and_reports_it(two_projects: tuple[str, Path],
                                                               tmp_path: Path) -> None:
     mine, _theirs = two_projects
     other = tmp_path / "clash.db"
@@ -97,7 +98,7 @@ def test_merge_keeps_a_clashing_document_apart_and_reports_it(two_projects: tupl
         assert project.documents.get(doc_id).text == TEXT_A + " Updated."
 
 
-def test_merge_into_itself_is_refused(two_projects: tuple[Path, Path]) -> None:
+def test_merge_into_itself_is_refused(two_projects: tuple[str, Path]) -> None:
     from annotator.errors import UserError
 
     mine, _ = two_projects
@@ -106,8 +107,7 @@ def test_merge_into_itself_is_refused(two_projects: tuple[Path, Path]) -> None:
 
 
 @pytest.fixture
-def review_project(tmp_path: Path) -> Project:
-    project = Project.open(tmp_path / "review.db")
+def review_project(project: Project) -> Project:
     ingest_documents(project, [_doc("a", TEXT_A, [
         (4, 30, "ORG", "alice"), (4, 30, "ORG", "bob"),        # agreement
         (38, 44, "PER", "alice"), (38, 44, "ORG", "bob"),      # label disagreement

@@ -43,7 +43,7 @@ def _text(length: int, seed: int = 0) -> str:
     return " ".join(words)[:length - 1] + "."
 
 
-def _example_project(path: Path) -> Project:
+def _example_project(path: Path | str) -> Project:
     project = Project.open(path)
     shifted = {who: [(s - BEGIN, e - BEGIN, label) for s, e, label in items]
                for who, items in KRIPPENDORFF_2004.items()}
@@ -67,8 +67,8 @@ def test_krippendorff_2004_worked_example_maths() -> None:
     assert round(rounded, 4) == 0.8591
 
 
-def test_krippendorff_2004_worked_example_through_the_project_api(tmp_path: Path) -> None:
-    with _example_project(tmp_path / "k.db") as project:
+def test_krippendorff_2004_worked_example_through_the_project_api(project_location: str) -> None:
+    with _example_project(project_location) as project:
         report = agreement(project)
         assert report.documents == 1
         assert report.alpha_u == pytest.approx(0.8591, abs=5e-4)
@@ -129,8 +129,8 @@ def _corpus(seed: int, n_docs: int, annotators: tuple[str, ...], noise: float) -
     return docs
 
 
-def test_identical_layers_agree_perfectly(tmp_path: Path) -> None:
-    with Project.open(tmp_path / "p.db") as project:
+def test_identical_layers_agree_perfectly(project_location: str) -> None:
+    with Project.open(project_location) as project:
         docs = _corpus(1, 5, ("ann",), 0.0)
         for doc in docs:
             spans = doc["spans"]
@@ -147,9 +147,9 @@ def test_identical_layers_agree_perfectly(tmp_path: Path) -> None:
     assert data["pairwise"] == [{"a": "ann", "b": "bob", "f1_exact": 1.0, "f1_overlap": 1.0, "cohen_kappa": 1.0}]
 
 
-def test_disjoint_layers_have_f1_zero(tmp_path: Path) -> None:
+def test_disjoint_layers_have_f1_zero(project_location: str) -> None:
     text = _text(400)
-    with Project.open(tmp_path / "p.db") as project:
+    with Project.open(project_location) as project:
         ingest_documents(project, [_doc("d", text, {"a": [(0, 10, "PER"), (50, 60, "ORG")],
                                                     "b": [(100, 110, "PER"), (200, 230, "ORG")]})])
         report = agreement(project)
@@ -159,9 +159,9 @@ def test_disjoint_layers_have_f1_zero(tmp_path: Path) -> None:
     assert report.alpha_u < 0.0
 
 
-def test_only_done_documents_count_unless_all_annotated(tmp_path: Path) -> None:
+def test_only_done_documents_count_unless_all_annotated(project_location: str) -> None:
     text = _text(300)
-    with Project.open(tmp_path / "p.db") as project:
+    with Project.open(project_location) as project:
         ingest_documents(project, [
             _doc("done", text, {"a": [(0, 10, "PER")], "b": [(0, 10, "PER")]}),
             _doc("open", text + " more", {"a": [(0, 10, "PER")], "b": [(5, 10, "PER")]}, status="in_progress"),
@@ -171,7 +171,7 @@ def test_only_done_documents_count_unless_all_annotated(tmp_path: Path) -> None:
         assert agreement(project, AgreementOptions(all_annotated=True, labels=("ORG",))).per_label == {}
 
 
-def test_kappas_equal_reference_implementations(tmp_path: Path) -> None:
+def test_kappas_equal_reference_implementations(project_location: str) -> None:
     from sklearn.metrics import cohen_kappa_score
     from statsmodels.stats.inter_rater import aggregate_raters, fleiss_kappa
 
@@ -179,7 +179,7 @@ def test_kappas_equal_reference_implementations(tmp_path: Path) -> None:
 
     annotators = ("a", "b", "c")
     docs = _corpus(7, 12, annotators, 0.15)
-    with Project.open(tmp_path / "p.db") as project:
+    with Project.open(project_location) as project:
         ingest_documents(project, docs)
         report = agreement(project)
     labels = sorted({span["label"] for doc in docs for span in doc["spans"]})
@@ -207,9 +207,9 @@ def test_token_labels_take_the_innermost_span() -> None:
     assert codes.tolist() == [0, 1, 1, 1, 2, 0]
 
 
-def test_overlap_matching_is_one_to_one(tmp_path: Path) -> None:
+def test_overlap_matching_is_one_to_one(project_location: str) -> None:
     text = _text(200)
-    with Project.open(tmp_path / "p.db") as project:
+    with Project.open(project_location) as project:
         ingest_documents(project, [_doc("d", text, {"a": [(0, 20, "PER")],
                                                     "b": [(0, 8, "PER"), (10, 20, "PER")]})])
         pair = agreement(project).pairwise[0]
@@ -217,10 +217,10 @@ def test_overlap_matching_is_one_to_one(tmp_path: Path) -> None:
     assert pair.f1_overlap == pytest.approx(2 * 1 / 3)
 
 
-def test_fewer_than_two_annotators_is_a_user_error(tmp_path: Path) -> None:
+def test_fewer_than_two_annotators_is_a_user_error(project_location: str) -> None:
     from annotator.errors import UserError
 
-    with Project.open(tmp_path / "p.db") as project:
+    with Project.open(project_location) as project:
         ingest_documents(project, [_doc("d", _text(100), {"a": [(0, 5, "PER")]})])
         with pytest.raises(UserError, match="E901"):
             agreement(project)

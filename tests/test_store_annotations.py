@@ -133,3 +133,27 @@ def test_discontinuous_span_keeps_its_fragments(project: Project, doc_id: int) -
     assert project.annotations.spans(doc_id)[0].fragments == pieces
     with pytest.raises(UserError, match=r"\[E106\]"):
         project.annotations.add_span(doc_id, 0, 20, "ACTOR", "alice", fragments=((0, 9), (5, 20)))
+
+
+def test_analysts_registering_the_same_new_name_at_once_share_one_row(project: Project) -> None:
+    """Two handles on one database (two analysts) meet a new annotator name and a new label at
+    the same moment: both get the same row, neither fails on the unique constraint."""
+    import threading
+
+    handles = [Project.open(project.location) for _ in range(4)]
+    barrier = threading.Barrier(len(handles))
+    ids: list[tuple[int, int | None]] = []
+
+    def register(handle: Project) -> None:
+        barrier.wait()
+        ids.append((handle.annotator_id("newcomer"), handle.label_id("span", "NEW_LABEL", create=True)))
+
+    threads = [threading.Thread(target=register, args=(handle,)) for handle in handles]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for handle in handles:
+        handle.close()
+    assert len(ids) == len(handles) and len(set(ids)) == 1
+    assert project.annotator_names().count("newcomer") == 1

@@ -8,6 +8,9 @@ A .jsonl file whose records carry "spans" is canonical JSONL (what 'annotator ex
 jsonl' writes) and is imported with its annotations; ``--format NAME`` reads files of a dataset
 format (brat, conll, spacy, xmi, doccano, prodigy, jsonl) instead. Those imports are refused
 whole on the first malformed file, and report the labels and annotators they added.
+
+A file or document over the project's size limits ('annotator limits') is refused with the
+rest of the bad files; ``--max-file-mb`` / ``--max-document-mb`` raise the limits for this run.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from annotator.corpus.importer import import_paths
 from annotator.corpus.readers import collect_files
 from annotator.formats.base import ReadOptions
 from annotator.formats.pipeline import ImportResult, import_files, split_canonical_jsonl
+from annotator.limits import project_limits, with_overrides
 from annotator.schema import load_schema
 from annotator.store import Project
 
@@ -35,6 +39,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="a dataset format: jsonl, spacy, brat, conll, xmi, doccano or prodigy")
     parser.add_argument("--annotator", default="imported",
                         help="whose layer annotations go to when the files do not say (default: imported)")
+    add_limit_arguments(parser)
+
+
+def add_limit_arguments(parser: argparse.ArgumentParser) -> None:
+    """The size-limit options, shared with 'annotator limits'."""
+    parser.add_argument("--max-file-mb", type=float, metavar="N",
+                        help="refuse files larger than N megabytes (default: the project's limit, 512)")
+    parser.add_argument("--max-document-mb", type=float, metavar="N",
+                        help="refuse documents longer than N million characters (default: the project's limit, 64)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -43,18 +56,22 @@ def run(args: argparse.Namespace) -> int:
     with Project.open(args.project) as project:
         if schema is not None:
             project.install_schema(schema)
+        limits = with_overrides(project_limits(project), max_file_mb=args.max_file_mb,
+                                max_document_mb=args.max_document_mb)
         if args.format_name:
             with ProgressBar("Importing") as control:
-                _print_dataset(import_files(project, args.paths, args.format_name, read_options, control=control))
+                _print_dataset(import_files(project, args.paths, args.format_name, read_options, control=control,
+                                            limits=limits))
             return 0
-        canonical, plain = split_canonical_jsonl(collect_files(args.paths))
+        canonical, plain = split_canonical_jsonl(collect_files(args.paths), limits)
         if canonical:
             with ProgressBar("Importing annotations") as control:
-                _print_dataset(import_files(project, canonical, "jsonl", read_options, control=control))
+                _print_dataset(import_files(project, canonical, "jsonl", read_options, control=control,
+                                            limits=limits))
             if not plain:
                 return 0
         with ProgressBar("Importing") as control:
-            report = import_paths(project, plain, text_column=args.text_column, control=control)
+            report = import_paths(project, plain, text_column=args.text_column, control=control, limits=limits)
     for duplicate in report.duplicates:
         where = f"document {duplicate.existing_id}" if duplicate.existing_id else "another file of this import"
         sys.stderr.write(f"skipped duplicate: {duplicate.source} has the same text as {where}\n")

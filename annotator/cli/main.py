@@ -17,13 +17,19 @@ from annotator import __version__
 from annotator.cli import (
     cmd_actors,
     cmd_agreement,
+    cmd_dashboard,
+    cmd_copy,
+    cmd_backup,
     cmd_docs,
     cmd_export,
     cmd_gui,
     cmd_import,
     cmd_init,
+    cmd_limits,
     cmd_merge,
+    cmd_restore,
     cmd_schema,
+    cmd_search,
     cmd_show,
     cmd_stats,
     cmd_suggest,
@@ -43,6 +49,12 @@ COMMANDS: dict[str, ModuleType] = {
     "actors": cmd_actors,
     "merge": cmd_merge,
     "agreement": cmd_agreement,
+    "search": cmd_search,
+    "dashboard": cmd_dashboard,
+    "copy": cmd_copy,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
+    "limits": cmd_limits,
 }
 
 EPILOG = "commands:\n" + "\n".join(
@@ -72,5 +84,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         error(str(exc))
         return 1
     except KeyboardInterrupt:
-        error("interrupted; everything committed before the interruption is kept.")
+        error("interrupted; whatever was committed before is kept, and an import or copy that was running is undone entirely.")
         return 130

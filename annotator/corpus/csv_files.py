@@ -27,7 +27,7 @@ _FIELD_LIMIT = 2**31 - 1
 
 def read_csv(path: Path, options: ReadOptions) -> list[DocumentDraft]:
     """Read every row of a .csv file; one bad row refuses the file, naming the row."""
-    text = read_text(path)
+    text = read_text(path, options.limits)
     if csv.field_size_limit() < _FIELD_LIMIT:  # process-wide setting; raising it harms no one
         csv.field_size_limit(_FIELD_LIMIT)
     first_line = text.split("\n", 1)[0]
@@ -56,6 +56,7 @@ def read_csv(path: Path, options: ReadOptions) -> list[DocumentDraft]:
             raise UserError(Errors.E317.format(path=path, row=number, line=line, found=len(row),
                                                expected=len(columns)))
         body = row[text_at]
+        options.limits.check_document(body, f"{path}, row {number} (line {line})")
         if not body.strip():
             raise UserError(Errors.E316.format(path=path, row=number, line=line,
                                                column=columns[text_at]))

@@ -19,6 +19,7 @@ import re
 from pathlib import Path
 
 from annotator.errors import Errors, UserError
+from annotator.limits import DEFAULT_LIMITS, ImportLimits
 
 # Longest marks first: the UTF-32-LE mark begins with the UTF-16-LE one.
 _BOMS: tuple[tuple[bytes, str, str], ...] = (
@@ -55,8 +56,12 @@ def normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def read_text(path: Path) -> str:
-    """Read and decode one corpus file; every failure is a ``UserError`` naming the file."""
+def read_text(path: Path, limits: ImportLimits = DEFAULT_LIMITS) -> str:
+    """Read and decode one corpus file; every failure is a ``UserError`` naming the file.
+
+    A file larger than ``limits.max_file_bytes`` is refused by its size on disk, unread.
+    """
+    limits.check_file(path)
     try:
         data = path.read_bytes()
     except OSError as exc:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from annotator.limits import DEFAULT_LIMITS, ImportLimits
+
 
 @dataclass(frozen=True, slots=True)
 class DocumentDraft:
@@ -34,3 +36,4 @@ class ReadOptions:
     """Choices that change how files are read; passed to every reader in ``READERS``."""
 
     text_column: str = "text"  # CSV: the column that holds the document text
+    limits: ImportLimits = DEFAULT_LIMITS  # largest file and document accepted

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 
 from annotator.corpus.readers import DocumentDraft, collect_files, read_file
 from annotator.errors import UserError
+from annotator.limits import ImportLimits, project_limits
 from annotator.store.models import utcnow
 from annotator.store.project import Project
 from annotator.store.tables import DOC
@@ -77,14 +78,16 @@ class _Batch:
 
 
 def import_paths(project: Project, paths: Sequence[str | Path], *, text_column: str = "text",
-                 control: TaskControl | None = None) -> ImportReport:
+                 control: TaskControl | None = None, limits: ImportLimits | None = None) -> ImportReport:
     """Import files and folders; problems with single files are reported, not raised.
 
     A path that does not exist (or an unsupported file named explicitly) is a ``UserError``
     raised before anything is written. Cancelling stops after the current file; what was read
-    until then is still written.
+    until then is still written. ``limits`` (the project's own when None) refuses a file or
+    document that is too big, like any other bad file: reported, nothing of it written.
     """
     control = control or TaskControl()
+    limits = limits or project_limits(project)
     files = collect_files(paths)
     report = ImportReport()
     existing = _existing_hashes(project)
@@ -94,7 +97,7 @@ def import_paths(project: Project, paths: Sequence[str | Path], *, text_column: 
         for index, path in enumerate(files):
             control.raise_if_cancelled()
             try:
-                drafts = read_file(path, text_column=text_column)
+                drafts = read_file(path, text_column=text_column, limits=limits)
             except UserError as error:
                 report.failures.append((str(path), str(error)))
                 drafts = []

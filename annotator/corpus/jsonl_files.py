@@ -21,17 +21,20 @@ from annotator.corpus.decode import normalise_newlines, read_text
 from annotator.corpus.drafts import DocumentDraft, ReadOptions
 from annotator.corpus.titles import title_from_text
 from annotator.errors import Errors, UserError
+from annotator.storable import unstorable
 
 _STRING_FIELDS = ("title", "url", "published", "source")
 
 
 def read_jsonl(path: Path, options: ReadOptions) -> list[DocumentDraft]:
     """Read every line of a .jsonl file; one bad line refuses the file, naming the line."""
-    text = read_text(path)  # newlines are LF already, so line numbers match any editor's
+    text = read_text(path, options.limits)  # newlines are LF already, so line numbers match any editor's
     drafts: list[DocumentDraft] = []
     for number, line in enumerate(text.split("\n"), start=1):
         if line.strip():
-            drafts.append(_draft(_parse(line, path, number), path, number))
+            draft = _draft(_parse(line, path, number), path, number)
+            options.limits.check_document(draft.text, f"{path}, line {number}")
+            drafts.append(draft)
     return drafts
 
 
@@ -55,6 +58,9 @@ def _reject_constant(name: str) -> object:
 def _draft(record: object, path: Path, number: int) -> DocumentDraft:
     if not isinstance(record, dict):
         raise UserError(Errors.E310.format(path=path, line=number, found=_json_type(record)))
+    problem = unstorable({key: record.get(key) for key in ("text", "id", "meta", *_STRING_FIELDS)}, "the line")
+    if problem:
+        raise UserError(Errors.E333.format(path=path, line=number, problem=problem))
     text = record.get("text")
     if not isinstance(text, str):
         found = "missing" if "text" not in record else _json_type(text)

@@ -18,6 +18,7 @@ from annotator.corpus.jsonl_files import read_jsonl
 from annotator.corpus.text_files import read_plain
 from annotator.corpus.titles import title_from_text
 from annotator.errors import Errors, UserError
+from annotator.limits import DEFAULT_LIMITS, ImportLimits
 
 __all__ = ["READERS", "SUPPORTED_SUFFIXES", "DocumentDraft", "ReadOptions", "Reader",
            "collect_files", "read_file", "title_from_text"]
@@ -35,17 +36,19 @@ SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(READERS)
 _DEFAULT_OPTIONS = ReadOptions()
 
 
-def read_file(path: Path, *, text_column: str = "text") -> list[DocumentDraft]:
+def read_file(path: Path, *, text_column: str = "text", limits: ImportLimits = DEFAULT_LIMITS) -> list[DocumentDraft]:
     """Read one corpus file into drafts, or raise ``UserError`` and return nothing.
 
     Cheap for the common case (a UTF-8 .txt costs a read, a C-level decode and a short title
-    scan) because an import calls it once per article.
+    scan) because an import calls it once per article. ``limits`` refuses a file too big to read
+    (by its size on disk, before reading) and a document too long to store.
     """
     path = Path(path)
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         raise UserError(Errors.E302.format(path=path, supported=_supported()))
-    options = _DEFAULT_OPTIONS if text_column == "text" else ReadOptions(text_column=text_column)
+    default = text_column == "text" and limits == DEFAULT_LIMITS
+    options = _DEFAULT_OPTIONS if default else ReadOptions(text_column=text_column, limits=limits)
     return reader(path, options)
 
 

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
+from annotator.limits import DEFAULT_LIMITS, ImportLimits
+
 CanonicalDoc = dict[str, Any]
 
 
@@ -41,10 +43,12 @@ class LossReport:
 
 @dataclass(frozen=True)
 class ReadOptions:
-    """How to read foreign files: whose layer their spans go to when the file does not say."""
+    """How to read foreign files: whose layer their spans go to when the file does not say, and
+    how big a file or document may be (``pipeline.import_files`` puts the project's limits here)."""
 
     annotator: str = "imported"
     layer: str = "annotation"
+    limits: ImportLimits = DEFAULT_LIMITS
 
 
 class DatasetFormat(Protocol):

@@ -241,6 +241,8 @@ def _read_utf8(path: Path) -> str:
 
 
 def _read_pair(txt: Path, ann: Path | None, options: ReadOptions, report: LossReport) -> CanonicalDoc:
+    for file in (txt, ann) if ann else (txt,):  # a .txt beside a named .ann was not checked by the pipeline
+        options.limits.check_file(file)
     raw = _read_utf8(txt)
     text, shift = _normalise_newlines(raw)
     spans: dict[str, dict[str, Any]] = {}
@@ -337,7 +339,7 @@ def _text_bound(fields: list[str], raw: str, ann: Path, txt: Path, number: int) 
     pieces: list[tuple[int, int]] = []
     for piece in offsets.split(";"):
         bounds = piece.split()
-        if len(bounds) != 2 or not all(b.isdigit() for b in bounds):
+        if len(bounds) != 2 or not all(b.isascii() and b.isdigit() for b in bounds):  # not '²', which int() refuses
             raise UserError(Errors.E840.format(path=ann, line=number,
                                                problem=f"'{offsets}' are not offsets such as '0 5' or '0 5;9 14'"))
         start, end = int(bounds[0]), int(bounds[1])

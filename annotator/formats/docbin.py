@@ -26,6 +26,7 @@ default ``spans_key`` is ``sc``.
 from __future__ import annotations
 
 import json
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
@@ -131,17 +132,38 @@ def read(paths: Sequence[Path], options: ReadOptions, report: LossReport) -> Ite
     docs = []
     for path in paths:
         try:
-            spacy_docs = list(DocBin().from_disk(path).get_docs(vocab))
-        except (ValueError, KeyError, TypeError, OSError) as error:
+            data = path.read_bytes()
+            # counting stops just past the limit, so a refused bomb's size is a lower bound
+            options.limits.check_file_size(_unpacked_size(data, options.limits.max_file_bytes), f"{path}, unpacked,")
+            spacy_docs = list(DocBin().from_bytes(data).get_docs(vocab))
+        except (ValueError, KeyError, TypeError, OSError, zlib.error) as error:
             raise UserError(Errors.E874.format(path=path, problem=error)) from None
-        docs.extend(_canonical(doc, f"{path.stem}-{number}", options) for number, doc in enumerate(spacy_docs, 1))
+        docs.extend(_canonical(doc, f"{path.stem}-{number}", options, path) for number, doc in enumerate(spacy_docs, 1))
     yield from docs
 
 
-def _canonical(doc: Doc, fallback_id: str, options: ReadOptions) -> CanonicalDoc:
+def _unpacked_size(data: bytes, cap: int) -> int:
+    """The size of DocBin's zlib-compressed ``data`` once unpacked, counted a megabyte at a time
+    and stopping once past ``cap``, so a zip bomb (a few MB unpacking to many GB) is measured
+    without ever being held in memory."""
+    inflater = zlib.decompressobj()
+    size, pending = 0, data
+    while pending and size <= cap:
+        size += len(inflater.decompress(pending, 1 << 20))
+        pending = inflater.unconsumed_tail
+    return size
+
+
+def _canonical(doc: Doc, fallback_id: str, options: ReadOptions, path: Path) -> CanonicalDoc:
     saved = doc.user_data.get(USER_DATA_KEY)
     if isinstance(saved, str):
-        return {**json.loads(saved), "text": doc.text}
+        try:
+            record = json.loads(saved)
+        except (ValueError, RecursionError) as error:
+            raise UserError(Errors.E874.format(path=path, problem=f"its annotator data is not JSON: {error}")) from None
+        if not isinstance(record, dict):
+            raise UserError(Errors.E874.format(path=path, problem="its annotator data is not a JSON object"))
+        return {**record, "text": doc.text}
     canonical = new_doc(fallback_id, doc.text)
     spans = doc.spans[SPANS_KEY] if SPANS_KEY in doc.spans and len(doc.spans[SPANS_KEY]) else doc.ents
     for span in spans:

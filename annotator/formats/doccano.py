@@ -21,7 +21,16 @@ from typing import Any
 
 from annotator.errors import Errors, UserError
 from annotator.formats.base import CanonicalDoc, Format, LossReport, ReadOptions, register
-from annotator.formats.foreign import add_relation, add_span, new_doc, read_jsonl, report_unexportable, write_jsonl
+from annotator.formats.foreign import (
+    add_relation,
+    add_span,
+    items,
+    new_doc,
+    read_jsonl,
+    report_unexportable,
+    scalar_id,
+    write_jsonl,
+)
 
 
 def export(docs: Iterable[CanonicalDoc], out: Path, report: LossReport) -> None:
@@ -56,22 +65,23 @@ def _doc(path: Path, number: int, record: dict[str, Any], options: ReadOptions) 
     if not isinstance(text, str):
         raise UserError(Errors.E871.format(path=path, line=number, problem='"text" is missing or not a string'))
     meta = record.get("meta")
-    doc = new_doc(str(record["id"]) if "id" in record else f"{path.stem}-{number}", text,
-                  meta=meta if isinstance(meta, dict) else None)
     where = (path, number)
-    entities = record.get("entities", [])
+    doc_id = scalar_id(record.get("id"), '"id"', where)
+    doc = new_doc(str(doc_id) if doc_id is not None else f"{path.stem}-{number}", text,
+                  meta=meta if isinstance(meta, dict) else None)
+    entities = items(record, "entities", where)
     if entities and all(isinstance(entity, dict) for entity in entities):
         _read_entities_and_relations(doc, record, entities, options, where)
     else:
         # Sequence labelling ("label": triples) or slot filling ("entities": triples).
-        labels = record.get("label", record.get("labels", []))
+        labels = items(record, "label" if "label" in record else "labels", where)
         triples = [*entities, *(item for item in labels if isinstance(item, list))]
         for item in triples:
             if not (isinstance(item, list) and len(item) == 3):
                 raise UserError(Errors.E871.format(path=path, line=number,
                                                    problem=f"a span must be [start, end, \"LABEL\"], not {item!r}"))
             add_span(doc, item[0], item[1], item[2], options, where=where)
-        categories = [*record.get("cats", []), *(item for item in labels if isinstance(item, str))]
+        categories = [*items(record, "cats", where), *(item for item in labels if isinstance(item, str))]
         doc["doc_labels"] = [{"label": label, "annotator": options.annotator} for label in categories]
     return doc
 
@@ -85,10 +95,10 @@ def _read_entities_and_relations(doc: CanonicalDoc, record: dict[str, Any], enti
         except KeyError as missing:
             raise UserError(Errors.E871.format(path=where[0], line=where[1],
                                                problem=f"an entity has no {missing}")) from None
-        span_ids[entity.get("id", span["id"])] = span["id"]
-    for relation in record.get("relations", []):
+        span_ids[scalar_id(entity.get("id", span["id"]), "an entity's id", where)] = span["id"]
+    for relation in items(record, "relations", where, objects=True):
         for end in ("from_id", "to_id"):
-            if relation.get(end) not in span_ids:
+            if scalar_id(relation.get(end), f'a relation\'s "{end}"', where) not in span_ids:
                 raise UserError(Errors.E873.format(path=where[0], line=where[1], relation=relation.get("id"),
                                                    entity=relation.get(end)))
         add_relation(doc, span_ids[relation["from_id"]], span_ids[relation["to_id"]],

@@ -20,20 +20,55 @@ from annotator.formats.base import CanonicalDoc, LossReport, ReadOptions
 def read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     """Each non-blank line of ``path`` as (1-based line number, JSON object).
 
-    A line that is not JSON, or not a JSON object, raises a UserError naming file and line.
+    A line that is not JSON, or not a JSON object, raises a UserError naming file and line; so do
+    bytes that are not UTF-8, nesting too deep for the parser (``[[[[...`` 100,000 deep) and
+    NaN/Infinity, which are not JSON and which PostgreSQL's JSON columns refuse.
     """
-    with path.open(encoding="utf-8-sig") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                value = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise UserError(Errors.E870.format(path=path, line=number, problem=error.msg)) from None
-            if not isinstance(value, dict):
-                raise UserError(Errors.E871.format(
-                    path=path, line=number, problem=f"expected a JSON object, found {type(value).__name__}"))
-            yield number, value
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise UserError(Errors.E816.format(path=path, problem=error)) from None
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line, parse_constant=_reject_constant)
+        except json.JSONDecodeError as error:
+            raise UserError(Errors.E870.format(path=path, line=number, problem=error.msg)) from None
+        except ValueError as error:  # from _reject_constant
+            raise UserError(Errors.E870.format(path=path, line=number, problem=error)) from None
+        except RecursionError:
+            raise UserError(Errors.E870.format(path=path, line=number, problem="it is nested too deeply")) from None
+        if not isinstance(value, dict):
+            raise UserError(Errors.E871.format(
+                path=path, line=number, problem=f"expected a JSON object, found {type(value).__name__}"))
+        yield number, value
+
+
+def _reject_constant(name: str) -> object:
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def items(record: dict[str, Any], key: str, where: tuple[Path, int], *, objects: bool = False) -> list[Any]:
+    """``record[key]`` as a list (``[]`` when absent or null), refusing any other type, and with
+    ``objects`` refusing items that are not JSON objects: foreign files are checked before use."""
+    value = record.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise UserError(Errors.E871.format(path=where[0], line=where[1], problem=f'"{key}" must be a list'))
+    if objects and not all(isinstance(item, dict) for item in value):
+        raise UserError(Errors.E871.format(path=where[0], line=where[1],
+                                           problem=f'each item of "{key}" must be a JSON object'))
+    return value
+
+
+def scalar_id(value: Any, what: str, where: tuple[Path, int]) -> str | int | float | None:
+    """An id from a foreign file (a string or number, or None when absent), refusing lists and objects."""
+    if value is not None and (isinstance(value, bool) or not isinstance(value, (str, int, float))):
+        raise UserError(Errors.E871.format(path=where[0], line=where[1],
+                                           problem=f"{what} must be a string or a number, not {value!r}"))
+    return value
 
 
 def write_jsonl(records: Iterator[dict[str, Any]], out: Path) -> None:
@@ -51,21 +86,29 @@ def new_doc(doc_id: str, text: str, *, title: str | None = None,
             "doc_labels": [], "notes": [], "status": {}}
 
 
-def add_span(doc: CanonicalDoc, start: int, end: int, label: str, options: ReadOptions, *,
+def add_span(doc: CanonicalDoc, start: Any, end: Any, label: Any, options: ReadOptions, *,
              where: tuple[Path, int], **extra: Any) -> dict[str, Any]:
     """Append a span (numbered 1, 2, … within the document) after checking it fits the text.
 
     ``where`` is (file, line) for the error message; ``extra`` overrides defaults (annotator,
-    layer, attrs, note, actor) where the foreign file says more than the label.
+    layer, attrs, note, actor) where the foreign file says more than the label. ``start``,
+    ``end`` and ``label`` come straight from the file, so their types are checked here too.
     """
     text = doc["text"]
-    if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
+    if not (_is_int(start) and _is_int(end) and 0 <= start < end <= len(text)):
         raise UserError(Errors.E872.format(path=where[0], line=where[1], start=start, end=end, length=len(text)))
+    if not isinstance(label, str):
+        raise UserError(Errors.E871.format(path=where[0], line=where[1],
+                                           problem=f"a span's label must be a string, not {label!r}"))
     span = {"id": len(doc["spans"]) + 1, "start": start, "end": end, "text": text[start:end], "label": str(label),
             "annotator": options.annotator, "layer": options.layer, "attrs": {}, "note": None, "actor": None}
     span.update(extra)
     doc["spans"].append(span)
     return span
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def add_relation(doc: CanonicalDoc, head: int, tail: int, label: str, options: ReadOptions,

@@ -33,7 +33,9 @@ from sqlalchemy.engine import Connection
 from annotator.corpus.titles import title_from_text
 from annotator.errors import Errors, UserError
 from annotator.formats.base import CanonicalDoc, ReadOptions
+from annotator.storable import unstorable
 from annotator.store.actors import normalize
+from annotator.store.database import advance_id_sequences
 from annotator.store.models import (
     LAYERS,
     STATUSES,
@@ -59,6 +61,7 @@ if TYPE_CHECKING:
     from annotator.store.project import Project
 
 _DEFAULT_OPTIONS = ReadOptions()
+_LARGEST_ID = 2**31 - 1  # ids are INTEGER columns (32 bits on PostgreSQL); a file's larger ids are renumbered
 
 
 @dataclass
@@ -146,6 +149,7 @@ def ingest_documents(project: Project, docs: Iterable[CanonicalDoc], *, control:
                 writer.add_aliases(writer.actor_id(actor["name"], actor.get("type"), actor.get("country")),
                                    actor.get("aliases") or [])
             writer.write(checked)
+            advance_id_sequences(connection, [SPAN, REL])
     return report
 
 
@@ -164,6 +168,11 @@ def _check(doc: CanonicalDoc, index: int, source: str, options: ReadOptions) -> 
     text = doc.get("text")
     if not isinstance(text, str) or not text.strip():
         raise fail('"text" must be a non-empty string')
+    options.limits.check_document(text, f"{source}: document '{name}'")
+    problem = unstorable(text, "its text") or unstorable(
+        {key: value for key, value in doc.items() if key != "text"}, "the document")
+    if problem:
+        raise fail(f"{problem}, which a project cannot store; remove it from the file")
     meta = _typed(doc.get("meta"), dict, {}, '"meta"', fail)
     title = _typed(doc.get("title"), str, "", '"title"', fail).strip()
     spans = [_check_span(item, position, text, name, source, options)
@@ -500,7 +509,8 @@ class _Writer:
 
     def _doc_extras(self, docs: list[_Doc], doc_ids: list[int], existing: dict[str, Any],
                     matched: set[int]) -> None:
-        labels, notes, statuses = [], [], []
+        labels, notes = [], []
+        statuses: dict[tuple[int, int], dict[str, Any]] = {}  # a text twice in one file: its last status wins
         for doc, doc_id in zip(docs, doc_ids, strict=True):
             for label, annotator, layer in doc.doc_labels:
                 key = (doc_id, self.annotator_id(annotator, layer), layer, self.label_id("document", label))
@@ -521,9 +531,9 @@ class _Writer:
                 if doc_id in matched:  # the file's status replaces the project's
                     self.connection.execute(STATUS.delete().where(STATUS.c.document_id == doc_id,
                                                                   STATUS.c.annotator_id == annotator_id))
-                statuses.append({"document_id": doc_id, "annotator_id": annotator_id, "status": status,
-                                     "updated_at": self.now})
-        for table, rows in ((DOC_LABEL, labels), (NOTE, notes), (STATUS, statuses)):
+                statuses[(doc_id, annotator_id)] = {"document_id": doc_id, "annotator_id": annotator_id,
+                                                    "status": status, "updated_at": self.now}
+        for table, rows in ((DOC_LABEL, labels), (NOTE, notes), (STATUS, list(statuses.values()))):
             if rows:
                 self.connection.execute(table.insert(), rows)
         self.report.doc_labels += len(labels)
@@ -534,7 +544,7 @@ class _Writer:
         """The file's ids when they are all free positive integers, else fresh ones after the largest."""
         if not keys:
             return []
-        if all(_is_int(key) and key > 0 for key in keys) and len(set(keys)) == len(keys):
+        if all(_is_int(key) and 0 < key <= _LARGEST_ID for key in keys) and len(set(keys)) == len(keys):
             taken = 0
             for start in range(0, len(keys), 500):
                 taken += self.connection.execute(sa.select(sa.func.count()).select_from(table)

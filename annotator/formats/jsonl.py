@@ -29,6 +29,8 @@ from annotator.formats.base import (
     ReadOptions,
     register,
 )
+from annotator.limits import DEFAULT_LIMITS, ImportLimits
+from annotator.storable import unstorable
 
 ACTORS_SUFFIX = ".actors.jsonl"
 
@@ -55,12 +57,12 @@ def export_jsonl(docs: Iterable[CanonicalDoc], out: Path, report: LossReport) ->
 
 def read_jsonl(paths: Sequence[Path], options: ReadOptions, report: LossReport) -> Iterator[CanonicalDoc]:
     for path in paths:
-        yield from read_lines(path)
+        yield from read_lines(path, options.limits)
 
 
-def read_lines(path: Path) -> list[CanonicalDoc]:
+def read_lines(path: Path, limits: ImportLimits = DEFAULT_LIMITS) -> list[CanonicalDoc]:
     """Every document of one file, parsed before any is returned (a bad line refuses the file)."""
-    text = read_text(path)  # UTF-8, BOM dropped; CR inside a JSON string is escaped, so untouched
+    text = read_text(path, limits)  # UTF-8, BOM dropped; CR inside a JSON string is escaped, so untouched
     docs: list[CanonicalDoc] = []
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
@@ -90,7 +92,7 @@ def first_record_has_spans(path: Path) -> bool:
             if line.strip():
                 try:
                     record = json.loads(line)
-                except ValueError:
+                except (ValueError, RecursionError):
                     return False  # the corpus reader reports the broken line
                 return isinstance(record, dict) and "spans" in record
     return False
@@ -110,11 +112,16 @@ def read_actors(path: Path) -> list[dict[str, Any]]:
             record = json.loads(line)
         except ValueError as exc:
             raise UserError(Errors.E814.format(path=path, line=number, problem=f"not JSON: {exc}")) from None
+        except RecursionError:
+            raise UserError(Errors.E814.format(path=path, line=number, problem="nested too deeply")) from None
         if not isinstance(record, dict) or not isinstance(record.get("name"), str) or not record["name"].strip():
             raise UserError(Errors.E814.format(path=path, line=number, problem='no "name"'))
         aliases = record.get("aliases") or []
         if not isinstance(aliases, list) or not all(isinstance(alias, str) for alias in aliases):
             raise UserError(Errors.E814.format(path=path, line=number, problem='"aliases" must be a list of strings'))
+        unusable = unstorable(record, "the line")
+        if unusable:
+            raise UserError(Errors.E814.format(path=path, line=number, problem=f"{unusable}, which a project cannot store"))
         actors.append(record)
     return actors
 

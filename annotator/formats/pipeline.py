@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +26,7 @@ from annotator.formats.base import (
 from annotator.formats.ingest import IngestReport, ingest_documents
 from annotator.formats.select import select_document_ids, select_documents
 from annotator.formats.split import assign_splits, parse_split
+from annotator.limits import DEFAULT_LIMITS, ImportLimits, project_limits
 from annotator.tasks import Cancelled, TaskControl
 
 if TYPE_CHECKING:
@@ -193,7 +194,8 @@ def _describe(options: ExportOptions) -> str:
 
 
 def import_files(project: Project, paths: Sequence[str | Path], format_name: str,
-                 read_options: ReadOptions = _DEFAULT_READ, control: TaskControl | None = None) -> ImportResult:
+                 read_options: ReadOptions = _DEFAULT_READ, control: TaskControl | None = None,
+                 limits: ImportLimits | None = None) -> ImportResult:
     """Read every input with the format's reader, then ingest each input in its own transaction.
 
     Inputs are files (a folder is searched for files with the format's suffix) or, for folder
@@ -201,13 +203,19 @@ def import_files(project: Project, paths: Sequence[str | Path], format_name: str
     validation against the text (offsets, span text, relation ends) then refuses one input
     whole, leaving those before it imported. For canonical JSONL, ``X.actors.jsonl`` beside
     ``X.jsonl`` is read too and its actors are added to the registry.
+
+    ``limits`` (the project's own when None) is checked on every file's size before any is read,
+    and on each document's text during validation.
     """
     fmt = get_format(format_name)
     if fmt.read is None:
         raise UserError(Errors.E802.format(name=fmt.name, can="exported", cannot="imported"))
     control = control or TaskControl()
     result = ImportResult()
+    read_options = replace(read_options, limits=limits or project_limits(project))
     inputs = _inputs(paths, fmt)
+    for path in inputs:
+        _check_sizes(path, fmt, read_options.limits)
     batches: list[tuple[Path, list[CanonicalDoc], list[dict[str, Any]]]] = []
     for index, path in enumerate(inputs):
         control.raise_if_cancelled()
@@ -243,6 +251,17 @@ def _inputs(paths: Sequence[str | Path], fmt: Format) -> list[Path]:
     return inputs
 
 
+def _check_sizes(path: Path, fmt: Format, limits: ImportLimits) -> None:
+    """Refuse an input holding a file over the size limit before any reader loads one."""
+    files = [path] if path.is_file() else (file for file in path.rglob("*") if file.is_file())
+    for file in files:
+        limits.check_file(file)
+    if fmt.name == "jsonl":
+        from annotator.formats.jsonl import actors_path
+
+        limits.check_file(actors_path(path))
+
+
 def _actors_beside(path: Path, fmt: Format) -> list[dict[str, Any]]:
     if fmt.name != "jsonl":
         return []
@@ -262,17 +281,20 @@ def _add(result: ImportResult, report: IngestReport) -> None:
     result.new_actors += report.new_actors
 
 
-def split_canonical_jsonl(files: Sequence[Path]) -> tuple[list[Path], list[Path]]:
+def split_canonical_jsonl(files: Sequence[Path], limits: ImportLimits = DEFAULT_LIMITS) -> tuple[list[Path], list[Path]]:
     """Corpus files as (canonical JSONL files, the others), for ``annotator import`` without
     ``--format``: a .jsonl file whose first record carries "spans" is canonical JSONL, and actor
-    registries (``*.actors.jsonl``) are read beside their file, never as documents."""
+    registries (``*.actors.jsonl``) are read beside their file, never as documents. A file over
+    the size limit is not peeked into (its first line could be all of it): it goes with the
+    others, whose reader refuses it unread."""
     from annotator.formats.jsonl import first_record_has_spans, is_actors_file
 
     canonical, plain = [], []
     for file in files:
         if is_actors_file(file):
             continue
-        if file.suffix.lower() == ".jsonl" and first_record_has_spans(file):
+        if (file.suffix.lower() == ".jsonl" and file.stat().st_size <= limits.max_file_bytes
+                and first_record_has_spans(file)):
             canonical.append(file)
         else:
             plain.append(file)

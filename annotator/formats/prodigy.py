@@ -25,7 +25,16 @@ from typing import Any
 from annotator.errors import Errors, UserError
 from annotator.formats.base import CanonicalDoc, Format, LossReport, ReadOptions, register
 from annotator.formats.docbin import blank_english, token_aligned
-from annotator.formats.foreign import add_relation, add_span, new_doc, read_jsonl, report_unexportable, write_jsonl
+from annotator.formats.foreign import (
+    add_relation,
+    add_span,
+    items,
+    new_doc,
+    read_jsonl,
+    report_unexportable,
+    scalar_id,
+    write_jsonl,
+)
 
 
 def export(docs: Iterable[CanonicalDoc], out: Path, report: LossReport) -> None:
@@ -81,32 +90,39 @@ def read(paths: Sequence[Path], options: ReadOptions, report: LossReport) -> Ite
 def _doc(path: Path, number: int, task: dict[str, Any], options: ReadOptions) -> CanonicalDoc:
     if not isinstance(task.get("text"), str):
         raise UserError(Errors.E871.format(path=path, line=number, problem='"text" is missing or not a string'))
-    meta = dict(task.get("meta") or {})
-    doc_id = meta.pop("id", None)
+    where = (path, number)
+    meta = task.get("meta") or {}
+    if not isinstance(meta, dict):
+        raise UserError(Errors.E871.format(path=path, line=number, problem='"meta" must be a JSON object'))
+    meta = dict(meta)
+    doc_id = scalar_id(meta.pop("id", None), 'the "id" in "meta"', where)
     doc = new_doc(str(doc_id) if doc_id is not None else f"{path.stem}-{number}", task["text"],
                   title=meta.pop("title", None), meta=meta)
-    where = (path, number)
     by_offsets: dict[tuple[int, int, str], int] = {}
 
-    def span_id(span: dict[str, Any]) -> int:
+    def span_id(span: Any) -> int:
+        if not isinstance(span, dict):
+            raise UserError(Errors.E871.format(path=path, line=number, problem=f"a span must be a JSON object, not {span!r}"))
         try:
             key = (span["start"], span["end"], span["label"])
         except KeyError as missing:
             raise UserError(Errors.E871.format(path=path, line=number, problem=f"a span has no {missing}")) from None
+        if not all(isinstance(value, (str, int, float)) for value in key):
+            add_span(doc, *key, options, where=where)  # a list or object here: add_span refuses it, naming it
         if key not in by_offsets:
             by_offsets[key] = add_span(doc, *key, options, where=where)["id"]
         return by_offsets[key]
 
-    for span in task.get("spans") or []:
+    for span in items(task, "spans", where):
         span_id(span)
-    for relation in task.get("relations") or []:
+    for relation in items(task, "relations", where, objects=True):
         if "head_span" not in relation or "child_span" not in relation:
             raise UserError(Errors.E871.format(path=path, line=number,
                                                problem="a relation has no head_span or child_span"))
         add_relation(doc, span_id(relation["head_span"]), span_id(relation["child_span"]),
                      relation.get("label", ""), options)
     doc["doc_labels"] = [{"label": label, "annotator": options.annotator}
-                         for label in task.get("accept") or [] if isinstance(label, str)]
+                         for label in items(task, "accept", where) if isinstance(label, str)]
     return doc
 
 

@@ -165,7 +165,7 @@ def _document(row: Any, spans: list[tuple[Any, ...]], relations: list[tuple[Any,
     out_spans: list[dict[str, Any]] = []
     kept: set[int] = set()
     for (span_id, _doc, start, end, label, annotator, layer_name, attrs, note, score, source, actor,
-         status, fragments) in spans:
+         status, fragments, _version) in spans:
         if labels is not None and label not in labels:
             continue
         kept.add(span_id)
@@ -190,7 +190,7 @@ def _document(row: Any, spans: list[tuple[Any, ...]], relations: list[tuple[Any,
         "relations": [
             {"id": relation_id, "head": head, "tail": tail, "label": label, "annotator": annotator,
              "layer": layer_name, "attrs": dict(attrs or {})}
-            for relation_id, _doc, head, tail, label, annotator, layer_name, attrs in relations
+            for relation_id, _doc, head, tail, label, annotator, layer_name, attrs, _version in relations
             if head in kept and tail in kept
         ],
         "doc_labels": [

@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 from annotator.errors import Errors, UserError
 from annotator.formats.base import CanonicalDoc, Format, LossReport, ReadOptions, register
 from annotator.formats.foreign import add_relation, add_span, new_doc, report_unexportable
+from annotator.limits import ImportLimits
 
 if TYPE_CHECKING:
     from cassis import Cas, TypeSystem
@@ -150,8 +151,8 @@ def export(docs: Iterable[CanonicalDoc], out: Path, report: LossReport) -> None:
 
 def read(paths: Sequence[Path], options: ReadOptions, report: LossReport) -> Iterator[CanonicalDoc]:
     with tempfile.TemporaryDirectory(prefix="annotator-xmi-") as scratch:
-        folders = [_extract(path, Path(scratch) / str(number)) if path.suffix.lower() == ".zip" else path
-                   for number, path in enumerate(paths)]
+        folders = [_extract(path, Path(scratch) / str(number), options.limits) if path.suffix.lower() == ".zip"
+                   else path for number, path in enumerate(paths)]
         pairs = [(xmi, _type_system_file(xmi, folder)) for folder, path in zip(folders, paths, strict=True)
                  for xmi in _xmi_files(folder, path)]
         for file in {file for pair in pairs for file in pair}:
@@ -160,14 +161,16 @@ def read(paths: Sequence[Path], options: ReadOptions, report: LossReport) -> Ite
     yield from docs
 
 
-def _extract(archive: Path, target: Path) -> Path:
-    """Extract a zip into ``target``, refusing any entry that would land outside it."""
+def _extract(archive: Path, target: Path, limits: ImportLimits) -> Path:
+    """Extract a zip into ``target``, refusing any entry that would land outside it, and an
+    archive whose unpacked size is over the file limit (a zip bomb is refused unextracted)."""
     try:
         with zipfile.ZipFile(archive) as zipped:
             for entry in zipped.namelist():
                 posix = PurePosixPath(entry.replace("\\", "/"))
                 if posix.is_absolute() or ".." in posix.parts or re.match(r"^[A-Za-z]:", entry):
                     raise UserError(Errors.E877.format(path=archive, entry=entry))
+            limits.check_file_size(sum(info.file_size for info in zipped.infolist()), f"{archive} (unpacked)")
             zipped.extractall(target)
     except zipfile.BadZipFile as error:
         raise UserError(Errors.E880.format(path=archive, problem=error)) from None
@@ -201,7 +204,7 @@ def _check_xml(path: Path) -> None:
         parse(path, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException:
         raise UserError(Errors.E875.format(path=path)) from None
-    except ParseError as error:
+    except (ParseError, LookupError) as error:  # LookupError: an unknown encoding in the XML declaration
         raise UserError(Errors.E876.format(path=path, problem=error)) from None
 
 
@@ -213,7 +216,7 @@ def _read_cas(xmi: Path, system_file: Path, options: ReadOptions, report: LossRe
             system = load_typesystem(handle)
         with xmi.open("rb") as handle:
             cas = load_cas_from_xmi(handle, typesystem=system, lenient=True)
-    except Exception as error:  # noqa: BLE001 - cassis raises exceptions of many kinds for bad input
+    except Exception as error:
         raise UserError(Errors.E880.format(path=xmi, problem=error)) from None
     text = cas.sofa_string or ""
     metadata = _first(cas, system, METADATA_TYPE)

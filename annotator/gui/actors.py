@@ -96,8 +96,11 @@ class CreateActor(EditCommand):
 
 
 def _show_span(target: EditTarget, span_id: int, *, make_current: bool) -> None:
-    """The span's actor name is part of its record: read it again and show it."""
-    target.show_span_changed(target.project.annotations.span(span_id), make_current=make_current)
+    """The span's actor name is part of its record: read it again and show it. Linking bumped
+    its version, which later undos of other commands on this span must expect."""
+    span = target.project.annotations.span(span_id)
+    target.versions.note_span(span)
+    target.show_span_changed(span, make_current=make_current)
 
 
 class ActorField(QWidget):

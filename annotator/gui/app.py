@@ -108,6 +108,7 @@ def _open_project(location: str | None, settings: GuiSettings) -> Project:
     from annotator.corpus.sample import open_default_project
     from annotator.errors import UserError
     from annotator.store import Project
+    from annotator.store.backups import DamagedProjectError
 
     if location:
         return Project.open(location)
@@ -115,6 +116,8 @@ def _open_project(location: str | None, settings: GuiSettings) -> Project:
     if last:
         try:
             return Project.open(last, create=False)
+        except DamagedProjectError:
+            raise  # the analyst must learn that their project is damaged and which backup to restore
         except UserError:
             settings.forget_project(last)
     return open_default_project()

@@ -43,12 +43,14 @@ from PySide6.QtWidgets import (
 
 from annotator.errors import Errors, UserError
 from annotator.gui import review_bridge as bridge
+from annotator.gui.conflicts import show_conflict
 from annotator.gui.review_bridge import CompareItem
 from annotator.gui.review_undo import AdjudicationCommand, ReviewTarget
 from annotator.gui.textview import DocumentView
 from annotator.gui.undo import EditCommand, UpdateSpan
 from annotator.store import Project
 from annotator.store.records import RelationRecord, SpanRecord
+from annotator.store.versions import ConflictError
 
 #: Badge colour and title of each kind of compared item, in the order the legend lists them.
 KIND_STYLES: dict[str, tuple[str, str]] = {
@@ -83,6 +85,7 @@ class CompareWindow(QMainWindow):
         self._items: list[CompareItem] = []
         self._syncing = False
         self._picked: SpanRecord | None = None  # an annotator's span clicked: its relations, attributes
+        self.conflict_dialog: QMessageBox | None = None  # the last "changed by someone else" box
         self.undo_stack = QUndoStack(self)
         self._target = ReviewTarget(self)
         self.views: dict[str, DocumentView] = {}
@@ -398,21 +401,22 @@ class CompareWindow(QMainWindow):
         if not spans:
             self.report_error(Errors.E542.format(annotator=who))
             return
-        project, adjudicator = self._project, self._adjudicator
+        project, adjudicator, versions = self._project, self._adjudicator, self._target.versions
         labels = ", ".join(span.label for span in spans)
         self._push(AdjudicationCommand(
             self._target, self._doc_id, f"Accept {who}'s {labels}",
-            lambda: bridge.accept_spans(project, spans, adjudicator),
-            lambda done: bridge.undo_accept(project, done),
-            lambda done: bridge.redo_accept(project, done)))
+            lambda: bridge.accept_spans(project, spans, adjudicator, versions),
+            lambda done: bridge.undo_accept(project, done, versions),
+            lambda done: bridge.redo_accept(project, done, versions)))
 
     def accept_all_agreed(self) -> None:
         project, doc_id, annotators, adjudicator = self._project, self._doc_id, self._annotators, self._adjudicator
+        versions = self._target.versions
         command = AdjudicationCommand(
             self._target, doc_id, "Accept all agreed items",
-            lambda: bridge.accept_agreed(project, doc_id, annotators, adjudicator),
-            lambda done: bridge.undo_accept(project, done),
-            lambda done: bridge.redo_accept(project, done))
+            lambda: bridge.accept_agreed(project, doc_id, annotators, adjudicator, versions),
+            lambda done: bridge.undo_accept(project, done, versions),
+            lambda done: bridge.redo_accept(project, done, versions))
         if self._push(command):
             self.statusBar().showMessage(f"{len(command.result)} agreed spans accepted into gold.", 5000)
 
@@ -422,22 +426,23 @@ class CompareWindow(QMainWindow):
         if item is None:
             return
         spans = [span for versions in item.versions.values() for span in versions]
-        project = self._project
+        project, ledger = self._project, self._target.versions
         self._push(AdjudicationCommand(
             self._target, self._doc_id, "Reject difference",
-            lambda: bridge.reject_spans(project, spans),
-            lambda marks: bridge.restore_marks(project, marks)))
+            lambda: bridge.reject_spans(project, spans, ledger),
+            lambda marks: bridge.restore_marks(project, marks, ledger)))
 
     def delete_gold(self) -> None:
         span = self.current_gold()
         if span is None:
             self.report_error(Errors.E543)
             return
-        project = self._project
+        project, versions = self._project, self._target.versions
         self._push(AdjudicationCommand(
             self._target, self._doc_id, f"Delete gold {span.label}",
-            lambda: bridge.delete_gold(project, span.id),
-            lambda deleted: bridge.restore_gold(project, deleted)))
+            lambda: bridge.delete_gold(project, span, versions, first=True),
+            lambda deleted: bridge.restore_gold(project, deleted, versions),
+            lambda _deleted: bridge.delete_gold(project, span, versions, first=False)))
 
     def relabel_gold(self, label: str) -> None:
         span = self.current_gold()
@@ -463,11 +468,11 @@ class CompareWindow(QMainWindow):
         if span is None or not relations:
             self.report_error(Errors.E548)
             return
-        project, adjudicator = self._project, self._adjudicator
+        project, adjudicator, versions = self._project, self._adjudicator, self._target.versions
         self._push(AdjudicationCommand(
             self._target, self._doc_id, f"Accept {span.annotator}'s relations",
-            lambda: bridge.accept_relations(project, relations, adjudicator),
-            lambda done: bridge.undo_accept_relations(project, done)))
+            lambda: bridge.accept_relations(project, relations, adjudicator, versions),
+            lambda done: bridge.undo_accept_relations(project, done, versions)))
 
     def accept_attribute(self, key: str) -> None:
         """One attribute value of the picked span onto the gold span selected for this item."""
@@ -475,11 +480,12 @@ class CompareWindow(QMainWindow):
         if span is None or gold is None or not key:
             self.report_error(Errors.E543 if gold is None else Errors.E548)
             return
-        project = self._project
+        project, versions = self._project, self._target.versions
         self._push(AdjudicationCommand(
             self._target, self._doc_id, f"Accept {span.annotator}'s {key}",
-            lambda: bridge.accept_attribute(project, gold.id, span.id, key),
-            lambda before: bridge.restore_attributes(project, gold.id, before)))
+            lambda: bridge.accept_attribute(project, gold, span.id, key, versions, first=True),
+            lambda before: bridge.restore_attributes(project, gold, before, versions),
+            lambda _before: bridge.accept_attribute(project, gold, span.id, key, versions, first=False)))
 
     def comment_gold(self) -> None:
         span = self.current_gold()
@@ -505,6 +511,9 @@ class CompareWindow(QMainWindow):
         """Perform first, push only what succeeded (see ``annotator.gui.undo``)."""
         try:
             command.perform()
+        except ConflictError as error:
+            self.report_conflict(str(error))
+            return False
         except UserError as error:
             self.report_error(str(error))
             return False
@@ -521,6 +530,15 @@ class CompareWindow(QMainWindow):
         self.statusBar().showMessage(message, 10_000)
         if self.isVisible() and not self.property("quiet_errors"):
             QMessageBox.information(self, "Adjudication", message)
+
+    def report_conflict(self, message: str) -> None:
+        """Another reviewer (or the annotator) changed what a decision touched: reload the layers
+        so the current value shows, and say why nothing happened (a non-blocking dialog)."""
+        self.refresh()
+        self.statusBar().showMessage(message, 10_000)
+        if self.conflict_dialog is not None:
+            self.conflict_dialog.deleteLater()
+        self.conflict_dialog = show_conflict(self, message)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         self.undo_stack.clear()

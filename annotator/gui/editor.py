@@ -45,6 +45,7 @@ from annotator.schema import LabelSchema, RelationType
 from annotator.store import Project
 from annotator.store.actors import ActorCandidate
 from annotator.store.records import DocumentRecord, RelationRecord, SpanRecord
+from annotator.store.versions import ConflictError, VersionLedger
 
 LAYER = "annotation"
 RELATION_PROMPT = "Pick the tail span: click it, or Tab to it and press Enter; Esc cancels."
@@ -88,6 +89,7 @@ class DocumentEditor(QObject):
     currentSpanChanged = Signal()      # the current span, or its contents or relations, changed
     documentEdited = Signal(int)       # something in document (id) changed: list row, progress
     message = Signal(str)              # for the status bar
+    conflicted = Signal(str)           # an edit refused: someone else changed the item (reloaded already)
 
     def __init__(self, project: Project, annotator: str, view: DocumentView, undo_stack: QUndoStack) -> None:
         super().__init__(view)
@@ -95,6 +97,7 @@ class DocumentEditor(QObject):
         self._annotator = annotator
         self._view = view
         self._undo_stack = undo_stack
+        self._versions = VersionLedger()
         self._document: DocumentRecord | None = None
         self._colors = project.label_colors()
         self._show_others = False
@@ -118,6 +121,11 @@ class DocumentEditor(QObject):
         return self._annotator
 
     @property
+    def versions(self) -> VersionLedger:
+        """The versions this editor's own edits left, for undo and redo (``annotator.gui.undo``)."""
+        return self._versions
+
+    @property
     def document(self) -> DocumentRecord | None:
         return self._document
 
@@ -132,6 +140,7 @@ class DocumentEditor(QObject):
         self._annotator = annotator
         self._colors = project.label_colors()
         self._undo_stack.clear()
+        self._versions.clear()
         self._document = None
 
     def set_show_others(self, shown: bool) -> None:
@@ -477,7 +486,9 @@ class DocumentEditor(QObject):
             return
         relation = next((r for r in self._project.annotations.relations(self._document.id)
                          if r.id == relation_id), None)
-        if relation is None:
+        if relation is None:  # someone else deleted it since the inspector listed it
+            self.reload_from_store()
+            self.message.emit(Errors.E562.format(relation_id=relation_id))
             return
         if relation.annotator != self._annotator:
             self.message.emit(Errors.E501.format(owner=relation.annotator, annotator=self._annotator))
@@ -548,6 +559,9 @@ class DocumentEditor(QObject):
     def _execute(self, command: EditCommand) -> bool:
         try:
             command.perform()
+        except ConflictError as error:
+            self.report_conflict(str(error))
+            return False
         except UserError as error:
             self.message.emit(str(error))
             return False
@@ -623,6 +637,21 @@ class DocumentEditor(QObject):
 
     def report_error(self, message: str) -> None:
         self.message.emit(message)
+
+    def report_conflict(self, message: str) -> None:
+        """Someone else changed what an edit (or undo) touched: show the document as it now is,
+        then let the window tell the analyst (``conflicted``)."""
+        self.reload_from_store()
+        self.conflicted.emit(message)
+
+    def reload_from_store(self) -> None:
+        """Show the open document's annotations as stored now, others' changes included, keeping
+        the current span, the scroll position and the undo history; the panels follow through
+        ``documentEdited``."""
+        if self._document is None:
+            return
+        self.refresh()
+        self.documentEdited.emit(self._document.id)
 
 
 def _order_key(span: SpanRecord) -> tuple[int, int, int]:

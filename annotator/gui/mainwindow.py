@@ -35,7 +35,10 @@ from annotator.corpus.readers import SUPPORTED_SUFFIXES
 from annotator.errors import Errors, UserError
 from annotator.gui import review_bridge
 from annotator.gui.actor_registry import ActorRegistryDialog
+from annotator.gui.backup_timer import BackupScheduler
+from annotator.gui.changes import ChangeWatcher
 from annotator.gui.compare_view import CompareWindow
+from annotator.gui.dashboard_window import DashboardWindow
 from annotator.gui.dataset_runner import DatasetRunner
 from annotator.gui.dialogs import (
     GuidelinesDialog,
@@ -50,6 +53,7 @@ from annotator.gui.editor import DocumentEditor, load_spacy_tokenizer
 from annotator.gui.inspector import DocumentPanel, SpanInspector
 from annotator.gui.palette import LabelPalette
 from annotator.gui.review_window import AgreementWindow
+from annotator.gui.search_window import SearchWindow
 from annotator.gui.settings import GuiSettings
 from annotator.gui.suggest_runner import SuggestionRunner
 from annotator.gui.textview import DocumentView
@@ -86,7 +90,9 @@ class MainWindow(QMainWindow):
         self.editor.set_show_suggestions(settings.show_suggestions)
         self.suggest_runner = SuggestionRunner(self, project)
         self.dataset_runner = DatasetRunner(self, project)
+        self.backups = BackupScheduler(self, project, self.show_message)
         self.actor_registry: ActorRegistryDialog | None = None
+        self.search_window: SearchWindow | None = None
         self.agreement_window: AgreementWindow | None = None
         self.compare_window: CompareWindow | None = None
         self.doc_model = DocumentListModel(project.documents, annotator)
@@ -95,6 +101,7 @@ class MainWindow(QMainWindow):
         self.inspector = SpanInspector(project.schema)
         self.inspector.actor_field.candidates = self.editor.actor_candidates
         self.document_panel = DocumentPanel(project.schema, STATUS_TITLES)
+        self.changes = ChangeWatcher(self)  # others' edits: View ▸ Refresh, the poll, conflict dialogs
 
         self._build_layout()
         self._build_status_bar()
@@ -192,6 +199,7 @@ class MainWindow(QMainWindow):
                                             checked=self.editor.snapping)
         edit_menu.addSeparator()
         self._action(edit_menu, "&Actor registry…", self.show_actor_registry, ["Ctrl+Shift+A"])
+        self._action(edit_menu, "&Find in corpus…", self.show_search, ["Ctrl+Shift+F"])
 
         view_menu = bar.addMenu("&View")
         self._action(view_menu, "&Bigger text", lambda: self.change_font_size(+1),
@@ -213,6 +221,8 @@ class MainWindow(QMainWindow):
                                                checked=self._settings.show_other_annotators)
         self.show_suggestions_action = self._action(view_menu, "Show s&uggestions", self.set_show_suggestions,
                                                     ["Ctrl+Shift+S"], checked=self.editor.show_suggestions)
+        self._action(view_menu, "&Refresh (teammates' changes)", self.changes.refresh,
+                     [QKeySequence.StandardKey.Refresh, "F5"])
 
         document_menu = bar.addMenu("&Document")
         self._action(document_menu, "&Next document", self.next_document, ["N", "Alt+Right"], in_text=True)
@@ -312,6 +322,9 @@ class MainWindow(QMainWindow):
                      ["Ctrl+Shift+R"])
         menu.addSeparator()
         self._action(menu, "&Merge teammates' work…", self.merge_dialog, ["Ctrl+Shift+M"])
+        menu.addSeparator()
+        # Ctrl+Shift+D is Import dataset…; B for (dash)board.
+        self._action(menu, "&Dashboard…", self.show_dashboard, ["Ctrl+Shift+B"])
 
     def merge_dialog(self) -> None:
         """Review ▸ Merge: pick teammates' project files or canonical JSONL exports."""
@@ -411,6 +424,7 @@ class MainWindow(QMainWindow):
         self._save_layout()
         cancel_background_tasks()
         wait_for_background_tasks()
+        self.backups.backup_on_close(self._project)
         self._project.close()
         super().closeEvent(event)
 
@@ -583,6 +597,37 @@ class MainWindow(QMainWindow):
             self.actor_registry.deleteLater()
         self.actor_registry = None
 
+    def show_search(self) -> SearchWindow:
+        """Edit ▸ Find in corpus… (non-modal); double-clicking a hit opens it here, selected."""
+        if self.search_window is None:
+            self.search_window = SearchWindow(self, self._project)
+            self.search_window.hitActivated.connect(self.open_search_hit)
+            self.search_window.finished.connect(self._search_closed)
+        else:
+            self.search_window.refresh_choices()
+        self.search_window.show()
+        self.search_window.raise_()
+        self.search_window.activateWindow()
+        self.search_window.query.setFocus()
+        return self.search_window
+
+    def open_search_hit(self, doc_id: int, start: int, end: int, span_id: int | None) -> None:
+        """Show a search hit: its document, the hit selected and scrolled to, and for a span hit
+        that span current (when it is shown: another annotator's only with View ▸ Show other)."""
+        self.editor.cancel()
+        self.open_document(doc_id)
+        if span_id is not None and self.view.span(span_id) is not None:
+            self.editor.select_span(span_id)
+        self.view.select_range(start, end)
+        self.view.ensureCursorVisible()
+        self.activateWindow()
+        self.view.setFocus()
+
+    def _search_closed(self) -> None:
+        if self.search_window is not None:
+            self.search_window.deleteLater()
+        self.search_window = None
+
     # --- review --------------------------------------------------------------------------------
 
     def show_agreement(self) -> AgreementWindow:
@@ -633,7 +678,24 @@ class MainWindow(QMainWindow):
         window.activateWindow()
         return window
 
+    def show_dashboard(self) -> DashboardWindow:
+        """Review ▸ Dashboard… (non-modal, one at a time); double-clicking a span behind a network
+        link opens its document here."""
+        self._flush_panels()
+        window = next((open_window for open_window in self.findChildren(DashboardWindow)
+                       if open_window.project is self._project and open_window.isVisible()), None)
+        if window is None:  # closed ones delete themselves, later
+            window = DashboardWindow(self, self._project)
+            window.documentRequested.connect(self.open_document)
+            window.refresh()
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        return window
+
     def _close_review_windows(self) -> None:
+        for dashboard in self.findChildren(DashboardWindow):
+            dashboard.close()  # it deletes itself; a new project needs a new one
         if self.agreement_window is not None:
             self.agreement_window.close()  # finished → _agreement_closed deletes it
         if self.compare_window is not None:
@@ -683,8 +745,11 @@ class MainWindow(QMainWindow):
         self.editor.set_project(project, self._annotator)
         self.suggest_runner.set_project(project)
         self.dataset_runner.set_project(project)
+        self.backups.set_project(project)
         if self.actor_registry is not None:
             self.actor_registry.close()
+        if self.search_window is not None:  # it searches the old project
+            self.search_window.close()
         self._close_review_windows()
         self.doc_model.use_documents(project.documents, self._annotator)
         schema = project.schema
@@ -695,6 +760,7 @@ class MainWindow(QMainWindow):
         self._show_identity()
         self._open_start_document()
         if old is not project:
+            self.backups.backup_on_close(old)
             old.close()
 
     def set_annotator(self, name: str) -> None:

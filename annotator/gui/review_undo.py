@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from annotator.gui.undo import EditCommand
 from annotator.store import Project
 from annotator.store.records import RelationRecord, SpanRecord
+from annotator.store.versions import VersionLedger
 
 if TYPE_CHECKING:
     from annotator.gui.compare_view import CompareWindow
@@ -29,10 +30,16 @@ class ReviewTarget:
 
     def __init__(self, window: CompareWindow) -> None:
         self._window = window
+        self._versions = VersionLedger()
 
     @property
     def project(self) -> Project:
         return self._window.project
+
+    @property
+    def versions(self) -> VersionLedger:
+        """The versions this window's own adjudication left: undo and redo expect them."""
+        return self._versions
 
     def show_document(self, doc_id: int) -> None:
         if doc_id != self._window.doc_id:
@@ -59,13 +66,16 @@ class ReviewTarget:
     def report_error(self, message: str) -> None:
         self._window.report_error(message)
 
+    def report_conflict(self, message: str) -> None:
+        self._window.report_conflict(message)
+
 
 class AdjudicationCommand(EditCommand):
     """``do()`` makes the change through the core and returns what ``undo(result)`` needs."""
 
 
     def __init__(self, target: ReviewTarget, doc_id: int, text: str, do: Callable[[], Any],
-                 undo: Callable[[Any], object], redo: Callable[[Any], object] | None = None) -> None:
+                 undo: Callable[[Any], object], redo: Callable[[Any], Any] | None = None) -> None:
         super().__init__(target, doc_id, text)
         self._do = do
         self._undo = undo
@@ -75,9 +85,10 @@ class AdjudicationCommand(EditCommand):
 
     def apply(self) -> None:
         """First time ``do``; later redos ``redo(result)`` when given, which puts back the very
-        rows (same ids) so that commands above this one on the stack still find them."""
+        rows (same ids) so that commands above this one on the stack still find them, and
+        returns what the next undo needs (the rows' versions have moved on)."""
         if self._done_once and self._redo is not None:
-            self._redo(self.result)
+            self.result = self._redo(self.result)
             return
         self.result = self._do()
         self._done_once = True

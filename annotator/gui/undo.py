@@ -7,6 +7,13 @@ is pushed, and its first ``redo()`` merely shows the result. Later redos and und
 command's document first (the analyst must see what changes), then call the core, then show it.
 Deleted spans come back with their ids (``restore_span``), so commands further up the stack that
 refer to those ids stay valid.
+
+Several analysts may edit one project at once, so every change of an existing span or relation
+says which version it expects (``annotator.store.versions``): a first edit the version shown on
+screen, an undo or redo the version this window's own last edit left (the target's
+``VersionLedger``). If someone else changed the item meanwhile, the core refuses with a
+``ConflictError`` and the target reports it (``report_conflict``: a reload, then a dialog), never
+overwriting their work.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from annotator.gui.doclist import STATUS_TITLES
 from annotator.store import Project
 from annotator.store.annotations import Annotations
 from annotator.store.records import DeletedSpan, RelationRecord, SpanRecord
+from annotator.store.versions import RELATION_KIND, SPAN_KIND, ConflictError, VersionLedger
 
 _SPAN_NOTE_MERGE_ID = 1
 _DOCUMENT_NOTE_MERGE_ID = 2
@@ -31,6 +39,9 @@ class EditTarget(Protocol):
 
     @property
     def project(self) -> Project: ...
+
+    @property
+    def versions(self) -> VersionLedger: ...
 
     def show_document(self, doc_id: int) -> None: ...
 
@@ -47,6 +58,8 @@ class EditTarget(Protocol):
     def show_document_changed(self, doc_id: int) -> None: ...
 
     def report_error(self, message: str) -> None: ...
+
+    def report_conflict(self, message: str) -> None: ...
 
 
 class EditCommand(QUndoCommand):
@@ -87,10 +100,18 @@ class EditCommand(QUndoCommand):
         """Run a core call from undo/redo; Qt cannot take exceptions, so report them instead."""
         try:
             step()
+        except ConflictError as error:
+            self._target.report_conflict(str(error))
+            return False
         except UserError as error:
             self._target.report_error(str(error))
             return False
         return True
+
+    def _expected(self, kind: str, item_id: int, seen: int) -> int:
+        """The version an edit of the item must find: on the first run the one the analyst saw
+        (``seen``), on undo and redo the one this window's own last edit left."""
+        return self._target.versions.expected(kind, item_id, seen) if self.replaying else seen
 
     def apply(self) -> None:
         raise NotImplementedError
@@ -117,10 +138,12 @@ class AddSpan(EditCommand):
         span_id = self.span.id if self.span is not None else None  # a redo keeps the first id
         self.span = self._annotations.add_span(self.doc_id, start, end, label, annotator, attrs=attrs,
                                                span_id=span_id)
+        self._target.versions.note_span(self.span)
 
     def revert(self) -> None:
         assert self.span is not None
-        self._annotations.delete_span(self.span.id)
+        self._annotations.delete_span(self.span.id,
+                                      expected_version=self._expected(SPAN_KIND, self.span.id, self.span.version))
 
     def show_applied(self) -> None:
         assert self.span is not None
@@ -137,14 +160,19 @@ class DeleteSpan(EditCommand):
     def __init__(self, target: EditTarget, span: SpanRecord) -> None:
         super().__init__(target, span.document_id, f"Delete {span.label}")
         self._span_id = span.id
+        self._seen_version = span.version
         self._deleted: DeletedSpan | None = None
 
     def apply(self) -> None:
-        self._deleted = self._annotations.delete_span(self._span_id)
+        self._deleted = self._annotations.delete_span(
+            self._span_id, expected_version=self._expected(SPAN_KIND, self._span_id, self._seen_version))
 
     def revert(self) -> None:
         assert self._deleted is not None
-        self._annotations.restore_span(self._deleted)
+        restored = self._annotations.restore_span(self._deleted)  # same version: same values again
+        self._target.versions.note_span(restored)
+        for relation in self._deleted.relations:
+            self._target.versions.note_relation(relation)
 
     def show_applied(self) -> None:
         assert self._deleted is not None
@@ -165,13 +193,19 @@ class UpdateSpan(EditCommand):
         self._before = before
         self._changes = changes
         self._after: SpanRecord | None = None
+        self._reverted = before  # the span as the last undo left it (a later version than ``before``)
 
     def apply(self) -> None:
-        self._after = self._annotations.update_span(self._before.id, **self._changes)
+        expected = self._expected(SPAN_KIND, self._before.id, self._before.version)
+        self._after = self._annotations.update_span(self._before.id, expected_version=expected, **self._changes)
+        self._target.versions.note_span(self._after)
 
     def revert(self) -> None:
+        assert self._after is not None
         restored = {name: getattr(self._before, name) for name in self._changes}
-        self._annotations.update_span(self._before.id, **restored)
+        expected = self._expected(SPAN_KIND, self._before.id, self._after.version)
+        self._reverted = self._annotations.update_span(self._before.id, expected_version=expected, **restored)
+        self._target.versions.note_span(self._reverted)
 
     def show_applied(self) -> None:
         assert self._after is not None
@@ -179,7 +213,7 @@ class UpdateSpan(EditCommand):
         super().show_applied()
 
     def show_reverted(self) -> None:
-        self._target.show_span_changed(self._before, make_current=True)
+        self._target.show_span_changed(self._reverted, make_current=True)
         super().show_reverted()
 
     def id(self) -> int:
@@ -204,10 +238,12 @@ class AddRelation(EditCommand):
         head_id, tail_id, label, annotator = self._request
         relation_id = self.relation.id if self.relation is not None else None
         self.relation = self._annotations.add_relation(head_id, tail_id, label, annotator, relation_id=relation_id)
+        self._target.versions.note_relation(self.relation)
 
     def revert(self) -> None:
         assert self.relation is not None
-        self._annotations.delete_relation(self.relation.id)
+        expected = self._expected(RELATION_KIND, self.relation.id, self.relation.version)
+        self._annotations.delete_relation(self.relation.id, expected_version=expected)
 
     def show_applied(self) -> None:
         assert self.relation is not None
@@ -226,10 +262,12 @@ class DeleteRelation(EditCommand):
         self._relation = relation
 
     def apply(self) -> None:
-        self._relation = self._annotations.delete_relation(self._relation.id)
+        expected = self._expected(RELATION_KIND, self._relation.id, self._relation.version)
+        self._relation = self._annotations.delete_relation(self._relation.id, expected_version=expected)
 
     def revert(self) -> None:
-        self._annotations.restore_relation(self._relation)
+        self._annotations.restore_relation(self._relation)  # its id and version come back
+        self._target.versions.note_relation(self._relation)
 
     def show_applied(self) -> None:
         self._target.show_relation_removed(self._relation)

@@ -17,6 +17,11 @@ Decisions:
   with the previous mark; ``set_reviewed`` → ``Annotations.set_status`` with the previous status;
   ``comment_span`` → ``comment_span`` with the previous text; ``delete_gold_span`` →
   ``restore_gold_span``; editing a gold span is ``Annotations.update_span`` (provenance kept).
+- Two reviewers deciding the same item at once must not both win (two gold copies, or one
+  undoing the other's work): decisions take the ``expected_version`` of the span the reviewer
+  looked at and write with a version guard (``annotator.store.versions``), so the second one
+  gets a ``ConflictError`` showing what the first decided. What undo needs carries the versions
+  the operation left (``Accepted.gold.version``, ``Accepted.source_version``).
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from sqlalchemy.engine import Connection
 
 from annotator.errors import Errors, UserError
 from annotator.store.annotations import (
+    conflict_error,
     relation_query,
     relation_record,
     span_query,
@@ -41,6 +47,7 @@ from annotator.store.models import (
 from annotator.store.project import Project
 from annotator.store.records import DeletedSpan, RelationRecord, SpanRecord
 from annotator.store.tables import ACTOR, ANNOTATOR, DOC, LABEL, NOTE, REL, SPAN
+from annotator.store.versions import RELATION_KIND, SPAN_KIND, delete_row, update_row, version_after
 
 GOLD = "gold"
 KINDS = ("agreement", "label", "boundary", "only_one")
@@ -48,12 +55,17 @@ KINDS = ("agreement", "label", "boundary", "only_one")
 
 @dataclass(frozen=True)
 class Accepted:
-    """A span accepted into gold: undo deletes ``gold`` (if ``created``) and puts back the mark."""
+    """A span accepted into gold: undo deletes ``gold`` (if ``created``) and puts back the mark.
+
+    ``source_version`` is the annotator span's version after its mark was set (None when it is
+    not an annotation-layer span, which carries no mark); undo expects it, and ``gold.version``.
+    """
 
     gold: SpanRecord
     source_id: int
     previous_mark: str | None
     created: bool
+    source_version: int | None = None
 
 
 @dataclass(frozen=True)
@@ -100,10 +112,15 @@ def provenance(project: Project, span_id: int) -> tuple[str | None, str | None]:
     return row[0], row[1]
 
 
-def _span(connection: Connection, span_id: int) -> SpanRecord:
+def _span(connection: Connection, span_id: int, expected_version: int | None = None) -> SpanRecord:
+    """The span as stored; with ``expected_version``, a ``ConflictError`` if it moved on or went."""
     row = connection.execute(span_query().where(SPAN.c.id == span_id)).one_or_none()
     if row is None:
-        raise UserError(Errors.E107.format(what="span", item_id=span_id))
+        if expected_version is None:
+            raise UserError(Errors.E107.format(what="span", item_id=span_id))
+        raise conflict_error(connection, SPAN_KIND, span_id, expected_version)
+    if expected_version is not None and row.version != expected_version:
+        raise conflict_error(connection, SPAN_KIND, span_id, expected_version)
     return span_record(row)
 
 
@@ -116,16 +133,25 @@ def _gold_twin(connection: Connection, source: SpanRecord) -> int | None:
         .order_by(SPAN.c.id).limit(1)).scalar_one_or_none()
 
 
-def _accept(project: Project, connection: Connection, span_id: int, adjudicator: str) -> Accepted:
-    source = _span(connection, span_id)
+def _accept(project: Project, connection: Connection, span_id: int, adjudicator: str,
+            expected_version: int | None) -> Accepted:
+    source = _span(connection, span_id, expected_version)
     if source.layer == GOLD:
         raise UserError(Errors.E904.format(span_id=span_id, layer=source.layer))
-    twin = _gold_twin(connection, source)
     previous = source.status
+    source_version = None
     if source.layer == "annotation":
-        connection.execute(SPAN.update().where(SPAN.c.id == span_id).values(status="accepted"))
+        source_version = source.version
+        # The mark is written first and guarded: of two reviewers accepting the same version,
+        # the second waits for (PostgreSQL) or follows (SQLite) the first and touches no row.
+        # Accepting an accepted span again changes nothing, so it writes (and bumps) nothing.
+        if source.status != "accepted":
+            if not update_row(connection, SPAN, span_id, source.version, {"status": "accepted"}):
+                raise conflict_error(connection, SPAN_KIND, span_id, source.version)
+            source_version = version_after(source.version)
+    twin = _gold_twin(connection, source)
     if twin is not None:
-        return Accepted(_span(connection, twin), span_id, previous, created=False)
+        return Accepted(_span(connection, twin), span_id, previous, created=False, source_version=source_version)
     now = utcnow()
     actor_id = None
     if source.actor is not None:
@@ -139,17 +165,26 @@ def _accept(project: Project, connection: Connection, span_id: int, adjudicator:
         origin_annotator=source.annotator, adjudicator=adjudicator,
     )).inserted_primary_key[0]
     connection.execute(DOC.update().where(DOC.c.id == source.document_id).values(updated_at=now))
-    return Accepted(_span(connection, new_id), span_id, previous, created=True)
+    return Accepted(_span(connection, new_id), span_id, previous, created=True, source_version=source_version)
 
 
-def accept_span(project: Project, span_id: int, adjudicator: str) -> Accepted:
-    """Copy an annotator's span into gold with its provenance; accepting twice copies once."""
+def accept_span(project: Project, span_id: int, adjudicator: str, *,
+                expected_version: int | None = None) -> Accepted:
+    """Copy an annotator's span into gold with its provenance; accepting twice copies once.
+
+    With ``expected_version`` (the version the reviewer saw) a span someone changed or decided
+    on meanwhile is refused with ``ConflictError`` instead.
+    """
     with project.transaction() as connection:
-        return _accept(project, connection, span_id, adjudicator)
+        return _accept(project, connection, span_id, adjudicator, expected_version)
 
 
 def accept_agreed(project: Project, doc_id: int, annotators: Sequence[str], adjudicator: str) -> list[Accepted]:
-    """Accept, in one transaction, every span all ``annotators`` made identically (one copy each)."""
+    """Accept, in one transaction, every span all ``annotators`` made identically (one copy each).
+
+    Each is guarded by the version the comparison read, so a span changed in between (by its
+    annotator or another reviewer) stops the whole batch with a ``ConflictError``.
+    """
     items = [item for item in compare(project, doc_id, annotators) if item.kind == "agreement" and not item.in_gold]
     accepted: list[Accepted] = []
     with project.transaction() as connection:
@@ -158,54 +193,67 @@ def accept_agreed(project: Project, doc_id: int, annotators: Sequence[str], adju
             for span in item.spans:
                 by_key.setdefault((span.start, span.end, span.label), span)
             for span in by_key.values():
-                accepted.append(_accept(project, connection, span.id, adjudicator))
+                accepted.append(_accept(project, connection, span.id, adjudicator, span.version))
     return accepted
 
 
 def undo_accept(project: Project, accepted: Accepted | Sequence[Accepted]) -> None:
-    """Take back one or several acceptances: the gold copies go, the review marks come back."""
+    """Take back one or several acceptances: the gold copies go, the review marks come back.
+
+    Both are guarded by the versions in ``accepted``: a gold copy another reviewer has edited
+    since, or a mark someone changed, stops the undo with a ``ConflictError``.
+    """
     items = [accepted] if isinstance(accepted, Accepted) else list(accepted)
     with project.transaction() as connection:
         for item in reversed(items):
             if item.created:
                 connection.execute(REL.delete().where(sa.or_(REL.c.head_id == item.gold.id,
                                                              REL.c.tail_id == item.gold.id)))
-                connection.execute(SPAN.delete().where(SPAN.c.id == item.gold.id))
-            connection.execute(SPAN.update().where(SPAN.c.id == item.source_id, SPAN.c.layer == "annotation")
-                               .values(status=item.previous_mark))
+                if not delete_row(connection, SPAN, item.gold.id, item.gold.version):
+                    raise conflict_error(connection, SPAN_KIND, item.gold.id, item.gold.version)
+            if item.source_version is not None and not update_row(
+                    connection, SPAN, item.source_id, item.source_version, {"status": item.previous_mark}):
+                raise conflict_error(connection, SPAN_KIND, item.source_id, item.source_version)
 
 
-def set_mark(project: Project, span_id: int, mark: str | None) -> str | None:
-    """Set an annotator span's review mark (``accepted``, ``rejected`` or None); returns the old one."""
+def set_mark(project: Project, span_id: int, mark: str | None, *,
+             expected_version: int | None = None) -> str | None:
+    """Set an annotator span's review mark (``accepted``, ``rejected`` or None); returns the old
+    one. With ``expected_version``, only if nobody changed the span since (else ``ConflictError``);
+    the span then has version ``expected_version + 1``."""
     with project.transaction() as connection:
-        span = _span(connection, span_id)
+        span = _span(connection, span_id, expected_version)
         if span.layer != "annotation":
             raise UserError(Errors.E904.format(span_id=span_id, layer=span.layer))
-        connection.execute(SPAN.update().where(SPAN.c.id == span_id).values(status=mark))
+        if not update_row(connection, SPAN, span_id, span.version, {"status": mark}):
+            raise conflict_error(connection, SPAN_KIND, span_id, span.version)
         return span.status
 
 
-def reject_span(project: Project, span_id: int) -> str | None:
+def reject_span(project: Project, span_id: int, *, expected_version: int | None = None) -> str | None:
     """Turn an annotator's span down: nothing goes to gold; returns the previous mark for undo."""
-    return set_mark(project, span_id, "rejected")
+    return set_mark(project, span_id, "rejected", expected_version=expected_version)
 
 
-def delete_gold_span(project: Project, span_id: int) -> DeletedGoldSpan:
-    """Delete a gold span, keeping its provenance for ``restore_gold_span``."""
+def delete_gold_span(project: Project, span_id: int, *, expected_version: int | None = None) -> DeletedGoldSpan:
+    """Delete a gold span, keeping its provenance for ``restore_gold_span``; with
+    ``expected_version``, only if no other reviewer changed it since."""
     origin, adjudicator = provenance(project, span_id)
-    return DeletedGoldSpan(project.annotations.delete_span(span_id), origin, adjudicator)
+    return DeletedGoldSpan(project.annotations.delete_span(span_id, expected_version=expected_version),
+                           origin, adjudicator)
 
 
-def restore_gold_span(project: Project, deleted: DeletedGoldSpan) -> None:
-    project.annotations.restore_span(deleted.deleted)
-    with project.transaction() as connection:
-        connection.execute(SPAN.update().where(SPAN.c.id == deleted.deleted.span.id)
-                           .values(origin_annotator=deleted.origin_annotator, adjudicator=deleted.adjudicator))
+def restore_gold_span(project: Project, deleted: DeletedGoldSpan) -> SpanRecord:
+    """Put a deleted gold span back with its provenance, in one transaction; returns it."""
+    return project.annotations.restore_span(deleted.deleted,
+                                            provenance=(deleted.origin_annotator, deleted.adjudicator))
 
 
-def accept_attribute(project: Project, gold_span_id: int, source_span_id: int, key: str) -> dict[str, Any]:
+def accept_attribute(project: Project, gold_span_id: int, source_span_id: int, key: str, *,
+                     expected_version: int | None = None) -> dict[str, Any]:
     """Give a gold span one attribute value from an annotator's span; returns the old attrs (undo:
-    ``Annotations.update_span(gold_span_id, attrs=old)``)."""
+    ``Annotations.update_span(gold_span_id, attrs=old)``). With ``expected_version`` (the gold
+    span's version the reviewer saw) a gold span another reviewer changed is refused instead."""
     gold = project.annotations.span(gold_span_id)
     if gold.layer != GOLD:
         raise UserError(Errors.E906.format(span_id=gold_span_id))
@@ -215,7 +263,8 @@ def accept_attribute(project: Project, gold_span_id: int, source_span_id: int, k
         attrs[key] = source.attrs[key]
     else:
         attrs.pop(key, None)
-    project.annotations.update_span(gold_span_id, attrs=attrs)
+    project.annotations.update_span(gold_span_id, attrs=attrs,
+                                    expected_version=gold.version if expected_version is None else expected_version)
     return dict(gold.attrs)
 
 
@@ -252,9 +301,11 @@ def accept_relation(project: Project, relation_id: int, adjudicator: str) -> Acc
 
 
 def undo_accept_relation(project: Project, accepted: AcceptedRelation) -> None:
+    """Delete the gold relation ``accepted`` made, unless another reviewer changed it since."""
     if accepted.created:
         with project.transaction() as connection:
-            connection.execute(REL.delete().where(REL.c.id == accepted.gold.id))
+            if not delete_row(connection, REL, accepted.gold.id, accepted.gold.version):
+                raise conflict_error(connection, RELATION_KIND, accepted.gold.id, accepted.gold.version)
 
 
 # --- document status and comments --------------------------------------------------------------

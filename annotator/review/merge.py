@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from annotator.errors import Errors, UserError
 from annotator.formats.base import CanonicalDoc, ExportOptions
 from annotator.formats.ingest import IngestReport, content_hash, ingest_documents
-from annotator.store.database import sqlite_path
+from annotator.store.database import is_url, location_to_url, sqlite_path
 from annotator.store.project import Project
 from annotator.store.tables import ANNOTATOR, DOC, STATUS
 from annotator.tasks import TaskControl
@@ -112,6 +112,9 @@ def merge_all(project: Project, locations: Sequence[str | Path]) -> list[MergeRe
 
 
 def _same_file(project: Project, location: str | Path) -> bool:
+    """True when ``location`` names the open project itself (same file, or same database URL)."""
+    if is_url(location):
+        return location_to_url(location) == project.engine.url
     mine = sqlite_path(project.engine.url)
     theirs = Path(str(location))
     try:

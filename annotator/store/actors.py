@@ -24,6 +24,7 @@ from annotator.errors import Errors, UserError
 from annotator.store.models import utcnow
 from annotator.store.records import ActorRecord
 from annotator.store.tables import ACTOR, ALIAS, DOC, LABEL, SPAN
+from annotator.store.versions import bumped
 
 if TYPE_CHECKING:
     from annotator.store.project import Project
@@ -195,7 +196,8 @@ class Actors:
         """Remove an actor and its aliases; its mentions stay, unlinked."""
         with self._project.transaction() as connection:
             record = self._get(connection, actor_id)
-            connection.execute(SPAN.update().where(SPAN.c.actor_id == actor_id).values(actor_id=None))
+            connection.execute(SPAN.update().where(SPAN.c.actor_id == actor_id)
+                               .values(actor_id=None, **bumped(SPAN)))
             connection.execute(ACTOR.delete().where(ACTOR.c.id == actor_id))
         return record
 
@@ -221,7 +223,8 @@ class Actors:
         with self._project.transaction() as connection:
             survivor = self._get(connection, survivor_id)
             absorbed = self._get(connection, absorbed_id)
-            connection.execute(SPAN.update().where(SPAN.c.actor_id == absorbed_id).values(actor_id=survivor_id))
+            connection.execute(SPAN.update().where(SPAN.c.actor_id == absorbed_id)
+                               .values(actor_id=survivor_id, **bumped(SPAN)))
             for alias in (absorbed.name, *absorbed.aliases):
                 self._add_alias(connection, survivor_id, alias)
             connection.execute(ACTOR.delete().where(ACTOR.c.id == absorbed_id))
@@ -244,7 +247,7 @@ class Actors:
         """Put back the span's previous actor and forget an alias the link taught."""
         with self._project.transaction() as connection:
             connection.execute(SPAN.update().where(SPAN.c.id == link.span_id)
-                               .values(actor_id=link.previous_actor_id, updated_at=utcnow()))
+                               .values(actor_id=link.previous_actor_id, updated_at=utcnow(), **bumped(SPAN)))
             if link.alias_added is not None and link.actor_id is not None:
                 connection.execute(ALIAS.delete().where(
                     ALIAS.c.actor_id == link.actor_id, ALIAS.c.normalized == normalize(link.alias_added)))
@@ -336,7 +339,8 @@ class Actors:
 
     def _link(self, connection: Connection, span_id: int, actor_id: int | None, *, learn_alias: bool) -> SpanLink:
         span, text = self._actor_span(connection, span_id)
-        connection.execute(SPAN.update().where(SPAN.c.id == span_id).values(actor_id=actor_id, updated_at=utcnow()))
+        connection.execute(SPAN.update().where(SPAN.c.id == span_id).values(actor_id=actor_id, updated_at=utcnow(),
+                                                                               **bumped(SPAN)))
         alias_added = None
         if actor_id is not None and learn_alias and normalize(text) and self._add_alias(connection, actor_id, text):
             alias_added = " ".join(text.split())

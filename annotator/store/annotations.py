@@ -33,6 +33,16 @@ from annotator.store.tables import (
     SPAN,
     STATUS,
 )
+from annotator.store.versions import (
+    RELATION_KIND,
+    SPAN_KIND,
+    ConflictError,
+    delete_row,
+    describe_relation,
+    describe_span,
+    update_row,
+    where_text,
+)
 
 if TYPE_CHECKING:
     from annotator.store.project import Project
@@ -43,11 +53,11 @@ _UNSET: Any = object()
 _SPAN_COLUMNS = (
     SPAN.c.id, SPAN.c.document_id, SPAN.c.start_offset, SPAN.c.end_offset, LABEL.c.name.label("label"),
     ANNOTATOR.c.name.label("annotator"), SPAN.c.layer, SPAN.c.attrs, SPAN.c.note, SPAN.c.score, SPAN.c.source,
-    ACTOR.c.name.label("actor"), SPAN.c.status, SPAN.c.fragments,
+    ACTOR.c.name.label("actor"), SPAN.c.status, SPAN.c.fragments, SPAN.c.version,
 )
 _REL_COLUMNS = (
     REL.c.id, REL.c.document_id, REL.c.head_id, REL.c.tail_id, LABEL.c.name.label("label"),
-    ANNOTATOR.c.name.label("annotator"), REL.c.layer, REL.c.attrs,
+    ANNOTATOR.c.name.label("annotator"), REL.c.layer, REL.c.attrs, REL.c.version,
 )
 
 
@@ -77,18 +87,50 @@ def span_record(row: sa.Row[Any]) -> SpanRecord:
     noticeably faster than with thirteen attribute look-ups per row.
     """
     (span_id, document_id, start, end, label, annotator, layer, attrs, note, score, source, actor,
-     status, fragments) = row
+     status, fragments, version) = row
     return SpanRecord(span_id, document_id, start, end, label, annotator, layer, dict(attrs or {}), note or "",
                       score, source, actor, status,
-                      tuple((a, b) for a, b in fragments) if fragments else None)
+                      tuple((a, b) for a, b in fragments) if fragments else None, version)
 
 
 def relation_record(row: sa.Row[Any]) -> RelationRecord:
-    """A row of ``relation_query`` as a record."""
-    return RelationRecord(
-        id=row.id, document_id=row.document_id, head_id=row.head_id, tail_id=row.tail_id, label=row.label,
-        annotator=row.annotator, layer=row.layer, attrs=dict(row.attrs or {}),
-    )
+    """A row of ``relation_query`` as a record (by position, as ``span_record``)."""
+    relation_id, document_id, head_id, tail_id, label, annotator, layer, attrs, version = row
+    return RelationRecord(relation_id, document_id, head_id, tail_id, label, annotator, layer, dict(attrs or {}),
+                          version)
+
+
+def conflict_error(connection: Connection, kind: str, item_id: int, expected: int) -> ConflictError:
+    """The ``ConflictError`` for a guarded write to ``kind`` ``item_id`` that touched no row:
+    E130 with the row's current value, or E131 when it is gone."""
+    if kind == SPAN_KIND:
+        row = connection.execute(
+            span_query().add_columns(SPAN.c.adjudicator, SPAN.c.updated_at,
+                                     sa.func.substr(DOC.c.text, SPAN.c.start_offset + 1,
+                                                    SPAN.c.end_offset - SPAN.c.start_offset))
+            .join(DOC, DOC.c.id == SPAN.c.document_id).where(SPAN.c.id == item_id)).one_or_none()
+        if row is not None:
+            *columns, adjudicator, updated_at, text = row
+            span = span_record(columns)  # type: ignore[arg-type]
+            changed = f", last changed {updated_at:%Y-%m-%d %H:%M:%S} UTC" if updated_at is not None else ""
+            message = Errors.E130.format(
+                what="Span", item_id=item_id, where=where_text(span.layer, span.annotator, span.document_id,
+                                                              adjudicator),
+                expected=expected, version=span.version, changed=changed, current=describe_span(span, text or ""))
+            return ConflictError(message, kind=kind, item_id=item_id, expected=expected, current=span)
+    else:
+        found = connection.execute(relation_query().add_columns(REL.c.adjudicator)
+                                   .where(REL.c.id == item_id)).one_or_none()
+        if found is not None:
+            *columns, adjudicator = found
+            relation = relation_record(columns)  # type: ignore[arg-type]
+            message = Errors.E130.format(
+                what="Relation", item_id=item_id,
+                where=where_text(relation.layer, relation.annotator, relation.document_id, adjudicator),
+                expected=expected, version=relation.version, changed="", current=describe_relation(relation))
+            return ConflictError(message, kind=kind, item_id=item_id, expected=expected, current=relation)
+    message = Errors.E131.format(what=kind.capitalize(), item_id=item_id, expected=expected)
+    return ConflictError(message, kind=kind, item_id=item_id, expected=expected, current=None)
 
 
 def _check_fragments(fragments: Sequence[tuple[int, int]] | None, start: int, end: int,
@@ -215,11 +257,16 @@ class Annotations:
                           status=status, fragments=pieces)
 
     def update_span(self, span_id: int, *, label: str = _UNSET, attrs: dict[str, Any] = _UNSET,
-                    note: str = _UNSET, start: int = _UNSET, end: int = _UNSET) -> SpanRecord:
-        """Change some fields of a span and commit; returns the span as it now is."""
+                    note: str = _UNSET, start: int = _UNSET, end: int = _UNSET,
+                    expected_version: int | None = None) -> SpanRecord:
+        """Change some fields of a span and commit; returns the span as it now is (new version).
+
+        With ``expected_version`` (the version the editor saw) the change is made only if nobody
+        changed the span since; otherwise ``ConflictError`` shows its current value.
+        """
         project = self._project
         with project.transaction() as connection:
-            current = self._span(connection, span_id)
+            current = self._current_span(connection, span_id, expected_version)
             values: dict[str, Any] = {}
             if label is not _UNSET and label != current.label:
                 if project.schema.span_label(label) is None:
@@ -242,24 +289,47 @@ class Annotations:
                 values.update(start_offset=new_start, end_offset=new_end)
             if values:
                 now = utcnow()
-                connection.execute(SPAN.update().where(SPAN.c.id == span_id).values(**values, updated_at=now))
+                if not update_row(connection, SPAN, span_id, current.version, {**values, "updated_at": now}):
+                    raise conflict_error(connection, SPAN_KIND, span_id, current.version)
                 connection.execute(DOC.update().where(DOC.c.id == current.document_id).values(updated_at=now))
             return self._span(connection, span_id)
 
-    def delete_span(self, span_id: int) -> DeletedSpan:
-        """Delete a span and the relations that use it; return them for undo."""
+    def _current_span(self, connection: Connection, span_id: int, expected: int | None) -> SpanRecord:
+        """The span as stored, refused with ``ConflictError`` if it is gone or has moved on from
+        the ``expected`` version. The guarded write that follows checks the version again in
+        the same statement, which is what closes the race; this early check only makes the
+        common case (a stale editor) fail before any validation work."""
+        row = connection.execute(span_query().where(SPAN.c.id == span_id)).one_or_none()
+        if row is None:
+            if expected is not None:
+                raise conflict_error(connection, SPAN_KIND, span_id, expected)
+            raise UserError(Errors.E107.format(what="span", item_id=span_id))
+        current = span_record(row)
+        if expected is not None and current.version != expected:
+            raise conflict_error(connection, SPAN_KIND, span_id, expected)
+        return current
+
+    def delete_span(self, span_id: int, *, expected_version: int | None = None) -> DeletedSpan:
+        """Delete a span and the relations that use it; return them for undo. With
+        ``expected_version``, only if nobody changed the span since (else ``ConflictError``)."""
         with self._project.transaction() as connection:
-            span = self._span(connection, span_id)
+            span = self._current_span(connection, span_id, expected_version)
             relations = tuple(self._relations_of_span(connection, span_id))
             connection.execute(REL.delete().where(REL.c.id.in_([r.id for r in relations])))
-            connection.execute(SPAN.delete().where(SPAN.c.id == span_id))
+            if not delete_row(connection, SPAN, span_id, span.version):
+                raise conflict_error(connection, SPAN_KIND, span_id, span.version)
             connection.execute(DOC.update().where(DOC.c.id == span.document_id).values(updated_at=utcnow()))
         return DeletedSpan(span=span, relations=relations)
 
-    def restore_span(self, deleted: DeletedSpan) -> None:
-        """Put a deleted span and its relations back, with their old ids, in one transaction.
+    def restore_span(self, deleted: DeletedSpan, *,
+                     provenance: tuple[str | None, str | None] = (None, None)) -> SpanRecord:
+        """Put a deleted span and its relations back, with their old ids, in one transaction;
+        returns the span as restored.
 
         Its actor link comes back too, unless that actor has been deleted or renamed since.
+        The rows come back with the versions they had: they hold the same values again, so an
+        editor that still shows them as they were may edit them.
+        ``provenance`` is a gold span's (origin annotator, adjudicator).
         """
         span = deleted.span
         project = self._project
@@ -278,10 +348,12 @@ class Annotations:
                 score=span.score, source=span.source, created_at=now, updated_at=now,
                 actor_id=actor_id, status=span.status,
                 fragments=[list(piece) for piece in span.fragments] if span.fragments else None,
+                origin_annotator=provenance[0], adjudicator=provenance[1], version=span.version,
             ))
             for relation in deleted.relations:
-                self._insert_relation(connection, relation)
+                self._insert_relation(connection, relation, version=relation.version)
             connection.execute(DOC.update().where(DOC.c.id == span.document_id).values(updated_at=now))
+            return self._span(connection, span.id)
 
     # --- relations -----------------------------------------------------------------------
 
@@ -317,7 +389,8 @@ class Annotations:
                 allowed_heads="/".join(relation_type.head), allowed_tails="/".join(relation_type.tail),
             ))
 
-    def _insert_relation(self, connection: Connection, relation: RelationRecord, *, keep_id: bool = True) -> int:
+    def _insert_relation(self, connection: Connection, relation: RelationRecord, *, keep_id: bool = True,
+                         version: int = 1) -> int:
         project = self._project
         values: dict[str, Any] = dict(
             document_id=relation.document_id,
@@ -325,25 +398,33 @@ class Annotations:
             layer=relation.layer,
             label_id=project.label_id("relation", relation.label, create=True, connection=connection),
             head_id=relation.head_id, tail_id=relation.tail_id, attrs=relation.attrs, created_at=utcnow(),
+            version=version,
         )
         if keep_id:
             values["id"] = relation.id
         return connection.execute(REL.insert().values(**values)).inserted_primary_key[0]
 
-    def delete_relation(self, relation_id: int) -> RelationRecord:
+    def delete_relation(self, relation_id: int, *, expected_version: int | None = None) -> RelationRecord:
+        """Delete a relation; with ``expected_version``, only if nobody changed it since."""
         with self._project.transaction() as connection:
             row = connection.execute(
                 relation_query().where(REL.c.id == relation_id)
             ).one_or_none()
             if row is None:
+                if expected_version is not None:
+                    raise conflict_error(connection, RELATION_KIND, relation_id, expected_version)
                 raise UserError(Errors.E107.format(what="relation", item_id=relation_id))
-            connection.execute(REL.delete().where(REL.c.id == relation_id))
-            connection.execute(DOC.update().where(DOC.c.id == row.document_id).values(updated_at=utcnow()))
-        return relation_record(row)
+            relation = relation_record(row)
+            guard = relation.version if expected_version is None else expected_version
+            if not delete_row(connection, REL, relation_id, guard):
+                raise conflict_error(connection, RELATION_KIND, relation_id, guard)
+            connection.execute(DOC.update().where(DOC.c.id == relation.document_id).values(updated_at=utcnow()))
+        return relation
 
     def restore_relation(self, relation: RelationRecord) -> None:
+        """Put a deleted relation back under its id and version (see ``restore_span``)."""
         with self._project.transaction() as connection:
-            self._insert_relation(connection, relation)
+            self._insert_relation(connection, relation, version=relation.version)
 
     # --- document labels, status, notes ----------------------------------------------------
 

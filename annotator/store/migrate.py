@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from annotator.errors import Errors, UserError
 from annotator.store.database import sqlite_path
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-HEAD_REVISION = "0005"  # the newest file in migrations/versions; a test checks they agree
+HEAD_REVISION = "0006"  # the newest file in migrations/versions; a test checks they agree
 
 
 def alembic_config() -> Config:
@@ -70,6 +70,8 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     """
     from alembic import command
 
+    from annotator.search.index import repair_search_index
+
     config = alembic_config()
     with engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
@@ -80,6 +82,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
             with connection.begin():
                 config.attributes["connection"] = connection
                 command.upgrade(config, revision)
+                repair_search_index(connection)
                 if sqlite:
                     broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
                     if broken:
@@ -92,17 +95,26 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 def create_at_head(engine: Engine) -> None:
     """Create every table of the current models and record ``HEAD_REVISION``, in one transaction."""
+    with engine.begin() as connection:
+        create_head_schema(connection)
+
+
+def create_head_schema(connection: Connection) -> None:
+    """Create the head schema inside the caller's transaction: ``annotator copy`` builds its
+    target and fills it in one transaction, so a failed copy leaves no empty tables behind."""
     from sqlmodel import SQLModel
 
     import annotator.store.models  # noqa: F401  (registers the tables)
 
-    with engine.begin() as connection:
-        SQLModel.metadata.create_all(connection)
-        connection.execute(sa.text(
-            "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
-            "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
-        ))
-        connection.execute(sa.text("INSERT INTO alembic_version (version_num) VALUES (:head)"), {"head": HEAD_REVISION})
+    from annotator.search.index import create_search_index
+
+    SQLModel.metadata.create_all(connection)
+    create_search_index(connection)  # not a model: migration 0006 makes it for older projects
+    connection.execute(sa.text(
+        "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
+        "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
+    ))
+    connection.execute(sa.text("INSERT INTO alembic_version (version_num) VALUES (:head)"), {"head": HEAD_REVISION})
 
 
 def backup_sqlite(path: Path, label: str) -> Path:

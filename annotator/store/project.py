@@ -9,6 +9,7 @@ edit there is one committed transaction, so a crash loses at most the edit in fl
 
 from __future__ import annotations
 
+import logging
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,15 +22,22 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 
 from annotator.errors import Errors, UserError
 from annotator.schema import LabelSchema, load_default_schema, parse_schema
+from annotator.store.backups import (
+    DamagedProjectError,
+    backup_if_due,
+    damaged_project_error,
+)
 from annotator.store.database import (
     SQLITE_MAGIC,
     create_project_engine,
     is_url,
+    insert_unless_present,
     location_to_url,
+    shown_location,
     sqlite_path,
 )
 from annotator.store.migrate import prepare
-from annotator.store.models import Annotator, Label, ProjectSetting
+from annotator.store.models import Annotator, Label, ProjectSetting, utcnow
 
 SCHEMA_SETTING = "label_schema_yaml"
 _FALLBACK_COLORS = ("#8c564b", "#7f7f7f", "#bcbd22", "#17becf", "#e377c2", "#9467bd")
@@ -63,6 +71,7 @@ class Project:
         location_text = str(location)
         url = location_to_url(location)
         path = sqlite_path(url)
+        existed = path is not None and path.is_file() and path.stat().st_size > 0
         if path is not None:
             _check_sqlite_file(path, location_text, create=create)
         try:
@@ -74,11 +83,30 @@ class Project:
         except UserError:
             raise
         except OperationalError as exc:
-            raise UserError(Errors.E101.format(location=location_text, reason=_reason(exc))) from exc
+            error = Errors.E101 if path is not None else Errors.E115
+            raise UserError(error.format(location=shown_location(location), reason=_reason(exc))) from exc
         except DatabaseError as exc:
-            raise UserError(Errors.E104.format(location=location_text, reason=_reason(exc))) from exc
+            if path is not None:
+                raise damaged_project_error(path, location_text, _reason(exc)) from exc
+            raise UserError(Errors.E104.format(location=shown_location(location), reason=_reason(exc))) from exc
         project.backup_path = backup
+        if path is not None and existed:
+            project._rotate_backups(path)
         return project
+
+    def _rotate_backups(self, path: Path) -> None:
+        """Take the hourly rotating backup if it is due (``annotator.store.backups``).
+
+        A backup problem (read-only folder, full disk) must never keep an analyst from working,
+        so it is logged; only a copy proving the project file itself damaged stops the open.
+        """
+        try:
+            backup_if_due(path, location=self.location)
+        except DamagedProjectError:
+            self.close()
+            raise
+        except UserError as exc:
+            logging.getLogger(__name__).warning("%s", exc)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -93,7 +121,7 @@ class Project:
     def display_name(self) -> str:
         """A short name for window titles and status bars."""
         if is_url(self.location):
-            return location_to_url(self.location).render_as_string(hide_password=True)
+            return shown_location(self.location)
         return Path(self.location).name
 
     @contextmanager
@@ -172,9 +200,9 @@ class Project:
         with _connection(self, connection) as conn:
             label_id = conn.execute(query).scalar_one_or_none()
             if label_id is None and create:
-                label_id = conn.execute(
-                    table.insert().values(kind=kind, name=name, color=label_color(name), in_schema=False)
-                ).inserted_primary_key[0]
+                insert_unless_present(conn, table, {"kind": kind, "name": name, "color": label_color(name),
+                                                    "in_schema": False}, ["kind", "name"])
+                label_id = conn.execute(query).scalar_one()
         if label_id is not None:
             self._label_ids[key] = label_id
         return label_id
@@ -195,9 +223,11 @@ class Project:
             return self._annotator_ids[name]
         table = Annotator.__table__
         with _connection(self, connection) as conn:
-            annotator_id = conn.execute(sa.select(table.c.id).where(table.c.name == name)).scalar_one_or_none()
+            query = sa.select(table.c.id).where(table.c.name == name)
+            annotator_id = conn.execute(query).scalar_one_or_none()
             if annotator_id is None:
-                annotator_id = conn.execute(table.insert().values(name=name, kind=kind)).inserted_primary_key[0]
+                insert_unless_present(conn, table, {"name": name, "kind": kind, "created_at": utcnow()}, ["name"])
+                annotator_id = conn.execute(query).scalar_one()
         self._annotator_ids[name] = annotator_id
         return annotator_id
 
@@ -235,7 +265,7 @@ def _check_sqlite_file(path: Path, location: str, *, create: bool) -> None:
     with path.open("rb") as handle:
         header = handle.read(len(SQLITE_MAGIC))
     if header and header != SQLITE_MAGIC:
-        raise UserError(Errors.E104.format(location=location, reason="the file is not a SQLite database"))
+        raise damaged_project_error(path, location, "the file is not a SQLite database")
 
 
 def _reason(exc: Exception) -> str:

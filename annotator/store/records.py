@@ -54,6 +54,7 @@ class SpanRecord:
     actor: str | None = None  # canonical name of the linked registry actor
     status: str | None = None  # a suggestion's pending/accepted/rejected; None outside that layer
     fragments: tuple[tuple[int, int], ...] | None = None  # pieces of a discontinuous span, else None
+    version: int = 1  # the row's version when read: edits pass it back as ``expected_version``
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +67,7 @@ class RelationRecord:
     annotator: str
     layer: str
     attrs: dict[str, Any] = field(default_factory=dict)
+    version: int = 1  # as on ``SpanRecord``
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,6 +39,7 @@ from annotator.store.annotations import (
 from annotator.store.models import utcnow
 from annotator.store.records import RelationRecord, SpanRecord
 from annotator.store.tables import ANNOTATOR, LABEL, REL, SPAN
+from annotator.store.versions import bumped
 
 if TYPE_CHECKING:
     from annotator.store.project import Project
@@ -173,7 +174,7 @@ class Suggestions:
                 elif relation_ids:
                     connection.execute(REL.delete().where(REL.c.id.in_(relation_ids)))
                 connection.execute(SPAN.update().where(SPAN.c.id == acceptance.suggestion.id)
-                                   .values(status=acceptance.suggestion.status, updated_at=utcnow()))
+                                   .values(status=acceptance.suggestion.status, updated_at=utcnow(), **bumped(SPAN)))
 
     def reject(self, suggestion_id: int) -> SpanRecord:
         """Mark a suggestion rejected; returns it as it was (undo with ``reset``)."""
@@ -182,7 +183,7 @@ class Suggestions:
             if record.status == "accepted":
                 raise UserError(Errors.E612)
             connection.execute(SPAN.update().where(SPAN.c.id == suggestion_id)
-                               .values(status="rejected", updated_at=utcnow()))
+                               .values(status="rejected", updated_at=utcnow(), **bumped(SPAN)))
         return record
 
     def reject_all(self, doc_id: int, label: str | None = None) -> list[int]:
@@ -191,7 +192,7 @@ class Suggestions:
             ids = [record.id for record in self._pending(connection, doc_id, label)]
             for chunk in _chunks(ids):
                 connection.execute(SPAN.update().where(SPAN.c.id.in_(chunk))
-                                   .values(status="rejected", updated_at=utcnow()))
+                                   .values(status="rejected", updated_at=utcnow(), **bumped(SPAN)))
         return ids
 
     def reset(self, suggestion_ids: Iterable[int]) -> None:
@@ -200,7 +201,7 @@ class Suggestions:
             for chunk in _chunks(list(suggestion_ids)):
                 connection.execute(SPAN.update().where(SPAN.c.id.in_(chunk), SPAN.c.layer == LAYER,
                                                        SPAN.c.status == "rejected")
-                                   .values(status="pending", updated_at=utcnow()))
+                                   .values(status="pending", updated_at=utcnow(), **bumped(SPAN)))
 
     # --- writing (the pipeline) --------------------------------------------------------------
 
@@ -333,7 +334,8 @@ class Suggestions:
                 actor_id=actor_id, created_at=now, updated_at=now,
             )).inserted_primary_key[0]
             own = span_record(connection.execute(span_query().where(SPAN.c.id == new_id)).one())
-        connection.execute(SPAN.update().where(SPAN.c.id == suggestion_id).values(status="accepted", updated_at=now))
+        connection.execute(SPAN.update().where(SPAN.c.id == suggestion_id).values(status="accepted", updated_at=now,
+                                                                                     **bumped(SPAN)))
         project.annotations.touch_document(connection, doc_id, annotator_id, "annotation", now)
         relations = self._copy_relations(connection, suggestion, own, annotator, annotator_id)
         return Acceptance(suggestion=suggestion, span=own, created=created, relations=relations)

@@ -10,10 +10,14 @@ from sqlmodel import SQLModel
 
 import annotator.store.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 
+from annotator.search.index import is_search_object
+
 connection = context.config.attributes["connection"]
 context.configure(
     connection=connection,
     target_metadata=SQLModel.metadata,
+    # The full-text index (migration 0006) is raw DDL, not a model: autogenerate leaves it be.
+    include_object=lambda _object, name, type_, _reflected, _compare_to: not is_search_object(name, type_),
     render_as_batch=connection.dialect.name == "sqlite",
     compare_type=True,
 )

@@ -1,0 +1,61 @@
+"""Write the dashboard of a project: a self-contained HTML report, a PDF report, or every chart
+as PNG and SVG files.
+
+Charts: progress per annotator, spans per label, agreement per week, the actor network (threat
+and claim links between registry actors) and threats and claims by publication date. The
+filters narrow what is counted; see 'Dashboard' in the README for which chart uses which.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from annotator.cli.output import ProgressBar
+from annotator.dashboard import DASHBOARD_LAYERS, DashboardFilters, build_dashboard
+from annotator.dashboard.filters import parse_date
+from annotator.dashboard.report import write_chart_files, write_html, write_pdf
+from annotator.dashboard.trend import TREND_BY
+from annotator.errors import Errors, UserError
+from annotator.store import Project
+
+HELP = "write the dashboard (progress, labels, agreement, actor network, timeline) as HTML, PDF or PNG/SVG"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("project", help="project file or database URL")
+    parser.add_argument("--html", type=Path, metavar="FILE", help="write a self-contained HTML report")
+    parser.add_argument("--pdf", type=Path, metavar="FILE", help="write a PDF report, one page per chart")
+    parser.add_argument("--png-dir", type=Path, metavar="DIR", help="write every chart as NAME.png and NAME.svg")
+    parser.add_argument("--threat-types", nargs="+", metavar="TYPE", help="only threats of these types")
+    parser.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="only articles published on or after")
+    parser.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="only articles published on or before")
+    parser.add_argument("--layer", default="annotation", choices=DASHBOARD_LAYERS,
+                        help="whose spans to count (default: annotation, the people's layers)")
+    parser.add_argument("--annotators", nargs="+", metavar="NAME", help="only these annotators (default: all)")
+    parser.add_argument("--trend-by", default="annotated", choices=TREND_BY,
+                        help="agreement per week of annotation (default) or of article publication")
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.html is None and args.pdf is None and args.png_dir is None:
+        raise UserError(Errors.E956)
+    filters = DashboardFilters(
+        threat_types=frozenset(args.threat_types) if args.threat_types else None,
+        date_from=parse_date(args.date_from, "--from") if args.date_from else None,
+        date_to=parse_date(args.date_to, "--to") if args.date_to else None,
+        layer=args.layer,
+        annotators=tuple(args.annotators) if args.annotators else None,
+    )
+    with Project.open(args.project, create=False) as project, ProgressBar("dashboard", unit="step") as control:
+        dashboard = build_dashboard(project, filters, trend_by=args.trend_by, control=control)
+    written: list[Path] = []
+    if args.html is not None:
+        written.append(write_html(dashboard, args.html))
+    if args.pdf is not None:
+        written.append(write_pdf(dashboard, args.pdf))
+    if args.png_dir is not None:
+        written.extend(write_chart_files(dashboard, args.png_dir))
+    for path in written:
+        print(path)
+    return 0

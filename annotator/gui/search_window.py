@@ -1,0 +1,250 @@
+"""Edit ▸ Find in corpus: search box, filters, a sortable concordance, CSV export.
+
+The search itself is ``annotator.search.search`` run on the thread pool, so typing never waits
+for the database; a newer search cancels the one still running and only the newest result is
+shown. Double-clicking a row asks the main window (``hitActivated``) to open the document with
+the hit selected. The filter choices come from the project: labels and their attributes from
+the schema, annotators and actors from the data.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.errors import Errors, UserError
+from annotator.gui.search_model import (
+    LEFT,
+    SORT_ROLE,
+    ConcordanceModel,
+    LeftElidingDelegate,
+)
+from annotator.gui.workers import BackgroundTask
+from annotator.search import SearchFilters, SearchResult, search, write_csv
+from annotator.store import Project
+from annotator.store.models import LAYERS, STATUSES
+from annotator.tasks import Cancelled, TaskControl
+
+ANY = "(any)"
+
+
+class SearchWindow(QDialog):
+    """The corpus search window (non-modal); one per main window and project."""
+
+    hitActivated = Signal(int, int, int, object)  # doc id, start, end, span id or None
+    searchFinished = Signal()  # the newest search's result or error is shown
+
+    def __init__(self, parent: QWidget, project: Project) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Find in corpus")
+        self.setWindowFlag(Qt.WindowType.Window)
+        self._project = project
+        self._task: BackgroundTask | None = None
+        self.search_result: SearchResult | None = None
+
+        self.query = QLineEdit()
+        self.query.setPlaceholderText('words (all must occur), "a phrase", prefix*')
+        self.query.returnPressed.connect(self.run_search)
+        self.label = self._combo([span.name for span in project.schema.span_labels])
+        self.label.currentTextChanged.connect(self._label_chosen)
+        self.attr_key = QComboBox()
+        self.attr_key.currentTextChanged.connect(self._attribute_chosen)
+        self.attr_value = QComboBox()
+        self.attr_value.setEditable(True)
+        self.annotator = self._combo(project.annotator_names())
+        self.layer = self._combo(list(LAYERS))
+        self.actor = self._combo([actor.name for actor in project.actors.all()])
+        self.actor.setEditable(True)
+        self.date_from = QLineEdit()
+        self.date_to = QLineEdit()
+        for box in (self.date_from, self.date_to):
+            box.setPlaceholderText("YYYY-MM-DD")
+            box.returnPressed.connect(self.run_search)
+        self.status = self._combo(list(STATUSES))
+        self.search_button = QPushButton("&Search")
+        self.search_button.clicked.connect(self.run_search)
+        self.export_button = QPushButton("&Export CSV…")
+        self.export_button.clicked.connect(self.export_dialog)
+        self.count = QLabel("Type words and press Enter; choose filters to search annotated spans.")
+        self.count.setWordWrap(True)
+
+        self.model = ConcordanceModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the search's own order first
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        self.table.setItemDelegateForColumn(LEFT, LeftElidingDelegate(self.table))
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in ((0, 160), (1, 90), (LEFT, 260), (3, 140), (4, 260)):
+            self.table.setColumnWidth(column, width)
+        self.table.doubleClicked.connect(self._activate)
+        self.table.activated.connect(self._activate)  # Enter on a row, as a double click
+
+        self._build_layout()
+        self.resize(1100, 600)
+
+    def _combo(self, values: list[str]) -> QComboBox:
+        combo = QComboBox()
+        combo.addItems([ANY, *values])
+        return combo
+
+    def _build_layout(self) -> None:
+        filters = QFormLayout()
+        attribute = QHBoxLayout()
+        attribute.addWidget(self.attr_key)
+        attribute.addWidget(QLabel("="))
+        attribute.addWidget(self.attr_value, 1)
+        dates = QHBoxLayout()
+        dates.addWidget(self.date_from)
+        dates.addWidget(QLabel("to"))
+        dates.addWidget(self.date_to)
+        filters.addRow("&Label:", self.label)
+        filters.addRow("A&ttribute:", attribute)
+        filters.addRow("A&nnotator:", self.annotator)
+        filters.addRow("La&yer:", self.layer)
+        filters.addRow("A&ctor:", self.actor)
+        filters.addRow("&Published:", dates)
+        filters.addRow("Stat&us:", self.status)
+        top = QHBoxLayout()
+        top.addWidget(self.query, 1)
+        top.addWidget(self.search_button)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.count, 1)
+        bottom.addWidget(self.export_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(bottom)
+        self._label_chosen(ANY)
+
+    # --- filters -------------------------------------------------------------------------------
+
+    def refresh_choices(self) -> None:
+        """Re-read annotators and actors (new ones appear as the team works), keeping the choice."""
+        for combo, values in ((self.annotator, self._project.annotator_names()),
+                              (self.actor, [actor.name for actor in self._project.actors.all()])):
+            chosen = combo.currentText()
+            combo.clear()
+            combo.addItems([ANY, *values])
+            combo.setCurrentText(chosen)
+
+    def _label_chosen(self, label: str) -> None:
+        """Offer the chosen label's attributes (all labels' when none is chosen)."""
+        schema = self._project.schema
+        labels = [spec for spec in schema.span_labels if label in (ANY, spec.name)]
+        names = sorted({attribute.name for spec in labels for attribute in spec.attributes})
+        self.attr_key.clear()
+        self.attr_key.addItems([ANY, *names])
+
+    def _attribute_chosen(self, name: str) -> None:
+        """Offer the attribute's values when the schema lists them; any text otherwise."""
+        values: list[str] = []
+        for spec in self._project.schema.span_labels:
+            attribute = spec.attribute(name) if name != ANY else None
+            if attribute is not None:
+                values.extend(value for value in attribute.values if value not in values)
+                if attribute.type == "boolean":
+                    values.extend(value for value in ("true", "false") if value not in values)
+        self.attr_value.clear()
+        self.attr_value.addItems(values)
+        self.attr_value.setEnabled(name != ANY)
+
+    def filters(self) -> SearchFilters:
+        """The filters as chosen in the widgets."""
+        def chosen(combo: QComboBox) -> tuple[str, ...]:
+            text = combo.currentText().strip()
+            return () if text in ("", ANY) else (text,)
+
+        key = self.attr_key.currentText()
+        value = self.attr_value.currentText().strip()
+        attrs = ((key, value),) if key not in ("", ANY) and value else ()
+        return SearchFilters(
+            labels=chosen(self.label), attrs=attrs, annotators=chosen(self.annotator), layers=chosen(self.layer),
+            actors=chosen(self.actor), published_from=self.date_from.text().strip() or None,
+            published_to=self.date_to.text().strip() or None, statuses=chosen(self.status),
+        )
+
+    # --- searching -----------------------------------------------------------------------------
+
+    def run_search(self) -> BackgroundTask:
+        """Start a search with the current query and filters, cancelling one still running."""
+        if self._task is not None:
+            self._task.cancel()
+        project, query, filters = self._project, self.query.text(), self.filters()
+
+        def work(control: TaskControl) -> SearchResult:
+            return search(project, query, filters, control=control)
+
+        task = BackgroundTask(work)
+        self._task = task
+        task.succeeded.connect(lambda result: self._show_result(task, result))
+        task.failed.connect(lambda error: self._show_error(task, error))
+        self.count.setText("Searching…")
+        task.start()
+        return task
+
+    def _show_result(self, task: BackgroundTask, result: SearchResult) -> None:
+        if task is not self._task:
+            return  # an older search finished after a newer one started
+        self._task = None
+        self.search_result = result
+        self.model.set_hits(result.hits)
+        self.count.setText(result.summary()[0].upper() + result.summary()[1:] + ".")
+        self.searchFinished.emit()
+
+    def _show_error(self, task: BackgroundTask, error: Exception) -> None:
+        if task is not self._task or isinstance(error, Cancelled):
+            return
+        self._task = None
+        self.count.setText(str(error) if isinstance(error, UserError) else Errors.E570.format(reason=error))
+        self.searchFinished.emit()
+
+    def _activate(self, index: QModelIndex) -> None:
+        hit = self.model.hit(self.proxy.mapToSource(index).row())
+        self.hitActivated.emit(hit.doc_id, hit.start, hit.end, hit.span_id)
+
+    # --- export --------------------------------------------------------------------------------
+
+    def export_dialog(self) -> None:
+        if self.search_result is None or not self.search_result.hits:
+            self.count.setText(Errors.E571)
+            return
+        path, _filter = QFileDialog.getSaveFileName(self, "Export search results", "search-results.csv",
+                                                    "CSV files (*.csv);;All files (*)")
+        if path:
+            self.export(Path(path))
+
+    def export(self, path: Path) -> None:
+        """Write the rows in the order the table shows them."""
+        assert self.search_result is not None
+        hits = [self.model.hit(self.proxy.mapToSource(self.proxy.index(row, 0)).row())
+                for row in range(self.proxy.rowCount())]
+        try:
+            write_csv(hits, path)
+        except UserError as error:
+            self.count.setText(str(error))
+            return
+        self.count.setText(f"Wrote {len(hits)} rows to {path}.")

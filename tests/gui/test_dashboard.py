@@ -1,0 +1,104 @@
+"""Review ▸ Dashboard…: opens on a project, filters redraw the network, a click on a link lists
+the spans behind it, and the charts and the report export."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QPoint, Qt
+from pytestqt.qtbot import QtBot
+
+from annotator.dashboard.charts import edge_midpoint
+from annotator.gui.dashboard_window import DashboardWindow
+from annotator.gui.mainwindow import MainWindow
+from annotator.store import Project
+from tests.dashboard_fixture import build_dashboard_project
+
+WAIT_MS = 60_000
+
+
+def _open(qtbot: QtBot, window: MainWindow) -> DashboardWindow:
+    qtbot.keyClick(window, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    dashboard = window.findChild(DashboardWindow)
+    assert dashboard is not None
+    qtbot.waitUntil(lambda: dashboard.dashboard is not None, timeout=WAIT_MS)
+    return dashboard
+
+
+def _choose(qtbot: QtBot, dashboard: DashboardWindow, combo_name: str, value: str) -> None:
+    combo = getattr(dashboard, combo_name)
+    with qtbot.waitSignal(dashboard.dashboardShown, timeout=WAIT_MS):
+        combo.setCurrentIndex(combo.findData(value))
+
+
+def _links(dashboard: DashboardWindow) -> list[tuple[str, str, str, str]]:
+    edges = dashboard.network_tab.edge_list
+    return [tuple(edges.topLevelItem(row).text(column) for column in range(4))  # type: ignore[misc]
+            for row in range(edges.topLevelItemCount())]
+
+
+def test_dashboard_filters_and_edge_click(qtbot: QtBot, project: Project, tmp_path: Path,
+                                          make_window: Callable[..., MainWindow]) -> None:
+    ids = build_dashboard_project(project, tmp_path / "corpus")
+    window = make_window(project)
+    dashboard = _open(qtbot, window)
+    assert [dashboard.tabs.tabText(i).replace("&", "") for i in range(dashboard.tabs.count())] == [
+        "Progress", "Labels", "Agreement trend", "Actor network", "Timeline"]
+    assert _links(dashboard) == [("Russia", "threat", "Belarus", "4"),
+                                 ("United Transitional Cabinet", "claim", "Russia", "1")]
+
+    _choose(qtbot, dashboard, "threat_combo", "economic")
+    assert _links(dashboard) == [("Russia", "threat", "Belarus", "1"),
+                                 ("United Transitional Cabinet", "claim", "Russia", "1")]
+    _choose(qtbot, dashboard, "annotator_combo", "bob")
+    assert _links(dashboard) == []
+    _choose(qtbot, dashboard, "annotator_combo", "alice")
+
+    # A real click on the drawn threat link lists the span behind it.
+    tab = dashboard.network_tab
+    dashboard.tabs.setCurrentWidget(tab)
+    qtbot.waitExposed(tab.canvas)
+    tab.canvas.draw()
+    chart = tab.chart
+    assert chart is not None
+    threat = next(edge for edge, _arrow in chart.drawn if edge.kind == "threat")
+    x, y = edge_midpoint(chart, threat)
+    ratio = tab.canvas.devicePixelRatioF()
+    qtbot.mouseClick(tab.canvas, Qt.MouseButton.LeftButton,
+                     pos=QPoint(round(x / ratio), round(tab.canvas.height() - y / ratio)))
+    spans = tab.span_list
+    assert spans.topLevelItemCount() == 1
+    assert [spans.topLevelItem(0).text(column) for column in range(5)] == [
+        "Sanctions", "alice", "Moscow", "sanctions (economic)", "Belarus"]
+    assert tab.edge_list.currentItem().text(1) == "threat"
+
+    # The claim link chosen from the list; double-clicking its span opens the document.
+    claim = next(edge for edge, _arrow in chart.drawn if edge.kind == "claim")
+    tab.select_edge(claim)
+    assert spans.topLevelItem(0).text(3) == "Russia interferes"
+    spans.itemDoubleClicked.emit(spans.topLevelItem(0), 0)
+    assert window.editor.document is not None and window.editor.document.id == ids["doc1"]
+
+
+def test_dashboard_exports(qtbot: QtBot, project: Project, tmp_path: Path,
+                           make_window: Callable[..., MainWindow]) -> None:
+    build_dashboard_project(project, tmp_path / "corpus")
+    dashboard = _open(qtbot, make_window(project))
+    for name, tab in dashboard.chart_tabs.items():
+        png = tab.export("png", tmp_path / f"{name}.png")
+        svg = tab.export("svg", tmp_path / f"{name}.svg")
+        assert png is not None and png.read_bytes().startswith(b"\x89PNG")
+        assert svg is not None and b"<svg" in svg.read_bytes()[:1000]
+    for suffix, magic in ((".html", b"<!DOCTYPE html>"), (".pdf", b"%PDF")):
+        path = tmp_path / f"report{suffix}"
+        assert dashboard.export_report(path) is not None
+        qtbot.waitUntil(lambda path=path: f"Report written to {path}" in dashboard.status_label.text(),
+                        timeout=WAIT_MS)
+        assert path.read_bytes().startswith(magic)
+    with qtbot.waitSignal(dashboard.dashboardShown, timeout=WAIT_MS):
+        dashboard.from_check.setChecked(True)  # from today: no article is that recent
+    assert dashboard.status_label.text().startswith("0 documents, 0 spans")
+    dashboard.to_edit.setDate(dashboard.from_edit.date().addDays(-1))
+    dashboard.to_check.setChecked(True)
+    qtbot.waitUntil(lambda: "[E951]" in dashboard.status_label.text(), timeout=WAIT_MS)
