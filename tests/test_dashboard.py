@@ -17,7 +17,8 @@ from xml.etree import ElementTree
 import pytest
 
 from annotator.cli.main import main
-from annotator.dashboard import DashboardFilters, build_dashboard
+from annotator.dashboard.compute import build_dashboard
+from annotator.dashboard.filters import DashboardFilters
 from annotator.dashboard.charts import (
     CHARTS,
     edge_at,

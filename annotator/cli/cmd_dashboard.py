@@ -12,10 +12,7 @@ import argparse
 from pathlib import Path
 
 from annotator.cli.output import ProgressBar
-from annotator.dashboard import DASHBOARD_LAYERS, DashboardFilters, build_dashboard
-from annotator.dashboard.filters import parse_date
-from annotator.dashboard.report import write_chart_files, write_html, write_pdf
-from annotator.dashboard.trend import TREND_BY
+from annotator.dashboard.filters import DASHBOARD_LAYERS, TREND_BY, DashboardFilters, parse_date
 from annotator.errors import Errors, UserError
 from annotator.store import Project
 
@@ -38,6 +35,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Matplotlib and networkx load here, not when any other command starts (about a second)
+    from annotator.dashboard.compute import build_dashboard
+    from annotator.dashboard.report import write_chart_files, write_html, write_pdf
+
     if args.html is None and args.pdf is None and args.png_dir is None:
         raise UserError(Errors.E956)
     filters = DashboardFilters(

@@ -9,9 +9,8 @@ Matplotlib rather than QtCharts or pyqtgraph: QtCharts needs PySide6-Addons (a l
 download beside PySide6-Essentials) and has no network graph; pyqtgraph's SVG and PDF export is
 weak. Matplotlib writes PNG, SVG and PDF natively, and its ``FigureCanvasQTAgg`` shows the very
 same figures in the window. networkx lays out the actor network.
+
+The package itself imports nothing: every ``annotator`` command and the window import
+``filters`` for their options, and must not pay for Matplotlib and networkx (about a second)
+until a chart is actually drawn.
 """
-
-from annotator.dashboard.compute import Dashboard, build_dashboard
-from annotator.dashboard.filters import DASHBOARD_LAYERS, DashboardFilters
-
-__all__ = ["DASHBOARD_LAYERS", "Dashboard", "DashboardFilters", "build_dashboard"]

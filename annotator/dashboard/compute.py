@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from annotator.dashboard.data import SpanData, check_annotators, load
-from annotator.dashboard.filters import DashboardFilters
+from annotator.dashboard.filters import DashboardFilters, TrendBy
 from annotator.dashboard.labels import LabelCounts, label_counts
 from annotator.dashboard.network import ActorNetwork, actor_network
 from annotator.dashboard.progress import ProgressData, progress
 from annotator.dashboard.timeline import Timeline, timeline
-from annotator.dashboard.trend import AgreementTrend, TrendBy, agreement_trend
+from annotator.dashboard.trend import AgreementTrend, agreement_trend
 from annotator.store.project import Project
 from annotator.tasks import TaskControl
 

@@ -20,12 +20,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal
 
 from annotator.errors import Errors, UserError
 from annotator.schema import LabelSchema
 
 #: Layers the dashboard can count, the people's layers first (the default).
 DASHBOARD_LAYERS = ("annotation", "gold", "suggestion")
+TrendBy = Literal["annotated", "published"]  # group agreement by the week finished, or published
+TREND_BY: tuple[TrendBy, ...] = ("annotated", "published")
 
 
 @dataclass(frozen=True)

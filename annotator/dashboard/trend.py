@@ -21,11 +21,10 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Literal
 
 import sqlalchemy as sa
 
-from annotator.dashboard.filters import DashboardFilters
+from annotator.dashboard.filters import DashboardFilters, TrendBy
 from annotator.errors import UserError
 from annotator.review.agreement import compute
 from annotator.review.corpus import AgreementOptions, DocData, load_corpus
@@ -33,8 +32,6 @@ from annotator.store.project import Project
 from annotator.store.tables import ANNOTATOR, STATUS
 from annotator.tasks import TaskControl
 
-TrendBy = Literal["annotated", "published"]
-TREND_BY: tuple[TrendBy, ...] = ("annotated", "published")
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,16 +29,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.dashboard import (
-    DASHBOARD_LAYERS,
-    Dashboard,
-    DashboardFilters,
-    build_dashboard,
-)
 from annotator.dashboard.charts import CHARTS
-from annotator.dashboard.filters import threat_types
+from annotator.dashboard.compute import Dashboard, build_dashboard
+from annotator.dashboard.filters import DASHBOARD_LAYERS, DashboardFilters, TrendBy, threat_types
 from annotator.dashboard.report import write_html, write_pdf
-from annotator.dashboard.trend import TrendBy
 from annotator.errors import Errors, UserError
 from annotator.gui.dashboard_tabs import ChartTab, NetworkTab
 from annotator.gui.workers import BackgroundTask, progress_dialog

@@ -38,7 +38,6 @@ from annotator.gui.actor_registry import ActorRegistryDialog
 from annotator.gui.backup_timer import BackupScheduler
 from annotator.gui.changes import ChangeWatcher
 from annotator.gui.compare_view import CompareWindow
-from annotator.gui.dashboard_window import DashboardWindow
 from annotator.gui.dataset_runner import DatasetRunner
 from annotator.gui.dialogs import (
     GuidelinesDialog,
@@ -93,6 +92,7 @@ class MainWindow(QMainWindow):
         self.backups = BackupScheduler(self, project, self.show_message)
         self.actor_registry: ActorRegistryDialog | None = None
         self.search_window: SearchWindow | None = None
+        self.dashboard_window: QWidget | None = None
         self.agreement_window: AgreementWindow | None = None
         self.compare_window: CompareWindow | None = None
         self.doc_model = DocumentListModel(project.documents, annotator)
@@ -678,24 +678,30 @@ class MainWindow(QMainWindow):
         window.activateWindow()
         return window
 
-    def show_dashboard(self) -> DashboardWindow:
+    def show_dashboard(self) -> QWidget:
         """Review ▸ Dashboard… (non-modal, one at a time); double-clicking a span behind a network
-        link opens its document here."""
+        link opens its document here. Imported on first use: Matplotlib costs a second of start-up."""
+        from annotator.gui.dashboard_window import DashboardWindow
+
         self._flush_panels()
-        window = next((open_window for open_window in self.findChildren(DashboardWindow)
-                       if open_window.project is self._project and open_window.isVisible()), None)
-        if window is None:  # closed ones delete themselves, later
-            window = DashboardWindow(self, self._project)
+        if self.dashboard_window is None:
+            window = DashboardWindow(self, self._project)  # deletes itself when closed
             window.documentRequested.connect(self.open_document)
+            window.destroyed.connect(self._dashboard_closed)
             window.refresh()
-        window.show()
-        window.raise_()
-        window.activateWindow()
-        return window
+            self.dashboard_window = window
+        self.dashboard_window.show()
+        self.dashboard_window.raise_()
+        self.dashboard_window.activateWindow()
+        return self.dashboard_window
+
+    def _dashboard_closed(self) -> None:
+        self.dashboard_window = None
 
     def _close_review_windows(self) -> None:
-        for dashboard in self.findChildren(DashboardWindow):
-            dashboard.close()  # it deletes itself; a new project needs a new one
+        if self.dashboard_window is not None:
+            self.dashboard_window.close()  # it deletes itself; a new project needs a new one
+            self.dashboard_window = None
         if self.agreement_window is not None:
             self.agreement_window.close()  # finished → _agreement_closed deletes it
         if self.compare_window is not None:

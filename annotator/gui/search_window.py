@@ -121,11 +121,11 @@ class SearchWindow(QDialog):
         dates.addWidget(QLabel("to"))
         dates.addWidget(self.date_to)
         filters.addRow("&Label:", self.label)
-        filters.addRow("A&ttribute:", attribute)
+        filters.addRow(_buddy_label("A&ttribute:", self.attr_key), attribute)
         filters.addRow("A&nnotator:", self.annotator)
         filters.addRow("La&yer:", self.layer)
         filters.addRow("A&ctor:", self.actor)
-        filters.addRow("&Published:", dates)
+        filters.addRow(_buddy_label("&Published:", self.date_from), dates)
         filters.addRow("Stat&us:", self.status)
         top = QHBoxLayout()
         top.addWidget(self.query, 1)
@@ -248,3 +248,11 @@ class SearchWindow(QDialog):
             self.count.setText(str(error))
             return
         self.count.setText(f"Wrote {len(hits)} rows to {path}.")
+
+
+def _buddy_label(text: str, buddy: QWidget) -> QLabel:
+    """A form label whose Alt+key focuses ``buddy``: QFormLayout sets the buddy itself only when
+    the field is a widget, and shows the '&' literally when the field is a layout."""
+    label = QLabel(text)
+    label.setBuddy(buddy)
+    return label
