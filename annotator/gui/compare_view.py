@@ -205,6 +205,7 @@ class CompareWindow(QMainWindow):
             ("&Reject difference", self.reject_item, ["X"]),
             ("&Delete gold span", self.delete_gold, ["Delete"]),
             ("Mark re&viewed", self.mark_reviewed, ["Ctrl+Return"]),
+            ("Re&fresh (teammates' changes)", self.refresh, ["F5"]),
         )
         for text, slot, keys in actions:
             action = QAction(text, self)

@@ -221,8 +221,7 @@ class MainWindow(QMainWindow):
                                                checked=self._settings.show_other_annotators)
         self.show_suggestions_action = self._action(view_menu, "Show s&uggestions", self.set_show_suggestions,
                                                     ["Ctrl+Shift+S"], checked=self.editor.show_suggestions)
-        self._action(view_menu, "&Refresh (teammates' changes)", self.changes.refresh,
-                     [QKeySequence.StandardKey.Refresh, "F5"])
+        self._action(view_menu, "&Refresh (teammates' changes)", self.changes.refresh, ["F5"])
 
         document_menu = bar.addMenu("&Document")
         self._action(document_menu, "&Next document", self.next_document, ["N", "Alt+Right"], in_text=True)

@@ -185,3 +185,21 @@ def test_reject_and_delete_gold_are_undoable_and_refusals_are_reported(
     compare.undo_stack.undo()  # back with its id and provenance
     [back] = project.annotations.spans(doc_id, layers=["gold"])
     assert back.id == gold.id and provenance(project, back.id) == ("anna", "carol")
+
+
+def test_f5_in_the_comparison_shows_a_teammates_new_span(
+        qtbot: QtBot, project: Project, doc_ids: list[int], make_window: Callable[..., MainWindow]) -> None:
+    """Reviewing while annotators still work on a shared project: their new spans appear on F5."""
+    doc_id, _start, _end = annotate_twice(project, doc_ids)
+    window = make_window(project, "carol")
+    compare = window.open_comparison(doc_id, ["anna", "boris"])
+    qtbot.waitExposed(compare)
+    qtbot.waitUntil(compare.isActiveWindow)
+    assert len(compare.items) == 2
+    text = project.documents.get(doc_id).text
+    with Project.open(project.location) as boris_desk:  # boris, on his own workstation
+        start = text.index("Belarus on")
+        boris_desk.annotations.add_span(doc_id, start, start + len("Belarus"), "TARGET", "boris")
+    assert len(compare.items) == 2
+    qtbot.keyClick(compare.item_list, Qt.Key.Key_F5)
+    assert [item.kind for item in compare.items].count("only_one") == 1
