@@ -87,12 +87,11 @@ def _x(day: date) -> float:
 def progress_figure(data: ProgressData) -> Figure:
     """Documents done / in progress / to do per annotator, and spans made per day."""
     figure = new_figure()
-    status_ax, days_ax = figure.subplots(1, 2, width_ratios=(2, 3))
-    if not data.annotators:
-        _empty(status_ax, "No annotator has marked a document or made a span yet.")
-        days_ax.set_axis_off()
+    if not data.annotators:  # one message in the middle, not in the left of two empty panels
+        _empty(figure.subplots(), "No annotator has marked a document or made a span yet.")
         figure.suptitle(f"Progress over {data.total_documents} documents")
         return figure
+    status_ax, days_ax = figure.subplots(1, 2, width_ratios=(2, 3))
     names = [row.annotator for row in data.annotators]
     done = [row.done for row in data.annotators]
     busy = [row.in_progress for row in data.annotators]
