@@ -5,17 +5,26 @@ Canvases are ``FigureCanvasQTAgg`` (Matplotlib's Qt canvas, which runs on PySide
 core's figures (``annotator.dashboard.charts``); a new dashboard replaces the canvas with one for
 the new figure. A click on the network canvas goes through ``charts.edge_at``, the same geometry
 the edges were drawn with; the links list beside it does the same for keyboard users.
+
+On a dark palette the charts on screen are drawn dark too (Matplotlib's ``dark_background``
+style on the window's own colour), so the dashboard is not a white slab in a dark window;
+exported charts are drawn again in the light style, since they go into printed reports.
 """
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
+import matplotlib
+import matplotlib.style
 from matplotlib.backend_bases import MouseEvent
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -37,6 +46,17 @@ from annotator.errors import Errors, UserError
 EDGE_ROLE = Qt.ItemDataRole.UserRole
 
 
+def screen_style() -> AbstractContextManager[object]:
+    """Matplotlib settings for charts on screen: dark ones when the window's palette is dark."""
+    window = QApplication.palette().color(QPalette.ColorRole.Window)
+    if window.lightness() >= 128:
+        return nullcontext()
+    dark = dict(matplotlib.style.library["dark_background"])
+    dark.update({"figure.facecolor": window.name(), "axes.facecolor": window.name(),
+                 "savefig.facecolor": window.name()})
+    return matplotlib.rc_context(dark)
+
+
 class ChartTab(QWidget):
     """One chart and its export buttons."""
 
@@ -47,6 +67,7 @@ class ChartTab(QWidget):
         self.name = name
         self.title = title
         self.canvas: FigureCanvasQTAgg | None = None
+        self.dashboard: Dashboard | None = None  # what the chart shows, to draw it again for export
         self.png_button = QPushButton("Export PNG…")
         self.svg_button = QPushButton("Export SVG…")
         self.png_button.clicked.connect(lambda: self.export("png"))
@@ -72,7 +93,13 @@ class ChartTab(QWidget):
         return None if self.canvas is None else self.canvas.figure
 
     def show_dashboard(self, dashboard: Dashboard) -> None:
-        self.show_figure(figure_for(self.name, dashboard))
+        self.dashboard = dashboard
+        with screen_style():
+            self.show_figure(figure_for(self.name, dashboard))
+
+    def export_figure(self) -> Figure | None:
+        """The chart as exported: drawn again in the light style, whatever the window's theme."""
+        return None if self.dashboard is None else figure_for(self.name, self.dashboard)
 
     def show_figure(self, figure: Figure) -> None:
         """Show ``figure`` in a new canvas in place of the previous one."""
@@ -91,7 +118,7 @@ class ChartTab(QWidget):
 
     def export(self, fmt: str, path: Path | None = None) -> Path | None:
         """Save the chart as PNG or SVG; without ``path`` the analyst picks the file."""
-        figure = self.figure
+        figure = self.export_figure()
         if figure is None:
             self.message.emit(Errors.E582)
             return None
@@ -142,8 +169,10 @@ class NetworkTab(ChartTab):
         self.main_layout.insertWidget(0, splitter, 1)
 
     def show_dashboard(self, dashboard: Dashboard) -> None:
-        self.chart = network_figure(dashboard.network, dashboard.colors)
-        self.show_figure(self.chart.figure)
+        self.dashboard = dashboard
+        with screen_style():
+            self.chart = network_figure(dashboard.network, dashboard.colors)
+            self.show_figure(self.chart.figure)
         assert self.canvas is not None
         self.canvas.mpl_connect("button_press_event", self._clicked)
         network = dashboard.network

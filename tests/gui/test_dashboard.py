@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from annotator.dashboard.charts import edge_midpoint
 from annotator.gui.dashboard_window import DashboardWindow
 from annotator.gui.mainwindow import MainWindow
+from annotator.gui.settings import GuiSettings
 from annotator.store import Project
 from tests.dashboard_fixture import build_dashboard_project
 
@@ -102,3 +103,24 @@ def test_dashboard_exports(qtbot: QtBot, project: Project, tmp_path: Path,
     dashboard.to_edit.setDate(dashboard.from_edit.date().addDays(-1))
     dashboard.to_check.setChecked(True)
     qtbot.waitUntil(lambda: "[E951]" in dashboard.status_label.text(), timeout=WAIT_MS)
+
+
+def test_dark_theme_draws_dark_charts_and_exports_light_ones(
+        qtbot: QtBot, project: Project, tmp_path: Path, gui_settings: GuiSettings,
+        make_window: Callable[..., MainWindow]) -> None:
+    from matplotlib.colors import to_rgb
+    from PySide6.QtGui import QImage
+
+    build_dashboard_project(project, tmp_path / "corpus")
+    gui_settings.theme = "dark"
+    window = make_window(project)
+    try:
+        dashboard = _open(qtbot, window)
+        tab = dashboard.network_tab
+        assert tab.figure is not None and sum(to_rgb(tab.figure.get_facecolor())) < 1.0  # dark on screen
+        exported = tab.export("png", tmp_path / "network.png")
+    finally:
+        window.set_theme("light")  # the application palette outlives the window
+    assert exported is not None
+    corner = QImage(str(exported)).pixelColor(2, 2)
+    assert corner.lightness() > 240  # the exported chart is on white, for printed reports
