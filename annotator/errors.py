@@ -91,6 +91,9 @@ class Errors(metaclass=_CodedMessages):
     E125 = ("Cannot restore project {location} from {backup}: {reason}. List the backups with "
             "'annotator backup {location} --list' and pick one of them.")
     E126 = "--keep must be at least 1 (the number of backups to keep), not {keep}."
+    E128 = ("Cannot restore project {location} while it is open (in an annotator window or another "
+            "program on this computer): edits made there after the restore would be lost. Close it "
+            "everywhere, then run 'annotator restore {location}' again. Nothing was changed.")
     E127 = ("Cannot back up {location}: {reason}. Give the path of an annotator project file "
             "(a SQLite database), e.g. 'annotator backup project.db'.")
     # E130-E139: several analysts at once: optimistic row versions (annotator/store/versions.py)

@@ -101,11 +101,15 @@ def test_rotation_keeps_the_newest_and_skips_unchanged_copies(sample_file: Path)
 
 def test_restore_brings_the_data_back_and_keeps_the_current_file(sample_file: Path) -> None:
     backup = take_backup(sample_file)
+    wal = Path(f"{sample_file}-wal")
     with Project.open(sample_file) as project:
         project.annotations.delete_span(1)
         project.annotations.add_span(4, 0, 3, "DATE", "alice")
-        current = sample_file.read_bytes()
-        restored = restore_backup(sample_file)  # the project is still open, with its WAL beside it
+        current, last_commits = sample_file.read_bytes(), wal.read_bytes()
+    # as a crashed window leaves it: the last commits still in the WAL (a clean close folds them in)
+    sample_file.write_bytes(current)
+    wal.write_bytes(last_commits)
+    restored = restore_backup(sample_file)
     assert restored.backup.path == backup.path
     assert restored.moved_aside is not None and restored.moved_aside.name.startswith("sample.db.damaged-")
     assert restored.moved_aside.read_bytes() == current
@@ -266,3 +270,15 @@ def test_windows_opening_one_project_at_once_take_one_due_backup(sample_file: Pa
     folder = backup_folder(path)
     assert list_backups(path)
     assert not list(folder.glob("*.partial")) and not (folder / ".backup-in-progress").exists()
+
+
+def test_restore_is_refused_while_the_project_is_open(sample_file: Path) -> None:
+    """A window still holding the project would go on writing into the file moved aside."""
+    take_backup(sample_file)
+    before = sample_file.read_bytes()
+    with Project.open(sample_file) as open_elsewhere:
+        open_elsewhere.documents.count()  # the window's connection, idle in the pool
+        with pytest.raises(UserError, match=r"\[E128\]"):
+            restore_backup(sample_file)
+    assert sample_file.read_bytes() == before and not list(sample_file.parent.glob("*.damaged-*"))
+    assert restore_backup(sample_file).moved_aside is not None  # closed: the restore goes ahead

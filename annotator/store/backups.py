@@ -236,6 +236,8 @@ def restore_backup(path: Path, backup: Path | None = None, *, location: str | No
     """
     shown = location or str(path)
     chosen = _chosen_backup(path, backup, shown)
+    if path.exists() and _in_use(path):
+        raise UserError(Errors.E128.format(location=shown))
     partial = path.with_name(f"{path.name}.restoring{_PARTIAL_SUFFIX}")
     try:
         _copy_database(chosen.path, partial)
@@ -252,6 +254,30 @@ def restore_backup(path: Path, backup: Path | None = None, *, location: str | No
         os.replace(path, moved_aside)
     os.replace(partial, path)
     return Restored(chosen, moved_aside)
+
+
+def _in_use(path: Path) -> bool:
+    """Whether another connection has the project open (an annotator window keeps one).
+
+    An exclusive lock cannot be had on a WAL database while any other connection holds it open,
+    even idle, so asking for one without waiting answers the question; nothing is written.
+    A file SQLite cannot read at all (the usual reason to restore) is in nobody's use.
+    """
+    crashed_wal = path.with_name(path.name + "-wal").exists()
+    probe = sqlite3.connect(path, timeout=0)
+    if crashed_wal:  # closing would fold that WAL into the file that is about to be kept aside as it was
+        probe.setconfig(sqlite3.SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, True)
+    try:
+        probe.execute("PRAGMA locking_mode=EXCLUSIVE")
+        probe.execute("BEGIN EXCLUSIVE")
+        probe.rollback()
+        return False
+    except sqlite3.OperationalError as exc:
+        return "locked" in str(exc) or "busy" in str(exc)
+    except sqlite3.DatabaseError:
+        return False
+    finally:
+        probe.close()
 
 
 def _chosen_backup(path: Path, backup: Path | None, location: str) -> BackupFile:
