@@ -39,7 +39,8 @@ MAX_DOCUMENT_SETTING = "import_max_document_chars"
 MAX_FILE_SETTING = "import_max_file_bytes"
 
 _RAISE_HINT = ("raise the limit for this import with '--{flag} N' on 'annotator import', or for the "
-               "project with 'annotator limits PROJECT --{flag} N' (N in {unit})")
+               "project with 'annotator limits PROJECT --{flag} N' (N in {unit}) or in the window's "
+               "File ▸ Import limits…")
 
 
 @dataclass(frozen=True, slots=True)

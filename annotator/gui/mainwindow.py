@@ -179,6 +179,7 @@ class MainWindow(QMainWindow):
         # Ctrl+Shift+I is taken by Import folder…; D for dataset, next to E for export.
         self._action(file_menu, "Import &dataset…", self.import_dataset_dialog, ["Ctrl+Shift+D"])
         self._action(file_menu, "&Export dataset…", self.export_dataset_dialog, ["Ctrl+E"])
+        self._action(file_menu, "Import &limits…", self.import_limits_dialog)
         file_menu.addSeparator()
         self._action(file_menu, "&Switch annotator…", self.switch_annotator_dialog, ["Ctrl+Shift+U"])
         file_menu.addSeparator()
@@ -881,6 +882,13 @@ class MainWindow(QMainWindow):
         self._flush_panels()
         current = self.editor.document
         self.dataset_runner.export_dialog(self._annotator, current.id if current is not None else None)
+
+    def import_limits_dialog(self) -> None:
+        """File ▸ Import limits…: the largest file and longest document imports accept."""
+        from annotator.gui.limits_dialog import ImportLimitsDialog
+
+        if ImportLimitsDialog(self, self._project).exec():
+            self.show_message("Import limits saved for this project.")
 
     def import_dataset_dialog(self) -> None:
         """File ▸ Import dataset…: annotated files from other tools (plain texts: Import documents…)."""
