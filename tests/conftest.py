@@ -35,6 +35,25 @@ def isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
     return home
 
 
+def simulate_newer_release(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, upgrade_body: str,
+                           downgrade_body: str = "    pass") -> None:
+    """Make annotator behave as a newer release with one more migration (revision 9999 on top of
+    this version's head): a real migration folder, this version's scripts plus one more whose
+    ``upgrade()``/``downgrade()`` run the given lines (indented by the caller as function bodies)."""
+    import shutil
+
+    from annotator.store import migrate
+
+    newer = tmp_path / "migrations"
+    shutil.copytree(migrate.MIGRATIONS_DIR, newer, ignore=shutil.ignore_patterns("__pycache__"))
+    (newer / "versions" / "9999_newer_release.py").write_text(
+        "from alembic import op\nimport sqlalchemy as sa\n"
+        f"revision = '9999'\ndown_revision = {migrate.HEAD_REVISION!r}\nbranch_labels = None\ndepends_on = None\n"
+        f"def upgrade():\n{upgrade_body}\ndef downgrade():\n{downgrade_body}\n")
+    monkeypatch.setattr(migrate, "MIGRATIONS_DIR", newer)
+    monkeypatch.setattr(migrate, "HEAD_REVISION", "9999")
+
+
 @pytest.fixture
 def project_path(tmp_path: Path) -> Path:
     return tmp_path / "project.db"

@@ -17,6 +17,7 @@ from annotator.store import Project
 from annotator.store.database import create_project_engine, location_to_url
 from annotator.store.migrate import upgrade
 from annotator.store.tables import DOC
+from tests.conftest import simulate_newer_release
 
 ARTICLES = [
     {"id": "warsaw", "published": "2024-01-15",
@@ -226,22 +227,11 @@ def test_index_survives_a_later_migration_that_rebuilds_the_document_table(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Alembic's batch mode on SQLite copies ``document`` and drops the original, triggers and
     all; the upgrade puts them back, so documents added afterwards are still found."""
-    import shutil
-
-    from annotator.store import migrate
-
     path = tmp_path / "p.db"
     Project.open(path).close()
-    newer = tmp_path / "migrations"
-    shutil.copytree(migrate.MIGRATIONS_DIR, newer, ignore=shutil.ignore_patterns("__pycache__"))
-    (newer / "versions" / "9999_rebuild_document.py").write_text(
-        "from alembic import op\nimport sqlalchemy as sa\n"
-        f"revision = '9999'\ndown_revision = {migrate.HEAD_REVISION!r}\nbranch_labels = None\ndepends_on = None\n"
-        "def upgrade():\n    with op.batch_alter_table('document', recreate='always') as batch:\n"
-        "        batch.add_column(sa.Column('extra', sa.Text(), nullable=True))\n"
-        "def downgrade():\n    pass\n")
-    monkeypatch.setattr(migrate, "MIGRATIONS_DIR", newer)
-    monkeypatch.setattr(migrate, "HEAD_REVISION", "9999")
+    simulate_newer_release(tmp_path, monkeypatch,
+                           "    with op.batch_alter_table('document', recreate='always') as batch:\n"
+                           "        batch.add_column(sa.Column('extra', sa.Text(), nullable=True))")
     with Project.open(path) as project:
         source = tmp_path / "new.txt"
         source.write_text("Vitebsk voted.\n", encoding="utf-8")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from sqlmodel import SQLModel
 
 from annotator.errors import UserError
 from annotator.search.index import is_search_object
-from tests.conftest import BACKENDS, fresh_postgres_database, new_location
+from tests.conftest import BACKENDS, fresh_postgres_database, new_location, simulate_newer_release
 from annotator.store import Project
 from annotator.store.database import create_project_engine, location_to_url
 from annotator.store.migrate import HEAD_REVISION, alembic_config, head_revision, upgrade
@@ -87,22 +86,13 @@ def test_older_project_is_backed_up_before_upgrade(tmp_path: Path, monkeypatch: 
     The newer release is simulated with a real migration folder: this version's scripts plus
     one more that adds a column.
     """
-    import annotator.store.migrate as migrate
-
     path = tmp_path / "p.db"
     with Project.open(path) as project:
         old_head = head_revision()
         project.annotations.set_status(_first_doc(project), "alice", "done")
-    newer = tmp_path / "migrations"
-    shutil.copytree(migrate.MIGRATIONS_DIR, newer, ignore=shutil.ignore_patterns("__pycache__"))
-    (newer / "versions" / "9999_newer_release.py").write_text(
-        "from alembic import op\nimport sqlalchemy as sa\n"
-        f"revision = '9999'\ndown_revision = {old_head!r}\nbranch_labels = None\ndepends_on = None\n"
-        "def upgrade():\n    op.add_column('document', sa.Column('extra', sa.Text(), nullable=True))\n"
-        "def downgrade():\n    op.drop_column('document', 'extra')\n"
-    )
-    monkeypatch.setattr(migrate, "MIGRATIONS_DIR", newer)
-    monkeypatch.setattr(migrate, "HEAD_REVISION", "9999")
+    simulate_newer_release(tmp_path, monkeypatch,
+                           "    op.add_column('document', sa.Column('extra', sa.Text(), nullable=True))",
+                           "    op.drop_column('document', 'extra')")
     with Project.open(path) as project:
         assert project.backup_path is not None
         assert project.annotations.status(1, "alice") == "done"
