@@ -29,12 +29,27 @@ NAME_ROLE = Qt.ItemDataRole.UserRole + 1
 MAX_CANDIDATES = 12
 
 
-class LinkActor(EditCommand):
+class _SpanActorCommand(EditCommand):
+    """An edit of one span's actor link: either way, the span is shown again with its actor."""
+
+    def __init__(self, target: EditTarget, span: SpanRecord, text: str) -> None:
+        super().__init__(target, span.document_id, text)
+        self._span_id = span.id
+
+    def show_applied(self) -> None:
+        _show_span(self._target, self._span_id, make_current=self.replaying)
+        super().show_applied()
+
+    def show_reverted(self) -> None:
+        _show_span(self._target, self._span_id, make_current=True)
+        super().show_reverted()
+
+
+class LinkActor(_SpanActorCommand):
     """Link an ACTOR span to a registry actor, or unlink it (``actor`` None)."""
 
     def __init__(self, target: EditTarget, span: SpanRecord, actor: ActorRecord | None) -> None:
-        super().__init__(target, span.document_id, f"Link to {actor.name}" if actor else "Unlink actor")
-        self._span_id = span.id
+        super().__init__(target, span, f"Link to {actor.name}" if actor else "Unlink actor")
         self._actor = actor
         self._link: SpanLink | None = None
 
@@ -52,21 +67,12 @@ class LinkActor(EditCommand):
         assert self._link is not None
         self._target.project.actors.undo_link(self._link)
 
-    def show_applied(self) -> None:
-        _show_span(self._target, self._span_id, make_current=self.replaying)
-        super().show_applied()
 
-    def show_reverted(self) -> None:
-        _show_span(self._target, self._span_id, make_current=True)
-        super().show_reverted()
-
-
-class CreateActor(EditCommand):
+class CreateActor(_SpanActorCommand):
     """A new actor named after an ACTOR span and linked to it; see the module docstring for undo."""
 
     def __init__(self, target: EditTarget, span: SpanRecord) -> None:
-        super().__init__(target, span.document_id, "New actor from span")
-        self._span_id = span.id
+        super().__init__(target, span, "New actor from span")
         self.actor: ActorRecord | None = None
         self._link: SpanLink | None = None
 
@@ -85,14 +91,6 @@ class CreateActor(EditCommand):
         actors.undo_link(self._link)
         if actors.get(self.actor.id).mentions == 0:
             actors.delete(self.actor.id)
-
-    def show_applied(self) -> None:
-        _show_span(self._target, self._span_id, make_current=self.replaying)
-        super().show_applied()
-
-    def show_reverted(self) -> None:
-        _show_span(self._target, self._span_id, make_current=True)
-        super().show_reverted()
 
 
 def _show_span(target: EditTarget, span_id: int, *, make_current: bool) -> None:

@@ -31,7 +31,7 @@ def run_app(project: str | None = None, annotator: str | None = None) -> int:
     app = _application()
     splash = _splash()
     from annotator.errors import UserError  # the core: imported while the splash is up
-    from annotator.gui.dialogs import ask_annotator_name
+    from annotator.gui.dialogs import ask_annotator_name, present
     from annotator.gui.mainwindow import MainWindow
     from annotator.gui.workers import wait_for_background_tasks
 
@@ -51,12 +51,9 @@ def run_app(project: str | None = None, annotator: str | None = None) -> int:
     settings.annotator = name
     settings.remember_project(opened.location)
     window = MainWindow(opened, name, settings)
-    window.show()
+    window.show()  # painted before the opening card goes, so nothing flashes
     splash.close()
-    # Ask for activation: without a window manager (kiosk sessions, Xvfb) the window is never
-    # made active otherwise, and Qt then ignores every keyboard shortcut in it.
-    window.raise_()
-    window.activateWindow()
+    present(window)
     code = app.exec()
     wait_for_background_tasks()
     return code

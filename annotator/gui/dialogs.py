@@ -30,6 +30,14 @@ from PySide6.QtWidgets import (
 from annotator.corpus.importer import ImportReport
 
 
+def present(window: QWidget) -> None:
+    """Show a window in front and ask for activation. Without a window manager (kiosk sessions,
+    Xvfb) a window is never made active otherwise, and Qt then ignores every shortcut in it."""
+    window.show()
+    window.raise_()
+    window.activateWindow()
+
+
 def ask_annotator_name(parent: QWidget | None, current: str | None, known: list[str]) -> str | None:
     """Ask who is annotating; None if the analyst cancels. Known names are offered, new ones typed."""
     default = current or _login_name()

@@ -46,6 +46,7 @@ from annotator.gui.dialogs import (
     ask_annotator_name,
     import_summary,
     menu_shortcuts,
+    present,
 )
 from annotator.gui.doclist import STATUS_TITLES, DocumentListModel, DocumentListPanel
 from annotator.gui.editor import DocumentEditor, load_spacy_tokenizer
@@ -588,9 +589,7 @@ class MainWindow(QMainWindow):
             self.actor_registry = ActorRegistryDialog(self, self._project.actors, self._project.schema)
             self.actor_registry.changed.connect(self.editor.refresh)
             self.actor_registry.finished.connect(self._actor_registry_closed)
-        self.actor_registry.show()
-        self.actor_registry.raise_()
-        self.actor_registry.activateWindow()
+        present(self.actor_registry)
 
     def _actor_registry_closed(self) -> None:
         if self.actor_registry is not None:
@@ -605,9 +604,7 @@ class MainWindow(QMainWindow):
             self.search_window.finished.connect(self._search_closed)
         else:
             self.search_window.refresh_choices()
-        self.search_window.show()
-        self.search_window.raise_()
-        self.search_window.activateWindow()
+        present(self.search_window)
         self.search_window.query.setFocus()
         return self.search_window
 
@@ -638,9 +635,7 @@ class MainWindow(QMainWindow):
             self.agreement_window = AgreementWindow(self, self._project, humans)
             self.agreement_window.compareRequested.connect(self.open_comparison)
             self.agreement_window.finished.connect(self._agreement_closed)
-        self.agreement_window.show()
-        self.agreement_window.raise_()
-        self.agreement_window.activateWindow()
+        present(self.agreement_window)
         return self.agreement_window
 
     def _agreement_closed(self) -> None:
@@ -673,9 +668,7 @@ class MainWindow(QMainWindow):
             self.compare_window = window
         else:
             window.show_document(doc_id)
-        window.show()
-        window.raise_()
-        window.activateWindow()
+        present(window)
         return window
 
     def show_dashboard(self) -> QWidget:
@@ -690,9 +683,7 @@ class MainWindow(QMainWindow):
             window.destroyed.connect(self._dashboard_closed)
             window.refresh()
             self.dashboard_window = window
-        self.dashboard_window.show()
-        self.dashboard_window.raise_()
-        self.dashboard_window.activateWindow()
+        present(self.dashboard_window)
         return self.dashboard_window
 
     def _dashboard_closed(self) -> None:
