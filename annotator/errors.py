@@ -118,8 +118,29 @@ class Errors(metaclass=_CodedMessages):
             "2024-03-31; documents are compared by their published date.")
     E167 = ("Nothing to search for: give words to find, or a span filter (label, attribute, "
             "annotator, layer or actor) to list the spans it selects.")
-    E168 = ("Cannot write the search results to {path}: {reason}. Check that the folder exists and "
-            "that you may write there.")
+    # E170-E179: output files: exports, search CSV, dashboard reports (annotator/output_files.py)
+    E170 = ("Cannot write {path}: it is {what} of the project {project}, and writing there would "
+            "destroy the project. Nothing was written; choose another file name.")
+    E171 = ("Cannot write {path}: {folder} is the backups folder of the project {project}, whose "
+            "copies 'annotator restore' relies on, and no output may go there. Nothing was written; "
+            "choose a place outside it.")
+    E172 = ("{path} already exists and was left as it is; nothing was written. Use --force to replace "
+            "it, or choose another name.")
+    E173 = ("{count} files already exist and were left as they are: {paths}. Nothing was written. Use "
+            "--force to replace them, or choose another folder.")
+    E174 = ("Cannot write {path}: the disk is full (or your disk quota is used up). Nothing was "
+            "written and any file already there is unchanged; free some space or choose another "
+            "disk, then try again.")
+    E175 = ("Cannot write {path}: {reason} (the folder is read-only, or you may not write there). "
+            "Nothing was written; choose a folder you can write to.")
+    E176 = ("Cannot write {path}: {reason}. Nothing was written; create the folder first or choose "
+            "another one.")
+    E177 = ("{what} already {exist}: {paths}. Replace {them} with this export? Nothing has been written "
+            "yet; No leaves every file as it is.")
+    E178 = ("Cannot write {path}: it is {what}, not a regular file, so no output replaces it. Nothing "
+            "was written; give the name of a file{example}.")
+    E179 = ("Cannot write {path}: {reason}. Nothing was written and any file already there is "
+            "unchanged; check the path and that you may write there, then try again.")
     # --- E2xx: label schema (see annotator/schema) ---------------------------------------
     # {where} is "<file>, line <n>, <field>", e.g. "political.yaml, line 14, span_labels[2].color".
     # Several problems in one file are reported together, one line each, each with its own code.
@@ -412,6 +433,5 @@ class Errors(metaclass=_CodedMessages):
     E952 = "'{value}' is not a threat type of this project's schema; choose from: {known}."
     E953 = "Unknown layer '{value}' for the dashboard; choose one of: {known}."
     E954 = "No annotator {names} in project {location}; its annotators are: {known}."
-    E955 = "Cannot write {path}: {reason}. Choose a file or folder you can write to."
     E956 = ("Say what the dashboard should write: --html FILE, --pdf FILE or --png-dir DIR (or "
             "several of them).")

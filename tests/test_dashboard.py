@@ -180,7 +180,7 @@ def test_pdf_and_chart_folder(project: Project, ids: dict[str, int], tmp_path: P
     assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page ") >= len(CHARTS)
     written = write_chart_files(dashboard, tmp_path / "charts")
     assert sorted(p.name for p in written) == sorted(f"{n}.{f}" for n in CHARTS for f in ("png", "svg"))
-    with pytest.raises(UserError, match="E955"):
+    with pytest.raises(UserError, match="E176"):
         write_html(dashboard, tmp_path / "missing" / "report.html")
 
 

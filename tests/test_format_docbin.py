@@ -10,6 +10,7 @@ import pytest
 
 from annotator.errors import UserError
 from annotator.formats import LossReport, ReadOptions, docbin
+from annotator.output_files import OutputSet
 from tests.format_fixtures import sample_docs, span
 
 
@@ -65,8 +66,9 @@ def _training_docs(count: int) -> list[dict]:
 @pytest.mark.slow
 def test_exported_split_trains_with_spacy_train(tmp_path: Path) -> None:
     docs = _training_docs(20)
-    docbin.export(docs[:16], tmp_path / "train.spacy", LossReport())
-    docbin.export(docs[16:], tmp_path / "dev.spacy", LossReport())
+    with OutputSet() as outputs:  # one export of two parts, as the pipeline writes a split
+        docbin.export(docs[:16], tmp_path / "train.spacy", LossReport(), outputs)
+        docbin.export(docs[16:], tmp_path / "dev.spacy", LossReport(), outputs)
     config = (tmp_path / "config.cfg").read_text()
     assert 'train = "train.spacy"' in config and 'dev = "dev.spacy"' in config
     result = subprocess.run(

@@ -3,7 +3,10 @@
 Filters choose what goes out (annotators, layer, labels, done documents, named documents);
 ``--split 0.8,0.1,0.1 --seed N`` writes train/dev/test parts into the folder OUT, the same parts
 for the same seed. What the format cannot carry is reported with counts, never dropped silently.
-The canonical JSONL writes its actor registry beside OUT (``data.jsonl`` → ``data.actors.jsonl``).
+The canonical JSONL writes its actor registry beside OUT (``data.jsonl`` → ``data.actors.jsonl``),
+spaCy's DocBin a ``config.cfg``. Nothing is written onto the project or into its backups folder,
+an existing file is replaced only with ``--force`` (all of them are named otherwise), and the
+files appear only once the whole export is written.
 """
 
 from __future__ import annotations
@@ -33,6 +36,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--docs", nargs="+", metavar="DOC", help="only these documents (ids or names)")
     parser.add_argument("--split", metavar="RATIOS", help="train,dev[,test] fractions, e.g. 0.8,0.1,0.1")
     parser.add_argument("--seed", type=int, default=0, help="seed of the split's shuffle (default 0)")
+    parser.add_argument("--force", action="store_true",
+                        help="replace files that already exist, such as OUT or a config.cfg beside it (without "
+                             "it, nothing is written if any of them exists)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -44,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     )
     with Project.open(args.project, create=False) as project, ProgressBar("Exporting", unit="doc") as control:
         result = export_project(project, args.out, args.format_name, options, split=args.split, seed=args.seed,
-                                control=control)
+                                control=control, force=args.force)
     for line in result.loss.lines():
         sys.stderr.write(f"{line}\n")
     parts = ", ".join(f"{name} {count}" for name, count in result.parts.items())

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from annotator.cli.output import print_json, print_table
+from annotator.output_files import ProtectedPaths, check_outputs
 from annotator.search import DEFAULT_LIMIT, SearchFilters, parse_attr, search, write_csv
 from annotator.store import Project
 
@@ -29,7 +30,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--status", action="append", default=[],
                         help="document status (of --annotator, or of anyone): todo, in_progress, done, reviewed")
     parser.add_argument("--limit", type=int, default=DEFAULT_LIMIT, help=f"at most this many hits (default {DEFAULT_LIMIT})")
-    parser.add_argument("--csv", type=Path, metavar="FILE", help="write the hits to this CSV file")
+    parser.add_argument("--csv", type=Path, metavar="FILE", help="write the hits to this CSV file (a new file)")
+    parser.add_argument("--force", action="store_true", help="with --csv: replace the file if it exists")
     parser.add_argument("--json", action="store_true", help="one JSON object per hit")
 
 
@@ -40,9 +42,12 @@ def run(args: argparse.Namespace) -> int:
         published_from=args.date_from, published_to=args.date_to, statuses=tuple(args.status),
     )
     with Project.open(args.project, create=False) as project:
+        protected = ProtectedPaths.of(project.location)
+        if args.csv is not None:
+            check_outputs([args.csv], protected, force=args.force)  # refused before the search, not after
         result = search(project, args.query, filters, limit=max(1, args.limit))
     if args.csv is not None:
-        write_csv(result.hits, args.csv)
+        write_csv(result.hits, args.csv, protected=protected, force=args.force)
     if args.json:
         for hit in result.hits:
             print_json(hit.to_json())

@@ -5,7 +5,10 @@ at any zoom, prints well), the tables are plain HTML with an inline style sheet,
 fetched from anywhere, so it can be mailed or archived as it is. The PDF report is Matplotlib's
 ``PdfPages``: a title page with the selection and the figures, then one page per chart.
 
-Write errors (a missing folder, no permission) become ``E955`` naming the path.
+Every file goes through ``annotator.output_files``: Matplotlib draws into the handle of a
+temporary file that is renamed into place when complete, never onto the project (``protected``)
+and never over an existing file unless ``force``; the chart folder's files are published
+together. Write errors (a missing folder, a full disk, no permission) name the path.
 """
 
 from __future__ import annotations
@@ -13,8 +16,6 @@ from __future__ import annotations
 import base64
 import html
 import io
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from matplotlib.backends.backend_pdf import PdfPages
@@ -23,46 +24,52 @@ from matplotlib.figure import Figure
 from annotator.dashboard.charts import CHARTS, figure_for, new_figure
 from annotator.dashboard.compute import Dashboard
 from annotator.dashboard.network import ActorNetwork
-from annotator.errors import Errors, UserError
+from annotator.output_files import NO_PROJECT, OutputSet, ProtectedPaths, output_binary, output_file
 
 FORMATS = ("png", "svg", "pdf")
+CHART_FORMATS = ("png", "svg")  # of each chart in a chart folder
 PNG_DPI = 150
 EVIDENCE_ROWS = 8  # spans listed under each network edge in the HTML report
 REPORT_LINKS = 200  # the heaviest links the HTML report lists
 
 
-@contextmanager
-def _writing(path: Path) -> Iterator[None]:
-    try:
-        yield
-    except OSError as error:
-        raise UserError(Errors.E955.format(path=path, reason=error.strerror or error)) from error
+def _draw(figure: Figure, handle: io.BufferedIOBase | io.BytesIO, fmt: str) -> None:
+    figure.savefig(handle, format=fmt, dpi=PNG_DPI if fmt == "png" else None,
+                   metadata={"Date": None} if fmt == "svg" else None)
 
 
-def save_figure(figure: Figure, path: Path, fmt: str | None = None) -> Path:
+def save_figure(figure: Figure, path: Path, fmt: str | None = None, *,
+                protected: ProtectedPaths = NO_PROJECT, force: bool = False) -> Path:
     """Save one chart; the format is ``fmt`` or the file's suffix (png, svg or pdf)."""
     fmt = (fmt or path.suffix.lstrip(".") or "png").lower()
-    with _writing(path):
-        figure.savefig(path, format=fmt, dpi=PNG_DPI if fmt == "png" else None,
-                       metadata={"Date": None} if fmt == "svg" else None)
+    with output_binary(path, protected, force=force) as handle:
+        _draw(figure, handle, fmt)
     return path
 
 
-def write_chart_files(dashboard: Dashboard, folder: Path) -> list[Path]:
-    """Every chart as ``NAME.png`` and ``NAME.svg`` in ``folder`` (created if missing)."""
-    with _writing(folder):
-        folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name in CHARTS:
-        figure = figure_for(name, dashboard)
-        for fmt in ("png", "svg"):
-            written.append(save_figure(figure, folder / f"{name}.{fmt}", fmt))
-    return written
+def chart_files(folder: Path) -> list[Path]:
+    """The files ``write_chart_files`` writes into ``folder``."""
+    return [folder / f"{name}.{fmt}" for name in CHARTS for fmt in CHART_FORMATS]
+
+
+def write_chart_files(dashboard: Dashboard, folder: Path, *, protected: ProtectedPaths = NO_PROJECT,
+                      force: bool = False) -> list[Path]:
+    """Every chart as ``NAME.png`` and ``NAME.svg`` in ``folder`` (created if missing), published
+    together; existing ones are all named in one refusal unless ``force``."""
+    paths = chart_files(folder)
+    with OutputSet(protected, force=force, create_folders=True) as outputs:
+        outputs.check(paths)
+        for name in CHARTS:
+            figure = figure_for(name, dashboard)
+            for fmt in CHART_FORMATS:
+                with outputs.open_binary(folder / f"{name}.{fmt}") as handle:
+                    _draw(figure, handle, fmt)
+    return paths
 
 
 def svg_data_uri(figure: Figure) -> str:
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="svg", metadata={"Date": None})
+    _draw(figure, buffer, "svg")
     return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
@@ -132,17 +139,18 @@ def html_report(dashboard: Dashboard) -> str:
     return "\n".join(parts)
 
 
-def write_html(dashboard: Dashboard, path: Path) -> Path:
-    text = html_report(dashboard)
-    with _writing(path):
-        path.write_text(text, encoding="utf-8")
+def write_html(dashboard: Dashboard, path: Path, *, protected: ProtectedPaths = NO_PROJECT,
+               force: bool = False) -> Path:
+    with output_file(path, protected, force=force) as handle:
+        handle.write(html_report(dashboard))
     return path
 
 
-def write_pdf(dashboard: Dashboard, path: Path) -> Path:
+def write_pdf(dashboard: Dashboard, path: Path, *, protected: ProtectedPaths = NO_PROJECT,
+              force: bool = False) -> Path:
     """A title page, then one page per chart."""
-    with _writing(path), PdfPages(path, metadata={"Title": f"Dashboard — {dashboard.project_name}",
-                                                  "Creator": "annotator"}) as pdf:
+    with output_binary(path, protected, force=force) as handle, PdfPages(
+            handle, metadata={"Title": f"Dashboard — {dashboard.project_name}", "Creator": "annotator"}) as pdf:
         cover = new_figure()
         cover.text(0.05, 0.92, f"Dashboard — {dashboard.project_name}", fontsize=18, va="top")
         lines = [f"Generated {dashboard.generated:%Y-%m-%d %H:%M} UTC", "", *dashboard.filters.describe(), "",

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from annotator.limits import DEFAULT_LIMITS, ImportLimits
+from annotator.output_files import OutputSet
 
 CanonicalDoc = dict[str, Any]
 
@@ -52,14 +53,20 @@ class ReadOptions:
 
 
 class DatasetFormat(Protocol):
-    """One format. ``export``/``read`` are None where the format cannot go that way."""
+    """One format. ``export``/``read`` are None where the format cannot go that way.
+
+    ``export(docs, out, report, outputs)`` writes every file through ``outputs`` (see
+    ``annotator.output_files``), which publishes them together once the whole export is written;
+    ``side_files(out)`` names the files it writes beside a file ``out``, checked before any work.
+    """
 
     name: str
     description: str
     target: Literal["file", "folder"]  # what OUT (export) or PATH (import) is
     suffix: str  # the file suffix of one export file (".jsonl", ".spacy"…), "" for folders
-    export: Callable[[Iterable[CanonicalDoc], Path, LossReport], None] | None
+    export: Callable[[Iterable[CanonicalDoc], Path, LossReport, OutputSet], None] | None
     read: Callable[[Sequence[Path], ReadOptions, LossReport], Iterator[CanonicalDoc]] | None
+    side_files: Callable[[Path], list[Path]]
 
 
 @dataclass(frozen=True)
@@ -68,8 +75,9 @@ class Format:
     description: str
     target: Literal["file", "folder"]
     suffix: str
-    export: Callable[[Iterable[CanonicalDoc], Path, LossReport], None] | None = None
+    export: Callable[[Iterable[CanonicalDoc], Path, LossReport, OutputSet], None] | None = None
     read: Callable[[Sequence[Path], ReadOptions, LossReport], Iterator[CanonicalDoc]] | None = None
+    side_files: Callable[[Path], list[Path]] = lambda _out: []
 
 
 FORMATS: dict[str, Format] = {}

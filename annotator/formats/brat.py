@@ -39,6 +39,7 @@ from annotator.formats.base import (
     ReadOptions,
     register,
 )
+from annotator.output_files import OutputSet, staging
 
 _UNSAFE_NAME = re.compile(r"[^\w.-]+")
 _BRAT_NAME = re.compile(r"\s+")
@@ -47,8 +48,13 @@ _BRAT_NAME = re.compile(r"\s+")
 # --- export ------------------------------------------------------------------------------
 
 
-def export_brat(docs: Iterable[CanonicalDoc], out: Path, report: LossReport) -> None:
+def export_brat(docs: Iterable[CanonicalDoc], out: Path, report: LossReport, outputs: OutputSet | None = None) -> None:
     """Write ``.txt``/``.ann`` pairs and an ``annotation.conf`` per annotator collection."""
+    with staging(outputs) as files:
+        _export(docs, out, report, files)
+
+
+def _export(docs: Iterable[CanonicalDoc], out: Path, report: LossReport, outputs: OutputSet) -> None:
     if out.exists() and not out.is_dir():
         raise UserError(Errors.E848.format(path=out))
     collections: dict[str, list[tuple[CanonicalDoc, list[dict[str, Any]]]]] = defaultdict(list)
@@ -67,16 +73,14 @@ def export_brat(docs: Iterable[CanonicalDoc], out: Path, report: LossReport) -> 
     nested = len(collections) > 1
     for annotator, entries in collections.items():
         folder = out / _safe_name(annotator or "unknown") if nested else out
-        folder.mkdir(parents=True, exist_ok=True)
         conf = _Conf()
         used_names: set[str] = set()
         for doc, spans in entries:
             name = _unique(_safe_name(str(doc["id"])), used_names)
-            (folder / f"{name}.txt").write_text(doc["text"], encoding="utf-8", newline="")
+            outputs.write_text(folder / f"{name}.txt", doc["text"], newline="")
             ann = _ann_lines(doc, spans, conf, report)
-            (folder / f"{name}.ann").write_text("".join(line + "\n" for line in ann), encoding="utf-8",
-                                                newline="")
-        (folder / "annotation.conf").write_text(conf.render(), encoding="utf-8")
+            outputs.write_text(folder / f"{name}.ann", "".join(line + "\n" for line in ann), newline="")
+        outputs.write_text(folder / "annotation.conf", conf.render())
     _report_document_level(docs_seen=[doc for entries in collections.values() for doc, _ in entries],
                            report=report)
 

@@ -34,6 +34,7 @@ from annotator.formats.base import (
     ReadOptions,
     register,
 )
+from annotator.output_files import OutputSet, staging
 
 DOCSTART = "-DOCSTART- -X- O O"
 _TAG = re.compile(r"O|[BIESLU]-\S+")
@@ -42,14 +43,13 @@ _TAG = re.compile(r"O|[BIESLU]-\S+")
 # --- export ------------------------------------------------------------------------------
 
 
-def export_conll(docs: Iterable[CanonicalDoc], out: Path, report: LossReport) -> None:
+def export_conll(docs: Iterable[CanonicalDoc], out: Path, report: LossReport, outputs: OutputSet | None = None) -> None:
     """Write all documents into one CoNLL file, each after a ``-DOCSTART-`` line."""
     import spacy  # heavy: only when this format is used
 
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("w", encoding="utf-8", newline="\n") as handle:
+    with staging(outputs) as files, files.open_text(out) as handle:
         for doc in docs:
             handle.write(DOCSTART + "\n\n")
             for sentence in _tagged_sentences(nlp(doc["text"]), doc, report):

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from annotator.formats.base import CanonicalDoc, Format, LossReport, register
+from annotator.output_files import OutputSet, staging
 
 COLUMNS = ("document", "title", "span_id", "start", "end", "text", "label", "annotator", "layer", "attrs",
            "note", "actor")
@@ -30,8 +31,8 @@ def neutralise(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_STARTS) else value
 
 
-def export_csv(docs: Iterable[CanonicalDoc], out: Path, report: LossReport) -> None:
-    with out.open("w", encoding="utf-8-sig", newline="") as handle:
+def export_csv(docs: Iterable[CanonicalDoc], out: Path, report: LossReport, outputs: OutputSet | None = None) -> None:
+    with staging(outputs) as files, files.open_text(out, encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(COLUMNS)
         for doc in docs:

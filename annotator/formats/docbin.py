@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 from annotator.errors import Errors, UserError
 from annotator.formats.base import CanonicalDoc, Format, LossReport, ReadOptions, register
 from annotator.formats.foreign import add_span, new_doc
+from annotator.output_files import OutputSet, staging
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -85,12 +86,12 @@ def _encoders_resolved_once() -> Iterator[None]:
         del msgpack_encoders.get_all  # back to the class's own method
 
 
-def export(docs: Iterable[CanonicalDoc], out: Path, report: LossReport) -> None:
-    with _encoders_resolved_once():
-        _export(docs, out, report)
+def export(docs: Iterable[CanonicalDoc], out: Path, report: LossReport, outputs: OutputSet | None = None) -> None:
+    with _encoders_resolved_once(), staging(outputs) as files:
+        _export(docs, out, report, files)
 
 
-def _export(docs: Iterable[CanonicalDoc], out: Path, report: LossReport) -> None:
+def _export(docs: Iterable[CanonicalDoc], out: Path, report: LossReport, outputs: OutputSet) -> None:
     from spacy.tokens import DocBin
     from spacy.util import filter_spans
 
@@ -106,12 +107,16 @@ def _export(docs: Iterable[CanonicalDoc], out: Path, report: LossReport) -> None
         doc.user_data[USER_DATA_KEY] = json.dumps({key: value for key, value in canonical.items() if key != "text"},
                                                   ensure_ascii=False)
         docbin.add(doc)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    docbin.to_disk(out)
-    _write_config(out)
+    outputs.write_bytes(out, docbin.to_bytes())
+    _write_config(out, outputs)
 
 
-def _write_config(out: Path) -> None:
+def config_files(out: Path) -> list[Path]:
+    """The training config written beside ``out`` (a user's own one is replaced only with --force)."""
+    return [out.parent / "config.cfg"]
+
+
+def _write_config(out: Path, outputs: OutputSet) -> None:
     """Write ``config.cfg`` beside ``out`` so ``spacy train`` runs on the export unchanged."""
     from spacy.cli.init_config import init_config
 
@@ -122,7 +127,7 @@ def _write_config(out: Path) -> None:
     config = init_config(lang="en", pipeline=["ner"], optimize="efficiency", gpu=False)
     config["paths"]["train"] = train
     config["paths"]["dev"] = dev
-    config.to_disk(out.parent / "config.cfg")
+    outputs.write_text(config_files(out)[0], config.to_str())
 
 
 def read(paths: Sequence[Path], options: ReadOptions, report: LossReport) -> Iterator[CanonicalDoc]:
@@ -178,4 +183,5 @@ FORMAT = register(Format(
     suffix=".spacy",
     export=export,
     read=read,
+    side_files=config_files,
 ))

@@ -31,10 +31,11 @@ from annotator.formats.foreign import (
     scalar_id,
     write_jsonl,
 )
+from annotator.output_files import OutputSet
 
 
-def export(docs: Iterable[CanonicalDoc], out: Path, report: LossReport) -> None:
-    write_jsonl((_record(doc, report) for doc in docs), out)
+def export(docs: Iterable[CanonicalDoc], out: Path, report: LossReport, outputs: OutputSet | None = None) -> None:
+    write_jsonl((_record(doc, report) for doc in docs), out, outputs)
 
 
 def _record(doc: CanonicalDoc, report: LossReport) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from typing import Any
 
 from annotator.errors import Errors, UserError
 from annotator.formats.base import CanonicalDoc, LossReport, ReadOptions
+from annotator.output_files import OutputSet, staging
 
 
 def read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -71,10 +72,9 @@ def scalar_id(value: Any, what: str, where: tuple[Path, int]) -> str | int | flo
     return value
 
 
-def write_jsonl(records: Iterator[dict[str, Any]], out: Path) -> None:
+def write_jsonl(records: Iterator[dict[str, Any]], out: Path, outputs: OutputSet | None) -> None:
     """One JSON object a line, UTF-8, emoji and accents kept as they are (not \\u escapes)."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("w", encoding="utf-8", newline="\n") as handle:
+    with staging(outputs) as files, files.open_text(out) as handle:
         for record in records:
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
 

@@ -30,6 +30,7 @@ from annotator.formats.base import (
     register,
 )
 from annotator.limits import DEFAULT_LIMITS, ImportLimits
+from annotator.output_files import OutputSet, staging
 from annotator.storable import unstorable
 
 ACTORS_SUFFIX = ".actors.jsonl"
@@ -48,9 +49,9 @@ def dumps(record: dict[str, Any]) -> str:
     return json.dumps(record, ensure_ascii=False)
 
 
-def export_jsonl(docs: Iterable[CanonicalDoc], out: Path, report: LossReport) -> None:
+def export_jsonl(docs: Iterable[CanonicalDoc], out: Path, report: LossReport, outputs: OutputSet | None = None) -> None:
     """One document a line; nothing is ever left out, so ``report`` stays empty."""
-    with out.open("w", encoding="utf-8", newline="\n") as handle:
+    with staging(outputs) as files, files.open_text(out) as handle:
         for doc in docs:
             handle.write(dumps(doc) + "\n")
 
@@ -126,8 +127,8 @@ def read_actors(path: Path) -> list[dict[str, Any]]:
     return actors
 
 
-def write_actors(actors: Iterable[dict[str, Any]], path: Path) -> None:
-    with path.open("w", encoding="utf-8", newline="\n") as handle:
+def write_actors(actors: Iterable[dict[str, Any]], path: Path, outputs: OutputSet) -> None:
+    with outputs.open_text(path) as handle:
         for actor in actors:
             handle.write(dumps(actor) + "\n")
 
@@ -139,4 +140,5 @@ FORMAT = register(Format(
     suffix=".jsonl",
     export=export_jsonl,
     read=read_jsonl,
+    side_files=lambda out: [actors_path(out)],
 ))

@@ -1,7 +1,9 @@
 """Export and import as the CLI and the GUI run them: formats, selection, splits and ingestion together.
 
 ``export_project`` selects documents (``select``), optionally splits them (``split``) and hands
-each part to a format's writer; ``import_files`` reads every input with a format's reader first
+each part to a format's writer, which writes through one ``OutputSet`` (``annotator.output_files``:
+never onto the project or its backups, existing files replaced only with ``force``, every file
+published together at the end); ``import_files`` reads every input with a format's reader first
 (so a malformed file refuses the import before anything is written), then ingests one input
 file per transaction (``ingest``). Both take a ``TaskControl`` for progress and cancelling.
 """
@@ -9,6 +11,7 @@ file per transaction (``ingest``). Both take a ``TaskControl`` for progress and 
 from __future__ import annotations
 
 import importlib
+from contextlib import closing
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -25,8 +28,9 @@ from annotator.formats.base import (
 )
 from annotator.formats.ingest import IngestReport, ingest_documents
 from annotator.formats.select import select_document_ids, select_documents
-from annotator.formats.split import assign_splits, parse_split
+from annotator.formats.split import PART_NAMES, assign_splits, parse_split
 from annotator.limits import DEFAULT_LIMITS, ImportLimits, project_limits
+from annotator.output_files import OutputSet, ProtectedPaths
 from annotator.tasks import Cancelled, TaskControl
 
 if TYPE_CHECKING:
@@ -98,60 +102,67 @@ def get_format(name: str) -> Format:
 
 def export_project(project: Project, out: Path, format_name: str, options: ExportOptions, *,
                    split: str | Sequence[float] | None = None, seed: int = 0,
-                   control: TaskControl | None = None) -> ExportResult:
+                   control: TaskControl | None = None, force: bool = False) -> ExportResult:
     """Write the selected documents to ``out`` in one format; with ``split``, ``out`` is a folder
     holding ``train``/``dev``(/``test``) files (``train.jsonl``…) or subfolders (folder formats).
 
-    A cancelled export removes the file it was writing (file formats) and says so in the result.
+    No file is written onto the project or its backups, and an existing file is replaced only
+    with ``force``: the names known beforehand (the files of a file format and the files beside
+    them) are checked before any document is read, the rest when the files are published, and
+    the refusal (``ReplaceRefused``) names them all. Files are published together once all are
+    written: a failure or a cancel (the result says ``cancelled``) leaves no file behind.
     """
     fmt = get_format(format_name)
     if fmt.export is None:
         raise UserError(Errors.E802.format(name=fmt.name, can="imported", cannot="exported"))
     control = control or TaskControl()
     result = ExportResult()
+    out = Path(out)
+    outputs = OutputSet(ProtectedPaths.of(project.location), force=force, create_folders=True)
+    outputs.protected.check(out)  # also the folder of a split
+    if split is not None:
+        names = PART_NAMES[len(parse_split(split))]
+        targets = {name: out / (name if fmt.target == "folder" else name + fmt.suffix) for name in names}
+    else:
+        targets = {"": out}
+    for target in targets.values():
+        _check_target(target, fmt, outputs)
+    if fmt.target == "file":
+        outputs.check([*targets.values(), *(side for target in targets.values() for side in fmt.side_files(target))])
     ids = select_document_ids(project, options)
     if not ids:
         raise UserError(Errors.E807.format(location=project.location, filters=_describe(options)))
-    out = Path(out)
     if split is not None:
         parts = assign_splits(ids, parse_split(split), seed)
-        targets = {name: out / (name if fmt.target == "folder" else name + fmt.suffix) for name in parts}
         result.parts = {name: len(part) for name, part in parts.items()}
     else:
-        parts, targets = {"": ids}, {"": out}
+        parts = {"": ids}
     done = [0]
-    for name, part_ids in parts.items():
-        target = _prepare(targets[name], fmt, split is not None)
-        docs = select_documents(project, options, doc_ids=part_ids)
-        try:
-            fmt.export(_counted(docs, result, control, done, len(ids)), target, result.loss)
-        except Cancelled:
-            if fmt.target == "file":
-                target.unlink(missing_ok=True)
-            result.cancelled = True
-            return result
-        except OSError as exc:
-            raise UserError(Errors.E813.format(path=target, reason=exc.strerror or exc)) from exc
-        result.files.append(target)
-        if fmt.name == "jsonl":
-            result.files.append(_write_actor_registry(project, target))
+    try:
+        with outputs:
+            for name, part_ids in parts.items():
+                # closed at once when the export fails: a half-read selection holds a connection
+                with closing(select_documents(project, options, doc_ids=part_ids)) as docs:
+                    fmt.export(_counted(docs, result, control, done, len(ids)), targets[name], result.loss, outputs)
+                result.files.append(targets[name])
+                if fmt.name == "jsonl":
+                    result.files.append(_write_actor_registry(project, targets[name], outputs))
+    except Cancelled:
+        result.files = []
+        result.cancelled = True
+        return result
     control.report(len(ids), len(ids), "")
     return result
 
 
-def _prepare(target: Path, fmt: Format, in_split_folder: bool) -> Path:
-    """Create the folders an export target needs."""
-    try:
-        if fmt.target == "folder":
-            target.mkdir(parents=True, exist_ok=True)
-        else:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if target.is_dir():
-                raise UserError(Errors.E813.format(
-                    path=target, reason=f"it is a folder; the {fmt.name} format writes one file, e.g. data{fmt.suffix}"))
-    except OSError as exc:
-        raise UserError(Errors.E813.format(path=target, reason=exc.strerror or exc)) from exc
-    return target
+def _check_target(target: Path, fmt: Format, outputs: OutputSet) -> None:
+    """Refuse a target that is protected, or a file where a folder belongs and the other way round."""
+    outputs.protected.check(target)
+    if fmt.target == "folder" and target.exists() and not target.is_dir():
+        raise UserError(Errors.E848.format(path=target))
+    if fmt.target == "file" and target.is_dir():
+        raise UserError(Errors.E813.format(
+            path=target, reason=f"it is a folder; the {fmt.name} format writes one file, e.g. data{fmt.suffix}"))
 
 
 def _counted(docs: Iterable[CanonicalDoc], result: ExportResult, control: TaskControl, done: list[int],
@@ -168,12 +179,12 @@ def _counted(docs: Iterable[CanonicalDoc], result: ExportResult, control: TaskCo
         yield doc
 
 
-def _write_actor_registry(project: Project, target: Path) -> Path:
+def _write_actor_registry(project: Project, target: Path, outputs: OutputSet) -> Path:
     from annotator.formats.jsonl import actors_path, write_actors
 
     path = actors_path(target)
     write_actors(({"name": actor.name, "type": actor.type, "country": actor.country, "aliases": list(actor.aliases)}
-                  for actor in project.actors.all()), path)
+                  for actor in project.actors.all()), path, outputs)
     return path
 
 

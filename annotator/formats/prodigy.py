@@ -35,11 +35,12 @@ from annotator.formats.foreign import (
     scalar_id,
     write_jsonl,
 )
+from annotator.output_files import OutputSet
 
 
-def export(docs: Iterable[CanonicalDoc], out: Path, report: LossReport) -> None:
+def export(docs: Iterable[CanonicalDoc], out: Path, report: LossReport, outputs: OutputSet | None = None) -> None:
     nlp = blank_english()
-    write_jsonl((_task(doc, nlp, report) for doc in docs), out)
+    write_jsonl((_task(doc, nlp, report) for doc in docs), out, outputs)
 
 
 def _task(doc: CanonicalDoc, nlp: Any, report: LossReport) -> dict[str, Any]:

@@ -38,6 +38,7 @@ from annotator.errors import Errors, UserError
 from annotator.formats.base import CanonicalDoc, Format, LossReport, ReadOptions, register
 from annotator.formats.foreign import add_relation, add_span, new_doc, report_unexportable
 from annotator.limits import ImportLimits
+from annotator.output_files import OutputSet, staging
 
 if TYPE_CHECKING:
     from cassis import Cas, TypeSystem
@@ -116,12 +117,16 @@ def _file_name(doc_id: str, used: set[str]) -> str:
     return f"{name}.xmi"
 
 
-def export(docs: Iterable[CanonicalDoc], out: Path, report: LossReport) -> None:
+def export(docs: Iterable[CanonicalDoc], out: Path, report: LossReport, outputs: OutputSet | None = None) -> None:
+    with staging(outputs) as files:
+        _export(docs, out, report, files)
+
+
+def _export(docs: Iterable[CanonicalDoc], out: Path, report: LossReport, outputs: OutputSet) -> None:
     from cassis import Cas
 
     docs = list(docs)
     system = _type_system(docs)
-    out.mkdir(parents=True, exist_ok=True)
     used: set[str] = set()
     for doc in docs:
         report_unexportable(doc, report, "XMI", doc_labels=True, fragments=True)
@@ -145,8 +150,8 @@ def export(docs: Iterable[CanonicalDoc], out: Path, report: LossReport) -> None:
                 **{name: relation.get(name) for name in RELATION_FEATURES if relation.get(name) is not None})
             _set_attributes(system, annotation, RELATION_TYPE, relation.get("attrs") or {})
             cas.add(annotation)
-        cas.to_xmi(out / _file_name(doc["id"], used))
-    system.to_xml(out / TYPESYSTEM_NAME)
+        outputs.write_text(out / _file_name(doc["id"], used), cas.to_xmi(), newline="")
+    outputs.write_text(out / TYPESYSTEM_NAME, system.to_xml(), newline="")
 
 
 def read(paths: Sequence[Path], options: ReadOptions, report: LossReport) -> Iterator[CanonicalDoc]:

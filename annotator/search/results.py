@@ -12,8 +12,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from annotator.errors import Errors, UserError
 from annotator.formats.csv_spans import neutralise
+from annotator.output_files import NO_PROJECT, ProtectedPaths, output_file
 
 CSV_COLUMNS = ("document_id", "document", "title", "published", "start", "end", "left", "hit", "right",
                "span_id", "label", "annotator", "layer", "actor")
@@ -70,19 +70,18 @@ def concordance_hit(text: str, start: int, end: int, width: int) -> tuple[str, s
     return _SPACE.sub(" ", left), _SPACE.sub(" ", text[start:end]), _SPACE.sub(" ", right)
 
 
-def write_csv(hits: list[SearchHit], path: Path) -> None:
+def write_csv(hits: list[SearchHit], path: Path, *, protected: ProtectedPaths = NO_PROJECT,
+              force: bool = False) -> None:
     """The hits as CSV (UTF-8 with a byte-order mark, so spreadsheets read Cyrillic right);
-    cells that a spreadsheet would evaluate as formulas are neutralised."""
-    try:
-        with path.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(CSV_COLUMNS)
-            for hit in hits:
-                writer.writerow([
-                    hit.doc_id, neutralise(hit.doc_name), neutralise(hit.title), hit.published or "",
-                    hit.start, hit.end, neutralise(hit.left), neutralise(hit.hit), neutralise(hit.right),
-                    "" if hit.span_id is None else hit.span_id, neutralise(hit.label or ""),
-                    neutralise(hit.annotator or ""), hit.layer or "", neutralise(hit.actor or ""),
-                ])
-    except OSError as error:
-        raise UserError(Errors.E168.format(path=path, reason=error.strerror or error)) from error
+    cells that a spreadsheet would evaluate as formulas are neutralised. Written through
+    ``output_files``: never onto the project (``protected``), an existing file only with ``force``."""
+    with output_file(path, protected, force=force, encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(CSV_COLUMNS)
+        for hit in hits:
+            writer.writerow([
+                hit.doc_id, neutralise(hit.doc_name), neutralise(hit.title), hit.published or "",
+                hit.start, hit.end, neutralise(hit.left), neutralise(hit.hit), neutralise(hit.right),
+                "" if hit.span_id is None else hit.span_id, neutralise(hit.label or ""),
+                neutralise(hit.annotator or ""), hit.layer or "", neutralise(hit.actor or ""),
+            ])
