@@ -42,6 +42,7 @@ from annotator.dashboard.compute import Dashboard
 from annotator.dashboard.network import NetworkEdge
 from annotator.dashboard.report import save_figure
 from annotator.errors import Errors, UserError
+from annotator.output_files import ProtectedPaths
 
 EDGE_ROLE = Qt.ItemDataRole.UserRole
 
@@ -62,10 +63,11 @@ class ChartTab(QWidget):
 
     message = Signal(str)
 
-    def __init__(self, name: str, title: str) -> None:
+    def __init__(self, name: str, title: str, protected: ProtectedPaths) -> None:
         super().__init__()
         self.name = name
         self.title = title
+        self.protected = protected  # the project's files, which no export may land on
         self.canvas: FigureCanvasQTAgg | None = None
         self.dashboard: Dashboard | None = None  # what the chart shows, to draw it again for export
         self.png_button = QPushButton("Export PNG…")
@@ -116,8 +118,9 @@ class ChartTab(QWidget):
         for button in (self.png_button, self.svg_button):
             button.setEnabled(True)
 
-    def export(self, fmt: str, path: Path | None = None) -> Path | None:
-        """Save the chart as PNG or SVG; without ``path`` the analyst picks the file."""
+    def export(self, fmt: str, path: Path | None = None, *, force: bool = False) -> Path | None:
+        """Save the chart as PNG or SVG; without ``path`` the analyst picks the file (and the save
+        dialog asks before replacing one); otherwise an existing file is replaced only with ``force``."""
         figure = self.export_figure()
         if figure is None:
             self.message.emit(Errors.E582)
@@ -127,9 +130,9 @@ class ChartTab(QWidget):
                                                         f"{self.name}.{fmt}", f"{fmt.upper()} image (*.{fmt})")
             if not name:
                 return None
-            path = Path(name)
+            path, force = Path(name), True
         try:
-            save_figure(figure, path, fmt)
+            save_figure(figure, path, fmt, protected=self.protected, force=force)
         except UserError as error:
             self.message.emit(str(error))
             return None
@@ -142,8 +145,8 @@ class NetworkTab(ChartTab):
 
     documentRequested = Signal(int)
 
-    def __init__(self, name: str, title: str) -> None:
-        super().__init__(name, title)
+    def __init__(self, name: str, title: str, protected: ProtectedPaths) -> None:
+        super().__init__(name, title, protected)
         self.chart: NetworkChart | None = None
         self.edge_list = _tree(["From", "Link", "To", "Weight"], stretch=(0, 2))
         self.edge_list.currentItemChanged.connect(self._edge_item_changed)

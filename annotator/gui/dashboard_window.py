@@ -36,6 +36,7 @@ from annotator.dashboard.report import write_html, write_pdf
 from annotator.errors import Errors, UserError
 from annotator.gui.dashboard_tabs import ChartTab, NetworkTab
 from annotator.gui.workers import BackgroundTask, progress_dialog
+from annotator.output_files import ProtectedPaths
 from annotator.store import Project
 from annotator.tasks import Cancelled, TaskControl
 
@@ -57,6 +58,7 @@ class DashboardWindow(QDialog):
         self.setWindowTitle(f"Dashboard — {project.display_name}")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.project = project
+        self.protected = ProtectedPaths.of(project.location)  # no export lands on the project or its backups
         self.dashboard: Dashboard | None = None
         self.task: BackgroundTask | None = None
         self._generation = 0  # which filters the latest computation was started for
@@ -86,7 +88,7 @@ class DashboardWindow(QDialog):
         self.tabs = QTabWidget()
         self.chart_tabs: dict[str, ChartTab] = {}
         for name, title in CHARTS.items():
-            tab = NetworkTab(name, title) if name == "network" else ChartTab(name, title)
+            tab = (NetworkTab if name == "network" else ChartTab)(name, title, self.protected)
             tab.message.connect(self.show_message)
             self.chart_tabs[name] = tab
             self.tabs.addTab(tab, TAB_TITLES.get(name, title))
@@ -196,8 +198,9 @@ class DashboardWindow(QDialog):
 
     # --- report --------------------------------------------------------------------------------
 
-    def export_report(self, path: Path | None = None) -> BackgroundTask | None:
-        """Write the HTML or PDF report (by the file's suffix) in the background."""
+    def export_report(self, path: Path | None = None, *, force: bool = False) -> BackgroundTask | None:
+        """Write the HTML or PDF report (by the file's suffix) in the background; an existing
+        file is replaced only with ``force`` (given when the save dialog has asked)."""
         dashboard = self.dashboard
         if dashboard is None:
             self.show_message(Errors.E582)
@@ -208,9 +211,10 @@ class DashboardWindow(QDialog):
                 "HTML report (*.html);;PDF report (*.pdf)")
             if not name:
                 return None
-            path = Path(name)
-        writer: Callable[[Dashboard, Path], Path] = write_pdf if path.suffix.lower() == ".pdf" else write_html
-        task = BackgroundTask(lambda _control: writer(dashboard, path))
+            path, force = Path(name), True
+        writer: Callable[..., Path] = write_pdf if path.suffix.lower() == ".pdf" else write_html
+        protected = self.protected
+        task = BackgroundTask(lambda _control: writer(dashboard, path, protected=protected, force=force))
         progress = progress_dialog(self, "Export report", f"Writing {path.name}…", task)
         task.succeeded.connect(lambda written: self.show_message(f"Report written to {written}."))
         task.failed.connect(lambda error: self.show_message(

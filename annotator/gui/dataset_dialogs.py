@@ -297,7 +297,9 @@ class ExportDialog(_DatasetDialog):
         else:
             suffix = fmt.suffix if fmt else ""
             pattern = f"{fmt.name} (*{suffix});;All files (*)" if suffix and fmt else "All files (*)"
-            path, _filter = QFileDialog.getSaveFileName(self, "Export to file", start, pattern)
+            # the export asks itself, once for all files it would replace (with its side files)
+            path, _filter = QFileDialog.getSaveFileName(self, "Export to file", start, pattern,
+                                                        options=QFileDialog.Option.DontConfirmOverwrite)
             if path and suffix and not path.endswith(suffix):
                 path += suffix
         if path:

@@ -9,8 +9,12 @@ the window to list the new documents (also after a failure or cancel: what was c
 The core (``annotator.formats.pipeline``) is imported on the worker thread when a run starts, not
 when the window is built, so a format module that is broken or still missing costs the window
 nothing but that run (the dialogs list formats tolerantly for the same reason). An export cancelled while writing returns
-a result marked cancelled (the core removes the half-written file); one cancelled before that,
+a result marked cancelled (the core publishes none of its files); one cancelled before that,
 like an import cancelled while reading, raises ``Cancelled``: both end in a status-bar message.
+
+An export never replaces a file unasked: the core refuses with every file it would replace
+(``ReplaceRefused``), the window asks once, listing them, and runs the export again with
+``force`` if the analyst says Replace. Nothing has been written when the question is asked.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from annotator.gui.dataset_reports import (
     import_result_summary,
 )
 from annotator.gui.workers import BackgroundTask, progress_dialog
+from annotator.output_files import ReplaceRefused
 from annotator.store import Project
 from annotator.tasks import Cancelled, TaskControl
 
@@ -79,7 +84,8 @@ class DatasetRunner(QObject):
 
     # --- runs ----------------------------------------------------------------------------------
 
-    def export(self, choice: ExportChoice) -> BackgroundTask:
+    def export(self, choice: ExportChoice, *, force: bool = False) -> BackgroundTask:
+        """Run the export; with ``force`` it replaces existing files (after the analyst agreed)."""
         project = self._project
 
         def work(control: TaskControl) -> Any:
@@ -88,10 +94,28 @@ class DatasetRunner(QObject):
             options = ExportOptions(annotators=choice.annotators, layer=choice.layer, labels=choice.labels,
                                     done_only=choice.done_only, documents=choice.documents)
             return export_project(project, choice.out, choice.format_name, options, split=choice.split,
-                                  seed=choice.seed, control=control)
+                                  seed=choice.seed, control=control, force=force)
 
         return self._run(work, "Exporting dataset", "Selecting documents…", self._export_succeeded,
-                         lambda error: self._failed("Export", Errors.E530, error))
+                         lambda error: self._export_failed(choice, error))
+
+    def _export_failed(self, choice: ExportChoice, error: Exception) -> None:
+        if not isinstance(error, ReplaceRefused):
+            self._failed("Export", Errors.E530, error)
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, "Replace existing files?", error.question(),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self._window)
+        replace = box.button(QMessageBox.StandardButton.Yes)
+        replace.setText("&Replace")
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.finished.connect(lambda _result: self._replace_answered(choice, box.clickedButton() == replace))
+        self._report(box)
+
+    def _replace_answered(self, choice: ExportChoice, replace: bool) -> None:
+        if replace:
+            self.export(choice, force=True)
+        else:
+            self.message.emit("Export cancelled; no file was written or replaced.")
 
     def import_(self, choice: ImportChoice) -> BackgroundTask:
         project = self._project

@@ -36,6 +36,7 @@ from annotator.gui.search_model import (
     LeftElidingDelegate,
 )
 from annotator.gui.workers import BackgroundTask
+from annotator.output_files import ProtectedPaths
 from annotator.search import SearchFilters, SearchResult, search, write_csv
 from annotator.store import Project
 from annotator.store.models import LAYERS, STATUSES
@@ -235,15 +236,16 @@ class SearchWindow(QDialog):
         path, _filter = QFileDialog.getSaveFileName(self, "Export search results", "search-results.csv",
                                                     "CSV files (*.csv);;All files (*)")
         if path:
-            self.export(Path(path))
+            self.export(Path(path), force=True)  # the save dialog has asked before replacing a file
 
-    def export(self, path: Path) -> None:
-        """Write the rows in the order the table shows them."""
+    def export(self, path: Path, *, force: bool = False) -> None:
+        """Write the rows in the order the table shows them; never onto the project or its
+        backups, and over an existing file only with ``force``."""
         assert self.search_result is not None
         hits = [self.model.hit(self.proxy.mapToSource(self.proxy.index(row, 0)).row())
                 for row in range(self.proxy.rowCount())]
         try:
-            write_csv(hits, path)
+            write_csv(hits, path, protected=ProtectedPaths.of(self._project.location), force=force)
         except UserError as error:
             self.count.setText(str(error))
             return
