@@ -173,6 +173,18 @@ class Errors(metaclass=_CodedMessages):
     E218 = ("{where}: the label schema is empty; it needs at least 'name:' and 'span_labels:'. "
             "See resources/schemas/political_discourse.yaml for an example.")
     E219 = "{where}: this must not be empty; {hint}."
+    # E220-E229: schema YAML read with bounded cost (annotator/schema/bounded_yaml.py).
+    E220 = ("{where}: the alias *{name} makes the aliases of this file repeat more than {limit} values "
+            "in all; a label schema is a small file, so write the repeated part out or use fewer "
+            "nested aliases.")
+    E221 = ("{where}: the lists and mappings here are nested more than {limit} levels deep; a label "
+            "schema needs about 6 (see resources/schemas/political_discourse.yaml).")
+    E222 = ("{where}: the alias *{name} is inside the very list or mapping it names (&{name}), so it "
+            "would repeat forever; point it at another part of the file or write the value out.")
+    E223 = ("{where}: the tag {tag} is not allowed in a label schema; only plain YAML values are read "
+            "(text, numbers, true/false, lists and mappings). Remove the tag.")
+    E224 = ("{where}: '{value}' cannot be read as {kind}; correct it, or put it in quotes to keep it "
+            "as text.")
 
     # --- E3xx: corpus import (see annotator/corpus) --------------------------------------
     E301 = "Cannot import {path}: there is no such file or folder. Check the path and try again."

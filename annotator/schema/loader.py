@@ -1,7 +1,8 @@
 """Read a label schema from YAML and report every problem as ``file, line N, field: ...``.
 
 Why compose first: ``yaml.safe_load`` throws away where each value came from. Composing gives the
-node tree with line marks; we check it for duplicate keys (which PyYAML would silently resolve to
+node tree with line marks (``bounded_yaml`` first refuses deep nesting, runaway aliases and
+non-standard tags, so no later walk can take long); we check it for duplicate keys (which PyYAML would silently resolve to
 the last one), construct plain Python data from the same tree, validate that with the pydantic
 models, and walk each pydantic error's ``loc`` back down the tree to find its line. All problems
 are collected and raised as one ``SchemaError`` so the user can fix them in one pass.
@@ -20,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 
 from annotator import paths
 from annotator.errors import Errors, UserError
+from annotator.schema import bounded_yaml
 from annotator.schema.model import (
     YAML_BOOLEAN_HINT,
     LabelSchema,
@@ -60,16 +62,18 @@ def _issue(source: str, line: int, loc: Loc, problem: Problem) -> SchemaIssue:
 def parse_schema(text: str, source: str = "<schema>") -> LabelSchema:
     """Parse and validate schema YAML; ``source`` names the file in messages. Raises SchemaError."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = bounded_yaml.compose(text)
+        if root is None:
+            raise SchemaError([_issue(source, 1, (), Problem("E218"))])
+        duplicates = [_issue(source, line, loc, problem) for line, loc, problem in _duplicate_keys(root, (), set())]
+        if duplicates:
+            raise SchemaError(duplicates)
+        data = bounded_yaml.construct(root)
+    except bounded_yaml.YamlRefused as refused:
+        raise SchemaError([_issue(source, refused.line, (), refused.problem)]) from None
     except yaml.YAMLError as error:
         line, problem = _describe_yaml_error(error, text)
         raise SchemaError([_issue(source, line, (), Problem("E202", (), {"problem": problem}))]) from None
-    if root is None:
-        raise SchemaError([_issue(source, 1, (), Problem("E218"))])
-    duplicates = [_issue(source, line, loc, problem) for line, loc, problem in _duplicate_keys(root, ())]
-    if duplicates:
-        raise SchemaError(duplicates)
-    data = yaml.SafeLoader("").construct_document(root)
     try:
         return LabelSchema.model_validate(data)
     except ValidationError as error:
@@ -140,9 +144,13 @@ def _describe_yaml_error(error: yaml.YAMLError, text: str) -> tuple[int, str]:
     return 1, str(error)
 
 
-def _duplicate_keys(node: yaml.Node, loc: Loc) -> list[tuple[int, Loc, Problem]]:
-    """Every key that repeats within one mapping, anywhere in the tree."""
+def _duplicate_keys(node: yaml.Node, loc: Loc, seen: set[int]) -> list[tuple[int, Loc, Problem]]:
+    """Every key that repeats within one mapping, anywhere in the tree. Each node is visited once
+    (``seen`` holds their ids): an aliased mapping is one place in the file, reported once."""
     found: list[tuple[int, Loc, Problem]] = []
+    if id(node) in seen:
+        return found
+    seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         first_lines: dict[str, int] = {}
         for key, value in node.value:
@@ -154,10 +162,10 @@ def _duplicate_keys(node: yaml.Node, loc: Loc) -> list[tuple[int, Loc, Problem]]
                 found.append((line, loc + (key.value,), Problem("E217", (), details)))
             else:
                 first_lines[key.value] = line
-            found += _duplicate_keys(value, loc + (key.value,))
+            found += _duplicate_keys(value, loc + (key.value,), seen)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            found += _duplicate_keys(item, loc + (index,))
+            found += _duplicate_keys(item, loc + (index,), seen)
     return found
 
 
