@@ -235,15 +235,19 @@ def publish_file(temporary: Path, target: Path, *, replace: bool) -> None:
     no protected path (the backups write into their own folder through it).
     """
     try:
-        if replace:
-            os.replace(temporary, target)
-        else:
-            _link(temporary, target)
+        _move(temporary, target, replace)
     except BaseException:
         with suppress(OSError):
             temporary.unlink(missing_ok=True)
         raise
     _sync_folder(target.parent)
+
+
+def _move(temporary: Path, target: Path, replace: bool) -> None:
+    if replace:
+        os.replace(temporary, target)
+    else:
+        _link(temporary, target)
 
 
 def _link(temporary: Path, target: Path) -> None:
@@ -420,10 +424,7 @@ class OutputSet:
 
 def _publish_staged(temporary: Path, target: Path, force: bool) -> None:
     try:
-        if force:
-            os.replace(temporary, target)
-        else:
-            _link(temporary, target)
+        _move(temporary, target, force)
     except FileExistsError:
         raise ReplaceRefused([target]) from None  # it appeared after the check
     except OSError as error:

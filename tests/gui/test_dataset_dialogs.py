@@ -44,14 +44,20 @@ def _click_ok(qtbot: QtBot, dialog: ExportDialog | ImportDialog) -> None:
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
 
 
-def _export_through_dialog(qtbot: QtBot, window: MainWindow, out: Path) -> ExportReportDialog:
+def start_export(qtbot: QtBot, window: MainWindow, out: Path, format_name: str = "jsonl") -> None:
+    """Export through the dialog and wait for what the run shows: a report, an error or a question."""
     window.export_dataset_dialog()
     dialog = window.dataset_runner.dialog
     assert isinstance(dialog, ExportDialog)
-    dialog.set_format("jsonl")
+    dialog.set_format(format_name)
     dialog.target_edit.setText(str(out))
+    window.dataset_runner.report_dialog = None  # this run's, not an earlier one's
     _click_ok(qtbot, dialog)
     qtbot.waitUntil(lambda: window.dataset_runner.report_dialog is not None, timeout=TASK_MS)
+
+
+def _export_through_dialog(qtbot: QtBot, window: MainWindow, out: Path) -> ExportReportDialog:
+    start_export(qtbot, window, out)
     report = window.dataset_runner.report_dialog
     assert isinstance(report, ExportReportDialog), report.text()
     return report

@@ -10,11 +10,10 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from annotator.gui.dashboard_window import DashboardWindow
-from annotator.gui.dataset_dialogs import ExportDialog
 from annotator.gui.dataset_reports import ExportReportDialog
 from annotator.gui.mainwindow import MainWindow
 from annotator.store.backups import backup_folder
-from tests.gui.test_dataset_dialogs import TASK_MS, _annotate, _click_ok
+from tests.gui.test_dataset_dialogs import TASK_MS, _annotate, start_export
 from tests.gui.test_search import _search
 
 
@@ -61,28 +60,17 @@ def test_dashboard_report_and_chart_onto_the_project_are_refused(
     assert _integrity(project_file) == ("ok", len(doc_ids))
 
 
-def _export_brat(qtbot: QtBot, window: MainWindow, out: Path) -> None:
-    window.export_dataset_dialog()
-    dialog = window.dataset_runner.dialog
-    assert isinstance(dialog, ExportDialog)
-    dialog.set_format("brat")
-    dialog.target_edit.setText(str(out))
-    window.dataset_runner.report_dialog = None
-    _click_ok(qtbot, dialog)
-    qtbot.waitUntil(lambda: window.dataset_runner.report_dialog is not None, timeout=TASK_MS)
-
-
 def test_a_folder_export_over_existing_files_asks_once_listing_them(
         qtbot: QtBot, window: MainWindow, doc_ids: list[int], tmp_path: Path) -> None:
     _annotate(window.project, doc_ids)
     out = tmp_path / "brat"
-    _export_brat(qtbot, window, out)
+    start_export(qtbot, window, out, "brat")
     assert isinstance(window.dataset_runner.report_dialog, ExportReportDialog)
     written = sorted(path for path in out.rglob("*") if path.is_file())
     for path in written:
         path.write_text("the analyst's edit")
 
-    _export_brat(qtbot, window, out)  # again: the window asks before anything is written
+    start_export(qtbot, window, out, "brat")  # again: the window asks before anything is written
     question = window.dataset_runner.report_dialog
     assert isinstance(question, QMessageBox)
     assert "[E177]" in question.text() and f"{len(written)} files already exist" in question.text()
@@ -92,7 +80,7 @@ def test_a_folder_export_over_existing_files_asks_once_listing_them(
     assert all(path.read_text() == "the analyst's edit" for path in written)
     assert "no file was written" in window.statusBar().currentMessage()
 
-    _export_brat(qtbot, window, out)
+    start_export(qtbot, window, out, "brat")
     question = window.dataset_runner.report_dialog
     assert isinstance(question, QMessageBox)
     window.dataset_runner.report_dialog = None
