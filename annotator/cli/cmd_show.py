@@ -1,6 +1,7 @@
 """Show one document with its annotations; ``--json`` prints the canonical JSON object.
 
-Offsets are code points into the text, exactly as stored: ``text[start:end]`` is the span.
+Offsets are code points into the text, exactly as stored: ``text[start:end]`` is the span (in
+the ``--json`` output; the text printed for reading shows control characters as escapes).
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 import argparse
 import textwrap
 
-from annotator.cli.output import print_json, print_table
+from annotator.cli.output import print_json, print_table, printable
 from annotator.store import Project
 
 HELP = "show one document and its annotations (by id or name)"
@@ -27,11 +28,11 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(data)
         return 0
-    print(f"# {data['title']}  (id {doc_id}, {len(data['text'])} characters)")
+    print(printable(f"# {data['title']}  (id {doc_id}, {len(data['text'])} characters)"))
     for key, value in data["meta"].items():
-        print(f"{key}: {value}")
+        print(printable(f"{key}: {value}"))
     print()
-    print("\n".join(textwrap.fill(p, 100) if p else "" for p in data["text"].split("\n")))
+    print("\n".join(textwrap.fill(printable(p), 100) if p else "" for p in data["text"].split("\n")))
     print()
     if data["spans"]:
         print_table(["span", "start", "end", "label", "annotator", "layer", "actor", "text"],

@@ -1,24 +1,61 @@
-"""Printing for the command line: aligned tables for people, JSON for scripts, errors to stderr."""
+"""Printing for the command line: aligned tables for people, JSON for scripts, errors to stderr.
+
+Everything printed for people goes through ``printable``: document texts, titles and file names
+come from outside and may hold terminal escape sequences (colours, cursor moves, a new window
+title, a hyperlink), bidirectional overrides that reorder the rest of the line, or the
+undecodable bytes of a file name; printed raw, these would change the terminal or show a
+different text than the one stored, and an undecodable name would crash the write. JSON output
+stays exact: the same characters are written as JSON escapes, which decode to the same value.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Sequence
 from typing import Any
 
 from annotator.tasks import TaskControl
 
+#: Characters a terminal acts on instead of showing, or that cannot be written at all: C0
+#: controls but tab and line feed (ESC starts every escape sequence; CR overwrites the line),
+#: DEL and the C1 controls (U+009B is a one-character CSI for many terminals), the
+#: bidirectional embeddings, overrides and isolates ("Trojan Source"), and lone surrogates
+#: (Python's stand-ins for the undecodable bytes of a file name, U+DC80-U+DCFF).
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+#: The same for JSON, where json.dumps has escaped the C0 controls already.
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """``text`` with every character of ``_UNSAFE`` shown as an escape: ``\\x1b``, ``\\u202e``,
+    and a file name's undecodable byte as the byte itself (``caf\\xe9.txt``, as ``ls -b`` does)."""
+    if _UNSAFE.search(text) is None:  # the common case: one C-level scan
+        return text
+    return _UNSAFE.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:  # surrogateescape: the byte that was not UTF-8
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
 
 def print_json(value: Any) -> None:
-    """One JSON value on one line, non-ASCII kept readable (Cyrillic stays Cyrillic)."""
-    sys.stdout.write(json.dumps(value, ensure_ascii=False, default=str) + "\n")
+    """One JSON value on one line, non-ASCII kept readable (Cyrillic stays Cyrillic).
+
+    Controls, bidi overrides and lone surrogates are written as \\u escapes: still exactly the
+    same JSON value, but safe on a terminal (and a lone surrogate could not be encoded raw)."""
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    sys.stdout.write(_UNSAFE_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text) + "\n")
 
 
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, max_width: int = 60) -> None:
     """A plain aligned table; long cells are cut with an ellipsis so rows stay on one line."""
     def cell(value: Any) -> str:
-        text = "" if value is None else str(value).replace("\n", " ")
+        text = "" if value is None else printable(str(value).replace("\n", " ").replace("\t", " "))
         return text if len(text) <= max_width else text[: max_width - 1] + "…"
 
     cells = [[cell(v) for v in row] for row in rows]
@@ -30,7 +67,12 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, max_wi
 
 
 def error(message: str) -> None:
-    sys.stderr.write(f"annotator: {message}\n")
+    sys.stderr.write(f"annotator: {printable(message)}\n")
+
+
+def note(message: str) -> None:
+    """One line for people on stderr (a skipped file, a warning), made ``printable``."""
+    sys.stderr.write(f"{printable(message)}\n")
 
 
 def format_counts(counts: dict[str, Any]) -> str:
