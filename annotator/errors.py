@@ -118,6 +118,10 @@ class Errors(metaclass=_CodedMessages):
             "2024-03-31; documents are compared by their published date.")
     E167 = ("Nothing to search for: give words to find, or a span filter (label, attribute, "
             "annotator, layer or actor) to list the spans it selects.")
+    E169 = ("The search “{query}” asks for “{part}”, which has no letter or digit: the search index "
+            "holds words made of letters and digits only, so emoji and other symbols (such as ❤, €, "
+            "©) cannot be searched for; between words they count as spaces. Leave “{part}” out, or "
+            "search for the words around it.")
     # E170-E179: output files: exports, search CSV, dashboard reports (annotator/output_files.py)
     E170 = ("Cannot write {path}: it is {what} of the project {project}, and writing there would "
             "destroy the project. Nothing was written; choose another file name.")
@@ -239,6 +243,13 @@ class Errors(metaclass=_CodedMessages):
             "was imported.")
 
     # --- E4xx: command line ----------------------------------------------------------------
+    # E401-E419: options and references given on the command line (annotator/cli, resolve in
+    # annotator/store/documents.py)
+    E401 = ("--limit must be 1 or more (the most hits to list), not {limit}. To list every hit, give "
+            "a number larger than their count, e.g. --limit 1000000.")
+    E402 = ("'{reference}' is the name of {count} documents in project {location}: {candidates}. Give "
+            "the id of the one you mean instead (ids are unique, and a number is always taken as an id "
+            "first); 'annotator docs {location}' lists ids and names.")
 
     # --- E5xx: editor and GUI ------------------------------------------------------------
     E501 = ("This span is {owner}'s annotation and you are annotating as {annotator}: you can "

@@ -4,10 +4,10 @@ filters; prints a concordance (or JSON lines, or writes CSV)."""
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from annotator.cli.output import print_json, print_table
+from annotator.cli.output import note, print_json, print_table
+from annotator.errors import Errors, UserError
 from annotator.output_files import ProtectedPaths, check_outputs
 from annotator.search import DEFAULT_LIMIT, SearchFilters, parse_attr, search, write_csv
 from annotator.store import Project
@@ -29,13 +29,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--to", dest="date_to", metavar="DATE", help="published on or before (YYYY[-MM[-DD]])")
     parser.add_argument("--status", action="append", default=[],
                         help="document status (of --annotator, or of anyone): todo, in_progress, done, reviewed")
-    parser.add_argument("--limit", type=int, default=DEFAULT_LIMIT, help=f"at most this many hits (default {DEFAULT_LIMIT})")
+    parser.add_argument("--limit", type=int, default=DEFAULT_LIMIT,
+                        help=f"at most this many hits, 1 or more (default {DEFAULT_LIMIT})")
     parser.add_argument("--csv", type=Path, metavar="FILE", help="write the hits to this CSV file (a new file)")
     parser.add_argument("--force", action="store_true", help="with --csv: replace the file if it exists")
     parser.add_argument("--json", action="store_true", help="one JSON object per hit")
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.limit < 1:  # 0 could mean "none" or "no limit": neither is what --limit 0 should silently do
+        raise UserError(Errors.E401.format(limit=args.limit))
     filters = SearchFilters(
         labels=tuple(args.label), attrs=tuple(parse_attr(text) for text in args.attr),
         annotators=tuple(args.annotator), layers=tuple(args.layer), actors=tuple(args.actor),
@@ -45,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
         protected = ProtectedPaths.of(project.location)
         if args.csv is not None:
             check_outputs([args.csv], protected, force=args.force)  # refused before the search, not after
-        result = search(project, args.query, filters, limit=max(1, args.limit))
+        result = search(project, args.query, filters, limit=args.limit)
     if args.csv is not None:
         write_csv(result.hits, args.csv, protected=protected, force=args.force)
     if args.json:
@@ -60,5 +63,5 @@ def run(args: argparse.Namespace) -> int:
                if spans else [])
             for hit in result.hits
         ], max_width=60)
-    sys.stderr.write(result.summary() + (f"; written to {args.csv}" if args.csv else "") + "\n")
+    note(result.summary() + (f"; written to {args.csv}" if args.csv else ""))
     return 0

@@ -99,8 +99,13 @@ def fold(text: str) -> str:
 
 
 def parse_query(query: str) -> list[Term]:
-    """The terms of a query; an empty or blank query has none. Raises E160 for a query that
-    holds only punctuation, which would otherwise silently match nothing."""
+    """The distinct terms of a query, in order; an empty or blank query has none.
+
+    Raises E169 for a part made of symbols (emoji, €, ©) without a letter or digit: a user
+    means to find it, but the index has no entry for it, so it would be dropped silently.
+    Raises E160 for a query that holds only punctuation, which would silently match nothing.
+    A term given twice ("Belarus Belarus") is one term: it must occur, and each place is one hit.
+    """
     terms: list[Term] = []
     for match in _QUERY_PART.finditer(query):
         quoted, star, bare = match.groups()
@@ -109,9 +114,11 @@ def parse_query(query: str) -> list[Term]:
         words = tuple(_WORD.findall(fold(raw)))
         if words:
             terms.append(Term(words, prefix))
+        elif any(unicodedata.category(char).startswith("S") for char in raw):
+            raise UserError(Errors.E169.format(query=query, part=raw))
     if not terms and query.strip():
         raise UserError(Errors.E160.format(query=query))
-    return terms
+    return list(dict.fromkeys(terms))
 
 
 _NOT_WORD = r"[\W_]+"

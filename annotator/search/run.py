@@ -2,7 +2,9 @@
 
 What a hit is:
 - without span filters, a *text hit*: each place in a document where one of the query's terms
-  occurs, in documents that contain every term (and pass the document filters);
+  occurs, in documents that contain every term (and pass the document filters); a place is
+  listed once, also when several terms match it or one term's match lies inside another's
+  (``lukash* Lukashenko``);
 - with span filters (label, attribute, annotator, layer, actor), a *span hit*: a span the
   filters select, in a document that passes the document filters, whose covered text holds
   every term of the query, each occurrence lying wholly inside the span (inside one piece, for
@@ -128,10 +130,14 @@ class _Searcher:
             if found is None:
                 continue
             self.result.documents += 1
-            for occurrence in sorted((o for term in found for o in term), key=lambda o: (o.start, o.term)):
+            covered = 0  # the end of the places listed so far: what ends before it is inside one
+            for occurrence in sorted((o for term in found for o in term), key=lambda o: (o.start, -o.end, o.term)):
+                if occurrence.end <= covered:
+                    continue
                 if self.full:
                     self.result.truncated = True
                     return
+                covered = occurrence.end
                 self.result.hits.append(self._hit(doc, occurrence.start, occurrence.end))
 
     def span_hits(self, documents: sa.Select[tuple[int]], resolved: ResolvedFilters) -> None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from annotator.errors import Errors, UserError
+from annotator.storable import unstorable
 from annotator.store.records import DocumentRecord, DocumentSummary
 from annotator.store.tables import ANNOTATOR, DOC, LABEL, SPAN, STATUS
 
@@ -19,6 +20,12 @@ if TYPE_CHECKING:
 
 
 _STATUS_ORDER = {"todo": 0, "in_progress": 1, "done": 2}
+_MAX_ID = 2**31 - 1  # ids are INTEGER columns: a larger number can be no id (and PostgreSQL refuses it)
+_LISTED = 10  # documents named in an "ambiguous name" message
+
+
+def _shortened(title: str, width: int = 60) -> str:
+    return title if len(title) <= width else title[: width - 1] + "…"
 
 
 class Documents:
@@ -118,17 +125,36 @@ class Documents:
             return dict(connection.execute(sa.select(DOC.c.id, DOC.c.text).where(DOC.c.id.in_(doc_ids))).all())
 
     def resolve(self, reference: str | int) -> int:
-        """A document id from what a user typed: its numeric id or its name."""
+        """A document id from what a user typed: its numeric id or its name.
+
+        A number is an id first, so an id always reaches its document, even when another
+        document is named like it (every document has an id; ``annotator docs`` lists them).
+        Names are not unique (two records with the same "id" field in different files, a file
+        stem that is also another's id), so a name shared by several documents is refused as
+        ambiguous (E402), listing them, rather than picking one or claiming there is none.
+        """
         text = str(reference).strip()
+        if unstorable(text, "the name") is not None:  # no document can have it; the database would refuse the query
+            raise UserError(Errors.E105.format(doc_id=text, location=self._project.location))
         with self._engine.connect() as connection:
-            if text.isdigit():
+            if text.isascii() and text.isdigit() and int(text) <= _MAX_ID:
                 found = connection.execute(sa.select(DOC.c.id).where(DOC.c.id == int(text))).scalar_one_or_none()
                 if found is not None:
                     return found
-            matches = list(connection.execute(sa.select(DOC.c.id).where(DOC.c.name == text).limit(2)).scalars())
+            matches = connection.execute(
+                sa.select(DOC.c.id, DOC.c.title).where(DOC.c.name == text).order_by(DOC.c.id)
+                .limit(_LISTED + 1)).all()
+            count = len(matches) if len(matches) <= _LISTED else connection.execute(
+                sa.select(sa.func.count()).select_from(DOC).where(DOC.c.name == text)).scalar_one()
         if len(matches) == 1:
-            return matches[0]
-        raise UserError(Errors.E105.format(doc_id=text, location=self._project.location))
+            return matches[0].id
+        if not matches:
+            raise UserError(Errors.E105.format(doc_id=text, location=self._project.location))
+        candidates = "; ".join(f"id {row.id} ({_shortened(row.title)})" for row in matches[:_LISTED])
+        if count > _LISTED:
+            candidates += f"; and {count - _LISTED} more"
+        raise UserError(Errors.E402.format(reference=text, count=count, location=self._project.location,
+                                           candidates=candidates))
 
     def statuses(self, doc_id: int) -> dict[str, str]:
         """Every annotator's status on one document."""
