@@ -241,6 +241,19 @@ class Errors(metaclass=_CodedMessages):
     E333 = ("{path}, line {line}: {problem}, which a project cannot store. Remove it from the line (a "
             "JSON escape such as \\u0000 or a lone \\ud800 is the usual cause); nothing from this file "
             "was imported.")
+    # E340-E349: files that are not ordinary corpus files (annotator/corpus/file_checks.py) and
+    # published dates (annotator/corpus/dates.py).
+    E340 = ("{path}: the file name is not valid UTF-8 (its undecodable bytes are shown as \\xNN), so "
+            "the project could not record where the document came from. Rename the file using UTF-8 "
+            "(e.g. 'convmv -f latin1 -t utf-8 --notest FILE', or by hand) and import it again; nothing "
+            "of this file was imported.")
+    E341 = ("Cannot import {path}: it is {kind}, not a regular file{link}. annotator reads only files "
+            "saved on disk (reading a pipe or a device could wait or run forever). Save the data to "
+            "a file and import that; nothing of it was read.")
+    E342 = ("{where}: \"{field}\" is '{value}', which is not a date. Write it as YYYY-MM-DD (or "
+            "YYYY-MM, or YYYY; a time may follow, as in 2024-03-31T14:05:00Z): the search's --from "
+            "and --to compare these dates. Fix or remove the value; nothing from this file was "
+            "imported.")
 
     # --- E4xx: command line ----------------------------------------------------------------
     # E401-E419: options and references given on the command line (annotator/cli, resolve in
@@ -437,6 +450,13 @@ class Errors(metaclass=_CodedMessages):
             "XMI (XML 1.0)', which writes it, and import the whole folder or zip.")
     E879 = "{path} has no {what} files to import."
     E880 = "{path} could not be read as UIMA CAS XMI with its TypeSystem.xml: {problem}."
+    # E881-E899: dataset files that are not ordinary files, or declare what cannot be read
+    # (annotator/formats/pipeline.py, xmi.py, docbin.py)
+    E881 = ("{path} declares the encoding '{encoding}' in its XML declaration, which annotator cannot "
+            "read ({problem}). Re-export it from its tool, or re-save it, as UTF-8 (INCEpTION writes "
+            "UTF-8). Nothing was imported.")
+    E882 = ("Cannot import the {format} folder {folder}: it holds {path}, {problem}. Remove or rename "
+            "that file and import the folder again; nothing was imported.")
 
     # --- E9xx: review ---------------------------------------------------------------------
     E901 = ("Agreement needs at least two annotators; this selection has {annotators}. Choose them "

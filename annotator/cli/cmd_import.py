@@ -11,14 +11,17 @@ whole on the first malformed file, and report the labels and annotators they add
 
 A file or document over the project's size limits ('annotator limits') is refused with the
 rest of the bad files; ``--max-file-mb`` / ``--max-document-mb`` raise the limits for this run.
+
+Skipped duplicates and refused files are counted, and the first few are shown (a rerun of a
+large import skips every document); ``--verbose`` lists every one of them.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
+from collections.abc import Sequence
 
-from annotator.cli.output import ProgressBar
+from annotator.cli.output import ProgressBar, note, printable
 from annotator.corpus.importer import import_paths
 from annotator.corpus.readers import collect_files
 from annotator.formats.base import ReadOptions
@@ -28,6 +31,8 @@ from annotator.schema import load_schema
 from annotator.store import Project
 
 HELP = "import documents from files and folders"
+#: Skipped duplicates and refused files listed without --verbose; the rest are counted.
+SHOWN = 5
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -39,6 +44,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="a dataset format: jsonl, spacy, brat, conll, xmi, doccano or prodigy")
     parser.add_argument("--annotator", default="imported",
                         help="whose layer annotations go to when the files do not say (default: imported)")
+    parser.add_argument("--verbose", "-v", action="store_true",
+                        help=f"list every skipped duplicate and refused file (by default the first {SHOWN} of each)")
     add_limit_arguments(parser)
 
 
@@ -60,23 +67,24 @@ def run(args: argparse.Namespace) -> int:
                                 max_document_mb=args.max_document_mb)
         if args.format_name:
             with ProgressBar("Importing") as control:
-                _print_dataset(import_files(project, args.paths, args.format_name, read_options, control=control,
-                                            limits=limits))
-            return 0
+                result = import_files(project, args.paths, args.format_name, read_options, control=control,
+                                      limits=limits)
+            _print_dataset(result, args.verbose)
+            return 1 if result.refused else 0
         canonical, plain = split_canonical_jsonl(collect_files(args.paths), limits)
         if canonical:
             with ProgressBar("Importing annotations") as control:
-                _print_dataset(import_files(project, canonical, "jsonl", read_options, control=control,
-                                            limits=limits))
+                result = import_files(project, canonical, "jsonl", read_options, control=control, limits=limits)
+            _print_dataset(result, args.verbose)
             if not plain:
-                return 0
+                return 1 if result.refused else 0
         with ProgressBar("Importing") as control:
             report = import_paths(project, plain, text_column=args.text_column, control=control, limits=limits)
-    for duplicate in report.duplicates:
-        where = f"document {duplicate.existing_id}" if duplicate.existing_id else "another file of this import"
-        sys.stderr.write(f"skipped duplicate: {duplicate.source} has the same text as {where}\n")
-    for _path, message in report.failures:
-        sys.stderr.write(f"refused: {message}\n")
+    _print_some("skipped duplicate", [
+        f"{duplicate.source} has the same text as "
+        + (f"document {duplicate.existing_id}" if duplicate.existing_id else "another file of this import")
+        for duplicate in report.duplicates], "duplicates skipped", args.verbose)
+    _print_some("refused", [message for _path, message in report.failures], "files refused", args.verbose)
     summary = f"Imported {len(report.imported)} documents into {args.project}"
     extras = []
     if report.duplicates:
@@ -85,18 +93,29 @@ def run(args: argparse.Namespace) -> int:
         extras.append(f"{len(report.failures)} files refused")
     if report.cancelled:
         extras.append("stopped early")
-    print(summary + (f" ({', '.join(extras)})." if extras else "."))
+    print(printable(summary + (f" ({', '.join(extras)})." if extras else ".")))
     return 1 if report.failures else 0
 
 
-def _print_dataset(result: ImportResult) -> None:
-    """The report of a dataset import: what came in, and what the project had to learn for it."""
+def _print_some(prefix: str, lines: Sequence[str], more: str, verbose: bool) -> None:
+    """The first ``SHOWN`` lines (all with ``verbose``) on stderr, then how many were not shown."""
+    shown = lines if verbose else lines[:SHOWN]
+    for line in shown:
+        note(f"{prefix}: {line}")
+    if len(lines) > len(shown):
+        note(f"… and {len(lines) - len(shown):,} more {more}; add --verbose to list them all.")
+
+
+def _print_dataset(result: ImportResult, verbose: bool) -> None:
+    """The report of a dataset import: what came in, what was refused, and what the project had to
+    learn for it."""
+    _print_some("refused", result.refused, "files refused", verbose)
     for line in result.loss.lines():
-        sys.stderr.write(f"{line}\n")
+        note(line)
     for title, names in (("new labels", result.new_labels), ("new annotators", result.new_annotators),
                          ("new actors", result.new_actors)):
         if names:
-            print(f"Added {title}: {', '.join(names)}")
+            print(printable(f"Added {title}: {', '.join(names)}"))
     print(f"Imported {result.documents_added} new documents and annotations for {result.documents_updated} "
           f"documents already in the project: {result.spans} spans, {result.relations} relations, "
           f"{result.doc_labels} document labels, {result.notes} notes, {result.statuses} statuses"

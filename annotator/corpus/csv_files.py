@@ -3,7 +3,8 @@
 The text column is ``text`` unless the caller names another. ``id``, ``title``, ``url`` and
 ``published`` (or ``date``) fill the draft's own fields; every other column, ``source``
 included, goes into ``meta`` as a string, so nothing in a spreadsheet export is lost. Column
-names match case-insensitively ("Text" from Excel is the text column).
+names match case-insensitively ("Text" from Excel is the text column). A published date must
+be an ISO date (``annotator.corpus.dates``): one that is not refuses the file, naming the row.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import io
 from collections.abc import Iterator
 from pathlib import Path
 
+from annotator.corpus.dates import checked_published
 from annotator.corpus.decode import read_text
 from annotator.corpus.drafts import DocumentDraft, ReadOptions
 from annotator.corpus.titles import title_from_text
@@ -61,6 +63,9 @@ def read_csv(path: Path, options: ReadOptions) -> list[DocumentDraft]:
             raise UserError(Errors.E316.format(path=path, row=number, line=line,
                                                column=columns[text_at]))
         fields = {key: row[i].strip() for key, i in promoted.items()}
+        if "published" in promoted:
+            fields["published"] = checked_published(fields["published"], f"{path}, row {number} (line {line})",
+                                                    columns[promoted["published"]]) or ""
         name = fields.get("id") or f"{path.stem}-{number}"
         drafts.append(DocumentDraft(
             text=body,

@@ -18,6 +18,7 @@ import codecs
 import re
 from pathlib import Path
 
+from annotator.corpus.file_checks import display_name, read_regular_bytes
 from annotator.errors import Errors, UserError
 from annotator.limits import DEFAULT_LIMITS, ImportLimits
 
@@ -59,14 +60,10 @@ def normalise_newlines(text: str) -> str:
 def read_text(path: Path, limits: ImportLimits = DEFAULT_LIMITS) -> str:
     """Read and decode one corpus file; every failure is a ``UserError`` naming the file.
 
-    A file larger than ``limits.max_file_bytes`` is refused by its size on disk, unread.
+    A file larger than ``limits.max_file_bytes`` is refused by its size on disk, unread; so is
+    anything but a regular file (a pipe or device could block or never end).
     """
-    limits.check_file(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UserError(Errors.E303.format(path=path, reason=exc.strerror or exc)) from exc
-    return decode_bytes(data, str(path))
+    return decode_bytes(read_regular_bytes(path, limits), display_name(path))
 
 
 def decode_bytes(data: bytes, source: str) -> str:

@@ -18,6 +18,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from annotator.corpus.file_checks import display_name
 from annotator.corpus.readers import DocumentDraft, collect_files, read_file
 from annotator.errors import UserError
 from annotator.limits import ImportLimits, project_limits
@@ -99,7 +100,7 @@ def import_paths(project: Project, paths: Sequence[str | Path], *, text_column: 
             try:
                 drafts = read_file(path, text_column=text_column, limits=limits)
             except UserError as error:
-                report.failures.append((str(path), str(error)))
+                report.failures.append((display_name(path), str(error)))
                 drafts = []
             for draft in drafts:
                 digest = content_hash(draft.text)

@@ -1,9 +1,10 @@
 """JSON Lines files: one document per non-blank line, read all-or-nothing.
 
 Each line is an object with a string ``text`` and optionally ``id``, ``title``, ``meta`` (an
-object), ``url``, ``published`` and ``source``. Other keys are ignored: Prodigy and doccano
-exports carry ``spans``, ``relations``, ``tokens`` and hashes that are either read by a later
-step (annotations) or are bulky tool internals that do not belong in document metadata.
+object), ``url``, ``published`` (an ISO date, see ``annotator.corpus.dates``) and ``source``.
+Other keys are ignored: Prodigy and doccano exports carry ``spans``, ``relations``, ``tokens``
+and hashes that are either read by a later step (annotations) or are bulky tool internals that
+do not belong in document metadata.
 
 A ``text`` value gets the same newline normalisation as a file (its escaped CRLF/CR become LF),
 so stored text never holds a CR whatever the format. The later step that reads ``spans`` must
@@ -17,6 +18,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from annotator.corpus.dates import checked_published
 from annotator.corpus.decode import normalise_newlines, read_text
 from annotator.corpus.drafts import DocumentDraft, ReadOptions
 from annotator.corpus.titles import title_from_text
@@ -75,8 +77,9 @@ def _draft(record: object, path: Path, number: int) -> DocumentDraft:
     identifier = _optional(record, "id", path, number, str, int, float)
     name = str(identifier) if identifier not in (None, "") else f"{path.stem}-{number}"
     title = (fields["title"] or "").strip() or title_from_text(text) or name
+    published = checked_published(fields["published"], f"{path}, line {number}")
     return DocumentDraft(text=text, title=title, name=name, source=str(path), meta=meta,
-                         url=fields["url"] or None, published=fields["published"] or None)
+                         url=fields["url"] or None, published=published)
 
 
 _EXPECTED = {str: "a string", dict: "an object", int: "a number", float: "a number"}

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from annotator.corpus.csv_files import read_csv
 from annotator.corpus.drafts import DocumentDraft, ReadOptions
+from annotator.corpus.file_checks import check_storable_name, display_name, not_regular_error
 from annotator.corpus.jsonl_files import read_jsonl
 from annotator.corpus.text_files import read_plain
 from annotator.corpus.titles import title_from_text
@@ -41,9 +42,11 @@ def read_file(path: Path, *, text_column: str = "text", limits: ImportLimits = D
 
     Cheap for the common case (a UTF-8 .txt costs a read, a C-level decode and a short title
     scan) because an import calls it once per article. ``limits`` refuses a file too big to read
-    (by its size on disk, before reading) and a document too long to store.
+    (by its size on disk, before reading) and a document too long to store. A file whose name is
+    not UTF-8, or that is not a regular file (a pipe, a device), is refused unopened.
     """
     path = Path(path)
+    check_storable_name(path)
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         raise UserError(Errors.E302.format(path=path, supported=_supported()))
@@ -58,8 +61,11 @@ def collect_files(paths: Sequence[str | Path]) -> list[Path]:
     Folders are walked recursively in sorted order, keeping supported suffixes (any case) and
     skipping hidden names ('.git', '.DS_Store', editor backups), which are never articles.
     Files given by name are taken as they are, hidden or not, but an unsupported one is an
-    error: the user asked for it, so silently dropping it would hide a mistake. A file reached
-    twice (named and inside a named folder) is listed once, at its first place.
+    error: the user asked for it, so silently dropping it would hide a mistake (a pipe, device
+    or socket is called what it is). A named pipe or device with a supported suffix, and a file
+    whose name is not UTF-8, are listed like the others: ``read_file`` refuses each by name,
+    unopened, and the rest are imported. A file reached twice (named and inside a named folder)
+    is listed once, at its first place.
     """
     if isinstance(paths, (str, Path)):  # one path, not a sequence of one-letter paths
         paths = [paths]
@@ -69,21 +75,21 @@ def collect_files(paths: Sequence[str | Path]) -> list[Path]:
         path = Path(given)
         if path.is_dir():
             candidates = _walk(path)
-        elif path.is_file():
+        elif path.exists():
             if path.suffix.lower() not in READERS:
-                raise UserError(Errors.E302.format(path=path, supported=_supported()))
+                if not path.is_file():  # a device, socket or pipe: say so, not "unsupported suffix"
+                    raise not_regular_error(path, path.stat().st_mode)
+                raise UserError(Errors.E302.format(path=display_name(path), supported=_supported()))
             candidates = [path]
-        elif path.exists():  # a device, socket or pipe
-            raise UserError(Errors.E302.format(path=path, supported=_supported()))
         else:
-            raise UserError(Errors.E301.format(path=path))
+            raise UserError(Errors.E301.format(path=display_name(path)))
         for file in candidates:
             key = os.path.abspath(file)  # string work only: resolve() would stat every file
             if key not in seen:
                 seen.add(key)
                 found.append(file)
     if paths and not found:
-        listed = ", ".join(str(Path(p)) for p in paths)
+        listed = ", ".join(display_name(Path(p)) for p in paths)
         raise UserError(Errors.E320.format(paths=listed, supported=_supported()))
     return found
 
@@ -100,7 +106,7 @@ def _walk(root: Path) -> list[Path]:
 
 
 def _refuse_unreadable(exc: OSError) -> None:
-    raise UserError(Errors.E303.format(path=exc.filename, reason=exc.strerror or exc)) from exc
+    raise UserError(Errors.E303.format(path=display_name(str(exc.filename)), reason=exc.strerror or exc)) from exc
 
 
 def _supported() -> str:

@@ -141,6 +141,8 @@ def read(paths: Sequence[Path], options: ReadOptions, report: LossReport) -> Ite
             # counting stops just past the limit, so a refused bomb's size is a lower bound
             options.limits.check_file_size(_unpacked_size(data, options.limits.max_file_bytes), f"{path}, unpacked,")
             spacy_docs = list(DocBin().from_bytes(data).get_docs(vocab))
+        except ZeroDivisionError:  # spaCy divides the token array by the number of attributes
+            raise UserError(Errors.E874.format(path=path, problem="it lists no token attributes ('attrs' is empty)")) from None
         except (ValueError, KeyError, TypeError, OSError, zlib.error) as error:
             raise UserError(Errors.E874.format(path=path, problem=error)) from None
         docs.extend(_canonical(doc, f"{path.stem}-{number}", options, path) for number, doc in enumerate(spacy_docs, 1))

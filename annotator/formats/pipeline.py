@@ -12,11 +12,19 @@ from __future__ import annotations
 
 import importlib
 from contextlib import closing
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from annotator.corpus.file_checks import (
+    check_storable_name,
+    display_name,
+    has_storable_name,
+    regular_file_stat,
+    special_kind,
+)
 from annotator.errors import Errors, UserError
 from annotator.formats.base import (
     FORMATS,
@@ -70,6 +78,7 @@ class ImportResult:
     new_actors: list[str] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     loss: LossReport = field(default_factory=LossReport)
+    refused: list[str] = field(default_factory=list)  # messages for files in folders that were left out
     cancelled: bool = False
 
 
@@ -224,7 +233,7 @@ def import_files(project: Project, paths: Sequence[str | Path], format_name: str
     control = control or TaskControl()
     result = ImportResult()
     read_options = replace(read_options, limits=limits or project_limits(project))
-    inputs = _inputs(paths, fmt)
+    inputs, result.refused = _inputs(paths, fmt)
     for path in inputs:
         _check_sizes(path, fmt, read_options.limits)
     batches: list[tuple[Path, list[CanonicalDoc], list[dict[str, Any]]]] = []
@@ -244,22 +253,70 @@ def import_files(project: Project, paths: Sequence[str | Path], format_name: str
     return result
 
 
-def _inputs(paths: Sequence[str | Path], fmt: Format) -> list[Path]:
+def _inputs(paths: Sequence[str | Path], fmt: Format) -> tuple[list[Path], list[str]]:
+    """The inputs to read, and a message for each file found in a folder and left out.
+
+    Nothing is opened here, and nothing that could block is ever opened later: a pipe or device
+    named as an input is refused (E341), and so is a folder-format folder holding one (E882),
+    as is a file whose name is not UTF-8 (E340, E882), since no project can store that name.
+    Inside a folder of a file format, such files are left out and reported; the others are read.
+    """
     from annotator.formats.jsonl import is_actors_file
 
     inputs: list[Path] = []
+    refused: list[str] = []
     for given in paths:
         path = Path(given)
         if not path.exists():
-            raise UserError(Errors.E815.format(path=path))
-        if fmt.target == "file" and path.is_dir():
-            found = sorted(file for file in path.rglob(f"*{fmt.suffix}")
-                           if file.is_file() and not any(part.startswith(".") for part in file.relative_to(path).parts)
-                           and not is_actors_file(file))
-            inputs.extend(found)
-        else:
+            raise UserError(Errors.E815.format(path=display_name(path)))
+        if not path.is_dir():
+            regular_file_stat(path)
+            check_storable_name(path)
             inputs.append(path)
-    return inputs
+            continue
+        if fmt.target == "folder":
+            _check_folder(path, fmt)
+            inputs.append(path)
+            continue
+        for file in sorted(_visible_files(path, f"*{fmt.suffix}")):
+            if is_actors_file(file):
+                continue
+            try:
+                regular_file_stat(file)
+                check_storable_name(file)
+            except UserError as error:
+                refused.append(str(error))
+            else:
+                inputs.append(file)
+    return inputs, refused
+
+
+def _visible_files(folder: Path, pattern: str) -> Iterator[Path]:
+    """Everything but folders under ``folder`` matching ``pattern``, hidden names skipped."""
+    for file in folder.rglob(pattern):
+        if not file.is_dir() and not any(part.startswith(".") for part in file.relative_to(folder).parts):
+            yield file
+
+
+def _check_folder(folder: Path, fmt: Format) -> None:
+    """Refuse a folder-format input holding a file that is not a regular file or whose name is
+    not UTF-8: its reader takes the folder whole and may open (or store) any file in it, hidden
+    ones included."""
+    for file in folder.rglob("*"):
+        problem = None if file.is_dir() else _folder_file_problem(file)
+        if problem:
+            raise UserError(Errors.E882.format(format=fmt.name, folder=display_name(folder),
+                                               path=display_name(file), problem=problem))
+
+
+def _folder_file_problem(file: Path) -> str | None:
+    if not has_storable_name(file):
+        return "whose name is not valid UTF-8 (its undecodable bytes are shown as \\xNN)"
+    try:
+        kind = special_kind(os.stat(file).st_mode)
+    except OSError as exc:
+        return f"which cannot be read ({exc.strerror or exc})"
+    return f"which is {kind}, not a regular file" if kind else None
 
 
 def _check_sizes(path: Path, fmt: Format, limits: ImportLimits) -> None:
@@ -295,18 +352,31 @@ def _add(result: ImportResult, report: IngestReport) -> None:
 def split_canonical_jsonl(files: Sequence[Path], limits: ImportLimits = DEFAULT_LIMITS) -> tuple[list[Path], list[Path]]:
     """Corpus files as (canonical JSONL files, the others), for ``annotator import`` without
     ``--format``: a .jsonl file whose first record carries "spans" is canonical JSONL, and actor
-    registries (``*.actors.jsonl``) are read beside their file, never as documents. A file over
-    the size limit is not peeked into (its first line could be all of it): it goes with the
-    others, whose reader refuses it unread."""
-    from annotator.formats.jsonl import first_record_has_spans, is_actors_file
+    registries (``*.actors.jsonl``) are read beside their file, never as documents. A file that
+    is not peeked into goes with the others, whose reader refuses it unread: one over the size
+    limit (its first line could be all of it), one that is not a regular file (opening a pipe
+    blocks), one whose name is not UTF-8 or that cannot be read."""
+    from annotator.formats.jsonl import is_actors_file
 
     canonical, plain = [], []
     for file in files:
         if is_actors_file(file):
             continue
-        if (file.suffix.lower() == ".jsonl" and file.stat().st_size <= limits.max_file_bytes
-                and first_record_has_spans(file)):
+        if file.suffix.lower() == ".jsonl" and _is_canonical_jsonl(file, limits):
             canonical.append(file)
         else:
             plain.append(file)
     return canonical, plain
+
+
+def _is_canonical_jsonl(file: Path, limits: ImportLimits) -> bool:
+    from annotator.formats.jsonl import first_record_has_spans
+
+    if not has_storable_name(file):
+        return False
+    try:
+        status = os.stat(file)
+        return (special_kind(status.st_mode) is None and status.st_size <= limits.max_file_bytes
+                and first_record_has_spans(file))
+    except OSError:
+        return False

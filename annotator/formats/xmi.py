@@ -209,8 +209,17 @@ def _check_xml(path: Path) -> None:
         parse(path, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException:
         raise UserError(Errors.E875.format(path=path)) from None
+    except ValueError as error:  # expat: "multi-byte encodings are not supported" (UTF-7, Shift-JIS…)
+        raise UserError(Errors.E881.format(path=path, encoding=_declared_encoding(path), problem=error)) from None
     except (ParseError, LookupError) as error:  # LookupError: an unknown encoding in the XML declaration
         raise UserError(Errors.E876.format(path=path, problem=error)) from None
+
+
+def _declared_encoding(path: Path) -> str:
+    """The encoding named in the XML declaration at the start of ``path``, for the message."""
+    with path.open("rb") as handle:
+        found = re.match(rb"""\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']{1,40})["']""", handle.read(200))
+    return found.group(1).decode("ascii", "replace") if found else "unknown"
 
 
 def _read_cas(xmi: Path, system_file: Path, options: ReadOptions, report: LossReport) -> CanonicalDoc:

@@ -1,0 +1,91 @@
+"""Is this path an ordinary file, with a name a project can store? Asked before a file is opened.
+
+Opening is where the harm is: opening a named pipe (FIFO) for reading waits until some other
+program opens it for writing, possibly forever, and a device such as /dev/zero or /dev/urandom
+never reaches its end. So the kind of file is checked with ``os.stat`` first (a link is judged
+by what it points to), and reading opens with ``O_NONBLOCK`` and checks again on the open file,
+so that a file swapped for a pipe in between cannot block either.
+
+A file name whose bytes are not UTF-8 (copied from an old Windows or Latin-1 system) reaches
+Python with "surrogate escapes" in it, which no database column and no UTF-8 output can hold:
+such a file is refused by name, and its name is shown with the odd bytes as ``\\xNN``.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from annotator.errors import Errors, UserError
+from annotator.limits import ImportLimits
+
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def display_name(path: Path | str) -> str:
+    """``path`` as text that can be printed and stored: an undecodable byte becomes ``\\xNN``."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def has_storable_name(path: Path | str) -> bool:
+    """False when the path holds bytes that are not UTF-8 (Python's surrogate escapes)."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def check_storable_name(path: Path) -> None:
+    """Refuse a file whose path a project cannot store as the document's source (E340)."""
+    if not has_storable_name(path):
+        raise UserError(Errors.E340.format(path=display_name(path)))
+
+
+def special_kind(mode: int) -> str | None:
+    """What a file of this ``st_mode`` is when it is not a regular file ("a named pipe (FIFO)")."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((kind for test, kind in _KINDS if test(mode)), "not a file")
+
+
+def not_regular_error(path: Path, mode: int) -> UserError:
+    """E341 for ``path``, saying what it is, and where it leads when it is a link."""
+    link = f" (it is a link to {display_name(os.path.realpath(path))})" if os.path.islink(path) else ""
+    return UserError(Errors.E341.format(path=display_name(path), kind=special_kind(mode), link=link))
+
+
+def regular_file_stat(path: Path) -> os.stat_result:
+    """``os.stat(path)``, refusing anything but a regular file; E303 when it cannot be looked at."""
+    try:
+        status = os.stat(path)
+    except OSError as exc:
+        raise UserError(Errors.E303.format(path=display_name(path), reason=exc.strerror or exc)) from exc
+    if not stat.S_ISREG(status.st_mode):
+        raise not_regular_error(path, status.st_mode)
+    return status
+
+
+def read_regular_bytes(path: Path, limits: ImportLimits) -> bytes:
+    """The bytes of a regular file no larger than ``limits`` allows; never blocks on a pipe.
+
+    Every failure is a ``UserError`` naming the file: not a regular file (E341), too large
+    (E330, judged by the size on disk before reading), unreadable (E303).
+    """
+    limits.check_file_size(regular_file_stat(path).st_size, display_name(path))
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+        with open(descriptor, "rb") as handle:
+            mode = os.fstat(handle.fileno()).st_mode
+            if not stat.S_ISREG(mode):  # replaced by a pipe or device since the stat above
+                raise not_regular_error(path, mode)
+            return handle.read()
+    except OSError as exc:
+        raise UserError(Errors.E303.format(path=display_name(path), reason=exc.strerror or exc)) from exc
