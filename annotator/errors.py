@@ -74,6 +74,54 @@ class Errors(metaclass=_CodedMessages):
     E145 = ("Cannot copy {source}: {count} row(s) in it refer to rows it does not have (the first: "
             "table '{table}', row {rowid}, refers to a missing '{parent}'). Nothing was written to "
             "{target}. Copy from a backup of the source, or delete those rows in it, and copy again.")
+    # E146-E159: the project file meets the operating system and the database server
+    # (annotator/store/sqlite_files.py, annotator/store/failures.py, annotator/cli/main.py)
+    E146 = ("{path} is the project database {database} (or one of its WAL or journal files), which "
+            "annotator has open: it cannot serve as {what}. Reading a database outside SQLite would "
+            "release annotator's locks on it and put unsaved edits at risk. Choose another file; "
+            "nothing was changed.")
+    E147 = ("Project {location} is open read-only ({reason}), so this change was not saved; nothing "
+            "was changed. To edit it, make the file and its folder writable, or copy it somewhere you "
+            "can write:  annotator copy {location} NEW.db")
+    E148 = ("The disk holding project {location} is full: the change in flight was not saved, and "
+            "everything saved before it is kept. Free some space (or move the project to a disk "
+            "with room) and do it again.")
+    E149 = ("Project {location} was locked by another program for longer than {seconds} seconds "
+            "(a long import, merge or copy on it?), so this change was not saved. Try again when that "
+            "has finished.")
+    E150 = ("The disk reported an error while reading or writing project {location} ({reason}); the "
+            "change in flight was not saved. Check the disk (and that a removable or network drive is "
+            "still connected), then open the project again.")
+    E151 = ("The connection to the database server of project {location} was lost ({reason}). The "
+            "change in flight was not saved (the server undoes it); everything saved before it is "
+            "kept. Check that the server is running and reachable, then try again.")
+    E152 = ("Project file {location} is empty (0 bytes): it holds no project, and it was left as it "
+            "is. If it should hold your work, restore a backup ('annotator restore {location}'); to "
+            "start a new project there, run 'annotator init {location}'.")
+    E153 = ("Project {location} was made by an older version of annotator and must be upgraded before "
+            "this version can use it, but it is read-only ({reason}). Make the file and its folder "
+            "writable and open it again (a backup is written before the upgrade); nothing was "
+            "changed.")
+    E154 = ("Cannot open project {location}: the folder {folder} is read-only and the project's "
+            "write-ahead log ({wal}) holds changes that only a writable folder lets SQLite read "
+            "consistently. Open it where the folder is writable, or copy the file, its -wal and its "
+            "-shm files together; nothing was changed.")
+    E155 = ("annotator hit an internal error ({kind}: {reason}). This is a bug, not something you "
+            "did: what was saved before is kept, and the action in flight was undone. The details "
+            "are in {log}; please send that file with a report.")
+    E156 = "Cannot {action} {path}: {reason}."
+    E157 = ("Cannot restore project {location} from {backup}: that is the project file itself. Give "
+            "a backup ('annotator backup {location} --list' lists them).")
+    E158 = ("The database server refused to change project {location}: {reason}. The change was "
+            "not saved and nothing was changed; ask the server's administrator for write access.")
+    E159 = ("The database server of project {location} has no space left ({reason}): the change in "
+            "flight was not saved, and everything saved before it is kept. Ask the server's "
+            "administrator to free space, then do it again.")
+    E180 = ("Cannot create project {location}: {reason}. Choose a folder you can write to; nothing "
+            "was created.")
+    E181 = ("Cannot open project {location}: annotator talks to {backend} through its own driver, not "
+            "'{scheme}'. Leave the driver out: postgresql://USER:PASSWORD@HOST:PORT/DATABASE for a "
+            "server, or the file's path for a SQLite project.")
     # E120-E129: backups and restore of project files (annotator/store/backups.py)
     E120 = ("'annotator {command}' works on project files, and {location} is a database server: its "
             "backups are the server's job. Use pg_dump (e.g. 'pg_dump -Fc -f project.dump DBNAME'), "

@@ -28,11 +28,15 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from annotator.store import Project
+from annotator.store.backups import backup_if_due, list_backups
 
 ANNOTATOR = "crash"
 ACTOR_PREFIX = "crash actor "
@@ -224,14 +228,20 @@ class Editor:
         return done
 
 
-def run_worker(project_path: Path, seed: int, round_number: int, edits: int) -> None:
-    """Apply ``edits`` random edits, logging each intent and each commit to stdout, flushed."""
+def run_worker(project_path: Path, seed: int, round_number: int, edits: int, backup_every: int = 0) -> None:
+    """Apply ``edits`` random edits, logging each intent and each commit to stdout, flushed.
+
+    With ``backup_every``, the worker also takes a rotating backup before its first edit and
+    after every that many edits, in its own process, as the window's backup timer does: the
+    backup code must never cost the worker its locks on the project file."""
     out = sys.stdout
     with Project.open(project_path, create=False) as project:
         editor = Editor(project, random.Random(seed), round_number)
         out.write(json.dumps({"ready": True}) + "\n")
         out.flush()
-        for _ in range(edits):
+        for number in range(edits):
+            if backup_every and number % backup_every == 0:
+                backup_if_due(project_path, interval=timedelta(0))
             edit = editor.next_edit()
             out.write(json.dumps({"intent": edit}, ensure_ascii=False) + "\n")
             out.flush()
@@ -338,6 +348,8 @@ class CrashReport:
     edits_verified: int = 0
     in_flight_committed: int = 0
     integrity: str = "ok"
+    reads: int = 0  # projects opened, read and closed by the reader process meanwhile
+    backups_checked: int = 0
     seconds: float = 0.0
     logs: list[Path] = field(default_factory=list)
 
@@ -351,10 +363,16 @@ def prepare_project(path: Path) -> None:
 
 
 def run_crash_test(path: Path, *, kills: int, seed: int = 0, max_delay: float = 0.5,
-                   edits_per_worker: int = 100_000, final_edits: int = 0) -> CrashReport:
+                   edits_per_worker: int = 100_000, final_edits: int = 0, readers: bool = False,
+                   backup_every: int = 0) -> CrashReport:
     """Kill ``kills`` workers editing ``path`` at random moments, checking the file after each;
     with ``final_edits``, one last worker then runs that many edits to completion (a clean exit
-    is checked the same way). Raises ``CrashCheckFailed`` on the first problem."""
+    is checked the same way). Raises ``CrashCheckFailed`` on the first problem.
+
+    With ``readers``, another process keeps opening the project, reading and closing it while
+    each worker edits (what a CLI command or a teammate's window does): closing its connection is
+    the moment SQLite checkpoints and deletes the WAL if the worker has lost its locks. With
+    ``backup_every``, workers take backups as they edit, and every backup is checked too."""
     rng = random.Random(seed)
     if not path.exists():
         prepare_project(path)
@@ -367,14 +385,21 @@ def run_crash_test(path: Path, *, kills: int, seed: int = 0, max_delay: float = 
     for number, (edits, kill) in enumerate(plans):
         log_path = path.with_name(f"{path.name}.round-{number}.log")
         report.logs.append(log_path)
-        killed = _run_one_worker(path, seed * 1000 + number, number, edits, log_path,
-                                 rng.uniform(0, max_delay) if kill else None)
+        with _reader(path, enabled=readers) as reads:
+            killed = _run_one_worker(path, seed * 1000 + number, number, edits, log_path,
+                                     rng.uniform(0, max_delay) if kill else None, backup_every)
+        report.reads += reads()
         report.rounds += 1
         report.kills += killed
         round_log = parse_log(log_path.read_text(encoding="utf-8"))
         report.integrity = check_file(path)
         if report.integrity != "ok":
             raise CrashCheckFailed(f"after round {number}: {report.integrity}")
+        for backup in list_backups(path):
+            problem = check_file(backup.path)
+            if problem != "ok":
+                raise CrashCheckFailed(f"after round {number}, backup {backup.path.name}: {problem}")
+            report.backups_checked += 1
         with Project.open(path, create=False) as project:
             actual = read_state(project)
         expected, in_flight_committed = verify(expected, actual, round_log, groups)
@@ -385,13 +410,17 @@ def run_crash_test(path: Path, *, kills: int, seed: int = 0, max_delay: float = 
     return report
 
 
-def _run_one_worker(path: Path, seed: int, number: int, edits: int, log_path: Path, delay: float | None) -> bool:
+def _environment() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")]))}
+
+
+def _run_one_worker(path: Path, seed: int, number: int, edits: int, log_path: Path, delay: float | None,
+                    backup_every: int = 0) -> bool:
     """Run a worker; with ``delay``, SIGKILL it that long after it is ready. True if killed."""
     command = [sys.executable, "-m", "tests.crashtest", "worker", str(path), "--seed", str(seed),
-               "--round", str(number), "--edits", str(edits)]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")]))}
+               "--round", str(number), "--edits", str(edits), "--backup-every", str(backup_every)]
     with log_path.open("w", encoding="utf-8") as log, subprocess.Popen(
-            command, stdout=log, stderr=subprocess.PIPE, env=env, cwd=REPO_ROOT) as worker:
+            command, stdout=log, stderr=subprocess.PIPE, env=_environment(), cwd=REPO_ROOT) as worker:
         if delay is None:
             _stderr = worker.communicate(timeout=600)[1]
             if worker.returncode != 0:
@@ -405,6 +434,36 @@ def _run_one_worker(path: Path, seed: int, number: int, edits: int, log_path: Pa
             raise CrashCheckFailed(f"worker {number} ended by itself ({worker.returncode}) before the kill: "
                                    f"{stderr.decode(errors='replace')[-2000:]}")
         return True
+
+
+@contextmanager
+def _reader(path: Path, *, enabled: bool) -> Iterator[Callable[[], int]]:
+    """While the block runs, a reader process opens, reads and closes the project over and over;
+    yields a function giving how many times it did (0 when not ``enabled``)."""
+    if not enabled:
+        yield lambda: 0
+        return
+    command = [sys.executable, "-m", "tests.crashtest", "reader", str(path)]
+    reader = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_environment(),
+                              cwd=REPO_ROOT, text=True)
+    counted = [0]
+    try:
+        yield lambda: counted[0]
+    finally:
+        reader.send_signal(signal.SIGTERM)
+        out, err = reader.communicate(timeout=60)
+        counted[0] = out.count("\n")
+        if reader.returncode not in (0, -signal.SIGTERM):
+            raise CrashCheckFailed(f"the reader process failed: {err[-2000:]}")
+
+
+def run_reader(project_path: Path) -> None:
+    """Open the project, read what 'annotator docs' reads, close it; again and again, a line each."""
+    while True:
+        with Project.open(project_path, create=False) as project:
+            project.documents.overview()
+        sys.stdout.write("read\n")
+        sys.stdout.flush()
 
 
 def _wait_ready(log_path: Path, worker: subprocess.Popen[bytes]) -> None:
@@ -424,8 +483,14 @@ def main(argv: list[str] | None = None) -> int:
     worker.add_argument("--seed", type=int, default=0)
     worker.add_argument("--round", type=int, default=0)
     worker.add_argument("--edits", type=int, default=100_000)
+    worker.add_argument("--backup-every", type=int, default=0)
+    reader = sub.add_parser("reader", help="open, read and close PROJECT until killed")
+    reader.add_argument("project", type=Path)
     args = parser.parse_args(argv)
-    run_worker(args.project, args.seed, args.round, args.edits)
+    if args.command == "reader":
+        run_reader(args.project)
+    else:
+        run_worker(args.project, args.seed, args.round, args.edits, args.backup_every)
     return 0
 
 

@@ -83,3 +83,17 @@ def test_checker_catches_a_damaged_file(tmp_path: Path) -> None:
         handle.seek(size // 2)
         handle.write(b"\xff" * 4096)
     assert check_file(path) != "ok"
+
+
+def test_sigkill_with_a_reader_and_backups_loses_no_committed_edit(tmp_path: Path) -> None:
+    """The editing process also takes backups (as the window's timer does) while another
+    process keeps opening, reading and closing the project (as CLI commands and teammates do).
+    Before the backup code read the project's header through SQLite, its plain open() and
+    close() dropped the worker's locks, the reader's close then checkpointed and deleted the
+    WAL under the worker, and every edit after that was lost at the kill."""
+    report = run_crash_test(tmp_path / "crash.db", kills=4, seed=11, max_delay=1.5, final_edits=120,
+                            readers=True, backup_every=25)
+    assert report.kills == 4
+    assert report.reads >= 4, "the reader process must really have read during the rounds"
+    assert report.backups_checked >= 4
+    assert report.edits_verified == report.edits_committed >= 120

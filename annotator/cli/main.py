@@ -9,6 +9,9 @@ something the user can fix.
 from __future__ import annotations
 
 import argparse
+import errno
+import os
+import shlex
 import sys
 from collections.abc import Sequence
 from types import ModuleType
@@ -35,7 +38,8 @@ from annotator.cli import (
     cmd_suggest,
 )
 from annotator.cli.output import error
-from annotator.errors import UserError
+from annotator.crash_reports import write_crash_report
+from annotator.errors import Errors, UserError
 
 COMMANDS: dict[str, ModuleType] = {
     "init": cmd_init,
@@ -73,6 +77,7 @@ def build_command_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; every way it can end is an exit code and at most a catalogue message."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     try:
         if args_list and args_list[0] in COMMANDS:
@@ -86,3 +91,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         error("interrupted; whatever was committed before is kept, and an import or copy that was running is undone entirely.")
         return 130
+    except BrokenPipeError:
+        return _reader_went_away()
+    except OSError as exc:  # a file the command meets that no reader foresaw: named, not traced
+        error(Errors.E156.format(action="use", path=exc.filename or "a file", reason=_os_reason(exc)))
+        return 1
+    except Exception as exc:  # a bug: its details go to a file, the analyst gets a message
+        log = write_crash_report(exc, f"command line: annotator {shlex.join(args_list)}")
+        error(Errors.E155.format(kind=type(exc).__name__, reason=exc,
+                                 log=log or "no file (the log folder cannot be written)"))
+        return 70  # EX_SOFTWARE
+
+
+def _reader_went_away() -> int:
+    """The program reading our output stopped (``annotator show P 1 | head -3``): end quietly,
+    as command-line tools do, without Python's complaint when stdout is flushed at exit."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return 141  # 128 + SIGPIPE, what a shell reports for a tool ended by a closed pipe
+
+
+def _os_reason(exc: OSError) -> str:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "the disk is full; free some space and try again"
+    return (exc.strerror or str(exc)).lower()

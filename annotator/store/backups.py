@@ -29,7 +29,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from annotator.errors import Errors, UserError
-from annotator.store.database import SQLITE_MAGIC, is_url, location_to_url, sqlite_path
+from annotator.store.database import is_url, location_to_url, sqlite_path
+from annotator.store.sqlite_files import database_open_here, header_problem
 
 BACKUP_KEEP = 10
 BACKUP_INTERVAL = timedelta(hours=1)
@@ -99,12 +100,17 @@ def list_backups(path: Path) -> list[BackupFile]:
 
 
 def integrity_problem(path: Path) -> str | None:
-    """None if SQLite's ``PRAGMA integrity_check`` passes on the file, else what it (or opening it) said."""
+    """None if SQLite's ``PRAGMA integrity_check`` passes on the file, else what it (or opening it) said.
+
+    The file is read through SQLite only, never opened directly: it may be a database this
+    process has open (see ``annotator.store.sqlite_files``)."""
     try:
-        with path.open("rb") as handle:
-            if handle.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
-                return "it is not a SQLite database"
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        if path.stat().st_size == 0:
+            return "the file is empty"
+        problem = header_problem(path)
+        if problem is not None:
+            return problem
+        connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
         try:
             rows = [row[0] for row in connection.execute("PRAGMA integrity_check")]
         finally:
@@ -142,7 +148,7 @@ def take_backup(path: Path, *, keep: int = BACKUP_KEEP, location: str | None = N
             raise damaged_project_error(path, shown, str(exc)) from exc
         raise UserError(Errors.E121.format(location=shown, folder=folder, reason=exc)) from exc
     previous = list_backups(path)
-    if previous and filecmp.cmp(partial, previous[0].path, shallow=False):
+    if previous and _same_bytes(partial, previous[0].path):
         partial.unlink()
         return replace(previous[0], unchanged=True)
     problem = integrity_problem(partial)
@@ -291,6 +297,8 @@ def _chosen_backup(path: Path, backup: Path | None, location: str) -> BackupFile
         candidate = backup_folder(path) / backup
     if not candidate.is_file():
         raise UserError(Errors.E125.format(location=location, backup=backup, reason="there is no such file"))
+    if path.exists() and candidate.samefile(path):
+        raise UserError(Errors.E157.format(location=location, backup=backup))
     problem = integrity_problem(candidate)
     if problem is not None:
         raise UserError(Errors.E125.format(location=location, backup=candidate,
@@ -302,11 +310,24 @@ def _chosen_backup(path: Path, backup: Path | None, location: str) -> BackupFile
 
 
 def _check_is_project_file(path: Path, location: str) -> None:
+    """Refuse what is not a project file; the header is read through SQLite, since the caller
+    usually has the project open (``annotator.store.sqlite_files``)."""
     if not path.is_file():
         raise UserError(Errors.E127.format(location=location, reason="there is no such file"))
-    with path.open("rb") as handle:
-        if handle.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
-            raise damaged_project_error(path, location, "the file is not a SQLite database")
+    if path.stat().st_size == 0:
+        raise UserError(Errors.E127.format(location=location, reason="the file is empty"))
+    problem = header_problem(path)
+    if problem is not None:
+        raise damaged_project_error(path, location, problem)
+
+
+def _same_bytes(copy: Path, backup: Path) -> bool:
+    """Whether a fresh copy equals a backup byte for byte. Backups are plain files nobody edits,
+    but an analyst may have one open as a project in this process: then it is not read directly
+    (that would drop the process's locks on it) and the copy is simply kept."""
+    if database_open_here(backup) is not None:
+        return False
+    return filecmp.cmp(copy, backup, shallow=False)
 
 
 def _copy_database(source: Path, destination: Path) -> None:

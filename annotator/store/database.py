@@ -8,14 +8,16 @@ edit survives a power cut, not just a crash.
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from annotator.errors import Errors, UserError
+from annotator.store import sqlite_files
+from annotator.store.failures import BUSY_TIMEOUT_SECONDS
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
 SUPPORTED_BACKENDS = ("sqlite", "postgresql")
 
 
@@ -28,19 +30,46 @@ def location_to_url(location: str | Path) -> sa.URL:
     """A SQLAlchemy URL for a path or URL; relative paths are made absolute.
 
     A plain ``postgresql://`` URL (what ``psql`` and server admins hand out) is served by
-    psycopg 3, the driver annotator installs, rather than SQLAlchemy's default psycopg2.
+    psycopg 3, the driver annotator installs, rather than SQLAlchemy's default psycopg2; a URL
+    naming another driver (``postgresql+asyncpg://``) is refused, as is an option the database
+    would not understand, so neither surfaces later as a missing module or a "damaged" project.
     """
-    if is_url(location):
-        try:
-            url = sa.make_url(str(location))
-        except (sa.exc.ArgumentError, ValueError) as exc:
-            raise UserError(Errors.E114.format(location=location, reason=exc)) from exc
-        if url.drivername in ("postgresql", "postgres"):
-            url = url.set(drivername="postgresql+psycopg")
-        if url.get_backend_name() not in SUPPORTED_BACKENDS:
-            raise UserError(Errors.E113.format(location=location, scheme=url.drivername))
+    if not is_url(location):
+        return sa.URL.create("sqlite", database=str(Path(location).expanduser().resolve()))
+    try:
+        url = sa.make_url(str(location))
+    except (sa.exc.ArgumentError, ValueError) as exc:
+        raise UserError(Errors.E114.format(location=shown_location(location), reason=exc)) from exc
+    if url.get_backend_name() not in SUPPORTED_BACKENDS:
+        raise UserError(Errors.E113.format(location=shown_location(location), scheme=url.drivername))
+    driver = _DRIVERS.get(url.drivername)
+    if driver is None:
+        raise UserError(Errors.E181.format(location=shown_location(location), scheme=url.drivername,
+                                           backend=url.get_backend_name()))
+    url = url.set(drivername=driver)
+    if driver == "sqlite":
+        if url.query:
+            raise UserError(Errors.E114.format(location=shown_location(location), reason=(
+                f"a SQLite URL takes no options (it has ?{'&'.join(url.query)}); give the file's path")))
+        if url.database not in (None, "", ":memory:"):
+            url = url.set(database=str(Path(url.database).expanduser().resolve()))
         return url
-    return sa.URL.create("sqlite", database=str(Path(location).expanduser().resolve()))
+    unknown = sorted(set(url.query) - _postgres_options())
+    if unknown:
+        raise UserError(Errors.E114.format(location=shown_location(location), reason=(
+            f"PostgreSQL has no connection option {', '.join(unknown)}")))
+    return url
+
+
+_DRIVERS = {"sqlite": "sqlite", "sqlite+pysqlite": "sqlite", "postgresql": "postgresql+psycopg",
+            "postgres": "postgresql+psycopg", "postgresql+psycopg": "postgresql+psycopg"}
+
+
+def _postgres_options() -> set[str]:
+    """The connection options libpq knows (``sslmode``, ``connect_timeout``…), from libpq itself."""
+    from psycopg import pq
+
+    return {option.keyword.decode() for option in pq.Conninfo.get_defaults()}
 
 
 def shown_location(location: str | Path) -> str:
@@ -60,22 +89,46 @@ def sqlite_path(url: sa.URL) -> Path | None:
     return Path(url.database)
 
 
-def _configure_sqlite(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _configure_sqlite(dbapi_connection, *, read_only: bool) -> None:  # type: ignore[no-untyped-def]
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
+    if not read_only:  # choosing the journal mode writes the file header
+        cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}")
     cursor.close()
 
 
-def create_project_engine(url: sa.URL) -> Engine:
-    """An engine for ``url`` with the per-connection settings every project needs."""
-    if url.get_backend_name() == "sqlite":
-        engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
-        sa.event.listen(engine, "connect", _configure_sqlite)
-        return engine
-    return sa.create_engine(url, pool_pre_ping=True)
+def create_project_engine(url: sa.URL, *, read_only: str | None = None, immutable: bool = False) -> Engine:
+    """An engine for ``url`` with the per-connection settings every project needs.
+
+    ``read_only`` (the reason, e.g. "the file is read-only") opens a SQLite file with SQLite's
+    read-only mode; ``immutable`` reads it as it is, without the WAL's shared-memory file, for a
+    folder where SQLite can create no side file and so nobody can be writing. Every connection
+    to a file is counted in ``sqlite_files`` while it lives, so nothing in this process reads
+    that file outside SQLite meanwhile.
+    """
+    if url.get_backend_name() != "sqlite":
+        return sa.create_engine(url, pool_pre_ping=True)
+    path = sqlite_path(url)
+    if read_only and path is not None:
+        uri = f"{path.as_uri()}?{'immutable=1' if immutable else 'mode=ro'}"
+        engine = sa.create_engine(url, creator=lambda: sqlite3.connect(
+            uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False))
+    else:
+        engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS, "check_same_thread": False})
+
+    def configure(dbapi_connection, record) -> None:  # type: ignore[no-untyped-def]
+        _configure_sqlite(dbapi_connection, read_only=bool(read_only))
+        if path is not None:
+            record.info["file_key"] = sqlite_files.connection_opened(path)
+
+    def forget(_dbapi_connection, record) -> None:  # type: ignore[no-untyped-def]
+        sqlite_files.connection_closed(record.info.pop("file_key", None))
+
+    sa.event.listen(engine, "connect", configure)
+    sa.event.listen(engine, "close", forget)
+    return engine
 
 
 def advance_id_sequences(connection: sa.Connection, tables: list[sa.Table]) -> None:
@@ -97,6 +150,27 @@ def advance_id_sequences(connection: sa.Connection, tables: list[sa.Table]) -> N
         if target > 0:
             connection.execute(sa.text("SELECT setval(:sequence, :value, true)"),
                                {"sequence": sequence, "value": target})
+
+
+_IMPORT_LOCK = 0x616E6E6F  # "anno": PostgreSQL advisory lock key taken by transactions adding documents
+
+
+def hold_import_lock(connection: sa.Connection) -> None:
+    """Make the caller's transaction the only one adding documents until it ends.
+
+    An import reads which texts the project has, then inserts the others; two processes
+    importing the same file at once would both find a text missing and the second would fail
+    on the unique text hash. Taken first, this lock makes the read and the insert one step:
+    on PostgreSQL an advisory lock held to the end of the transaction; on SQLite the
+    database's single write lock, which a transaction otherwise takes only at its first write
+    (a write that changes nothing takes it at once, waiting for another writer as any write
+    does). Edits by analysts meanwhile are not held up on PostgreSQL, and on SQLite wait only as
+    they would for the import's own writes.
+    """
+    if connection.dialect.name == "postgresql":
+        connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _IMPORT_LOCK})
+    else:
+        connection.execute(sa.text("UPDATE project_setting SET value = value WHERE 0"))
 
 
 def insert_unless_present(connection: sa.Connection, table: sa.Table, values: dict[str, object],

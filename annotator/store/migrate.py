@@ -133,14 +133,19 @@ def backup_sqlite(path: Path, label: str) -> Path:
     return target
 
 
-def prepare(engine: Engine, location: str) -> Path | None:
-    """Make the database match this version's schema; return the backup written, if any."""
+def prepare(engine: Engine, location: str, *, read_only: str | None = None) -> Path | None:
+    """Make the database match this version's schema; return the backup written, if any.
+
+    A read-only project (``read_only`` says why) is used as it is, or refused untouched when it
+    would need creating or upgrading."""
     revision = current_revision(engine)
     if revision == HEAD_REVISION:
         return None
     if revision is None:
         if sa.inspect(engine).get_table_names():
             raise UserError(Errors.E103.format(location=location))
+        if read_only is not None:
+            raise UserError(Errors.E101.format(location=location, reason=f"it is empty and {read_only}"))
         create_at_head(engine)
         return None
     from alembic.script import ScriptDirectory
@@ -151,6 +156,8 @@ def prepare(engine: Engine, location: str) -> Path | None:
     known = {script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
     if revision not in known:
         raise UserError(Errors.E102.format(location=location, revision=revision, head=head))
+    if read_only is not None:
+        raise UserError(Errors.E153.format(location=location, reason=read_only))
     backup = None
     path = sqlite_path(engine.url)
     if path is not None:

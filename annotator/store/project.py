@@ -10,9 +10,11 @@ edit there is one committed transaction, so a crash loses at most the edit in fl
 from __future__ import annotations
 
 import logging
+import os
 import zlib
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Self
 
@@ -27,8 +29,8 @@ from annotator.store.backups import (
     backup_if_due,
     damaged_project_error,
 )
+from annotator.store import failures
 from annotator.store.database import (
-    SQLITE_MAGIC,
     create_project_engine,
     is_url,
     insert_unless_present,
@@ -37,6 +39,7 @@ from annotator.store.database import (
     sqlite_path,
 )
 from annotator.store.migrate import prepare
+from annotator.store.sqlite_files import header_problem
 from annotator.store.models import Annotator, Label, ProjectSetting, utcnow
 
 SCHEMA_SETTING = "label_schema_yaml"
@@ -46,7 +49,7 @@ _FALLBACK_COLORS = ("#8c564b", "#7f7f7f", "#bcbd22", "#17becf", "#e377c2", "#946
 class Project:
     """An open project database. Use ``Project.open``; close it (or use ``with``) when done."""
 
-    def __init__(self, engine: Engine, location: str) -> None:
+    def __init__(self, engine: Engine, location: str, *, read_only: str | None = None) -> None:
         from annotator.store.actors import Actors
         from annotator.store.annotations import Annotations
         from annotator.store.documents import Documents
@@ -54,6 +57,7 @@ class Project:
 
         self.engine = engine
         self.location = location
+        self.read_only = read_only  # why the project cannot be changed, or None
         self.backup_path: Path | None = None
         self._label_ids: dict[tuple[str, str], int] = {}
         self._annotator_ids: dict[str, int] = {}
@@ -67,30 +71,35 @@ class Project:
 
     @classmethod
     def open(cls, location: str | Path, *, create: bool = True) -> Project:
-        """Open (and if needed create or upgrade) the project at a path or URL."""
+        """Open (and if needed create or upgrade) the project at a path or URL.
+
+        A SQLite file that cannot be written (its own permissions, a read-only disk or folder)
+        opens read-only: everything can be read and exported, and every change is refused with
+        a message saying why (``read_only`` holds the reason). ``create=False`` is for commands
+        that only read: they never turn a missing or empty file into a project.
+        """
         location_text = str(location)
         url = location_to_url(location)
         path = sqlite_path(url)
-        existed = path is not None and path.is_file() and path.stat().st_size > 0
-        if path is not None:
-            _check_sqlite_file(path, location_text, create=create)
+        access = _check_sqlite_file(path, location_text, create=create) if path is not None else _FileAccess()
         try:
-            engine = create_project_engine(url)
-            backup = prepare(engine, location_text)
-            project = cls(engine, location_text)
-            if project.setting(SCHEMA_SETTING) is None:  # a new project starts with the default schema
-                project.install_schema(load_default_schema())
+            engine = create_project_engine(url, read_only=access.read_only, immutable=access.immutable)
+            failures.install(engine, shown_location(location), read_only=access.read_only)
+            backup = prepare(engine, location_text, read_only=access.read_only)
+            project = cls(engine, location_text, read_only=access.read_only)
+            if project.setting(SCHEMA_SETTING) is None and access.read_only is None:
+                project.install_schema(load_default_schema())  # a new project starts with the default schema
         except UserError:
             raise
         except OperationalError as exc:
             error = Errors.E101 if path is not None else Errors.E115
             raise UserError(error.format(location=shown_location(location), reason=_reason(exc))) from exc
-        except DatabaseError as exc:
+        except (DatabaseError, UnicodeDecodeError) as exc:  # sqlite3 cannot decode a message quoting damage
             if path is not None:
                 raise damaged_project_error(path, location_text, _reason(exc)) from exc
             raise UserError(Errors.E104.format(location=shown_location(location), reason=_reason(exc))) from exc
         project.backup_path = backup
-        if path is not None and existed:
+        if path is not None and access.existed and access.read_only is None:
             project._rotate_backups(path)
         return project
 
@@ -252,8 +261,19 @@ def _connection(project: Project, connection: Connection | None) -> Iterator[Con
             yield conn
 
 
-def _check_sqlite_file(path: Path, location: str, *, create: bool) -> None:
-    """Refuse files that are not SQLite databases before SQLite gets a chance to touch them."""
+@dataclass(frozen=True, slots=True)
+class _FileAccess:
+    """What opening a SQLite file may do: whether it already held something, whether it can be
+    written (``read_only`` says why not), and whether SQLite must read it ``immutable``."""
+
+    existed: bool = False
+    read_only: str | None = None
+    immutable: bool = False
+
+
+def _check_sqlite_file(path: Path, location: str, *, create: bool) -> _FileAccess:
+    """Refuse what is not a SQLite project file before SQLite gets a chance to touch it, and find
+    out how it can be opened. The file is looked at through SQLite only (``sqlite_files``)."""
     if path.is_dir():
         raise UserError(Errors.E101.format(location=location, reason="it is a folder, not a file"))
     if not path.exists():
@@ -261,11 +281,40 @@ def _check_sqlite_file(path: Path, location: str, *, create: bool) -> None:
             raise UserError(Errors.E101.format(location=location, reason="the file does not exist"))
         if not path.parent.is_dir():
             raise UserError(Errors.E101.format(location=location, reason=f"the folder {path.parent} does not exist"))
-        return
-    with path.open("rb") as handle:
-        header = handle.read(len(SQLITE_MAGIC))
-    if header and header != SQLITE_MAGIC:
-        raise damaged_project_error(path, location, "the file is not a SQLite database")
+        folder_problem = _not_writable(path.parent, "folder")
+        if folder_problem is not None:
+            raise UserError(Errors.E180.format(location=location, reason=folder_problem))
+        return _FileAccess()
+    if not path.is_file():
+        raise UserError(Errors.E101.format(location=location, reason="it is not a regular file (a device, pipe or socket)"))
+    if path.stat().st_size == 0:
+        if not create:
+            raise UserError(Errors.E152.format(location=location))
+        return _FileAccess(read_only=_not_writable(path, "file") or _not_writable(path.parent, "folder"))
+    problem = header_problem(path)
+    if problem is not None:
+        raise damaged_project_error(path, location, problem)
+    read_only = _not_writable(path, "file")
+    folder_problem = _not_writable(path.parent, "folder")
+    if folder_problem is None:
+        return _FileAccess(existed=True, read_only=read_only)
+    wal, shm = (path.with_name(path.name + suffix) for suffix in ("-wal", "-shm"))
+    if shm.exists():  # SQLite reads a WAL database read-only through an existing shared-memory file
+        return _FileAccess(existed=True, read_only=read_only or folder_problem)
+    if wal.exists() and wal.stat().st_size > 0:
+        raise UserError(Errors.E154.format(location=location, folder=path.parent, wal=wal))
+    # No side file exists and none can be made: nobody can be writing, so read the file as it is.
+    return _FileAccess(existed=True, read_only=read_only or folder_problem, immutable=True)
+
+
+def _not_writable(path: Path, what: str) -> str | None:
+    """Why this process cannot write ``path`` (a file, or a folder to create files in), or None."""
+    if os.access(path, os.W_OK | (os.X_OK if what == "folder" else 0)):
+        return None
+    with suppress(OSError):
+        if os.statvfs(path).f_flag & os.ST_RDONLY:
+            return f"the {what} is on a read-only disk"
+    return f"the {what} is read-only for you"
 
 
 def _reason(exc: Exception) -> str:

@@ -1,0 +1,112 @@
+"""Touching SQLite project files without ever breaking an open connection's locks.
+
+SQLite coordinates processes with POSIX advisory locks, and POSIX drops *every* lock a process
+holds on a file as soon as *any* descriptor of that file is closed in the process ("How To
+Corrupt An SQLite Database File", 2.2). A plain ``open()``/``close()`` of the project file (to
+read its magic bytes, hash it, compare it, or read it as an import by mistake) silently leaves
+the process's own connection unprotected: another process closing its connection then
+checkpoints and deletes the WAL this process keeps writing into, and every later edit is lost
+at the next crash. SQLite itself avoids the trap by keeping such descriptors open until the
+process's last lock on the file is gone, so this module goes through SQLite for every look at a
+database file, and keeps a register of the database files this process has connections to, so
+code that must read user files byte by byte can refuse one of those instead of reading it.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections import Counter
+from pathlib import Path
+
+from annotator.errors import Errors, UserError
+
+SIDE_SUFFIXES = ("-wal", "-shm", "-journal")
+_SQLITE_CORRUPT, _SQLITE_CANTOPEN, _SQLITE_NOTADB = 11, 14, 26  # SQLite's primary result codes
+
+_FileKey = tuple[int, int]  # (st_dev, st_ino): the file itself, whatever name or link reaches it
+_open_files: Counter[_FileKey] = Counter()
+_open_lock = threading.Lock()
+
+
+def header_problem(path: Path) -> str | None:
+    """What SQLite says is wrong with ``path`` as a database (not one at all, or damaged), or
+    None when it reads as one (an empty file counts as a new one) or the question must wait for
+    the real open (locked, say). The look goes through SQLite, so it is safe even while this
+    process has the file open: an ordinary connection that only reads, which sees the WAL as
+    every connection does; where no WAL side file can be made (a read-only folder), the file is
+    read ``immutable``, as it is, since then nobody can be writing it."""
+    for query in ("", "?immutable=1"):
+        reader = sqlite3.connect(f"{path.as_uri()}{query}", uri=True, timeout=1)
+        try:
+            reader.execute("PRAGMA schema_version").fetchone()
+        except sqlite3.DatabaseError as exc:
+            code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+            if code == _SQLITE_CANTOPEN:
+                continue
+            if code == _SQLITE_NOTADB:
+                return "the file is not a SQLite database"
+            return f"SQLite finds it damaged ({exc})" if code == _SQLITE_CORRUPT else None
+        finally:
+            reader.close()
+        return None
+    return None
+
+
+def _key(path: Path) -> _FileKey | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def connection_opened(path: Path) -> _FileKey | None:
+    """Count one more live SQLite connection to ``path`` in this process; the key to give back
+    to ``connection_closed`` (the file's identity then, which a later rename does not change)."""
+    key = _key(path)
+    if key is not None:
+        with _open_lock:
+            _open_files[key] += 1
+    return key
+
+
+def connection_closed(key: _FileKey | None) -> None:
+    """Count one live SQLite connection fewer to the file ``connection_opened`` returned."""
+    if key is None:
+        return
+    with _open_lock:
+        _open_files[key] -= 1
+        if _open_files[key] <= 0:
+            del _open_files[key]
+
+
+def database_open_here(path: Path) -> Path | None:
+    """The database file this process has connections to that ``path`` is, or is a side file
+    (WAL, shared memory, journal) of; None when it is neither. Hard links and symbolic links are
+    seen through: the file's identity is compared, not its name."""
+    candidates = [path]
+    name = path.name
+    for suffix in SIDE_SUFFIXES:
+        if name.endswith(suffix):
+            candidates.append(path.with_name(name[: -len(suffix)]))
+    with _open_lock:
+        if not _open_files:
+            return None
+        for candidate in candidates:
+            key = _key(candidate)
+            if key is not None and key in _open_files:
+                return candidate
+    return None
+
+
+def refuse_open_database(path: Path, what: str) -> None:
+    """Raise a ``UserError`` when ``path`` is (a side file of) a database open in this process.
+
+    Readers of user files call this before reading one byte by byte: reading the project itself
+    as an input would drop the process's SQLite locks on it (see the module docstring).
+    ``what`` says how the file was about to be used ("import", "schema file"…)."""
+    database = database_open_here(path)
+    if database is not None:
+        raise UserError(Errors.E146.format(path=path, database=database, what=what))
