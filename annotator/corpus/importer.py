@@ -17,11 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from annotator.corpus.file_checks import display_name
 from annotator.corpus.readers import DocumentDraft, collect_files, read_file
 from annotator.errors import UserError
 from annotator.limits import ImportLimits, project_limits
+from annotator.store.database import hold_import_lock
 from annotator.store.models import utcnow
 from annotator.store.project import Project
 from annotator.store.tables import DOC
@@ -133,14 +135,26 @@ def _flush(project: Project, batch: _Batch, report: ImportReport) -> None:
     now = utcnow()
     statement = DOC.insert().values(created_at=sa.literal(now, DOC.c.created_at.type),
                                     updated_at=sa.literal(now, DOC.c.updated_at.type))
-    hashes = [row["content_hash"] for row in batch.rows]
     with project.transaction() as connection:
-        connection.execute(statement, batch.rows)
-        ids: dict[str, int] = {}
-        for chunk_start in range(0, len(hashes), 500):
-            chunk = hashes[chunk_start:chunk_start + 500]
-            ids.update(connection.execute(
-                sa.select(DOC.c.content_hash, DOC.c.id).where(DOC.c.content_hash.in_(chunk))
-            ).all())
+        hold_import_lock(connection)
+        # texts another process imported since this import looked are duplicates now
+        arrived = _ids_by_hash(connection, [row["content_hash"] for row in batch.rows])
+        rows = [row for row in batch.rows if row["content_hash"] not in arrived]
+        if rows:
+            connection.execute(statement, rows)
+        ids = _ids_by_hash(connection, [row["content_hash"] for row in rows])
     for row in batch.rows:
-        report.imported.append(ImportedDocument(ids[row["content_hash"]], row["name"], row["title"], row["source"]))
+        digest = row["content_hash"]
+        if digest in arrived:
+            report.duplicates.append(SkippedDuplicate(row["source"], row["title"], arrived[digest]))
+        else:
+            report.imported.append(ImportedDocument(ids[digest], row["name"], row["title"], row["source"]))
+
+
+def _ids_by_hash(connection: Connection, hashes: list[str]) -> dict[str, int]:
+    """The ids of the documents holding these texts, for those the project has."""
+    ids: dict[str, int] = {}
+    for start in range(0, len(hashes), 500):
+        ids.update(connection.execute(
+            sa.select(DOC.c.content_hash, DOC.c.id).where(DOC.c.content_hash.in_(hashes[start:start + 500]))).all())
+    return ids

@@ -35,7 +35,7 @@ from annotator.errors import Errors, UserError
 from annotator.formats.base import CanonicalDoc, ReadOptions
 from annotator.storable import unstorable
 from annotator.store.actors import normalize
-from annotator.store.database import advance_id_sequences
+from annotator.store.database import advance_id_sequences, hold_import_lock, insert_unless_present
 from annotator.store.models import (
     LAYERS,
     STATUSES,
@@ -144,6 +144,7 @@ def ingest_documents(project: Project, docs: Iterable[CanonicalDoc], *, control:
     report = IngestReport()
     if checked or actors:
         with project.transaction() as connection:
+            hold_import_lock(connection)  # before the writer reads what the project has
             writer = _Writer(connection, report)
             for actor in actors:
                 writer.add_aliases(writer.actor_id(actor["name"], actor.get("type"), actor.get("country")),
@@ -348,17 +349,21 @@ class _Writer:
 
     def label_id(self, kind: str, name: str) -> int:
         key = (kind, name)
-        if key not in self.labels:
-            self.labels[key] = self.connection.execute(LABEL.insert().values(
-                kind=kind, name=name, color=label_color(name), in_schema=False)).inserted_primary_key[0]
+        if key not in self.labels:  # an analyst's window may add the same label at this moment
+            insert_unless_present(self.connection, LABEL, {"kind": kind, "name": name, "color": label_color(name),
+                                                           "in_schema": False}, ["kind", "name"])
+            self.labels[key] = self.connection.execute(
+                sa.select(LABEL.c.id).where(LABEL.c.kind == kind, LABEL.c.name == name)).scalar_one()
             self.report.new_labels.append(key)
         return self.labels[key]
 
     def annotator_id(self, name: str, layer: str) -> int:
-        if name not in self.annotators:
+        if name not in self.annotators:  # or register the same annotator, as the label above
             kind = "model" if layer == "suggestion" else "human"
+            insert_unless_present(self.connection, ANNOTATOR, {"name": name, "kind": kind, "created_at": self.now},
+                                  ["name"])
             self.annotators[name] = self.connection.execute(
-                ANNOTATOR.insert().values(name=name, kind=kind, created_at=self.now)).inserted_primary_key[0]
+                sa.select(ANNOTATOR.c.id).where(ANNOTATOR.c.name == name)).scalar_one()
             self.report.new_annotators.append(name)
         return self.annotators[name]
 
