@@ -122,3 +122,19 @@ def test_an_open_project_is_known_with_its_side_files_and_links(sample_project: 
                 refuse_open_database(name, "an import file")
         assert database_open_here(tmp_path / "other.txt") is None
     assert database_open_here(sample_project) is None, "closing the project forgets it"
+
+
+@pytest.mark.parametrize("name", ["P.db", "P.db-wal", "link.jsonl"])
+def test_importing_the_open_project_itself_is_refused(sample_project: Path, name: str) -> None:
+    """'annotator import P.db P.db --format jsonl' would read the database it has open byte by
+    byte: refused by name (E146) before anything is read, the project unchanged."""
+    link = sample_project.with_name("link.jsonl")
+    link.symlink_to(sample_project)
+    before = _spans(sample_project)
+    done = subprocess.run([sys.executable, "-m", "annotator", "import", str(sample_project),
+                           str(sample_project.with_name(name)), "--format", "jsonl"],
+                          capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(REPO_ROOT)})
+    assert done.returncode == 1
+    assert "[E146]" in done.stderr and "Traceback" not in done.stderr
+    assert _spans(sample_project) == before
+    assert _integrity(sample_project) == "ok"

@@ -4,7 +4,8 @@ Opening is where the harm is: opening a named pipe (FIFO) for reading waits unti
 program opens it for writing, possibly forever, and a device such as /dev/zero or /dev/urandom
 never reaches its end. So the kind of file is checked with ``os.stat`` first (a link is judged
 by what it points to), and reading opens with ``O_NONBLOCK`` and checks again on the open file,
-so that a file swapped for a pipe in between cannot block either.
+so that a file swapped for a pipe in between cannot block either. A database this process has
+open is never read as an input (see ``regular_file_stat``).
 
 A file name whose bytes are not UTF-8 (copied from an old Windows or Latin-1 system) reaches
 Python with "surrogate escapes" in it, which no database column and no UTF-8 output can hold:
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from annotator.errors import Errors, UserError
 from annotator.limits import ImportLimits
+from annotator.store.sqlite_files import refuse_open_database
 
 _KINDS = (
     (stat.S_ISDIR, "a folder"),
@@ -63,7 +65,11 @@ def not_regular_error(path: Path, mode: int) -> UserError:
 
 
 def regular_file_stat(path: Path) -> os.stat_result:
-    """``os.stat(path)``, refusing anything but a regular file; E303 when it cannot be looked at."""
+    """``os.stat(path)``, refusing anything but a regular file; E303 when it cannot be looked at.
+
+    The project database this process has open is refused too (E146): reading it byte by byte
+    would drop the process's SQLite locks on it (``annotator.store.sqlite_files``)."""
+    refuse_open_database(path, "a file to import")
     try:
         status = os.stat(path)
     except OSError as exc:

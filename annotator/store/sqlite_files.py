@@ -27,6 +27,7 @@ _SQLITE_CORRUPT, _SQLITE_CANTOPEN, _SQLITE_NOTADB = 11, 14, 26  # SQLite's prima
 
 _FileKey = tuple[int, int]  # (st_dev, st_ino): the file itself, whatever name or link reaches it
 _open_files: Counter[_FileKey] = Counter()
+_open_names: dict[_FileKey, Path] = {}  # the name each open file was opened by, for messages
 _open_lock = threading.Lock()
 
 
@@ -69,6 +70,7 @@ def connection_opened(path: Path) -> _FileKey | None:
     if key is not None:
         with _open_lock:
             _open_files[key] += 1
+            _open_names[key] = path
     return key
 
 
@@ -80,6 +82,7 @@ def connection_closed(key: _FileKey | None) -> None:
         _open_files[key] -= 1
         if _open_files[key] <= 0:
             del _open_files[key]
+            _open_names.pop(key, None)
 
 
 def database_open_here(path: Path) -> Path | None:
@@ -97,7 +100,7 @@ def database_open_here(path: Path) -> Path | None:
         for candidate in candidates:
             key = _key(candidate)
             if key is not None and key in _open_files:
-                return candidate
+                return _open_names[key]
     return None
 
 
