@@ -157,3 +157,18 @@ def test_a_rerun_import_summarises_the_skipped_duplicates(tmp_path: Path) -> Non
     assert "Imported 0 documents into" in rerun.stdout and "(12 duplicates skipped)" in rerun.stdout
     verbose = run_cli("import", str(project), str(folder), "--verbose")
     assert verbose.stderr.count("skipped duplicate:") == 12 and "more duplicates" not in verbose.stderr
+
+
+def test_a_dataset_import_checks_published_dates_as_the_corpus_import_does(tmp_path: Path) -> None:
+    bad = {"id": "bad", "text": "A canonical document from no real day.", "meta": {"published": "2024-13-45"}}
+    good = {"id": "good", "text": "A canonical document about Minsk.", "meta": {"published": " 2024-03-01 "}}
+    (tmp_path / "bad.jsonl").write_text(json.dumps(bad) + "\n" + json.dumps(good) + "\n", encoding="utf-8")
+    (tmp_path / "good.jsonl").write_text(json.dumps(good) + "\n", encoding="utf-8")
+    project = tmp_path / "p.db"
+    refused = run_cli("import", str(project), str(tmp_path / "bad.jsonl"), "--format", "jsonl")
+    assert refused.returncode == 1 and "[E812]" in refused.stderr and "'2024-13-45'" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert names_in(project) == []
+    assert run_cli("import", str(project), str(tmp_path / "good.jsonl"), "--format", "jsonl").returncode == 0
+    with Project.open(project, create=False) as opened:
+        assert [opened.documents.get(doc_id).published for doc_id in opened.documents.ids()] == ["2024-03-01"]

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from annotator.corpus.dates import is_published_date
 from annotator.corpus.titles import title_from_text
 from annotator.errors import Errors, UserError
 from annotator.formats.base import CanonicalDoc, ReadOptions
@@ -174,7 +175,7 @@ def _check(doc: CanonicalDoc, index: int, source: str, options: ReadOptions) -> 
         {key: value for key, value in doc.items() if key != "text"}, "the document")
     if problem:
         raise fail(f"{problem}, which a project cannot store; remove it from the file")
-    meta = _typed(doc.get("meta"), dict, {}, '"meta"', fail)
+    meta = _published_checked(_typed(doc.get("meta"), dict, {}, '"meta"', fail), fail)
     title = _typed(doc.get("title"), str, "", '"title"', fail).strip()
     spans = [_check_span(item, position, text, name, source, options)
              for position, item in enumerate(_typed(doc.get("spans"), list, [], '"spans"', fail))]
@@ -209,6 +210,18 @@ def _check(doc: CanonicalDoc, index: int, source: str, options: ReadOptions) -> 
     if "\r" in text:
         _normalise_newlines(checked, source)
     return checked
+
+
+def _published_checked(meta: dict[str, Any], fail: Any) -> dict[str, Any]:
+    """``meta`` with its published date checked as the corpus importer checks it: the search's
+    date filters compare ISO dates as text, so "2024-13-45" or "10.03.2014" would match wrongly."""
+    published = meta.get("published")
+    if published is None or (isinstance(published, str) and not published.strip()):
+        return meta
+    if not isinstance(published, str) or not is_published_date(published.strip()):
+        raise fail(f'"meta.published" {published!r} is not an ISO date (YYYY, YYYY-MM, YYYY-MM-DD, or a date '
+                   'and time such as 2024-03-31T14:05:00Z)')
+    return {**meta, "published": published.strip()}
 
 
 def _check_span(item: Any, position: int, text: str, document: str, source: str, options: ReadOptions) -> _Span:
