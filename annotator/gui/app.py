@@ -35,6 +35,7 @@ def run_app(project: str | None = None, annotator: str | None = None) -> int:
     from annotator.gui.mainwindow import MainWindow
     from annotator.gui.workers import wait_for_background_tasks
 
+    sys.excepthook = _report_unexpected_error
     settings = GuiSettings()
     try:
         opened = _open_project(project, settings)
@@ -57,6 +58,20 @@ def run_app(project: str | None = None, annotator: str | None = None) -> int:
     code = app.exec()
     wait_for_background_tasks()
     return code
+
+
+def _report_unexpected_error(kind: type[BaseException], error: BaseException, trace: object) -> None:
+    """A bug in a slot: its traceback goes to a crash report file, the analyst sees E155 naming
+    it (Qt would otherwise print the traceback to a terminal nobody reads and carry on)."""
+    from annotator.crash_reports import write_crash_report
+    from annotator.errors import Errors
+
+    if issubclass(kind, KeyboardInterrupt):
+        sys.__excepthook__(kind, error, trace)  # type: ignore[arg-type]
+        return
+    log = write_crash_report(error, "annotation window")
+    QMessageBox.critical(QApplication.activeWindow(), "Annotator", Errors.E155.format(
+        kind=kind.__name__, reason=error, log=log or "no file (the log folder cannot be written)"))
 
 
 def _application() -> QApplication:

@@ -41,9 +41,10 @@ class BackupScheduler(QObject):
         self._project = project
 
     def backup_if_due(self) -> BackgroundTask | None:
-        """Start the copy on the thread pool if a backup is due; the task, or None for a server."""
+        """Start the copy on the thread pool if a backup is due; the task, or None for a server
+        or a read-only project (which this window cannot change, so there is nothing new to keep)."""
         path = project_file(self._project.location)
-        if path is None:
+        if path is None or self._project.read_only:
             return None
         location, interval = self._project.location, self._interval
         task = BackgroundTask(lambda _control: backup_if_due(path, interval=interval, location=location))
@@ -56,7 +57,7 @@ class BackupScheduler(QObject):
         """Copy a project being closed (the window waits: it is the last chance). A failure is
         logged, never in the way of closing."""
         path = project_file(project.location)
-        if path is None or not path.exists():
+        if path is None or not path.exists() or project.read_only:
             return None
         try:
             return take_backup(path, location=project.location)

@@ -494,7 +494,7 @@ class MainWindow(QMainWindow):
         assert document is not None
         self.doc_list.select_document(doc_id)
         self._show_document_panel()
-        self.setWindowTitle(f"{document.title or document.name} — {self._project.display_name} — Annotator")
+        self.setWindowTitle(f"{document.title or document.name} — {self._project_title} — Annotator")
         self._settings.set_last_document(self._project.location, doc_id)
         self._settings.sync()
 
@@ -713,11 +713,20 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, MESSAGE_MS)
 
     def _show_identity(self) -> None:
-        self.project_label.setText(self._project.display_name)
-        self.project_label.setToolTip(self._project.location)
+        read_only = self._project.read_only
+        self.project_label.setText(self._project_title)
+        self.project_label.setToolTip(self._project.location + (f"\nRead-only: {read_only}" if read_only else ""))
+        if read_only:
+            self.show_message(f"{self._project.display_name} is open read-only ({read_only}): you can read, "
+                              "search and export; changes are refused.")
         self.annotator_label.setText(f"Annotator: {self._annotator}")
         self._show_progress()
         self._show_snapping()
+
+    @property
+    def _project_title(self) -> str:
+        """The project's name as the title bar and status bar show it, marked when read-only."""
+        return self._project.display_name + (" (read-only)" if self._project.read_only else "")
 
     def _show_progress(self) -> None:
         done, total = self._project.documents.progress(self._annotator)
