@@ -429,7 +429,7 @@ class Annotations:
     # --- document labels, status, notes ----------------------------------------------------
 
     def doc_labels(self, doc_id: int, annotator: str, *, layer: str = "annotation") -> list[str]:
-        annotator_id = self._project.annotator_id(annotator)
+        annotator_id = self._project.reading_annotator_id(annotator)
         with self._project.engine.connect() as connection:
             return list(connection.execute(
                 sa.select(LABEL.c.name).join(DOC_LABEL, DOC_LABEL.c.label_id == LABEL.c.id)
@@ -469,7 +469,7 @@ class Annotations:
                     created_at=utcnow()))
 
     def status(self, doc_id: int, annotator: str) -> str:
-        annotator_id = self._project.annotator_id(annotator)
+        annotator_id = self._project.reading_annotator_id(annotator)
         with self._project.engine.connect() as connection:
             value = connection.execute(
                 sa.select(STATUS.c.status).where(STATUS.c.document_id == doc_id,

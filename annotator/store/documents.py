@@ -52,7 +52,7 @@ class Documents:
         query = sa.select(DOC.c.id)
         status_column = None
         if annotator is not None and (status is not None or sort == "status"):
-            annotator_id = self._project.annotator_id(annotator)
+            annotator_id = self._project.reading_annotator_id(annotator)
             query = query.outerjoin(
                 STATUS, sa.and_(STATUS.c.document_id == DOC.c.id, STATUS.c.annotator_id == annotator_id)
             )
@@ -78,7 +78,7 @@ class Documents:
         """List rows for ``doc_ids`` (in that order): status and span count are ``annotator``'s."""
         if not doc_ids:
             return []
-        annotator_id = self._project.annotator_id(annotator) if annotator else None
+        annotator_id = self._project.reading_annotator_id(annotator) if annotator else None
         with self._engine.connect() as connection:
             rows = connection.execute(
                 sa.select(DOC.c.id, DOC.c.name, DOC.c.title, DOC.c.n_chars, DOC.c.updated_at)
@@ -169,7 +169,7 @@ class Documents:
 
     def progress(self, annotator: str) -> tuple[int, int]:
         """(documents ``annotator`` marked done, all documents)."""
-        annotator_id = self._project.annotator_id(annotator)
+        annotator_id = self._project.reading_annotator_id(annotator)
         with self._engine.connect() as connection:
             done = connection.execute(
                 sa.select(sa.func.count()).select_from(STATUS)

@@ -240,6 +240,21 @@ class Project:
         self._annotator_ids[name] = annotator_id
         return annotator_id
 
+    def reading_annotator_id(self, name: str) -> int:
+        """The id of annotator ``name`` for a read: a name never registered reads as someone with
+        nothing (id 0, which no row has), so reading never writes (a read-only project, a window
+        opened by a new analyst who has not annotated yet)."""
+        name = name.strip()
+        if name in self._annotator_ids:
+            return self._annotator_ids[name]
+        table = Annotator.__table__
+        with self.engine.connect() as connection:
+            annotator_id = connection.execute(sa.select(table.c.id).where(table.c.name == name)).scalar_one_or_none()
+        if annotator_id is None:
+            return 0
+        self._annotator_ids[name] = annotator_id
+        return annotator_id
+
     def annotator_names(self) -> list[str]:
         table = Annotator.__table__
         with self.engine.connect() as connection:
