@@ -272,11 +272,16 @@ def _link(temporary: Path, target: Path) -> None:
 def _sync_folder(folder: Path) -> None:
     """fsync a folder so a rename in it is on disk; some file systems cannot, which is no error."""
     with suppress(OSError):
-        descriptor = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
+        _sync(folder)
+
+
+def _sync(path: Path) -> None:
+    """Write ``path``'s content (a file's or a folder's entries) through to the disk."""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 # --- staging ---------------------------------------------------------------------------------
@@ -430,11 +435,7 @@ def _sync_files(staged: dict[Path, Path]) -> None:
     def sync(item: tuple[Path, Path]) -> None:
         target, temporary = item
         with os_errors_named(target):
-            descriptor = os.open(temporary, os.O_RDONLY)
-            try:
-                os.fsync(descriptor)
-            finally:
-                os.close(descriptor)
+            _sync(temporary)
 
     with ThreadPoolExecutor(max_workers=min(SYNC_THREADS, len(staged) or 1)) as pool:
         for _done in pool.map(sync, staged.items()):  # the first failure is raised here
