@@ -1,15 +1,14 @@
 """The one writer of output files: protected paths, temporary-then-rename, no replacing unasked,
 several files published together, and real full and read-only disks (issue 12, items 1, 2, 7).
 
-The disks are real: a 256 KB tmpfs mounted for the test (CI and the development machine run as
-root), filled up, or remounted read-only (root ignores file permissions, not a read-only mount).
+The disks are real (``tests/disks.py``): a 256 KB tmpfs mounted for the test, filled up, or
+remounted read-only (root ignores file permissions, not a read-only mount).
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from annotator.output_files import (
 )
 from annotator.store import Project
 from annotator.store.backups import backup_folder
+from tests.disks import fill, remount_read_only, tmpfs
 from tests.format_fixtures import sample_docs
 from tests.test_cli import run_cli
 from tests.test_output_commands import sample_project_file
@@ -214,23 +214,9 @@ def test_publish_file_is_the_bare_atomic_step(tmp_path: Path) -> None:
 
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 256 KB tmpfs of our own, unmounted afterwards."""
-    mount_point = tmp_path / "disk"
-    mount_point.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount_point)],
-                             capture_output=True, text=True, check=False)
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a small tmpfs to fill up ({mounted.stderr.strip()}); these tests need root")
-    try:
-        yield mount_point
-    finally:
-        subprocess.run(["umount", str(mount_point)], check=True)
-
-
-def fill(disk: Path, leave: int) -> None:
-    """Fill ``disk`` until ``leave`` bytes are free."""
-    info = os.statvfs(disk)
-    (disk / "filler").write_bytes(b"\0" * max(0, info.f_bavail * info.f_frsize - leave))
+    """A 256 KB tmpfs of the test's own, unmounted afterwards."""
+    with tmpfs(tmp_path / "disk") as disk:
+        yield disk
 
 
 def test_a_full_disk_leaves_no_partial_file_and_keeps_the_old_one(sqlite_project: Path, small_disk: Path) -> None:
@@ -252,7 +238,7 @@ def test_a_full_disk_leaves_no_partial_file_and_keeps_the_old_one(sqlite_project
 
 def test_a_read_only_folder_is_named_and_nothing_changes(sqlite_project: Path, small_disk: Path) -> None:
     (small_disk / "old.csv").write_text("kept\n")
-    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    remount_read_only(small_disk)
     for out, extra in ((small_disk / "new.csv", []), (small_disk / "old.csv", ["--force"])):
         result = run_cli("search", str(sqlite_project), "Belarus", "--csv", str(out), *extra)
         assert result.returncode == 1 and "[E175]" in result.stderr and "Traceback" not in result.stderr, result.stderr
