@@ -29,6 +29,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from annotator.errors import Errors, UserError
+from annotator.output_files import publish_file
 from annotator.store.database import is_url, location_to_url, sqlite_path
 from annotator.store.sqlite_files import database_open_here, header_problem
 
@@ -140,7 +141,7 @@ def take_backup(path: Path, *, keep: int = BACKUP_KEEP, location: str | None = N
     partial = target.with_name(f"{target.name}.{os.getpid()}-{threading.get_ident()}{_PARTIAL_SUFFIX}")
     try:
         folder.mkdir(exist_ok=True)
-        _copy_database(path, partial)
+        copy_database(path, partial)
     except (OSError, sqlite3.Error) as exc:
         with suppress(OSError):  # the folder may be what failed
             partial.unlink(missing_ok=True)
@@ -155,7 +156,10 @@ def take_backup(path: Path, *, keep: int = BACKUP_KEEP, location: str | None = N
     if problem is not None:
         partial.unlink(missing_ok=True)
         raise damaged_project_error(path, shown, f"SQLite's integrity check found: {problem}")
-    os.replace(partial, target)
+    try:
+        publish_file(partial, target, replace=False)  # never over a backup another process just made
+    except OSError as exc:
+        raise UserError(Errors.E121.format(location=shown, folder=folder, reason=exc)) from exc
     for old in list_backups(path)[keep:]:
         old.path.unlink(missing_ok=True)
     _remove_stale_partials(folder, now)
@@ -246,7 +250,7 @@ def restore_backup(path: Path, backup: Path | None = None, *, location: str | No
         raise UserError(Errors.E128.format(location=shown))
     partial = path.with_name(f"{path.name}.restoring{_PARTIAL_SUFFIX}")
     try:
-        _copy_database(chosen.path, partial)
+        copy_database(chosen.path, partial)
     except (OSError, sqlite3.Error) as exc:
         partial.unlink(missing_ok=True)
         raise UserError(Errors.E125.format(location=shown, backup=chosen.path, reason=exc)) from exc
@@ -258,7 +262,7 @@ def restore_backup(path: Path, backup: Path | None = None, *, location: str | No
             if side.exists():
                 os.replace(side, moved_aside.with_name(moved_aside.name + suffix))
         os.replace(path, moved_aside)
-    os.replace(partial, path)
+    publish_file(partial, path, replace=False)
     return Restored(chosen, moved_aside)
 
 
@@ -330,7 +334,7 @@ def _same_bytes(copy: Path, backup: Path) -> bool:
     return filecmp.cmp(copy, backup, shallow=False)
 
 
-def _copy_database(source: Path, destination: Path) -> None:
+def copy_database(source: Path, destination: Path) -> None:
     """One consistent snapshot of ``source`` into a new single file ``destination``.
 
     The whole database is copied in one step: a stepwise copy restarts whenever another process

@@ -15,6 +15,7 @@ Alembic takes a seventh of a second to import, so the common case (a project alr
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import datetime
 from pathlib import Path
@@ -118,18 +119,20 @@ def create_head_schema(connection: Connection) -> None:
 
 
 def backup_sqlite(path: Path, label: str) -> Path:
-    """Copy a SQLite project with the online backup API (consistent even mid-WAL)."""
+    """Copy a SQLite project with the online backup API (consistent even mid-WAL), into a
+    temporary file published under its final name only when whole, and never over a file."""
+    from annotator.output_files import publish_file
+    from annotator.store.backups import copy_database
+
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.name}.{label}-{stamp}.bak")
-    source = sqlite3.connect(path)
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
     try:
-        destination = sqlite3.connect(target)
-        try:
-            source.backup(destination)
-        finally:
-            destination.close()
-    finally:
-        source.close()
+        copy_database(path, partial)
+        publish_file(partial, target, replace=False)
+    except (OSError, sqlite3.Error) as exc:
+        partial.unlink(missing_ok=True)
+        raise UserError(Errors.E121.format(location=path, folder=path.parent, reason=exc)) from exc
     return target
 
 
