@@ -417,6 +417,22 @@ class Errors(metaclass=_CodedMessages):
             "can be accepted or rejected.")
     E612 = ("This suggestion was accepted already. Undo the acceptance first, or edit or delete the "
             "span in your own layer.")
+    # E613-E629: pattern rules with bounded cost (annotator/nlp/rule_budget.py, annotator/nlp/suggest.py).
+    E613 = ("{path}, line {line}: the pattern repeats {count} tokens without a maximum (\"OP\": \"*\", "
+            "\"+\" or \"{{n,}}\"); at most {limit} are allowed, because each one multiplies the matcher's "
+            "work by the length of the document. Give repeats a maximum, e.g. \"OP\": \"{{0,3}}\", or "
+            "split the pattern.")
+    E614 = ("{path}, line {line}: the pattern has {count} optional tokens (\"OP\": \"?\" and the optional "
+            "part of \"{{n,m}}\"); at most {limit} are allowed, because each one doubles the ways the "
+            "matcher tries from every word. Split it into several patterns.")
+    E615 = ("{path}, line {line}: the pattern is {count} tokens long once its \"{{n,m}}\" repeats are "
+            "written out; at most {limit} are allowed. Use smaller counts.")
+    E616 = "{path}, line {line}: in \"{attribute}\", {problem}."
+    E617 = ("{path}, line {line}: extension attributes (\"_\") cannot be used in pattern files; match "
+            "on the token's own attributes such as LOWER, LEMMA or TEXT with REGEX.")
+    E618 = ("{path}, line {line}: this pattern took more than {budget:g} s on document {document} and "
+            "was skipped for the rest of this run; its repeated or REGEX tokens match too much. "
+            "Constrain them (e.g. a REGEX or IN list instead of {{}}) or give repeats a maximum.")
 
     # --- E7xx: actor registry ------------------------------------------------------------
     E701 = "An actor needs a name with at least one letter or digit, e.g. 'Maria Zakharova'."

@@ -228,6 +228,8 @@ class SuggestionRunner(QObject):
             plain = Errors.E514 if self._project.setting(PIPELINE_SETTING) == BLANK else Errors.E513
             notes = [plain, *notes[1:]]
             self._report("Suggestions from rules only", plain, QMessageBox.Icon.Information)
+        if result.slow_rules:  # rules the analyst must fix: not only in the status bar
+            self._report("Slow pattern rules skipped", "\n\n".join(result.slow_rules), QMessageBox.Icon.Warning)
         self.message.emit(" ".join([text, *notes]))
 
     def _failed(self, error: Exception) -> None:

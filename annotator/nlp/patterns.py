@@ -9,9 +9,10 @@ A ``phrase`` is found in any case (spaCy's PhraseMatcher on LOWER); a ``pattern`
 Matcher token pattern. Where matches of one label overlap, the longest wins. Blank lines and
 lines starting with ``#`` are comments. Because analysts edit these files by hand, loading checks
 every line — JSON, fields, the label and attributes against the project's schema, the token
-pattern against spaCy's own pattern schema — and reports all problems at once, each with file
-and line. The bundled files are in ``resources/patterns/``; a project can point the
-``nlp_pattern_files`` setting (one path per line) at its own copies.
+pattern against spaCy's own pattern schema and against the cost limits of
+``annotator.nlp.rule_budget`` (which also keeps a slow rule from holding up a run) — and reports
+all problems at once, each with file and line. The bundled files are in ``resources/patterns/``;
+a project can point the ``nlp_pattern_files`` setting (one path per line) at its own copies.
 """
 
 from __future__ import annotations
@@ -19,15 +20,19 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annotator.errors import Errors, UserError
+from annotator.nlp.rule_budget import RULE_BUDGET_SECONDS, OverBudget, bounded_pattern, cost_problems, time_budget
 from annotator.paths import resources_dir
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.matcher import Matcher
     from spacy.tokens import Doc
+    from spacy.vocab import Vocab
 
     from annotator.schema import AttributeDef, LabelSchema
 
@@ -159,7 +164,26 @@ def _check_token_pattern(pattern: Any, where: dict[str, Any]) -> list[str]:
     if not isinstance(pattern, list) or not pattern:
         return [Errors.E610.format(**where, field="pattern", expected="a non-empty list of token objects",
                                    found=_kind(pattern))]
-    return [Errors.E608.format(**where, problem=problem) for problem in validate_token_pattern(pattern)]
+    problems = [Errors.E608.format(**where, problem=problem) for problem in validate_token_pattern(pattern)]
+    return problems or cost_problems(pattern, where) or _add_problems(pattern, where)
+
+
+def _add_problems(pattern: list[dict[str, Any]], where: dict[str, Any]) -> list[str]:
+    """What spaCy's Matcher says when the pattern is added, for what its schema lets through."""
+    from spacy.matcher import Matcher
+
+    try:
+        Matcher(_blank_vocab(), validate=False).add("check", [bounded_pattern(pattern)])
+    except (ValueError, KeyError, TypeError) as error:
+        return [Errors.E608.format(**where, problem=str(error).strip().splitlines()[0])]
+    return []
+
+
+@cache
+def _blank_vocab() -> Vocab:
+    from spacy.vocab import Vocab
+
+    return Vocab()
 
 
 def _attribute_problem(definition: AttributeDef, value: Any) -> str | None:
@@ -186,34 +210,84 @@ class RuleMatch:
     rule: PatternRule
 
 
+@dataclass(frozen=True, slots=True)
+class SlowRule:
+    """A rule that used up its time on a document (by id) and was left out from then on."""
+
+    rule: PatternRule
+    document: int | None
+
+
 class RuleMatcher:
-    """The rules of some pattern files compiled for one pipeline's vocabulary."""
+    """The rules of some pattern files compiled for one pipeline's vocabulary.
 
-    def __init__(self, nlp: Language, rules: Iterable[PatternRule]) -> None:
-        from spacy.matcher import Matcher, PhraseMatcher
+    Token rules that need the same annotations share one spaCy Matcher, which runs within
+    ``budget`` seconds per document (see ``annotator.nlp.rule_budget``). When a shared run is over
+    budget, its rules run one by one on that document to find the slow ones: those are recorded
+    in ``slow`` and left out for the rest of the run, and the others' matches still count.
+    """
 
+    def __init__(self, nlp: Language, rules: Iterable[PatternRule], budget: float = RULE_BUDGET_SECONDS) -> None:
+        from spacy.matcher import PhraseMatcher
+
+        self._vocab = nlp.vocab
+        self.budget = budget
         self._rules: dict[str, PatternRule] = {}
         self._phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self._token_matchers: dict[frozenset[str], tuple[Matcher, list[str]]] = {}
+        self._token_rules: dict[frozenset[str], list[PatternRule]] = {}
         for rule in rules:
             self._rules[rule.key] = rule
             if rule.phrase is not None:
                 self._phrases.add(rule.key, [nlp.make_doc(rule.phrase)])
             elif rule.pattern is not None:
-                matcher, keys = self._token_matchers.setdefault(rule.needs, (Matcher(nlp.vocab), []))
-                matcher.add(rule.key, [rule.pattern], greedy="LONGEST")
-                keys.append(rule.key)
+                self._token_rules.setdefault(rule.needs, []).append(rule)
+        self._token_matchers = {needs: self._matcher(group) for needs, group in self._token_rules.items()}
         self.unusable: set[str] = set()  # keys of rules the pipeline lacked annotations for
+        self.slow: list[SlowRule] = []
 
-    def __call__(self, doc: Doc) -> list[RuleMatch]:
-        """Matches in ``doc``; of overlapping matches with one label, the longest (then first)."""
+    def _matcher(self, rules: Iterable[PatternRule]) -> Matcher:
+        from spacy.matcher import Matcher
+
+        matcher = Matcher(self._vocab)
+        for rule in rules:
+            matcher.add(rule.key, [bounded_pattern(rule.pattern or [])], greedy="LONGEST")
+        return matcher
+
+    def _within_budget(self, matcher: Matcher, doc: Doc) -> list[tuple[int, int, int]] | None:
+        """(start, end, match id) of ``matcher`` in ``doc``, or None when it ran out of time."""
+        try:
+            with time_budget(self.budget):
+                return [(start, end, match_id) for match_id, start, end in matcher(doc)]
+        except OverBudget:
+            return None
+
+    def _token_matches(self, needs: frozenset[str], doc: Doc, document: int | None) -> list[tuple[int, int, int]]:
+        found = self._within_budget(self._token_matchers[needs], doc)
+        if found is not None:
+            return found
+        found = []
+        for rule in list(self._token_rules[needs]):
+            alone = self._within_budget(self._matcher([rule]), doc)
+            if alone is None:
+                self.slow.append(SlowRule(rule, document))
+                self._token_rules[needs].remove(rule)
+            else:
+                found += alone
+        self._token_matchers[needs] = self._matcher(self._token_rules[needs])
+        return found
+
+    def __call__(self, doc: Doc, document: int | None = None) -> list[RuleMatch]:
+        """Matches in ``doc`` (of the document with id ``document``, named when a rule is slow);
+        of overlapping matches with one label, the longest (then first)."""
         vocab = doc.vocab
         found = [(start, end, match_id) for match_id, start, end in self._phrases(doc)]
-        for needs, (matcher, keys) in self._token_matchers.items():
+        for needs, group in self._token_rules.items():
+            if not group:
+                continue
             if all(doc.has_annotation(name) for name in needs):
-                found += [(start, end, match_id) for match_id, start, end in matcher(doc)]
+                found += self._token_matches(needs, doc, document)
             else:
-                self.unusable.update(keys)
+                self.unusable.update(rule.key for rule in group)
         chosen: list[RuleMatch] = []
         taken: dict[str, list[tuple[int, int]]] = {}
         for start, end, match_id in sorted(found, key=lambda m: (m[0] - m[1], m[0])):

@@ -7,6 +7,8 @@ What is proposed, and where it comes from (the suggestion's ``source``):
 - ``speech``: CLAIMs and their speakers (ACTOR) linked by ``speaker_of``, from reported speech in
   the dependency parse (see ``annotator.nlp.speech``).
 - ``pattern:<file>``: matches of the pattern files, e.g. THREAT cues (``annotator.nlp.patterns``).
+  They run within a time budget per document: a rule over it is named in the result
+  (``slow_rules``) and left out for the rest of the run (``annotator.nlp.rule_budget``).
 - ``alias``: every alias of a registry actor, found in any case and proposed as an ACTOR linked to
   that actor; an entity whose text is an alias is linked too. An alias shared by two actors
   gives a mention without a link rather than a guess.
@@ -30,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from annotator.errors import Errors
 from annotator.nlp.mentions import trim_mention
 from annotator.nlp.patterns import PATTERN_FILES_SETTING, RuleMatcher, default_pattern_files, load_pattern_files
 from annotator.nlp.pipelines import LoadedPipeline, default_pipeline_name, load_pipeline
@@ -80,6 +83,7 @@ class SuggestResult:
     already_decided: int = 0
     cancelled: bool = False
     unusable_rules: list[str] = field(default_factory=list)
+    slow_rules: list[str] = field(default_factory=list)  # one catalogue message (E618) per rule left out
 
     @property
     def notes(self) -> list[str]:
@@ -94,7 +98,7 @@ class SuggestResult:
                          f"provide and were skipped: {', '.join(sorted(self.unusable_rules))}.")
         if self.cancelled:
             notes.append("Stopped early; documents finished before that keep their new suggestions.")
-        return notes
+        return notes + self.slow_rules
 
 
 class Suggester:
@@ -131,15 +135,17 @@ class Suggester:
                     phrase = phrase[4:]
                 self._aliases.add(str(actor.id), [self.nlp.make_doc(phrase)])
 
-    def candidates(self, doc: Doc, offset: int = 0) -> tuple[list[SpanCandidate], list[RelationCandidate]]:
-        """Suggestions for one parsed text; ``offset`` shifts them when it is a piece of a document."""
+    def candidates(self, doc: Doc, offset: int = 0,
+                   document: int | None = None) -> tuple[list[SpanCandidate], list[RelationCandidate]]:
+        """Suggestions for one parsed text; ``offset`` shifts them when it is a piece of a document
+        (with id ``document``, which a report of a slow pattern rule names)."""
         text = doc.text  # built from the tokens on every access: read it once
         spans: list[SpanCandidate] = []
         relations: list[RelationCandidate] = []
         entities = self._entities(doc, text, offset)
         spans += entities
         spans += self._alias_mentions(doc, text, offset, entities)
-        spans += self._patterns(doc, offset)
+        spans += self._patterns(doc, offset, document)
         if self._speech:
             for speech in reported_speech(doc, self._actor_entities):
                 start, end = speech.claim
@@ -200,10 +206,10 @@ class Suggester:
             found.append(SpanCandidate(begin, finish, ACTOR_LABEL, "alias", attrs=attrs, actor_id=actor_id))
         return found
 
-    def _patterns(self, doc: Doc, offset: int) -> list[SpanCandidate]:
+    def _patterns(self, doc: Doc, offset: int, document: int | None) -> list[SpanCandidate]:
         return [SpanCandidate(match.start + offset, match.end + offset, match.rule.label, match.rule.source,
                               attrs=dict(match.rule.attrs))
-                for match in self.rules(doc)]
+                for match in self.rules(doc, document)]
 
 
 def _actor_attrs(schema: LabelSchema, actor: ActorRecord) -> dict[str, Any]:
@@ -269,8 +275,8 @@ def suggest(project: Project, doc_ids: Sequence[int] | None = None, *, pipeline:
     effect between batches.
     """
     control = control or TaskControl()
-    loaded = pipeline or load_pipeline(pipeline_name(project, model))
     rules = load_pattern_files(pattern_files(project) if patterns is None else patterns, project.schema)
+    loaded = pipeline or load_pipeline(pipeline_name(project, model))  # after the rules: a bad file fails fast
     suggester = Suggester(loaded, project.schema, rules, project.actors.all())
     ids = list(project.documents.ids() if doc_ids is None else doc_ids)
     result = SuggestResult(pipeline=loaded.name, trained=loaded.trained)
@@ -286,7 +292,7 @@ def suggest(project: Project, doc_ids: Sequence[int] | None = None, *, pipeline:
             doc_id: ([], []) for doc_id in batch if doc_id in texts}
         work = ((piece, (doc_id, offset)) for doc_id in found for offset, piece in pieces(texts[doc_id]))
         for doc, (doc_id, offset) in loaded.nlp.pipe(work, as_tuples=True, batch_size=batch_size):
-            spans, relations = suggester.candidates(doc, offset)
+            spans, relations = suggester.candidates(doc, offset, doc_id)
             found[doc_id][0].extend(spans)
             found[doc_id][1].extend(relations)
             if offset + len(doc.text) == len(texts[doc_id]):  # the document's last piece
@@ -301,4 +307,14 @@ def suggest(project: Project, doc_ids: Sequence[int] | None = None, *, pipeline:
         result.already_decided += written.already_decided
         result.documents += len(found)
     result.unusable_rules = sorted(suggester.rules.unusable)
+    result.slow_rules = [Errors.E618.format(path=slow.rule.file, line=slow.rule.line, budget=suggester.rules.budget,
+                                            document=_document_name(project, slow.document))
+                         for slow in suggester.rules.slow]
     return result
+
+
+def _document_name(project: Project, doc_id: int | None) -> str:
+    """How a report names a document: its id and name, as 'annotator show' accepts either."""
+    if doc_id is None:
+        return "(unknown)"
+    return f"{doc_id} ({project.documents.get(doc_id).name})"
