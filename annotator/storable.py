@@ -14,10 +14,18 @@ to name the offending field.
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 from typing import Any
 
 NUL_PROBLEM = "contains a NUL character (\\u0000)"
 SURROGATE_PROBLEM = "contains a lone surrogate (a broken \\ud800-\\udfff escape)"
+
+
+def display_name(path: Path | str) -> str:
+    """``path`` as text that can be printed and stored: a byte of a file name that is not UTF-8
+    (which Python carries as a lone surrogate) becomes ``\\xNN``."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def unstorable(value: Any, name: str) -> str | None:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from annotator.errors import Errors, UserError
 from annotator.limits import ImportLimits
+from annotator.storable import display_name
 from annotator.store.sqlite_files import refuse_open_database
 
 _KINDS = (
@@ -29,11 +30,6 @@ _KINDS = (
     (stat.S_ISBLK, "a block device"),
     (stat.S_ISSOCK, "a socket"),
 )
-
-
-def display_name(path: Path | str) -> str:
-    """``path`` as text that can be printed and stored: an undecodable byte becomes ``\\xNN``."""
-    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def has_storable_name(path: Path | str) -> bool:

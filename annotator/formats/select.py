@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection
 from annotator.errors import Errors, UserError
 from annotator.formats.base import EXPORT_LAYERS, CanonicalDoc, ExportOptions
 from annotator.store.annotations import relation_query, span_query
+from annotator.store.documents import UnknownDocument
 from annotator.store.tables import (
     ANNOTATOR,
     DOC,
@@ -77,7 +78,7 @@ def select_document_ids(project: Project, options: ExportOptions) -> list[int]:
     query = sa.select(DOC.c.id).order_by(DOC.c.id)
     with project.engine.connect() as connection:
         if options.documents is not None:
-            query = query.where(DOC.c.id.in_(_resolve_documents(connection, project, options.documents)))
+            query = query.where(DOC.c.id.in_(_resolve_documents(project, options.documents)))
         if options.annotators is not None:
             _check_annotators(connection, project, options.annotators)
         if options.done_only:
@@ -213,19 +214,19 @@ def document_meta(meta: dict[str, Any] | None, source: str, url: str | None, pub
     return result
 
 
-def _resolve_documents(connection: Connection, project: Project, references: Sequence[str | int]) -> list[int]:
-    """Document ids from ids or names as a user typed them; all unknown ones in one error."""
-    texts = [str(reference).strip() for reference in references]
-    numbers = [int(text) for text in texts if text.isdigit()]
-    found: dict[str, int] = {}
-    for doc_id, name in connection.execute(
-            sa.select(DOC.c.id, DOC.c.name).where(sa.or_(DOC.c.id.in_(numbers), DOC.c.name.in_(texts)))):
-        found.setdefault(name, doc_id)
-        found[str(doc_id)] = doc_id
-    missing = [text for text in texts if text not in found]
+def _resolve_documents(project: Project, references: Sequence[str | int]) -> list[int]:
+    """Document ids from ids or names as a user typed them, by the rule of ``annotator show``
+    (``Documents.resolve``: an id first, an ambiguous name refused); all unknown ones in one error."""
+    found: set[int] = set()
+    missing: list[str] = []
+    for reference in references:
+        try:
+            found.add(project.documents.resolve(reference))
+        except UnknownDocument:
+            missing.append(str(reference).strip())
     if missing:
         raise UserError(Errors.E805.format(documents=", ".join(missing), location=project.location))
-    return sorted({found[text] for text in texts})
+    return sorted(found)
 
 
 def _check_annotators(connection: Connection, project: Project, names: Sequence[str]) -> None:

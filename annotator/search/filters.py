@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from annotator.errors import Errors, UserError
+from annotator.store.database import parse_id
 from annotator.store.models import LAYERS, STATUSES
 from annotator.store.tables import ACTOR, ANNOTATOR, DOC, LABEL, SPAN, STATUS
 
@@ -163,8 +164,9 @@ def _actor_id(connection: Connection, reference: str, location: str) -> int:
     from annotator.store.actors import normalize
 
     text = reference.strip()
+    number = parse_id(text)
     rows = connection.execute(sa.select(ACTOR.c.id, ACTOR.c.name)).all()
     for actor_id, name in rows:
-        if (text.isdigit() and actor_id == int(text)) or normalize(name) == normalize(text):
+        if (number is not None and actor_id == number) or normalize(name) == normalize(text):
             return actor_id
     raise UserError(Errors.E703.format(actor=text, location=location))

@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from annotator.errors import Errors, UserError
+from annotator.store.database import parse_id
 from annotator.store.models import utcnow
 from annotator.store.records import ActorRecord
 from annotator.store.tables import ACTOR, ALIAS, DOC, LABEL, SPAN
@@ -96,10 +97,11 @@ class Actors:
     def resolve(self, reference: str | int) -> ActorRecord:
         """An actor from what a user typed: its id or its canonical name."""
         text = str(reference).strip()
-        if text.isdigit():
+        number = parse_id(text)
+        if number is not None:
             with self._project.engine.connect() as connection:
-                if connection.execute(sa.select(ACTOR.c.id).where(ACTOR.c.id == int(text))).first():
-                    return self._get(connection, int(text))
+                if connection.execute(sa.select(ACTOR.c.id).where(ACTOR.c.id == number)).first():
+                    return self._get(connection, number)
         found = self.find(text)
         if found is None:
             raise UserError(Errors.E703.format(actor=text, location=self._project.location))

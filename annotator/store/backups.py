@@ -31,6 +31,7 @@ from pathlib import Path
 from annotator.errors import Errors, UserError
 from annotator.output_files import publish_file
 from annotator.store.database import is_url, location_to_url, sqlite_path
+from annotator.store import sqlite_files
 from annotator.store.sqlite_files import database_open_here, header_problem
 
 BACKUP_KEEP = 10
@@ -111,12 +112,12 @@ def integrity_problem(path: Path) -> str | None:
         problem = header_problem(path)
         if problem is not None:
             return problem
-        connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        connection = sqlite_files.connect(path, query="?mode=ro")
         try:
             rows = [row[0] for row in connection.execute("PRAGMA integrity_check")]
         finally:
             connection.close()
-    except (OSError, sqlite3.Error) as exc:
+    except (OSError, ValueError, sqlite3.Error) as exc:
         return str(exc)
     return None if rows == ["ok"] else "; ".join(str(row) for row in rows[:3])
 
@@ -246,6 +247,9 @@ def restore_backup(path: Path, backup: Path | None = None, *, location: str | No
     """
     shown = location or str(path)
     chosen = _chosen_backup(path, backup, shown)
+    if path.exists() and not path.is_file():
+        raise UserError(Errors.E125.format(location=shown, backup=chosen.path, reason=(
+            f"{path} is not a regular file (a folder, device or pipe), so it is no project to put a backup in place of")))
     if path.exists() and _in_use(path):
         raise UserError(Errors.E128.format(location=shown))
     partial = path.with_name(f"{path.name}.restoring{_PARTIAL_SUFFIX}")
@@ -274,7 +278,7 @@ def _in_use(path: Path) -> bool:
     A file SQLite cannot read at all (the usual reason to restore) is in nobody's use.
     """
     crashed_wal = path.with_name(path.name + "-wal").exists()
-    probe = sqlite3.connect(path, timeout=0)
+    probe = sqlite_files.connect(path, timeout=0)
     if crashed_wal:  # closing would fold that WAL into the file that is about to be kept aside as it was
         probe.setconfig(sqlite3.SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, True)
     try:
@@ -300,7 +304,8 @@ def _chosen_backup(path: Path, backup: Path | None, location: str) -> BackupFile
     if not candidate.exists() and not candidate.is_absolute():
         candidate = backup_folder(path) / backup
     if not candidate.is_file():
-        raise UserError(Errors.E125.format(location=location, backup=backup, reason="there is no such file"))
+        reason = "it is not a regular file (a folder, device or pipe)" if candidate.exists() else "there is no such file"
+        raise UserError(Errors.E125.format(location=location, backup=backup, reason=reason))
     if path.exists() and candidate.samefile(path):
         raise UserError(Errors.E157.format(location=location, backup=backup))
     problem = integrity_problem(candidate)
@@ -344,7 +349,7 @@ def copy_database(source: Path, destination: Path) -> None:
     destination.unlink(missing_ok=True)
     # Read-write although it only reads: a read-only connection cannot remove the WAL files it
     # creates, and would leave them beside a project that was closed cleanly.
-    reader = sqlite3.connect(source, timeout=30)
+    reader = sqlite_files.connect(source, timeout=30)
     try:
         writer = sqlite3.connect(destination)
         try:

@@ -45,6 +45,7 @@ from sqlmodel import SQLModel
 
 import annotator.store.models  # noqa: F401  (registers the tables in SQLModel.metadata)
 from annotator.errors import Errors, UserError
+from annotator.store import sqlite_files
 from annotator.store.database import (
     advance_id_sequences,
     create_project_engine,
@@ -132,9 +133,7 @@ def _table_names(url: sa.URL) -> list[str]:
     if path is not None:
         if not path.exists():
             return []
-        if path.is_dir():
-            raise ValueError("it is a folder, not a file")
-        database = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        database = sqlite_files.connect(path, query="?mode=ro")
         try:
             return [name for (name,) in database.execute(
                 "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' "

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from annotator.errors import Errors, UserError
 from annotator.storable import unstorable
+from annotator.store.database import parse_id
 from annotator.store.records import DocumentRecord, DocumentSummary
 from annotator.store.tables import ANNOTATOR, DOC, LABEL, SPAN, STATUS
 
@@ -20,8 +21,11 @@ if TYPE_CHECKING:
 
 
 _STATUS_ORDER = {"todo": 0, "in_progress": 1, "done": 2}
-_MAX_ID = 2**31 - 1  # ids are INTEGER columns: a larger number can be no id (and PostgreSQL refuses it)
 _LISTED = 10  # documents named in an "ambiguous name" message
+
+
+class UnknownDocument(UserError):
+    """No document has the id or name a user gave (E105)."""
 
 
 def _shortened(title: str, width: int = 60) -> str:
@@ -135,10 +139,11 @@ class Documents:
         """
         text = str(reference).strip()
         if unstorable(text, "the name") is not None:  # no document can have it; the database would refuse the query
-            raise UserError(Errors.E105.format(doc_id=text, location=self._project.location))
+            raise UnknownDocument(Errors.E105.format(doc_id=text, location=self._project.location))
         with self._engine.connect() as connection:
-            if text.isascii() and text.isdigit() and int(text) <= _MAX_ID:
-                found = connection.execute(sa.select(DOC.c.id).where(DOC.c.id == int(text))).scalar_one_or_none()
+            number = parse_id(text)
+            if number is not None:
+                found = connection.execute(sa.select(DOC.c.id).where(DOC.c.id == number)).scalar_one_or_none()
                 if found is not None:
                     return found
             matches = connection.execute(
@@ -149,7 +154,7 @@ class Documents:
         if len(matches) == 1:
             return matches[0].id
         if not matches:
-            raise UserError(Errors.E105.format(doc_id=text, location=self._project.location))
+            raise UnknownDocument(Errors.E105.format(doc_id=text, location=self._project.location))
         candidates = "; ".join(f"id {row.id} ({_shortened(row.title)})" for row in matches[:_LISTED])
         if count > _LISTED:
             candidates += f"; and {count - _LISTED} more"

@@ -24,6 +24,7 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 
 from annotator.errors import Errors, UserError
 from annotator.schema import LabelSchema, load_default_schema, parse_schema
+from annotator.storable import display_name
 from annotator.store.backups import (
     DamagedProjectError,
     backup_if_due,
@@ -131,7 +132,7 @@ class Project:
         """A short name for window titles and status bars."""
         if is_url(self.location):
             return shown_location(self.location)
-        return Path(self.location).name
+        return display_name(Path(self.location).name)  # printable even when the name is not UTF-8
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:

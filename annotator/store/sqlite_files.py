@@ -31,6 +31,15 @@ _open_names: dict[_FileKey, Path] = {}  # the name each open file was opened by,
 _open_lock = threading.Lock()
 
 
+def connect(path: Path, *, query: str = "", timeout: float = 5.0) -> sqlite3.Connection:
+    """``sqlite3.connect`` for a file a user named, refusing (``ValueError``) anything but a
+    regular file: SQLite opening a named pipe waits for a writer forever, and retries when a
+    signal interrupts it, so nothing could stop the command."""
+    if not path.is_file():
+        raise ValueError("it is not a regular file (a folder, device, pipe or socket)")
+    return sqlite3.connect(f"{path.absolute().as_uri()}{query}", uri=True, timeout=timeout)
+
+
 def header_problem(path: Path) -> str | None:
     """What SQLite says is wrong with ``path`` as a database (not one at all, or damaged), or
     None when it reads as one (an empty file counts as a new one) or the question must wait for
@@ -39,7 +48,10 @@ def header_problem(path: Path) -> str | None:
     every connection does; where no WAL side file can be made (a read-only folder), the file is
     read ``immutable``, as it is, since then nobody can be writing it."""
     for query in ("", "?immutable=1"):
-        reader = sqlite3.connect(f"{path.as_uri()}{query}", uri=True, timeout=1)
+        try:
+            reader = connect(path, query=query, timeout=1)
+        except ValueError as exc:
+            return str(exc)
         try:
             reader.execute("PRAGMA schema_version").fetchone()
         except sqlite3.DatabaseError as exc:
