@@ -40,6 +40,8 @@ def import_result_summary(result: ImportResult) -> str:
             f"{_plural(result.relations, 'relation')}, {_plural(result.doc_labels, 'document label')}")
     if result.already_present:
         text += f"; {result.already_present} already there, not added twice"
+    if result.refused:
+        text += f"; {_plural(len(result.refused), 'file')} in the folders refused (see the report)"
     if result.cancelled:
         text = "Import cancelled. " + text + "; files imported before cancelling were kept"
     lost = sum(result.loss.counts.values())
@@ -96,6 +98,12 @@ class ImportResultDialog(_CloseDialog):
             item = QTreeWidgetItem(read, [path.name, str(path)])
             item.setToolTip(1, str(path))
         read.setExpanded(True)
+        if result.refused:  # files in the chosen folders that are no files, or whose names cannot be stored
+            refused = QTreeWidgetItem(self.details, [f"Files refused ({len(result.refused)})", ""])
+            for message in result.refused:
+                item = QTreeWidgetItem(refused, ["", message])
+                item.setToolTip(1, message)
+            refused.setExpanded(True)
         for title, names in (("New labels", result.new_labels), ("New annotators", result.new_annotators),
                              ("New actors in the registry", result.new_actors)):
             if names:

@@ -8,6 +8,7 @@ import lands in a second real project.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -215,3 +216,32 @@ def test_export_of_the_current_document_and_a_refused_export(
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines() if line.strip()]
     assert [line["id"] for line in lines] == [window.project.documents.to_json(doc_ids[1])["id"]]
     assert [span["text"] for span in lines[0]["spans"]] == ["Putin"]
+
+
+def test_import_report_lists_the_files_of_a_folder_it_refused(
+        qtbot: QtBot, window: MainWindow, doc_ids: list[int], tmp_path: Path,
+        make_window: Callable[..., MainWindow]) -> None:
+    """A pipe in a chosen folder is left out, never opened, and named in the report: nothing is
+    dropped silently."""
+    _annotate(window.project, doc_ids)
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    _export_through_dialog(qtbot, window, folder / "alice.jsonl")
+    os.mkfifo(folder / "stuck.jsonl")
+    with Project.open(tmp_path / "other.db") as other:
+        other_window = make_window(other, "carol")
+        other_window.import_dataset_dialog()
+        dialog = other_window.dataset_runner.dialog
+        assert isinstance(dialog, ImportDialog)
+        dialog.set_format("jsonl")
+        dialog.set_paths([folder])
+        _click_ok(qtbot, dialog)
+        qtbot.waitUntil(lambda: other_window.dataset_runner.report_dialog is not None, timeout=TASK_MS)
+        report = other_window.dataset_runner.report_dialog
+        assert isinstance(report, ImportResultDialog), report.text()
+        assert "3 new documents" in report.summary.text() and "1 file in the folders refused" in report.summary.text()
+        groups = {report.details.topLevelItem(row).text(0): report.details.topLevelItem(row)
+                  for row in range(report.details.topLevelItemCount())}
+        refused = groups["Files refused (1)"]
+        assert "[E341]" in refused.child(0).text(1) and "stuck.jsonl" in refused.child(0).text(1)
+        other_window.close()
