@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import json
 import re
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 from annotator.cli.output import printable
+from tests.conftest import REPO_ROOT
 from tests.test_cli import run_cli as cli
 
 # ESC sequences that recolour, clear the screen and retitle the window; a C1 CSI (U+009B) that
@@ -69,3 +72,18 @@ def test_error_messages_show_file_names_with_escapes(tmp_path: Path) -> None:
     result = run_cli("import", str(tmp_path / "p.db"), str(odd))
     assert result.returncode == 1 and "[E302]" in result.stderr
     assert "report\\x1b]0;pwned\\x07.pdf" in result.stderr and not RAW.search(result.stderr)
+
+
+def test_names_and_paths_in_every_other_command_are_printable(tmp_path: Path) -> None:
+    """Paths, actor names and labels come from outside too: backup, copy, export, actors, init
+    and stats print them made safe, as docs, show and search print texts."""
+    folder = tmp_path / "\x1b]0;pwned\x07"
+    folder.mkdir()
+    project = folder / "P.db"
+    for args in (["init", project], ["actors", project, "add", "Evil \x1b[2J Name"], ["backup", project],
+                 ["export", project, folder / "x.jsonl", "--format", "jsonl"], ["copy", project, folder / "c.db"],
+                 ["stats", project], ["limits", project]):
+        result = subprocess.run([sys.executable, "-m", "annotator", *map(str, args)], capture_output=True,
+                                text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(REPO_ROOT)})
+        assert "\x1b" not in result.stdout + result.stderr, (args, result.stdout, result.stderr)
+        assert "Traceback" not in result.stderr

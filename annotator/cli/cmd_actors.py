@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from annotator.cli.output import print_json, print_table
+from annotator.cli.output import print_json, print_table, say
 from annotator.store import Project
 from annotator.store.records import ActorRecord
 
@@ -46,18 +46,18 @@ def run(args: argparse.Namespace) -> int:
         actors = project.actors
         if args.action == "add":
             actor = actors.create(args.name, type=args.type, country=args.country, aliases=args.alias)
-            print(f"Added actor {actor.id}: {actor.name}.")
+            say(f"Added actor {actor.id}: {actor.name}.")
         elif args.action == "alias":
             actor = actors.resolve(args.actor)
             added = [alias for alias in args.aliases if actors.add_alias(actor.id, alias)]
-            print(f"{actor.name}: {len(added)} new aliases.")
+            say(f"{actor.name}: {len(added)} new aliases.")
         elif args.action == "rename":
             actor = actors.rename(actors.resolve(args.actor).id, args.name)
-            print(f"Actor {actor.id} is now {actor.name}.")
+            say(f"Actor {actor.id} is now {actor.name}.")
         elif args.action == "merge":
             absorbed = actors.resolve(args.absorbed)
             actor = actors.merge(actors.resolve(args.survivor).id, absorbed.id)
-            print(f"Merged {absorbed.name} into {actor.name} ({actor.mentions} mentions).")
+            say(f"Merged {absorbed.name} into {actor.name} ({actor.mentions} mentions).")
         else:
             listed = actors.all()
             if args.json:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from annotator.cli.output import print_json, print_table
+from annotator.cli.output import print_json, print_table, say
 from annotator.review.agreement import AgreementOptions, agreement
 from annotator.store import Project
 
@@ -42,16 +42,16 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(data)
         return 0
-    print(f"documents:  {data['documents']}")
-    print(f"alpha_u:    {_fmt(data['overall']['alpha_u'])}")
-    print(f"fleiss κ:   {_fmt(data['fleiss_kappa'])}")
+    say(f"documents:  {data['documents']}")
+    say(f"alpha_u:    {_fmt(data['overall']['alpha_u'])}")
+    say(f"fleiss κ:   {_fmt(data['fleiss_kappa'])}")
     if data["per_label"]:
-        print()
+        say()
         print_table(["label", "alpha_u", "F1 exact", "F1 overlap"],
                     [[label, _fmt(s["alpha_u"]), _fmt(s["f1_exact"]), _fmt(s["f1_overlap"])]
                      for label, s in data["per_label"].items()])
     if data["pairwise"]:
-        print()
+        say()
         print_table(["a", "b", "F1 exact", "F1 overlap", "Cohen κ"],
                     [[p["a"], p["b"], _fmt(p["f1_exact"]), _fmt(p["f1_overlap"]), _fmt(p["cohen_kappa"])]
                      for p in data["pairwise"]])

@@ -11,7 +11,7 @@ import argparse
 
 import sqlalchemy as sa
 
-from annotator.cli.output import print_table
+from annotator.cli.output import print_table, say
 from annotator.errors import Errors, UserError
 from annotator.store.backups import (
     BACKUP_KEEP,
@@ -39,16 +39,16 @@ def run(args: argparse.Namespace) -> int:
     if args.list:
         backups = list_backups(path)
         if not backups:
-            print(f"No backups of {args.project} in {backup_folder(path)}.")
+            say(f"No backups of {args.project} in {backup_folder(path)}.")
             return 0
         print_table(["taken", "size", "file"],
                     [(f"{b.taken:%Y-%m-%d %H:%M:%S}", _size(b.size), b.path) for b in backups], max_width=200)
         return 0
     backup = take_backup(path, keep=args.keep, location=args.project)
     if backup.unchanged:
-        print(f"{args.project} has not changed since its backup {backup.path}; no new copy was needed.")
+        say(f"{args.project} has not changed since its backup {backup.path}; no new copy was needed.")
         return 0
-    print(f"Backup of {args.project} written to {backup.path} ({_size(backup.size)}, integrity check ok).")
+    say(f"Backup of {args.project} written to {backup.path} ({_size(backup.size)}, integrity check ok).")
     return 0
 
 

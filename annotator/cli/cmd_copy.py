@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import argparse
 
-from annotator.cli.output import ProgressBar, print_table
+from annotator.cli.output import ProgressBar, print_table, say
 from annotator.store.copy import copy_project
 
 HELP = "copy a whole project into a new file or an empty database (SQLite ↔ PostgreSQL)"
@@ -26,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
     with ProgressBar("Copying", unit="row") as control:
         report = copy_project(args.source, args.target, control)
     if report.source_backup is not None:
-        print(f"The source was from an older annotator and was upgraded first; its backup: {report.source_backup}")
+        say(f"The source was from an older annotator and was upgraded first; its backup: {report.source_backup}")
     print_table(["table", "rows"], [(name, f"{count:,}") for name, count in report.rows.items()])
-    print(f"Copied {report.total_rows:,} rows from {report.source} to {report.target} in {report.seconds:.1f} s.")
+    say(f"Copied {report.total_rows:,} rows from {report.source} to {report.target} in {report.seconds:.1f} s.")
     return 0

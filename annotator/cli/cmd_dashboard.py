@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from annotator.cli.output import ProgressBar
+from annotator.cli.output import ProgressBar, say
 from annotator.dashboard.filters import DASHBOARD_LAYERS, TREND_BY, DashboardFilters, parse_date
 from annotator.errors import Errors, UserError
 from annotator.output_files import ProtectedPaths, check_outputs
@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     if args.png_dir is not None:
         written.extend(write_chart_files(dashboard, args.png_dir, protected=protected, force=args.force))
     for path in written:
-        print(path)
+        say(str(path))
     return 0
 
 

@@ -12,10 +12,9 @@ files appear only once the whole export is written.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from annotator.cli.output import ProgressBar
+from annotator.cli.output import ProgressBar, note, say
 from annotator.formats.base import EXPORT_LAYERS, ExportOptions
 from annotator.formats.pipeline import export_project
 from annotator.store import Project
@@ -52,8 +51,8 @@ def run(args: argparse.Namespace) -> int:
         result = export_project(project, args.out, args.format_name, options, split=args.split, seed=args.seed,
                                 control=control, force=args.force)
     for line in result.loss.lines():
-        sys.stderr.write(f"{line}\n")
+        note(line)
     parts = ", ".join(f"{name} {count}" for name, count in result.parts.items())
-    print(f"Exported {result.documents} documents, {result.spans} spans and {result.relations} relations "
-          f"({layer} layer) to {', '.join(str(path) for path in result.files)}" + (f" ({parts})." if parts else "."))
+    say(f"Exported {result.documents} documents, {result.spans} spans and {result.relations} relations "
+        f"({layer} layer) to {', '.join(str(path) for path in result.files)}" + (f" ({parts})." if parts else "."))
     return 0

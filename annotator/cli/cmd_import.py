@@ -21,7 +21,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from annotator.cli.output import ProgressBar, note, printable
+from annotator.cli.output import ProgressBar, note, say
 from annotator.corpus.importer import import_paths
 from annotator.corpus.readers import collect_files
 from annotator.formats.base import ReadOptions
@@ -93,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
         extras.append(f"{len(report.failures)} files refused")
     if report.cancelled:
         extras.append("stopped early")
-    print(printable(summary + (f" ({', '.join(extras)})." if extras else ".")))
+    say(summary + (f" ({', '.join(extras)})." if extras else "."))
     return 1 if report.failures else 0
 
 
@@ -115,8 +115,8 @@ def _print_dataset(result: ImportResult, verbose: bool) -> None:
     for title, names in (("new labels", result.new_labels), ("new annotators", result.new_annotators),
                          ("new actors", result.new_actors)):
         if names:
-            print(printable(f"Added {title}: {', '.join(names)}"))
-    print(f"Imported {result.documents_added} new documents and annotations for {result.documents_updated} "
-          f"documents already in the project: {result.spans} spans, {result.relations} relations, "
-          f"{result.doc_labels} document labels, {result.notes} notes, {result.statuses} statuses"
-          + (f" ({result.already_present} already present, not added twice)." if result.already_present else "."))
+            say(f"Added {title}: {', '.join(names)}")
+    say(f"Imported {result.documents_added} new documents and annotations for {result.documents_updated} "
+        f"documents already in the project: {result.spans} spans, {result.relations} relations, "
+        f"{result.doc_labels} document labels, {result.notes} notes, {result.statuses} statuses"
+        + (f" ({result.already_present} already present, not added twice)." if result.already_present else "."))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from annotator.cli.output import say
 from annotator.schema import load_schema
 from annotator.store import Project
 
@@ -20,5 +21,5 @@ def run(args: argparse.Namespace) -> int:
     with Project.open(args.project) as project:
         if schema is not None:
             project.install_schema(schema)
-        print(f"Project {project.location}: {project.documents.count()} documents, schema '{project.schema.name}'.")
+        say(f"Project {project.location}: {project.documents.count()} documents, schema '{project.schema.name}'.")
     return 0

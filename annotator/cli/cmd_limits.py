@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 
 from annotator.cli.cmd_import import add_limit_arguments
+from annotator.cli.output import say
 from annotator.limits import describe, project_limits, save_limits, with_overrides
 from annotator.store import Project
 
@@ -27,8 +28,8 @@ def run(args: argparse.Namespace) -> int:
         if args.max_file_mb is not None or args.max_document_mb is not None:
             limits = with_overrides(limits, max_file_mb=args.max_file_mb, max_document_mb=args.max_document_mb)
             save_limits(project, limits)
-            print(f"Saved new import limits in {project.location}:")
+            say(f"Saved new import limits in {project.location}:")
         else:
-            print(f"Import limits of {project.location}:")
-        print(describe(limits))
+            say(f"Import limits of {project.location}:")
+        say(describe(limits))
     return 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 
+from annotator.cli.output import say
 from annotator.review.merge import merge
 from annotator.store import Project
 
@@ -25,5 +26,5 @@ def run(args: argparse.Namespace) -> int:
         for other in args.other:
             report = merge(project, other)
             for line in report.lines():
-                print(line)
+                say(line)
     return 0

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from annotator.cli.output import say
 from annotator.errors import Errors, UserError
 from annotator.store.backups import project_file, restore_backup
 
@@ -31,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
         shown = sa.make_url(args.project).render_as_string(hide_password=True)  # no password on screen
         raise UserError(Errors.E120.format(command="restore", location=shown))
     restored = restore_backup(path, args.backup, location=args.project)
-    print(f"Restored {args.project} from {restored.backup.path} (taken {restored.backup.taken:%Y-%m-%d %H:%M:%S}).")
+    say(f"Restored {args.project} from {restored.backup.path} (taken {restored.backup.taken:%Y-%m-%d %H:%M:%S}).")
     if restored.moved_aside is not None:
-        print(f"The previous file was kept as {restored.moved_aside}.")
+        say(f"The previous file was kept as {restored.moved_aside}.")
     return 0

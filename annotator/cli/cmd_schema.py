@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from annotator.cli.output import say
 from annotator.schema import load_schema
 from annotator.store import Project
 
@@ -25,8 +26,8 @@ def run(args: argparse.Namespace) -> int:
         if args.file:
             schema = load_schema(args.file)
             project.install_schema(schema)
-            print(f"Installed schema '{schema.name}' ({len(schema.span_labels)} span labels, "
-                  f"{len(schema.relation_types)} relation types) in {project.location}.")
+            say(f"Installed schema '{schema.name}' ({len(schema.span_labels)} span labels, "
+                f"{len(schema.relation_types)} relation types) in {project.location}.")
         else:
             sys.stdout.write(project.schema.to_yaml())
     return 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import textwrap
 
-from annotator.cli.output import print_json, print_table, printable
+from annotator.cli.output import print_json, print_table, say
 from annotator.store import Project
 
 HELP = "show one document and its annotations (by id or name)"
@@ -28,19 +28,19 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(data)
         return 0
-    print(printable(f"# {data['title']}  (id {doc_id}, {len(data['text'])} characters)"))
+    say(f"# {data['title']}  (id {doc_id}, {len(data['text'])} characters)")
     for key, value in data["meta"].items():
-        print(printable(f"{key}: {value}"))
-    print()
-    print("\n".join(textwrap.fill(printable(p), 100) if p else "" for p in data["text"].split("\n")))
-    print()
+        say(f"{key}: {value}")
+    say()
+    say("\n".join(textwrap.fill(p, 100) if p else "" for p in data["text"].split("\n")))
+    say()
     if data["spans"]:
         print_table(["span", "start", "end", "label", "annotator", "layer", "actor", "text"],
                     [[s["id"], s["start"], s["end"], s["label"], s["annotator"],
                       f"{s['layer']} ({s['status']})" if "status" in s else s["layer"], s["actor"] or "", s["text"]]
                      for s in data["spans"]])
     if data["relations"]:
-        print()
+        say()
         print_table(["relation", "head", "tail", "label", "annotator"],
                     [[r["id"], r["head"], r["tail"], r["label"], r["annotator"]] for r in data["relations"]])
     return 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from annotator.cli.output import format_counts, print_json, print_table
+from annotator.cli.output import format_counts, print_json, print_table, say
 from annotator.store import Project
 
 HELP = "count documents, annotators and spans per label and annotator"
@@ -21,12 +21,12 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(stats)
         return 0
-    print(f"documents:  {stats['documents']} ({stats['characters']} characters)")
-    print(f"annotators: {', '.join(stats['annotators']) or '-'}")
-    print(f"done:       {format_counts(stats['done'])}")
-    print(f"spans:      {stats['span_total']}")
+    say(f"documents:  {stats['documents']} ({stats['characters']} characters)")
+    say(f"annotators: {', '.join(stats['annotators']) or '-'}")
+    say(f"done:       {format_counts(stats['done'])}")
+    say(f"spans:      {stats['span_total']}")
     if stats["spans"]:
-        print()
+        say()
         print_table(["label", "spans per annotator"],
                     [[label, format_counts(counts)] for label, counts in stats["spans"].items()])
     return 0

@@ -8,10 +8,9 @@ suggestions, and never proposes a rejected or already accepted one again.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from annotator.cli.output import ProgressBar, print_table
+from annotator.cli.output import ProgressBar, note, print_table, say
 from annotator.store import Project
 
 HELP = "suggest actors, claims and threats with spaCy"
@@ -35,11 +34,11 @@ def run(args: argparse.Namespace) -> int:
         with ProgressBar("Suggesting", unit="doc") as control:
             result = suggest(project, doc_ids, model=args.model, patterns=args.patterns, control=control,
                              batch_size=max(1, args.batch_size))
-    for note in result.notes:
-        sys.stderr.write(f"note: {note}\n")
-    print(f"Suggested with {result.pipeline} in {result.documents} documents: "
-          f"{sum(result.spans.values())} spans, {result.relations} relations "
-          f"({result.already_decided} already decided were left out).")
+    for line in result.notes:
+        note(f"note: {line}")
+    say(f"Suggested with {result.pipeline} in {result.documents} documents: "
+        f"{sum(result.spans.values())} spans, {result.relations} relations "
+        f"({result.already_decided} already decided were left out).")
     if result.spans:
         print_table(["label", "suggestions"], [[label, count] for label, count in sorted(result.spans.items())])
     return 0

@@ -70,6 +70,11 @@ def error(message: str) -> None:
     sys.stderr.write(f"annotator: {printable(message)}\n")
 
 
+def say(text: str = "") -> None:
+    """One line for people on stdout, made ``printable`` (names and labels come from outside)."""
+    sys.stdout.write(f"{printable(text)}\n")
+
+
 def note(message: str) -> None:
     """One line for people on stderr (a skipped file, a warning), made ``printable``."""
     sys.stderr.write(f"{printable(message)}\n")
