@@ -54,6 +54,18 @@ def simulate_newer_release(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, upgr
     monkeypatch.setattr(migrate, "HEAD_REVISION", "9999")
 
 
+def integrity_check(path: Path) -> str:
+    """SQLite's ``PRAGMA integrity_check`` of a project file: "ok", or its first finding. Opened
+    with plain sqlite3 so the check needs nothing of annotator that could be under test."""
+    import sqlite3
+
+    connection = sqlite3.connect(path)
+    try:
+        return connection.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        connection.close()
+
+
 @pytest.fixture
 def project_path(tmp_path: Path) -> Path:
     return tmp_path / "project.db"

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -24,7 +23,7 @@ from annotator.errors import UserError
 from annotator.store import Project
 from annotator.store.backups import list_backups, take_backup
 from annotator.store.sqlite_files import database_open_here, refuse_open_database
-from tests.conftest import REPO_ROOT, SAMPLE_CORPUS
+from tests.conftest import REPO_ROOT, SAMPLE_CORPUS, integrity_check
 
 # A process that edits like the window: open (a backup is due, so Project.open takes one), add a
 # span, wait for the test to let another process read, add a second span, wait to be killed.
@@ -62,14 +61,6 @@ def _spans(path: Path) -> list[tuple[int, int]]:
         return sorted((span.start, span.end) for span in project.annotations.spans(1))
 
 
-def _integrity(path: Path) -> str:
-    connection = sqlite3.connect(path)
-    try:
-        return connection.execute("PRAGMA integrity_check").fetchone()[0]
-    finally:
-        connection.close()
-
-
 @pytest.mark.skipif(not Path("/proc/locks").exists(), reason="needs Linux's /proc/locks")
 def test_edit_after_another_process_read_survives_sigkill(sample_project: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
@@ -92,8 +83,8 @@ def test_edit_after_another_process_read_survives_sigkill(sample_project: Path) 
         holder.send_signal(signal.SIGKILL)
         holder.communicate(timeout=60)
     assert _spans(sample_project) == [(0, 5), (10, 15)]
-    assert _integrity(sample_project) == "ok"
-    assert all(_integrity(backup.path) == "ok" for backup in list_backups(sample_project))
+    assert integrity_check(sample_project) == "ok"
+    assert all(integrity_check(backup.path) == "ok" for backup in list_backups(sample_project))
 
 
 @pytest.mark.skipif(not Path("/proc/locks").exists(), reason="needs Linux's /proc/locks")
@@ -137,4 +128,4 @@ def test_importing_the_open_project_itself_is_refused(sample_project: Path, name
     assert done.returncode == 1
     assert "[E146]" in done.stderr and "Traceback" not in done.stderr
     assert _spans(sample_project) == before
-    assert _integrity(sample_project) == "ok"
+    assert integrity_check(sample_project) == "ok"

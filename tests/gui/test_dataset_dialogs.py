@@ -116,6 +116,22 @@ def test_export_filters_and_split_reach_the_core(
     assert "(train 3, dev 0, test 0)" in report.summary.text()  # 3 documents: rounding leaves dev and test empty
 
 
+def _import_through_dialog(qtbot: QtBot, window: MainWindow, path: Path) -> ImportResultDialog:
+    """File ▸ Import dataset… of ``path`` as canonical JSONL, as the analyst leaves the dialog
+    (annotator "imported"); the report dialog once the background task has finished."""
+    window.import_dataset_dialog()
+    dialog = window.dataset_runner.dialog
+    assert isinstance(dialog, ImportDialog)
+    assert dialog.annotator_combo.currentText() == "imported"
+    dialog.set_format("jsonl")
+    dialog.set_paths([path])
+    _click_ok(qtbot, dialog)
+    qtbot.waitUntil(lambda: window.dataset_runner.report_dialog is not None, timeout=TASK_MS)
+    report = window.dataset_runner.report_dialog
+    assert isinstance(report, ImportResultDialog), report.text()
+    return report
+
+
 def test_import_dialog_brings_an_export_into_another_project(
         qtbot: QtBot, window: MainWindow, doc_ids: list[int], tmp_path: Path,
         make_window: Callable[..., MainWindow]) -> None:
@@ -126,16 +142,7 @@ def test_import_dialog_brings_an_export_into_another_project(
     with Project.open(tmp_path / "other.db") as other:
         other_window = make_window(other, "carol")
         assert other_window.doc_model.ids == []
-        other_window.import_dataset_dialog()
-        dialog = other_window.dataset_runner.dialog
-        assert isinstance(dialog, ImportDialog)
-        assert dialog.annotator_combo.currentText() == "imported"
-        dialog.set_format("jsonl")
-        dialog.set_paths([out])
-        _click_ok(qtbot, dialog)
-        qtbot.waitUntil(lambda: other_window.dataset_runner.report_dialog is not None, timeout=TASK_MS)
-        report = other_window.dataset_runner.report_dialog
-        assert isinstance(report, ImportResultDialog), report.text()
+        report = _import_through_dialog(qtbot, other_window, out)
         assert "3 new documents" in report.summary.text()
         qtbot.waitUntil(lambda: len(other_window.doc_model.ids) == 3)  # the list is refreshed when the task ends
         assert other_window.editor.document is not None  # and the first document opened
@@ -230,15 +237,7 @@ def test_import_report_lists_the_files_of_a_folder_it_refused(
     os.mkfifo(folder / "stuck.jsonl")
     with Project.open(tmp_path / "other.db") as other:
         other_window = make_window(other, "carol")
-        other_window.import_dataset_dialog()
-        dialog = other_window.dataset_runner.dialog
-        assert isinstance(dialog, ImportDialog)
-        dialog.set_format("jsonl")
-        dialog.set_paths([folder])
-        _click_ok(qtbot, dialog)
-        qtbot.waitUntil(lambda: other_window.dataset_runner.report_dialog is not None, timeout=TASK_MS)
-        report = other_window.dataset_runner.report_dialog
-        assert isinstance(report, ImportResultDialog), report.text()
+        report = _import_through_dialog(qtbot, other_window, folder)
         assert "3 new documents" in report.summary.text() and "1 file in the folders refused" in report.summary.text()
         groups = {report.details.topLevelItem(row).text(0): report.details.topLevelItem(row)
                   for row in range(report.details.topLevelItemCount())}
