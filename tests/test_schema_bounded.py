@@ -5,6 +5,7 @@ walk of the expanded tree shows as the subprocess timeout (the bomb below took m
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -139,3 +140,28 @@ def test_any_yaml_gives_a_schema_or_a_schema_error(text: str) -> None:
         parse_schema(text)
     except SchemaError as error:
         assert str(error).startswith("[E2")
+
+
+def special_files(folder: Path) -> dict[str, Path]:
+    """Paths a careless or hostile user may give as a file to read: none may hang or be read."""
+    os.mkfifo(folder / "pipe.yaml")
+    (folder / "zero.yaml").symlink_to("/dev/zero")
+    (folder / "folder.yaml").mkdir()
+    (folder / "huge.yaml").write_text("name: x\n" + "#" * 1_000_000 + "\n", encoding="utf-8")
+    return {name: folder / f"{name}.yaml" for name in ("pipe", "zero", "folder", "huge")}
+
+
+def test_pipes_devices_folders_huge_files_and_the_project_itself_are_not_read(tmp_path: Path) -> None:
+    project = tmp_path / "p.db"
+    with Project.open(project) as opened:
+        before = opened.schema
+    reasons = {"pipe": "a named pipe (FIFO), not a file", "zero": "a character device, not a file",
+               "folder": "is a directory", "huge": "more than the 1 MB"}
+    for name, path in special_files(tmp_path).items():
+        result = run_cli("schema", str(project), str(path))
+        assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+        assert f"[E201] Cannot read label schema {path}:" in result.stderr and reasons[name] in result.stderr
+    itself = run_cli("schema", str(project), str(project))
+    assert itself.returncode == 1 and "[E146]" in itself.stderr and "Traceback" not in itself.stderr
+    with Project.open(project) as opened:
+        assert opened.schema == before

@@ -7,6 +7,7 @@ ran for minutes)."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -21,7 +22,7 @@ from spacy.matcher import Matcher
 
 from annotator.corpus.importer import import_paths
 from annotator.errors import UserError
-from annotator.nlp.patterns import PatternRule, RuleMatcher, load_pattern_files
+from annotator.nlp.patterns import MAX_PATTERN_FILE_BYTES, PatternRule, RuleMatcher, load_pattern_files
 from annotator.nlp.rule_budget import MAX_OPTIONAL, MAX_PATTERN_TOKENS, MAX_REGEX_REPEATS, MAX_UNBOUNDED
 from annotator.schema import load_default_schema
 from annotator.store import Project
@@ -113,6 +114,22 @@ def test_refused_pattern_files_name_file_line_and_limit_and_change_nothing(corpu
         assert f"{rules}, line {number}:" in line
     assert f"at most {MAX_UNBOUNDED} are allowed" in lines[0] and "not a valid regular expression" in lines[1]
     assert f"at most {MAX_REGEX_REPEATS:,} are allowed" in lines[2]
+    assert suggestion_count(corpus_project) == 0
+
+
+def test_pattern_files_that_are_pipes_devices_or_too_large_are_not_read(corpus_project: Path, tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.jsonl")
+    (tmp_path / "zero.jsonl").symlink_to("/dev/zero")
+    with (tmp_path / "huge.jsonl").open("w", encoding="utf-8") as huge:
+        huge.write((json.dumps(PHRASE_RULE) + "\n") * (MAX_PATTERN_FILE_BYTES // len(json.dumps(PHRASE_RULE)) + 1))
+    for name, reason in (("pipe", "a named pipe (FIFO), not a file"), ("zero", "a character device, not a file"),
+                         ("huge", "more than the 16 MB")):
+        path = tmp_path / f"{name}.jsonl"
+        result = run_cli("suggest", str(corpus_project), "--model", "blank:en", "--patterns", str(path))
+        assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+        assert f"[E602] Cannot read pattern file {path}: it" in result.stderr and reason in result.stderr
+    itself = run_cli("suggest", str(corpus_project), "--model", "blank:en", "--patterns", str(corpus_project))
+    assert itself.returncode == 1 and "[E146]" in itself.stderr and "Traceback" not in itself.stderr
     assert suggestion_count(corpus_project) == 0
 
 

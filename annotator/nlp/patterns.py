@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annotator.errors import Errors, UserError
+from annotator.input_files import UnreadableInput, read_input_file
 from annotator.nlp.rule_budget import RULE_BUDGET_SECONDS, OverBudget, bounded_pattern, cost_problems, time_budget
 from annotator.paths import resources_dir
 
@@ -37,6 +38,9 @@ if TYPE_CHECKING:
     from annotator.schema import AttributeDef, LabelSchema
 
 PATTERN_FILES_SETTING = "nlp_pattern_files"
+# Checking takes about 1 s a megabyte (spaCy validates each token pattern): 16 MB holds a list of
+# some 300,000 phrases; a larger file is a wrong path, refused before it is read.
+MAX_PATTERN_FILE_BYTES = 16_000_000
 _FIELDS = ("label", "phrase", "pattern", "attrs", "id")
 # Token attributes that only a trained pipeline fills in, keyed as Doc.has_annotation names them.
 _NEEDS_ANNOTATION = {"POS": "POS", "TAG": "TAG", "MORPH": "MORPH", "LEMMA": "LEMMA", "DEP": "DEP",
@@ -93,9 +97,9 @@ def load_pattern_files(paths: Iterable[Path], schema: LabelSchema) -> list[Patte
 
 def _read(path: Path, schema: LabelSchema) -> tuple[list[PatternRule], list[str]]:
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        return [], [Errors.E602.format(path=path, reason=getattr(exc, "strerror", None) or exc)]
+        text = read_input_file(path, MAX_PATTERN_FILE_BYTES, "a pattern file").decode("utf-8-sig")
+    except (UnreadableInput, UnicodeDecodeError) as exc:
+        return [], [Errors.E602.format(path=path, reason=exc)]
     rules: list[PatternRule] = []
     problems: list[str] = []
     for number, line in enumerate(text.splitlines(), 1):
