@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 import re
 import tempfile
+import warnings
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path, PurePosixPath
@@ -228,7 +229,11 @@ def _read_cas(xmi: Path, system_file: Path, options: ReadOptions, report: LossRe
     try:
         with system_file.open("rb") as handle:
             system = load_typesystem(handle)
-        with xmi.open("rb") as handle:
+        with xmi.open("rb") as handle, warnings.catch_warnings():
+            # cassis warns on stderr about offsets outside the text; every span's offsets are
+            # checked below (E872) and the metadata annotation's are not used, so the warning
+            # would only put a Python source line on the analyst's terminal
+            warnings.filterwarnings("ignore", message="Not mapping external offset", category=UserWarning)
             cas = load_cas_from_xmi(handle, typesystem=system, lenient=True)
     except Exception as error:
         raise UserError(Errors.E880.format(path=xmi, problem=error)) from None
