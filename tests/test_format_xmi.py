@@ -92,3 +92,23 @@ def test_missing_type_system_and_empty_folder(tmp_path: Path) -> None:
     (tmp_path / "TypeSystem.xml").unlink()
     with pytest.raises(UserError, match="E878"):
         list(xmi.read([tmp_path], ReadOptions(), LossReport()))
+
+
+def test_annotations_of_an_undeclared_type_are_counted_not_warned_about(tmp_path: Path) -> None:
+    """cassis skips them with a Python warning on stderr; the reader counts them as left out, and
+    offsets outside the text (checked span by span anyway) give no warning either."""
+    import warnings
+
+    xmi.export(sample_docs()[:1], tmp_path / "out", LossReport())
+    document = next((tmp_path / "out").glob("*.xmi"))
+    text = document.read_text(encoding="utf-8")
+    document.write_text(text.replace('<cas:Sofa ', '<custom:Bogus xmi:id="900" sofa="1" begin="0" end="3"/>'
+                                                  '<cas:Sofa ', 1), encoding="utf-8")
+    report = LossReport()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        [doc] = list(xmi.read([tmp_path / "out"], ReadOptions(), report))
+    assert not caught, [str(item.message) for item in caught]
+    assert "left out 1 XMI annotations of type webanno.custom.Bogus, which the type system does not declare" \
+        in report.lines()
+    assert doc["spans"]

@@ -223,20 +223,35 @@ def _declared_encoding(path: Path) -> str:
     return found.group(1).decode("ascii", "replace") if found else "unknown"
 
 
+_UNDECLARED_TYPE = re.compile(r"Type with name \[(.*)\] not found")
+
+
+def _report_cassis_warnings(caught: list[warnings.WarningMessage], report: LossReport) -> None:
+    """What cassis only warns about on stderr, where it would show a Python source line to the
+    analyst: annotations of a type the type system does not declare are skipped (lenient
+    loading), so they are counted as left out; offsets outside the text are not, since every
+    span's offsets are checked as it is read (E872) and the metadata annotation's are unused."""
+    for item in caught:
+        text = str(item.message)
+        if text.startswith("Not mapping external offset"):
+            continue
+        undeclared = _UNDECLARED_TYPE.search(text)
+        report.add(f"XMI annotations of type {undeclared.group(1)}, which the type system does not declare"
+                   if undeclared else f"XMI content cassis could not read ({text})")
+
+
 def _read_cas(xmi: Path, system_file: Path, options: ReadOptions, report: LossReport) -> CanonicalDoc:
     from cassis import load_cas_from_xmi, load_typesystem
 
     try:
         with system_file.open("rb") as handle:
             system = load_typesystem(handle)
-        with xmi.open("rb") as handle, warnings.catch_warnings():
-            # cassis warns on stderr about offsets outside the text; every span's offsets are
-            # checked below (E872) and the metadata annotation's are not used, so the warning
-            # would only put a Python source line on the analyst's terminal
-            warnings.filterwarnings("ignore", message="Not mapping external offset", category=UserWarning)
+        with xmi.open("rb") as handle, warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
             cas = load_cas_from_xmi(handle, typesystem=system, lenient=True)
     except Exception as error:
         raise UserError(Errors.E880.format(path=xmi, problem=error)) from None
+    _report_cassis_warnings(caught, report)
     text = cas.sofa_string or ""
     metadata = _first(cas, system, METADATA_TYPE)
     doc = new_doc((metadata and metadata.get("documentId")) or xmi.stem, text,
