@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import json
 import re
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from annotator.cli.output import printable
-from tests.conftest import REPO_ROOT
-from tests.test_cli import run_cli as cli
+from tests.cli_runs import Outcome
+from tests.cli_runs import run_here as cli
 
 # ESC sequences that recolour, clear the screen and retitle the window; a C1 CSI (U+009B) that
 # clears it too; a right-to-left override that would show "evil" reversed and the rest of the line
@@ -23,7 +20,7 @@ FILE_NAME = "evil\x1b[2J.txt"
 RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+def run_cli(*args: str | Path) -> Outcome:
     result = cli(*args)
     assert "Traceback" not in result.stderr, result.stderr
     return result
@@ -83,7 +80,5 @@ def test_names_and_paths_in_every_other_command_are_printable(tmp_path: Path) ->
     for args in (["init", project], ["actors", project, "add", "Evil \x1b[2J Name"], ["backup", project],
                  ["export", project, folder / "x.jsonl", "--format", "jsonl"], ["copy", project, folder / "c.db"],
                  ["stats", project], ["limits", project]):
-        result = subprocess.run([sys.executable, "-m", "annotator", *map(str, args)], capture_output=True,
-                                text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(REPO_ROOT)})
+        result = run_cli(*args)
         assert "\x1b" not in result.stdout + result.stderr, (args, result.stdout, result.stderr)
-        assert "Traceback" not in result.stderr

@@ -11,7 +11,7 @@ import pytest
 from annotator.corpus.importer import import_paths
 from annotator.errors import UserError
 from annotator.store import Project
-from tests.test_cli import run_cli
+from tests.cli_runs import run_here as run_cli
 
 RECORDS = [
     {"id": "x", "text": "First document called x, about Minsk.", "title": "First x"},

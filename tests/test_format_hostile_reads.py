@@ -11,7 +11,7 @@ import pytest
 from annotator.errors import UserError
 from annotator.formats import LossReport, ReadOptions, docbin, xmi
 from tests.format_fixtures import sample_docs
-from tests.test_cli import run_cli
+from tests.cli_runs import run_here as run_cli
 
 
 @pytest.mark.parametrize("encoding", ["UTF-7", "Shift_JIS", "UTF-32"])

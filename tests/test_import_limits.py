@@ -4,8 +4,6 @@ to raise it, nothing of it is written, and raising the limit (per run or per pro
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,6 +20,7 @@ from annotator.limits import (
     with_overrides,
 )
 from annotator.store import Project
+from tests.cli_runs import run_here
 from tests.fuzz_support import table_counts
 
 ARTICLE = "The Kremlin said Minsk would stay sovereign, and NATO disagreed at length. "
@@ -134,9 +133,7 @@ def test_cli_limits_command_and_per_run_override(tmp_path: Path) -> None:
     source = tmp_path / "a.txt"
     source.write_text(ARTICLE * 20, encoding="utf-8")
 
-    def cli(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "annotator", *args], check=False, capture_output=True, text=True,
-                              timeout=120)
+    cli = run_here
 
     assert cli("init", location).returncode == 0
     shown = cli("limits", location)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -15,14 +14,15 @@ from annotator.corpus.dates import is_published_date
 from annotator.corpus.readers import read_file
 from annotator.errors import UserError
 from annotator.store import Project
-from tests.test_cli import run_cli as cli
+from tests.cli_runs import Outcome
+from tests.cli_runs import run_here as cli
 
 LATIN1_NAME = os.fsdecode(b"caf\xe9.txt")  # a Latin-1 file name, as Python sees it on a UTF-8 system
 GOOD_TEXT = "A good article about Minsk and Moscow.\n"
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    """The real command (a hang fails the test by its timeout instead of blocking the run)."""
+def run_cli(*args: str) -> Outcome:
+    """The command, in this process (``tests/cli_runs.py``: a hang fails the run by its alarm)."""
     result = cli(*args)
     assert "Traceback" not in result.stderr, result.stderr
     return result

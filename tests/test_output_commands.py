@@ -22,6 +22,7 @@ from annotator.cli.main import main
 from annotator.store import Project
 from annotator.store.backups import backup_folder
 from tests.conftest import SAMPLE_CORPUS
+from tests.cli_runs import run_here
 from tests.test_cli import run_cli
 
 FILE_FORMATS = ("jsonl", "csv", "conll", "doccano", "prodigy", "spacy")
@@ -114,15 +115,16 @@ def test_every_output_command_refuses_the_project_and_its_files(
     before = database_state(path)
     stats_before = run_cli("stats", str(path), "--json").stdout
     targets = protected_targets(path)
-    for name, template in FILE_COMMANDS.items():
-        result = run_cli(*command(template, path, path))
+    for number, (name, template) in enumerate(FILE_COMMANDS.items()):
+        # one command in a process of its own (the project is open in this one), the rest in-process
+        result = run_cli(*command(template, path, path)) if number == 0 else run_here(*command(template, path, path))
         assert_refused(result.returncode, result.stderr, "[E170]")
         for what, target in targets.items():
             code = main(command(template, path, target))
             assert_refused(code, capsys.readouterr().err, "[E170]", "[E171]")
             assert database_state(path) == before, (name, what)
-    for name, template in FOLDER_COMMANDS.items():
-        result = run_cli(*command(template, path, path))
+    for number, (name, template) in enumerate(FOLDER_COMMANDS.items()):
+        result = run_cli(*command(template, path, path)) if number == 0 else run_here(*command(template, path, path))
         assert_refused(result.returncode, result.stderr, "[E170]")
         linked_backups = tmp_path / "link-to-backups"
         linked_backups.symlink_to(backup_folder(path), target_is_directory=True)
@@ -164,14 +166,14 @@ def test_existing_files_are_replaced_only_with_force(name: str, project_location
     out = tmp_path / "out" / ("result" if name in FOLDER_COMMANDS else {"search --csv": "hits.csv"}.get(name, "data.spacy"))
     existing = _existing_files(name, out)
     if not existing:
-        assert run_cli(*command(template, project_location, out)).returncode == 0
+        assert run_here(*command(template, project_location, out)).returncode == 0
         existing = sorted(path for path in out.rglob("*") if path.is_file())
     for path in existing:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(SENTINEL, encoding="utf-8")
     before = sorted(path for path in (tmp_path / "out").rglob("*") if path.is_file())
 
-    refused = run_cli(*command(template, project_location, out))
+    refused = run_here(*command(template, project_location, out))
     assert_refused(refused.returncode, refused.stderr, "[E172]", "[E173]")
     assert "--force" in refused.stderr and all(str(path) in refused.stderr for path in existing[:10])
     assert all(path.read_text(encoding="utf-8") == SENTINEL for path in existing)

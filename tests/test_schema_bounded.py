@@ -6,8 +6,6 @@ walk of the expanded tree shows as the subprocess timeout (the bomb below took m
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +16,7 @@ from annotator.schema import SchemaError, parse_schema
 from annotator.schema.bounded_yaml import MAX_ALIAS_NODES, MAX_DEPTH
 from annotator.store import Project
 
+from tests.cli_runs import Outcome, run_here
 from tests.conftest import SAMPLE_CORPUS
 
 # Nine levels of nine aliases: 9**9 (387 million) strings once expanded.
@@ -33,12 +32,13 @@ HOSTILE = {
 }
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    """The real command; 60 s is far more than a refusal takes, far less than the bomb took."""
-    return subprocess.run([sys.executable, "-m", "annotator", *args], capture_output=True, text=True, timeout=60)
+def run_cli(*args: str) -> Outcome:
+    """The command, in this process; its 60 s alarm is far more than a refusal takes, far less
+    than the bomb took (``tests/cli_runs.py``)."""
+    return run_here(*args)
 
 
-def assert_refused(result: subprocess.CompletedProcess[str], path: Path, code: str, line: int) -> None:
+def assert_refused(result: Outcome, path: Path, code: str, line: int) -> None:
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
     assert f"{code} {path}, line {line}:" in result.stderr, result.stderr
 

@@ -12,7 +12,7 @@ from annotator.corpus.importer import import_paths
 from annotator.errors import UserError
 from annotator.search import search
 from annotator.store import Project
-from tests.test_cli import run_cli
+from tests.cli_runs import run_here as run_cli
 
 ARTICLES = [
     "Belarus said Belarus would stay neutral. Lukashenko agreed.",

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -27,6 +25,7 @@ from annotator.nlp.rule_budget import MAX_OPTIONAL, MAX_PATTERN_TOKENS, MAX_REGE
 from annotator.schema import load_default_schema
 from annotator.store import Project
 
+from tests.cli_runs import Outcome, run_here
 from tests.conftest import SAMPLE_CORPUS
 
 FIRST = "000_674545b150a673a3"
@@ -37,8 +36,8 @@ SCHEMA = load_default_schema()
 NLP = spacy.blank("en")
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "annotator", *args], capture_output=True, text=True, timeout=120)
+def run_cli(*args: str) -> Outcome:
+    return run_here(*args)
 
 
 def write_rules(path: Path, *rules: dict[str, Any]) -> Path:
