@@ -104,7 +104,7 @@ class Disagreement:
 
 def provenance(project: Project, span_id: int) -> tuple[str | None, str | None]:
     """(origin annotator, adjudicator) of a gold span."""
-    with project.engine.connect() as connection:
+    with project.reading() as connection:
         row = connection.execute(sa.select(SPAN.c.origin_annotator, SPAN.c.adjudicator)
                                  .where(SPAN.c.id == span_id)).one_or_none()
     if row is None:
@@ -334,7 +334,7 @@ def comment_span(project: Project, span_id: int, reviewer: str, text: str) -> st
 
 def span_comments(project: Project, doc_id: int) -> dict[int, list[tuple[str, str]]]:
     """Span id → [(reviewer, comment)] for one document."""
-    with project.engine.connect() as connection:
+    with project.reading() as connection:
         rows = connection.execute(
             sa.select(NOTE.c.span_id, ANNOTATOR.c.name, NOTE.c.text)
             .join(ANNOTATOR, ANNOTATOR.c.id == NOTE.c.annotator_id)

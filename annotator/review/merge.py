@@ -129,7 +129,7 @@ def _existing(project: Project, hashes: list[str],
     known: dict[str, int] = {}
     known_names: set[str] = set()
     statuses: dict[int, set[str]] = {}
-    with project.engine.connect() as connection:
+    with project.reading() as connection:
         for start in range(0, len(hashes), 500):
             known.update(connection.execute(sa.select(DOC.c.content_hash, DOC.c.id)
                                             .where(DOC.c.content_hash.in_(hashes[start:start + 500]))).all())
@@ -146,6 +146,6 @@ def _existing(project: Project, hashes: list[str],
 
 
 def _ids_by_hash(project: Project, hashes: list[str]) -> dict[str, int]:
-    with project.engine.connect() as connection:
+    with project.reading() as connection:
         return dict(connection.execute(sa.select(DOC.c.content_hash, DOC.c.id)
                                        .where(DOC.c.content_hash.in_(hashes))).all())

@@ -78,17 +78,17 @@ class Actors:
 
     def all(self) -> list[ActorRecord]:
         """Every actor, by name, with its aliases and number of linked spans."""
-        with self._project.engine.connect() as connection:
+        with self._project.reading() as connection:
             return self._records(connection, None)
 
     def get(self, actor_id: int) -> ActorRecord:
-        with self._project.engine.connect() as connection:
+        with self._project.reading() as connection:
             return self._get(connection, actor_id)
 
     def find(self, name: str) -> ActorRecord | None:
         """The actor whose canonical name is ``name`` (compared as normalised), or None."""
         key = normalize(name)
-        with self._project.engine.connect() as connection:
+        with self._project.reading() as connection:
             for actor_id, actor_name in connection.execute(sa.select(ACTOR.c.id, ACTOR.c.name)):
                 if normalize(actor_name) == key:
                     return self._get(connection, actor_id)
@@ -99,7 +99,7 @@ class Actors:
         text = str(reference).strip()
         number = parse_id(text)
         if number is not None:
-            with self._project.engine.connect() as connection:
+            with self._project.reading() as connection:
                 if connection.execute(sa.select(ACTOR.c.id).where(ACTOR.c.id == number)).first():
                     return self._get(connection, number)
         found = self.find(text)
@@ -116,7 +116,7 @@ class Actors:
         key = normalize(query)
         if not key:
             return []
-        with self._project.engine.connect() as connection:
+        with self._project.reading() as connection:
             rows = connection.execute(sa.select(ALIAS.c.actor_id, ALIAS.c.alias, ALIAS.c.normalized)).all()
         best: dict[int, tuple[int, float, str]] = {}  # actor id -> (rank, -score, alias)
 
@@ -138,7 +138,7 @@ class Actors:
             ):
                 offer(rows[index].actor_id, 2, float(score), rows[index].alias)
         chosen = sorted(best.items(), key=lambda item: item[1])[:limit]
-        with self._project.engine.connect() as connection:
+        with self._project.reading() as connection:
             records = {r.id: r for r in self._records(connection, [actor_id for actor_id, _ in chosen])}
         hows = ("exact", "prefix", "fuzzy")
         return [

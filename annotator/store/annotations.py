@@ -174,11 +174,11 @@ class Annotations:
             query = query.where(ANNOTATOR.c.name.in_(list(annotators)))
         if layers is not None:
             query = query.where(SPAN.c.layer.in_(list(layers)))
-        with self._project.engine.connect() as connection:
+        with self._project.reading() as connection:
             return [span_record(row) for row in connection.execute(query)]
 
     def span(self, span_id: int) -> SpanRecord:
-        with self._project.engine.connect() as connection:
+        with self._project.reading() as connection:
             return self._span(connection, span_id)
 
     def _span(self, connection: Connection, span_id: int) -> SpanRecord:
@@ -201,7 +201,7 @@ class Annotations:
             query = query.where(ANNOTATOR.c.name.in_(list(annotators)))
         if layers is not None:
             query = query.where(REL.c.layer.in_(list(layers)))
-        with self._project.engine.connect() as connection:
+        with self._project.reading() as connection:
             return [relation_record(row) for row in connection.execute(query)]
 
     def _relations_of_span(self, connection: Connection, span_id: int) -> list[RelationRecord]:
@@ -430,7 +430,7 @@ class Annotations:
 
     def doc_labels(self, doc_id: int, annotator: str, *, layer: str = "annotation") -> list[str]:
         annotator_id = self._project.reading_annotator_id(annotator)
-        with self._project.engine.connect() as connection:
+        with self._project.reading() as connection:
             return list(connection.execute(
                 sa.select(LABEL.c.name).join(DOC_LABEL, DOC_LABEL.c.label_id == LABEL.c.id)
                 .where(DOC_LABEL.c.document_id == doc_id, DOC_LABEL.c.annotator_id == annotator_id,
@@ -470,7 +470,7 @@ class Annotations:
 
     def status(self, doc_id: int, annotator: str) -> str:
         annotator_id = self._project.reading_annotator_id(annotator)
-        with self._project.engine.connect() as connection:
+        with self._project.reading() as connection:
             value = connection.execute(
                 sa.select(STATUS.c.status).where(STATUS.c.document_id == doc_id,
                                                  STATUS.c.annotator_id == annotator_id)
@@ -508,7 +508,7 @@ class Annotations:
     def notes(self, doc_id: int) -> list[tuple[int, str, str]]:
         """(id, annotator, text) of the document's notes, oldest first (span comments are not
         document notes: see ``review.adjudicate``)."""
-        with self._project.engine.connect() as connection:
+        with self._project.reading() as connection:
             rows = connection.execute(
                 sa.select(NOTE.c.id, ANNOTATOR.c.name, NOTE.c.text)
                 .join(ANNOTATOR, ANNOTATOR.c.id == NOTE.c.annotator_id)

@@ -38,12 +38,8 @@ class Documents:
     def __init__(self, project: Project) -> None:
         self._project = project
 
-    @property
-    def _engine(self) -> sa.Engine:
-        return self._project.engine
-
     def count(self) -> int:
-        with self._engine.connect() as connection:
+        with self._project.reading() as connection:
             return connection.execute(sa.select(sa.func.count()).select_from(DOC)).scalar_one()
 
     def ids(self, *, title_filter: str = "", status: str | None = None,
@@ -75,7 +71,7 @@ class Documents:
             query = query.order_by(order, DOC.c.id)
         else:
             query = query.order_by(DOC.c.id)
-        with self._engine.connect() as connection:
+        with self._project.reading() as connection:
             return list(connection.execute(query).scalars())
 
     def summaries(self, doc_ids: list[int], annotator: str | None = None) -> list[DocumentSummary]:
@@ -83,7 +79,7 @@ class Documents:
         if not doc_ids:
             return []
         annotator_id = self._project.reading_annotator_id(annotator) if annotator else None
-        with self._engine.connect() as connection:
+        with self._project.reading() as connection:
             rows = connection.execute(
                 sa.select(DOC.c.id, DOC.c.name, DOC.c.title, DOC.c.n_chars, DOC.c.updated_at)
                 .where(DOC.c.id.in_(doc_ids))
@@ -113,7 +109,7 @@ class Documents:
         ]
 
     def get(self, doc_id: int) -> DocumentRecord:
-        with self._engine.connect() as connection:
+        with self._project.reading() as connection:
             row = connection.execute(sa.select(DOC).where(DOC.c.id == doc_id)).one_or_none()
         if row is None:
             raise UserError(Errors.E105.format(doc_id=doc_id, location=self._project.location))
@@ -125,7 +121,7 @@ class Documents:
 
     def texts(self, doc_ids: list[int]) -> dict[int, str]:
         """The texts of some documents in one query (for batch work such as suggestions)."""
-        with self._engine.connect() as connection:
+        with self._project.reading() as connection:
             return dict(connection.execute(sa.select(DOC.c.id, DOC.c.text).where(DOC.c.id.in_(doc_ids))).all())
 
     def resolve(self, reference: str | int) -> int:
@@ -140,7 +136,7 @@ class Documents:
         text = str(reference).strip()
         if unstorable(text, "the name") is not None:  # no document can have it; the database would refuse the query
             raise UnknownDocument(Errors.E105.format(doc_id=text, location=self._project.location))
-        with self._engine.connect() as connection:
+        with self._project.reading() as connection:
             number = parse_id(text)
             if number is not None:
                 found = connection.execute(sa.select(DOC.c.id).where(DOC.c.id == number)).scalar_one_or_none()
@@ -163,7 +159,7 @@ class Documents:
 
     def statuses(self, doc_id: int) -> dict[str, str]:
         """Every annotator's status on one document."""
-        with self._engine.connect() as connection:
+        with self._project.reading() as connection:
             rows = connection.execute(
                 sa.select(ANNOTATOR.c.name, STATUS.c.status)
                 .join(ANNOTATOR, ANNOTATOR.c.id == STATUS.c.annotator_id)
@@ -175,7 +171,7 @@ class Documents:
     def progress(self, annotator: str) -> tuple[int, int]:
         """(documents ``annotator`` marked done, all documents)."""
         annotator_id = self._project.reading_annotator_id(annotator)
-        with self._engine.connect() as connection:
+        with self._project.reading() as connection:
             done = connection.execute(
                 sa.select(sa.func.count()).select_from(STATUS)
                 .where(STATUS.c.annotator_id == annotator_id, STATUS.c.status == "done")
@@ -184,7 +180,7 @@ class Documents:
 
     def overview(self) -> list[dict[str, Any]]:
         """Every document with its size, span counts and status per annotator (``annotator docs``)."""
-        with self._engine.connect() as connection:
+        with self._project.reading() as connection:
             docs = connection.execute(
                 sa.select(DOC.c.id, DOC.c.name, DOC.c.title, DOC.c.n_chars).order_by(DOC.c.id)
             ).all()
@@ -221,7 +217,7 @@ class Documents:
             build_documents,  # formats import the store, not the reverse
         )
 
-        with self._engine.connect() as connection:
+        with self._project.reading() as connection:
             built = build_documents(connection, [doc_id])
         if not built:
             raise UserError(Errors.E105.format(doc_id=doc_id, location=self._project.location))
@@ -229,7 +225,7 @@ class Documents:
 
     def stats(self) -> dict[str, Any]:
         """Counts for ``annotator stats``: documents, annotators, spans per label and annotator."""
-        with self._engine.connect() as connection:
+        with self._project.reading() as connection:
             n_docs, n_chars = connection.execute(
                 sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(DOC.c.n_chars), 0))
             ).one()

@@ -14,6 +14,7 @@ import os
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Self
@@ -58,6 +59,8 @@ class Project:
 
         self.engine = engine
         self.location = location
+        # the connection of the transaction open in this thread, if any (see ``transaction``)
+        self._active: ContextVar[Connection | None] = ContextVar(f"annotator-transaction-{id(self)}", default=None)
         self.read_only = read_only  # why the project cannot be changed, or None
         self.backup_path: Path | None = None
         self._label_ids: dict[tuple[str, str], int] = {}
@@ -136,8 +139,33 @@ class Project:
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
-        """One committed transaction; rolled back whole on any exception."""
+        """One committed transaction; rolled back whole on any exception.
+
+        Re-entrant: inside a transaction already open in this thread (an operation of
+        ``annotator.ops`` runs a whole user action in one), the inner block joins it instead of
+        committing on its own, so an action made of several store calls (accept twenty
+        suggestions, restore a span with its relations) commits once or not at all.
+        """
+        active = self._active.get()
+        if active is not None:
+            yield active
+            return
         with self.engine.begin() as connection:
+            token = self._active.set(connection)
+            try:
+                yield connection
+            finally:
+                self._active.reset(token)
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A connection to read with: the open transaction's own inside one (so an operation
+        sees what it has written so far), else a fresh one from the pool."""
+        active = self._active.get()
+        if active is not None:
+            yield active
+            return
+        with self.engine.connect() as connection:
             yield connection
 
     # --- settings and schema -------------------------------------------------------------
@@ -150,7 +178,7 @@ class Project:
         return self._schema
 
     def setting(self, key: str, default: str | None = None) -> str | None:
-        with self.engine.connect() as connection:
+        with self.reading() as connection:
             value = connection.execute(
                 sa.select(ProjectSetting.value).where(ProjectSetting.key == key)
             ).scalar_one_or_none()
@@ -220,7 +248,7 @@ class Project:
     def label_colors(self) -> dict[str, str]:
         """Colour of every span label known to the project, schema or not."""
         table = Label.__table__
-        with self.engine.connect() as connection:
+        with self.reading() as connection:
             rows = connection.execute(sa.select(table.c.name, table.c.color).where(table.c.kind == "span"))
             return {name: color for name, color in rows}
 
@@ -249,7 +277,7 @@ class Project:
         if name in self._annotator_ids:
             return self._annotator_ids[name]
         table = Annotator.__table__
-        with self.engine.connect() as connection:
+        with self.reading() as connection:
             annotator_id = connection.execute(sa.select(table.c.id).where(table.c.name == name)).scalar_one_or_none()
         if annotator_id is None:
             return 0
@@ -258,7 +286,7 @@ class Project:
 
     def annotator_names(self) -> list[str]:
         table = Annotator.__table__
-        with self.engine.connect() as connection:
+        with self.reading() as connection:
             return list(connection.execute(sa.select(table.c.name).order_by(table.c.name)).scalars())
 
 

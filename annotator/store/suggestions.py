@@ -126,7 +126,7 @@ class Suggestions:
             query = query.where(SPAN.c.status == status)
         if label is not None:
             query = query.where(LABEL.c.name == label)
-        with self._project.engine.connect() as connection:
+        with self._project.reading() as connection:
             records = [span_record(row) for row in connection.execute(query)]
             if hide_matching is None:
                 return records
@@ -144,7 +144,7 @@ class Suggestions:
         query = (relation_query().where(REL.c.document_id == doc_id, REL.c.layer == LAYER,
                                         REL.c.head_id.in_(pending), REL.c.tail_id.in_(pending))
                  .order_by(REL.c.id))
-        with self._project.engine.connect() as connection:
+        with self._project.reading() as connection:
             return [relation_record(row) for row in connection.execute(query)]
 
     # --- deciding --------------------------------------------------------------------------

@@ -209,7 +209,7 @@ def document_state(project: Project, doc_id: int) -> DocumentState:
     query = (sa.select(spans.c.n, spans.c.v, spans.c.last, spans.c.changed, relations.c.n, relations.c.v,
                        relations.c.last)
              .select_from(spans.join(relations, sa.true())))  # two one-row aggregates side by side
-    with project.engine.connect() as connection:
+    with project.reading() as connection:
         n_spans, span_versions, last_span, changed, n_relations, relation_versions, last_relation = (
             connection.execute(query).one())
     return DocumentState(int(n_spans), int(span_versions), int(last_span), changed, int(n_relations),
