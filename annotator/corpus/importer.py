@@ -143,6 +143,7 @@ def _flush(project: Project, batch: _Batch, report: ImportReport) -> None:
         if rows:
             connection.execute(statement, rows)
         ids = _ids_by_hash(connection, [row["content_hash"] for row in rows])
+        project.note_change(document_list=True, documents=ids.values())
     for row in batch.rows:
         digest = row["content_hash"]
         if digest in arrived:

@@ -150,7 +150,7 @@ def ingest_documents(project: Project, docs: Iterable[CanonicalDoc], *, control:
             for actor in actors:
                 writer.add_aliases(writer.actor_id(actor["name"], actor.get("type"), actor.get("country")),
                                    actor.get("aliases") or [])
-            writer.write(checked)
+            project.note_change(document_list=True, documents=writer.write(checked))
             advance_id_sequences(connection, [SPAN, REL])
     return report
 
@@ -413,12 +413,14 @@ class _Writer:
 
     # the documents
 
-    def write(self, docs: list[_Doc]) -> None:
+    def write(self, docs: list[_Doc]) -> list[int]:
+        """Write the documents and what they carry; returns their ids (new or matched)."""
         doc_ids, matched = self._documents(docs)
         existing = self._existing(matched)
         span_ids = self._spans(docs, doc_ids, existing)
         self._relations(docs, doc_ids, span_ids, existing)
         self._doc_extras(docs, doc_ids, existing, matched)
+        return doc_ids
 
     def _documents(self, docs: list[_Doc]) -> tuple[list[int], set[int]]:
         """Each document's id (inserting new texts), and the ids of those the project had."""

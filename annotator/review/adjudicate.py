@@ -138,6 +138,7 @@ def _accept(project: Project, connection: Connection, span_id: int, adjudicator:
     source = _span(connection, span_id, expected_version)
     if source.layer == GOLD:
         raise UserError(Errors.E904.format(span_id=span_id, layer=source.layer))
+    project.note_change(documents=[source.document_id], spans=[span_id])
     previous = source.status
     source_version = None
     if source.layer == "annotation":
@@ -165,6 +166,7 @@ def _accept(project: Project, connection: Connection, span_id: int, adjudicator:
         origin_annotator=source.annotator, adjudicator=adjudicator,
     )).inserted_primary_key[0]
     connection.execute(DOC.update().where(DOC.c.id == source.document_id).values(updated_at=now))
+    project.note_change(spans=[new_id])
     return Accepted(_span(connection, new_id), span_id, previous, created=True, source_version=source_version)
 
 
@@ -206,6 +208,7 @@ def undo_accept(project: Project, accepted: Accepted | Sequence[Accepted]) -> No
     items = [accepted] if isinstance(accepted, Accepted) else list(accepted)
     with project.transaction() as connection:
         for item in reversed(items):
+            project.note_change(documents=[item.gold.document_id], spans=[item.gold.id, item.source_id])
             if item.created:
                 connection.execute(REL.delete().where(sa.or_(REL.c.head_id == item.gold.id,
                                                              REL.c.tail_id == item.gold.id)))
@@ -225,6 +228,7 @@ def set_mark(project: Project, span_id: int, mark: str | None, *,
         span = _span(connection, span_id, expected_version)
         if span.layer != "annotation":
             raise UserError(Errors.E904.format(span_id=span_id, layer=span.layer))
+        project.note_change(documents=[span.document_id], spans=[span_id])
         if not update_row(connection, SPAN, span_id, span.version, {"status": mark}):
             raise conflict_error(connection, SPAN_KIND, span_id, span.version)
         return span.status
@@ -297,6 +301,7 @@ def accept_relation(project: Project, relation_id: int, adjudicator: str) -> Acc
             created_at=utcnow(), origin_annotator=relation.annotator, adjudicator=adjudicator,
         )).inserted_primary_key[0]
         gold = relation_record(connection.execute(relation_query().where(REL.c.id == new_id)).one())
+        project.note_change(documents=[relation.document_id], relations=[new_id])
     return AcceptedRelation(gold, relation_id, created=True)
 
 
@@ -304,6 +309,7 @@ def undo_accept_relation(project: Project, accepted: AcceptedRelation) -> None:
     """Delete the gold relation ``accepted`` made, unless another reviewer changed it since."""
     if accepted.created:
         with project.transaction() as connection:
+            project.note_change(documents=[accepted.gold.document_id], relations=[accepted.gold.id])
             if not delete_row(connection, REL, accepted.gold.id, accepted.gold.version):
                 raise conflict_error(connection, RELATION_KIND, accepted.gold.id, accepted.gold.version)
 
@@ -322,6 +328,7 @@ def comment_span(project: Project, span_id: int, reviewer: str, text: str) -> st
     None if there was none (undo: call again with it, ``""`` for None)."""
     with project.transaction() as connection:
         span = _span(connection, span_id)
+        project.note_change(documents=[span.document_id], spans=[span_id])
         annotator_id = project.annotator_id(reviewer, connection=connection)
         mine = (NOTE.c.span_id == span_id, NOTE.c.annotator_id == annotator_id)
         previous = connection.execute(sa.select(NOTE.c.text).where(*mine)).scalar_one_or_none()

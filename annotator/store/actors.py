@@ -176,6 +176,7 @@ class Actors:
         with self._project.transaction() as connection:
             self._get(connection, actor_id)
             clean = self._check_name(connection, name, exclude=actor_id)
+            self._note_change(connection, [actor_id], mentions_of=[actor_id])
             connection.execute(ACTOR.update().where(ACTOR.c.id == actor_id).values(name=clean, updated_at=utcnow()))
             self._add_alias(connection, actor_id, clean)
             return self._get(connection, actor_id)
@@ -191,6 +192,7 @@ class Actors:
         with self._project.transaction() as connection:
             self._get(connection, actor_id)
             if values:
+                self._note_change(connection, [actor_id], mentions_of=[actor_id])
                 connection.execute(ACTOR.update().where(ACTOR.c.id == actor_id).values(**values, updated_at=utcnow()))
             return self._get(connection, actor_id)
 
@@ -198,6 +200,7 @@ class Actors:
         """Remove an actor and its aliases; its mentions stay, unlinked."""
         with self._project.transaction() as connection:
             record = self._get(connection, actor_id)
+            self._note_change(connection, [actor_id], mentions_of=[actor_id])
             connection.execute(SPAN.update().where(SPAN.c.actor_id == actor_id)
                                .values(actor_id=None, **bumped(SPAN)))
             connection.execute(ACTOR.delete().where(ACTOR.c.id == actor_id))
@@ -212,6 +215,7 @@ class Actors:
     def remove_alias(self, actor_id: int, alias: str) -> bool:
         """Forget an alias (so it no longer feeds suggestions); False if the actor had none such."""
         with self._project.transaction() as connection:
+            self._project.note_change(actors=[actor_id])
             removed = connection.execute(
                 ALIAS.delete().where(ALIAS.c.actor_id == actor_id, ALIAS.c.normalized == normalize(alias))
             )
@@ -225,6 +229,7 @@ class Actors:
         with self._project.transaction() as connection:
             survivor = self._get(connection, survivor_id)
             absorbed = self._get(connection, absorbed_id)
+            self._note_change(connection, [survivor_id, absorbed_id], mentions_of=[absorbed_id])
             connection.execute(SPAN.update().where(SPAN.c.actor_id == absorbed_id)
                                .values(actor_id=survivor_id, **bumped(SPAN)))
             for alias in (absorbed.name, *absorbed.aliases):
@@ -248,6 +253,8 @@ class Actors:
     def undo_link(self, link: SpanLink) -> None:
         """Put back the span's previous actor and forget an alias the link taught."""
         with self._project.transaction() as connection:
+            self._note_change(connection, [a for a in (link.actor_id, link.previous_actor_id) if a is not None],
+                              span_ids=[link.span_id])
             connection.execute(SPAN.update().where(SPAN.c.id == link.span_id)
                                .values(actor_id=link.previous_actor_id, updated_at=utcnow(), **bumped(SPAN)))
             if link.alias_added is not None and link.actor_id is not None:
@@ -311,6 +318,19 @@ class Actors:
         self._add_alias(connection, actor_id, clean)
         return actor_id
 
+    def _note_change(self, connection: Connection, actor_ids: Iterable[int], *,
+                     mentions_of: Iterable[int] = (), span_ids: Iterable[int] = ()) -> None:
+        """Record the actors changed, and the mentions (spans, with their documents) of
+        ``mentions_of`` actors or named by id, for the change log; before the write that moves them."""
+        mentions = list(mentions_of)
+        spans = list(span_ids)
+        where = [SPAN.c.actor_id.in_(mentions)] if mentions else []
+        if spans:
+            where.append(SPAN.c.id.in_(spans))
+        touched = connection.execute(sa.select(SPAN.c.id, SPAN.c.document_id).where(sa.or_(*where))).all() if where else []
+        self._project.note_change(actors=actor_ids, spans=[row.id for row in touched],
+                                  documents=[row.document_id for row in touched])
+
     def _add_alias(self, connection: Connection, actor_id: int, alias: str) -> bool:
         text = " ".join(alias.split())
         key = normalize(text)
@@ -322,6 +342,7 @@ class Actors:
         if exists is not None:
             return False
         connection.execute(ALIAS.insert().values(actor_id=actor_id, alias=text, normalized=key, created_at=utcnow()))
+        self._project.note_change(actors=[actor_id])
         return True
 
     def _actor_span(self, connection: Connection, span_id: int) -> tuple[Any, str]:
@@ -341,6 +362,7 @@ class Actors:
 
     def _link(self, connection: Connection, span_id: int, actor_id: int | None, *, learn_alias: bool) -> SpanLink:
         span, text = self._actor_span(connection, span_id)
+        self._note_change(connection, [a for a in (actor_id, span.actor_id) if a is not None], span_ids=[span_id])
         connection.execute(SPAN.update().where(SPAN.c.id == span_id).values(actor_id=actor_id, updated_at=utcnow(),
                                                                                **bumped(SPAN)))
         alias_added = None

@@ -251,6 +251,7 @@ class Annotations:
             if span_id is not None:
                 values["id"] = span_id
             new_id = connection.execute(SPAN.insert().values(**values)).inserted_primary_key[0]
+            project.note_change(spans=[new_id])
             self.touch_document(connection, doc_id, values["annotator_id"], layer, now)
         return SpanRecord(id=new_id, document_id=doc_id, start=start, end=end, label=label, annotator=annotator,
                           layer=layer, attrs=dict(attrs or {}), note=note, score=score, source=source,
@@ -291,6 +292,7 @@ class Annotations:
                 now = utcnow()
                 if not update_row(connection, SPAN, span_id, current.version, {**values, "updated_at": now}):
                     raise conflict_error(connection, SPAN_KIND, span_id, current.version)
+                project.note_change(documents=[current.document_id], spans=[span_id])
                 connection.execute(DOC.update().where(DOC.c.id == current.document_id).values(updated_at=now))
             return self._span(connection, span_id)
 
@@ -319,6 +321,8 @@ class Annotations:
             if not delete_row(connection, SPAN, span_id, span.version):
                 raise conflict_error(connection, SPAN_KIND, span_id, span.version)
             connection.execute(DOC.update().where(DOC.c.id == span.document_id).values(updated_at=utcnow()))
+            self._project.note_change(documents=[span.document_id], spans=[span_id],
+                                      relations=[r.id for r in relations])
         return DeletedSpan(span=span, relations=relations)
 
     def restore_span(self, deleted: DeletedSpan, *,
@@ -353,6 +357,8 @@ class Annotations:
             for relation in deleted.relations:
                 self._insert_relation(connection, relation, version=relation.version)
             connection.execute(DOC.update().where(DOC.c.id == span.document_id).values(updated_at=now))
+            project.note_change(documents=[span.document_id], spans=[span.id],
+                                relations=[r.id for r in deleted.relations])
             return self._span(connection, span.id)
 
     # --- relations -----------------------------------------------------------------------
@@ -375,6 +381,7 @@ class Annotations:
             )
             new_id = self._insert_relation(connection, record, keep_id=relation_id is not None)
             connection.execute(DOC.update().where(DOC.c.id == head.document_id).values(updated_at=utcnow()))
+            project.note_change(documents=[head.document_id], relations=[new_id])
         return RelationRecord(**{**_as_dict(record), "id": new_id})
 
     def _check_relation_allowed(self, label: str, head_label: str, tail_label: str) -> None:
@@ -419,12 +426,14 @@ class Annotations:
             if not delete_row(connection, REL, relation_id, guard):
                 raise conflict_error(connection, RELATION_KIND, relation_id, guard)
             connection.execute(DOC.update().where(DOC.c.id == relation.document_id).values(updated_at=utcnow()))
+            self._project.note_change(documents=[relation.document_id], relations=[relation_id])
         return relation
 
     def restore_relation(self, relation: RelationRecord) -> None:
         """Put a deleted relation back under its id and version (see ``restore_span``)."""
         with self._project.transaction() as connection:
             self._insert_relation(connection, relation, version=relation.version)
+            self._project.note_change(documents=[relation.document_id], relations=[relation.id])
 
     # --- document labels, status, notes ----------------------------------------------------
 
@@ -449,6 +458,7 @@ class Annotations:
         group = specs[label].group
         siblings = [spec.name for spec in specs.values() if group and spec.group == group and spec.name != label]
         with project.transaction() as connection:
+            project.note_change(documents=[doc_id])
             annotator_id = project.annotator_id(annotator, connection=connection)
             label_id = project.label_id("document", label, create=True, connection=connection)
             mine = sa.and_(DOC_LABEL.c.document_id == doc_id, DOC_LABEL.c.annotator_id == annotator_id,
@@ -489,6 +499,8 @@ class Annotations:
         where = (STATUS.c.document_id == doc_id, STATUS.c.annotator_id == annotator_id)
         previous = connection.execute(sa.select(STATUS.c.status).where(*where)).scalar_one_or_none()
         now = utcnow()
+        if previous != status:
+            self._project.note_change(statuses=[doc_id])
         if previous is None:
             connection.execute(STATUS.insert().values(document_id=doc_id, annotator_id=annotator_id,
                                                       status=status, updated_at=now))
@@ -499,6 +511,7 @@ class Annotations:
     def touch_document(self, connection: Connection, doc_id: int, annotator_id: int, layer: str,
                        now: Any) -> None:
         """Mark the document edited; an analyst's first edit moves it from todo to in progress."""
+        self._project.note_change(documents=[doc_id])
         connection.execute(DOC.update().where(DOC.c.id == doc_id).values(updated_at=now))
         if layer == "annotation":
             where = (STATUS.c.document_id == doc_id, STATUS.c.annotator_id == annotator_id)
@@ -519,6 +532,7 @@ class Annotations:
     def set_document_note(self, doc_id: int, annotator: str, text: str) -> None:
         """Keep one note per annotator and document (INCEpTION-style document comment)."""
         with self._project.transaction() as connection:
+            self._project.note_change(documents=[doc_id])
             annotator_id = self._project.annotator_id(annotator, connection=connection)
             mine = (NOTE.c.document_id == doc_id, NOTE.c.annotator_id == annotator_id, NOTE.c.span_id.is_(None))
             connection.execute(NOTE.delete().where(*mine))

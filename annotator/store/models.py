@@ -29,6 +29,10 @@ STATUSES = ("todo", "in_progress", "done", "reviewed")  # reviewed: a reviewer a
 LABEL_KINDS = ("span", "relation", "document")
 ANNOTATOR_KINDS = ("human", "model")
 SUGGESTION_STATUSES = ("pending", "accepted", "rejected")
+# Rows a user can delete get ids that are never handed out again (SQLite's AUTOINCREMENT;
+# PostgreSQL's sequences never reuse): undo puts a deleted row back under its old id, and the
+# change log and every open window's undo history name rows by id (migration 0007).
+NEVER_REUSED: dict[str, Any] = {"sqlite_autoincrement": True}
 
 
 def utcnow() -> datetime:
@@ -109,6 +113,7 @@ class Actor(SQLModel, table=True):
     """A canonical actor of the project's registry: "Moscow" and "the Kremlin" may both be one."""
 
     __tablename__ = "actor"
+    __table_args__ = NEVER_REUSED
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=300, unique=True)
     type: str | None = Field(default=None, max_length=50)
@@ -121,7 +126,7 @@ class ActorAlias(SQLModel, table=True):
     """One way of naming an actor; ``normalized`` is the lookup key (see ``store.actors.normalize``)."""
 
     __tablename__ = "actor_alias"
-    __table_args__ = (sa.UniqueConstraint("actor_id", "normalized", name="uq_actor_alias"),)
+    __table_args__ = (sa.UniqueConstraint("actor_id", "normalized", name="uq_actor_alias"), NEVER_REUSED)
     id: int | None = Field(default=None, primary_key=True)
     actor_id: int = Field(
         sa_column=sa.Column(sa.ForeignKey("actor.id", ondelete="CASCADE"), nullable=False, index=True))
@@ -140,6 +145,7 @@ class Span(SQLModel, table=True):
         sa.CheckConstraint(_in("layer", LAYERS), name="ck_span_layer"),
         sa.CheckConstraint(f"status IS NULL OR {_in('status', SUGGESTION_STATUSES)}", name="ck_span_status"),
         sa.Index("ix_span_doc_layer", "document_id", "layer", "annotator_id"),
+        NEVER_REUSED,
     )
     id: int | None = Field(default=None, primary_key=True)
     document_id: int = Field(sa_column=sa.Column(sa.ForeignKey("document.id", ondelete="CASCADE"), nullable=False))
@@ -175,6 +181,7 @@ class Relation(SQLModel, table=True):
     __table_args__ = (
         sa.CheckConstraint(_in("layer", LAYERS), name="ck_relation_layer"),
         sa.Index("ix_relation_doc_layer", "document_id", "layer", "annotator_id"),
+        NEVER_REUSED,
     )
     id: int | None = Field(default=None, primary_key=True)
     document_id: int = Field(sa_column=sa.Column(sa.ForeignKey("document.id", ondelete="CASCADE"), nullable=False))
@@ -197,6 +204,7 @@ class DocumentLabel(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("document_id", "annotator_id", "layer", "label_id", name="uq_document_label"),
         sa.CheckConstraint(_in("layer", LAYERS), name="ck_document_label_layer"),
+        NEVER_REUSED,
     )
     id: int | None = Field(default=None, primary_key=True)
     document_id: int = Field(sa_column=sa.Column(sa.ForeignKey("document.id", ondelete="CASCADE"), nullable=False))
@@ -224,6 +232,7 @@ class Note(SQLModel, table=True):
     (``span_id`` set; the comment goes when the span does)."""
 
     __tablename__ = "note"
+    __table_args__ = NEVER_REUSED
     id: int | None = Field(default=None, primary_key=True)
     document_id: int = Field(sa_column=sa.Column(sa.ForeignKey("document.id", ondelete="CASCADE"), nullable=False, index=True))
     annotator_id: int = Field(sa_column=sa.Column(sa.ForeignKey("annotator.id"), nullable=False))
@@ -231,3 +240,18 @@ class Note(SQLModel, table=True):
     created_at: datetime = _timestamp()
     span_id: int | None = Field(default=None, sa_column=sa.Column(
         sa.ForeignKey("span.id", ondelete="CASCADE", name="fk_note_span_id_span"), nullable=True, index=True))
+
+
+class ChangeLog(SQLModel, table=True):
+    """One row per committed change of the project: what it touched (documents, spans,
+    relations, actors… by id), by which open project (``origin``, one per window or process),
+    and the action's name. Other windows and processes read the rows after the last one they saw
+    to learn what someone else changed (``annotator.store.change_log``); old rows are pruned."""
+
+    __tablename__ = "change_log"
+    __table_args__ = NEVER_REUSED
+    id: int | None = Field(default=None, primary_key=True)
+    origin: str = Field(max_length=40)
+    label: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+    made_at: datetime = _timestamp()
+    changes: dict[str, Any] = _json_column()

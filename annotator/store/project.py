@@ -12,7 +12,8 @@ from __future__ import annotations
 import logging
 import os
 import zlib
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -31,7 +32,8 @@ from annotator.store.backups import (
     backup_if_due,
     damaged_project_error,
 )
-from annotator.store import failures
+from annotator.store import change_log, failures
+from annotator.store.change_log import Changes, ChangeSet
 from annotator.store.database import (
     create_project_engine,
     is_url,
@@ -61,6 +63,10 @@ class Project:
         self.location = location
         # the connection of the transaction open in this thread, if any (see ``transaction``)
         self._active: ContextVar[Connection | None] = ContextVar(f"annotator-transaction-{id(self)}", default=None)
+        self._changes: ContextVar[ChangeSet | None] = ContextVar(f"annotator-changes-{id(self)}", default=None)
+        # Who this open project is in the change log: each window, CLI run and teammate has its own.
+        self.origin = uuid.uuid4().hex
+        self._change_listeners: list[Callable[[Changes], None]] = []
         self.read_only = read_only  # why the project cannot be changed, or None
         self.backup_path: Path | None = None
         self._label_ids: dict[tuple[str, str], int] = {}
@@ -138,24 +144,55 @@ class Project:
         return display_name(Path(self.location).name)  # printable even when the name is not UTF-8
 
     @contextmanager
-    def transaction(self) -> Iterator[Connection]:
+    def transaction(self, label: str = "") -> Iterator[Connection]:
         """One committed transaction; rolled back whole on any exception.
 
         Re-entrant: inside a transaction already open in this thread (an operation of
         ``annotator.ops`` runs a whole user action in one), the inner block joins it instead of
         committing on its own, so an action made of several store calls (accept twenty
         suggestions, restore a span with its relations) commits once or not at all.
+
+        What the store's methods note as changed (``note_change``) is written to the change log
+        in the same transaction, under ``label`` (the action's name), and given to the change
+        listeners once committed (``annotator.store.change_log``).
         """
         active = self._active.get()
         if active is not None:
             yield active
             return
+        pending = ChangeSet()
         with self.engine.begin() as connection:
-            token = self._active.set(connection)
+            tokens = (self._active.set(connection), self._changes.set(pending))
             try:
                 yield connection
+                if pending:
+                    change_log.append(connection, pending.freeze(origin=self.origin, label=label))
             finally:
-                self._active.reset(token)
+                self._active.reset(tokens[0])
+                self._changes.reset(tokens[1])
+        if pending:
+            committed = pending.freeze(origin=self.origin, label=label)
+            for listener in list(self._change_listeners):
+                listener(committed)
+
+    def note_change(self, **changed: object) -> None:
+        """Record what the transaction in flight changes (the keywords of ``ChangeSet.note``)."""
+        pending = self._changes.get()
+        if pending is not None:
+            pending.note(**changed)  # type: ignore[arg-type]
+
+    def changes_so_far(self, label: str = "") -> Changes:
+        """What the transaction in flight has changed until now (an operation's result)."""
+        pending = self._changes.get()
+        return Changes() if pending is None else pending.freeze(origin=self.origin, label=label)
+
+    def add_change_listener(self, listener: Callable[[Changes], None]) -> None:
+        """Call ``listener`` after each commit of this open project, in the committing thread."""
+        self._change_listeners.append(listener)
+
+    def remove_change_listener(self, listener: Callable[[Changes], None]) -> None:
+        with suppress(ValueError):
+            self._change_listeners.remove(listener)
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:
@@ -187,6 +224,7 @@ class Project:
     def set_setting(self, key: str, value: str) -> None:
         table = ProjectSetting.__table__
         with self.transaction() as connection:
+            self.note_change(schema=key == SCHEMA_SETTING)
             updated = connection.execute(table.update().where(table.c.key == key).values(value=value))
             if updated.rowcount == 0:
                 connection.execute(table.insert().values(key=key, value=value))

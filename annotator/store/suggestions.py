@@ -167,6 +167,9 @@ class Suggestions:
         with self._project.transaction() as connection:
             for acceptance in reversed(items):
                 relation_ids = [r.id for r in acceptance.relations]
+                self._project.note_change(documents=[acceptance.suggestion.document_id],
+                                          spans=[acceptance.suggestion.id, acceptance.span.id],
+                                          relations=relation_ids)
                 if acceptance.created:
                     copy_id = acceptance.span.id
                     connection.execute(REL.delete().where(sa.or_(REL.c.head_id == copy_id, REL.c.tail_id == copy_id)))
@@ -184,12 +187,14 @@ class Suggestions:
                 raise UserError(Errors.E612)
             connection.execute(SPAN.update().where(SPAN.c.id == suggestion_id)
                                .values(status="rejected", updated_at=utcnow(), **bumped(SPAN)))
+            self._project.note_change(documents=[record.document_id], spans=[suggestion_id])
         return record
 
     def reject_all(self, doc_id: int, label: str | None = None) -> list[int]:
         """Reject every pending suggestion of a document (or of one label); returns their ids."""
         with self._project.transaction() as connection:
             ids = [record.id for record in self._pending(connection, doc_id, label)]
+            self._project.note_change(documents=[doc_id], spans=ids)
             for chunk in _chunks(ids):
                 connection.execute(SPAN.update().where(SPAN.c.id.in_(chunk))
                                    .values(status="rejected", updated_at=utcnow(), **bumped(SPAN)))
@@ -197,8 +202,11 @@ class Suggestions:
 
     def reset(self, suggestion_ids: Iterable[int]) -> None:
         """Make rejected suggestions pending again (the undo of ``reject``/``reject_all``)."""
+        ids = list(suggestion_ids)
         with self._project.transaction() as connection:
-            for chunk in _chunks(list(suggestion_ids)):
+            for chunk in _chunks(ids):
+                documents = sa.select(SPAN.c.document_id).where(SPAN.c.id.in_(chunk)).distinct()
+                self._project.note_change(documents=connection.execute(documents).scalars(), spans=chunk)
                 connection.execute(SPAN.update().where(SPAN.c.id.in_(chunk), SPAN.c.layer == LAYER,
                                                        SPAN.c.status == "rejected")
                                    .values(status="pending", updated_at=utcnow(), **bumped(SPAN)))
@@ -218,6 +226,7 @@ class Suggestions:
         if not doc_ids:
             return result
         with project.transaction() as connection:
+            project.note_change(documents=doc_ids)
             annotator_id = project.annotator_id(annotator, kind="model", connection=connection)
             mine = sa.and_(SPAN.c.document_id.in_(doc_ids), SPAN.c.layer == LAYER, SPAN.c.annotator_id == annotator_id)
             pending = sa.select(SPAN.c.id).where(mine, SPAN.c.status == "pending")
@@ -338,6 +347,7 @@ class Suggestions:
                                                                                      **bumped(SPAN)))
         project.annotations.touch_document(connection, doc_id, annotator_id, "annotation", now)
         relations = self._copy_relations(connection, suggestion, own, annotator, annotator_id)
+        project.note_change(spans=[suggestion_id, own.id], relations=[r.id for r in relations])
         return Acceptance(suggestion=suggestion, span=own, created=created, relations=relations)
 
     def _copy_relations(self, connection: Connection, suggestion: SpanRecord, own: SpanRecord, annotator: str,
