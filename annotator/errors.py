@@ -122,6 +122,22 @@ class Errors(metaclass=_CodedMessages):
     E181 = ("Cannot open project {location}: annotator talks to {backend} through its own driver, not "
             "'{scheme}'. Leave the driver out: postgresql://USER:PASSWORD@HOST:PORT/DATABASE for a "
             "server, or the file's path for a SQLite project.")
+    # E182-E189: unexpected errors, their crash reports and dialog (annotator/crash_reports.py,
+    # annotator/gui/error_dialog.py, annotator/cli/main.py)
+    E182 = ("annotator hit an internal error ({kind}: {reason}). This is a bug, not something you "
+            "did: what was saved before is kept, and the action in flight was undone.")
+    E183 = ("The details are in {log}; please send that file, or paste what Copy details copies, "
+            "with a report.")
+    E184 = ("The details could not be saved in {folder} ({reason}); use Copy details to keep them "
+            "for a report.")
+    E185 = ("{count} more internal errors happened while this message was open; each has its own "
+            "report in {folder}.")
+    E186 = ("annotator hit an internal error ({kind}: {reason}). This is a bug, not something you "
+            "did: what was saved before is kept, and the action in flight was undone. The details "
+            "could not be saved in {folder} ({problem}); run the command again with --debug to "
+            "see them, and send them with a report.")
+    E187 = ("spaCy could not be loaded ({reason}); snapping keeps using the simple tokenizer. Check "
+            "the installation ('pip install spacy') and restart.")
     # E120-E129: backups and restore of project files (annotator/store/backups.py)
     E120 = ("'annotator {command}' works on project files, and {location} is a database server: its "
             "backups are the server's job. Use pg_dump (e.g. 'pg_dump -Fc -f project.dump DBNAME'), "

@@ -31,6 +31,7 @@ def isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(home / "state"))  # crash reports (the user log folder)
     monkeypatch.setenv("ANNOTATOR_CONFIG_DIR", str(home / "annotator-config"))
     return home
 
