@@ -122,6 +122,10 @@ class Errors(metaclass=_CodedMessages):
     E181 = ("Cannot open project {location}: annotator talks to {backend} through its own driver, not "
             "'{scheme}'. Leave the driver out: postgresql://USER:PASSWORD@HOST:PORT/DATABASE for a "
             "server, or the file's path for a SQLite project.")
+    # annotator.ops (operations, undo history, change feed)
+    E190 = ("Cannot {verb} \"{label}\": {reason} The step was taken off the {verb} list; what "
+            "is stored now is shown.")
+    E191 = "Nothing to {verb}."
     # E182-E189: unexpected errors, their crash reports and dialog (annotator/crash_reports.py,
     # annotator/gui/error_dialog.py, annotator/cli/main.py)
     E182 = ("annotator hit an internal error ({kind}: {reason}). This is a bug, not something you "
@@ -257,7 +261,9 @@ class Errors(metaclass=_CodedMessages):
     # --- E3xx: corpus import (see annotator/corpus) --------------------------------------
     E301 = "Cannot import {path}: there is no such file or folder. Check the path and try again."
     E302 = ("Cannot import {path}: it is not a supported corpus file. Supported suffixes: "
-            "{supported}. Save the document in one of these formats, or leave it out.")
+            "{supported}. Save the document in one of these formats, or leave it out; a dataset in "
+            "another format (XMI, say) is imported by choosing it: --format NAME, or File ▸ Import "
+            "dataset….")
     E303 = "Cannot read {path}: {reason}. Check that it exists and that you are allowed to read it."
     E304 = ("{path} is not a text file: it contains NUL bytes, as images, PDFs and word-processor "
             "files do. Convert it to plain text first; if it is UTF-16 text, save it as UTF-8 or "

@@ -37,7 +37,7 @@ from annotator.store.annotations import (
     span_record,
 )
 from annotator.store.models import utcnow
-from annotator.store.records import RelationRecord, SpanRecord
+from annotator.store.records import DeletedSpan, RelationRecord, SpanRecord
 from annotator.store.tables import ANNOTATOR, LABEL, REL, SPAN
 from annotator.store.versions import bumped
 
@@ -178,6 +178,26 @@ class Suggestions:
                     connection.execute(REL.delete().where(REL.c.id.in_(relation_ids)))
                 connection.execute(SPAN.update().where(SPAN.c.id == acceptance.suggestion.id)
                                    .values(status=acceptance.suggestion.status, updated_at=utcnow(), **bumped(SPAN)))
+
+    def reaccept(self, acceptances: Sequence[Acceptance]) -> None:
+        """Redo of an acceptance that ``undo_accept`` took back: the suggestions are accepted
+        again and the copies come back under the ids they had (with their relation copies), so
+        later steps of an undo history that name them still find them. A suggestion that is no
+        longer there (a later pipeline run replaced it) or already accepted refuses the whole redo."""
+        annotations = self._project.annotations
+        with self._project.transaction() as connection:
+            for acceptance in acceptances:
+                current = self._suggestion(connection, acceptance.suggestion.id)
+                if current.status == "accepted":
+                    raise UserError(Errors.E612)
+                connection.execute(SPAN.update().where(SPAN.c.id == current.id)
+                                   .values(status="accepted", updated_at=utcnow(), **bumped(SPAN)))
+                self._project.note_change(documents=[current.document_id], spans=[current.id])
+                if acceptance.created:
+                    annotations.restore_span(DeletedSpan(acceptance.span, acceptance.relations))
+                else:
+                    for relation in acceptance.relations:
+                        annotations.restore_relation(relation)
 
     def reject(self, suggestion_id: int) -> SpanRecord:
         """Mark a suggestion rejected; returns it as it was (undo with ``reset``)."""

@@ -1,0 +1,258 @@
+"""The editing core alone (``annotator.ops``), on SQLite and PostgreSQL: every operation, its
+undo and its redo change the database exactly as they should, each in one transaction (one
+change-log row); redo after another writer inserted rows; conflicts drop the step cleanly;
+the change feed tells own changes from others'."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from annotator.corpus.importer import import_paths
+from annotator.ops import ChangeFeed, History, Operation, StepRefused
+from annotator.ops.documents import SetDocumentLabel, SetDocumentNote, SetStatus
+from annotator.ops.spans import AddRelation, AddSpan, DeleteRelation, DeleteSpan, UpdateSpan
+from annotator.ops.suggestions import AcceptSuggestions, RejectSuggestions
+from annotator.store import Project
+from annotator.store.change_log import LOG, Changes
+from annotator.store.migrate import upgrade
+from annotator.store.database import create_project_engine, location_to_url
+from annotator.store.suggestions import DocumentCandidates, RelationCandidate, SpanCandidate
+
+TEXT = "Lukashenko said that Moscow threatened Belarus with new sanctions.\n"
+ME = "alice"
+
+
+@pytest.fixture
+def doc_id(project: Project, tmp_path: Path) -> int:
+    source = tmp_path / "article.txt"
+    source.write_text(TEXT, encoding="utf-8")
+    return import_paths(project, [source]).imported[0].id
+
+
+def _suggest(project: Project, doc_id: int) -> None:
+    """Three pending suggestions and a suggested relation, as a pipeline run writes them."""
+    spans = [SpanCandidate(0, 10, "ACTOR", "ner"), SpanCandidate(21, 27, "ACTOR", "ner"),
+             SpanCandidate(39, 46, "ACTOR", "ner")]
+    project.suggestions.replace_pending("model", [DocumentCandidates(doc_id, spans)])
+
+
+def snapshot(project: Project, doc_id: int) -> dict[str, Any]:
+    """Everything an edit of the document can change, as comparable values (ids included)."""
+    spans = [(s.id, s.label, s.start, s.end, s.layer, s.annotator, tuple(sorted(s.attrs.items())), s.note, s.status)
+             for s in project.annotations.spans(doc_id)]
+    relations = [(r.id, r.label, r.head_id, r.tail_id, r.layer) for r in project.annotations.relations(doc_id)]
+    return {"spans": spans, "relations": relations, "labels": project.annotations.doc_labels(doc_id, ME),
+            "status": project.annotations.status(doc_id, ME),
+            "notes": [(who, text) for _id, who, text in project.annotations.notes(doc_id)]}  # one row per author, re-made on change
+
+
+def log_rows(project: Project) -> int:
+    with project.reading() as connection:
+        return connection.execute(sa.select(sa.func.count()).select_from(LOG)).scalar_one()
+
+
+def _span(project: Project, doc_id: int, label: str = "ACTOR") -> Any:
+    return next(s for s in project.annotations.spans(doc_id, layers=["annotation"]) if s.label == label)
+
+
+def _claim_and_speaker(project: Project, doc_id: int) -> tuple[Any, Any]:
+    actor = project.annotations.add_span(doc_id, 0, 10, "ACTOR", ME)
+    claim = project.annotations.add_span(doc_id, 16, 65, "CLAIM", ME, attrs={"claim_type": "assertion"})
+    return actor, claim
+
+
+# Each case: (set-up before the operation, the operation to perform on that state).
+Case = Callable[[Project, int], Operation]
+
+
+def _add_span(project: Project, doc_id: int) -> Operation:
+    return AddSpan(doc_id, 0, 10, "ACTOR", ME)
+
+
+def _delete_span_with_relation(project: Project, doc_id: int) -> Operation:
+    actor, claim = _claim_and_speaker(project, doc_id)
+    project.annotations.add_relation(actor.id, claim.id, "speaker_of", ME)
+    return DeleteSpan(project.annotations.span(actor.id))
+
+
+def _relabel(project: Project, doc_id: int) -> Operation:
+    span = project.annotations.add_span(doc_id, 21, 27, "ACTOR", ME)
+    return UpdateSpan(span, label="LOCATION")
+
+
+def _resize_and_attrs(project: Project, doc_id: int) -> Operation:
+    span = project.annotations.add_span(doc_id, 21, 27, "ACTOR", ME)
+    return UpdateSpan(span, start=20, end=27, attrs={"actor_type": "state"})
+
+
+def _add_relation(project: Project, doc_id: int) -> Operation:
+    actor, claim = _claim_and_speaker(project, doc_id)
+    return AddRelation(actor, claim, "speaker_of", ME)
+
+
+def _delete_relation(project: Project, doc_id: int) -> Operation:
+    actor, claim = _claim_and_speaker(project, doc_id)
+    return DeleteRelation(project.annotations.add_relation(actor.id, claim.id, "speaker_of", ME))
+
+
+def _status(project: Project, doc_id: int) -> Operation:
+    return SetStatus(doc_id, ME, "done")
+
+
+def _document_label(project: Project, doc_id: int) -> Operation:
+    label = project.schema.document_labels[0].name
+    return SetDocumentLabel(doc_id, ME, label, True)
+
+
+def _document_note(project: Project, doc_id: int) -> Operation:
+    project.annotations.set_document_note(doc_id, ME, "first thoughts")
+    return SetDocumentNote(doc_id, ME, "second thoughts")
+
+
+def _accept_all(project: Project, doc_id: int) -> Operation:
+    _suggest(project, doc_id)
+    return AcceptSuggestions(doc_id, ME)
+
+
+def _accept_one(project: Project, doc_id: int) -> Operation:
+    _suggest(project, doc_id)
+    return AcceptSuggestions(doc_id, ME, suggestion=project.suggestions.spans(doc_id)[1])
+
+
+def _reject_all(project: Project, doc_id: int) -> Operation:
+    _suggest(project, doc_id)
+    return RejectSuggestions(doc_id)
+
+
+CASES: dict[str, Case] = {
+    "add span": _add_span, "delete span with its relation": _delete_span_with_relation, "relabel": _relabel,
+    "resize and set attributes": _resize_and_attrs, "add relation": _add_relation,
+    "delete relation": _delete_relation, "status": _status, "document label": _document_label,
+    "document note": _document_note, "accept all suggestions": _accept_all, "accept one suggestion": _accept_one,
+    "reject all suggestions": _reject_all,
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_every_operation_undoes_and_redoes_in_one_transaction_each(case: str, project: Project, doc_id: int) -> None:
+    operation = CASES[case](project, doc_id)
+    history = History.of(project, ME)
+    before = snapshot(project, doc_id)
+    rows = log_rows(project)
+    outcome = history.perform(operation)
+    after = snapshot(project, doc_id)
+    assert after != before
+    assert doc_id in outcome.changes.documents and outcome.changes.origin == project.origin
+    assert history.undo_label == operation.label
+    for expected in (before, after, before, after):
+        undone_or_redone = history.undo() if expected is before else history.redo()
+        assert snapshot(project, doc_id) == expected, case
+        assert doc_id in undone_or_redone.changes.documents
+    assert log_rows(project) == rows + 5  # the action, two undos, two redos: one transaction each
+    assert history.redo_label is None and history.undo_label == operation.label
+
+
+def test_redo_after_another_writer_inserted_keeps_the_span_and_its_id(project: Project, doc_id: int) -> None:
+    """The defect of issue 13: SQLite handed the undone span's id to the next insert, and redo
+    failed with "UNIQUE constraint failed: span.id"."""
+    history = History.of(project, ME)
+    span = history.perform(AddSpan(doc_id, 0, 10, "ACTOR", ME)).result
+    history.undo()
+    with Project.open(project.location) as teammate:
+        theirs = teammate.annotations.add_span(doc_id, 21, 27, "ACTOR", "bob")
+    assert theirs.id != span.id
+    history.redo()
+    labels = {(s.id, s.annotator) for s in project.annotations.spans(doc_id)}
+    assert labels == {(span.id, ME), (theirs.id, "bob")}
+
+
+def test_undo_meeting_a_teammates_change_drops_the_step_and_changes_nothing(project: Project, doc_id: int) -> None:
+    history = History.of(project, ME)
+    history.perform(AddSpan(doc_id, 0, 10, "ACTOR", "carol", layer="gold"))
+    span = history.perform(AddSpan(doc_id, 21, 27, "ACTOR", "carol", layer="gold")).result
+    with Project.open(project.location) as teammate:
+        teammate.annotations.update_span(span.id, label="LOCATION")
+    stored = snapshot(project, doc_id)
+    with pytest.raises(StepRefused, match=r"\[E190\] Cannot undo \"Add ACTOR\"") as refused:
+        history.undo()
+    assert refused.value.current is not None and refused.value.current.label == "LOCATION"
+    assert snapshot(project, doc_id) == stored
+    assert history.undo_label == "Add ACTOR" and history.redo_label is None  # the step below is still there
+    history.undo()
+    assert [s.label for s in project.annotations.spans(doc_id)] == ["LOCATION"]
+
+
+def test_redo_of_a_decision_on_a_replaced_suggestion_is_refused_whole(project: Project, doc_id: int) -> None:
+    _suggest(project, doc_id)
+    history = History.of(project, ME)
+    history.perform(AcceptSuggestions(doc_id, ME))
+    history.undo()
+    _suggest(project, doc_id)  # a new pipeline run replaces the pending suggestions
+    before = snapshot(project, doc_id)
+    with pytest.raises(StepRefused, match="E190"):
+        history.redo()
+    assert snapshot(project, doc_id) == before
+    assert history.redo_label is None
+
+
+def test_note_edits_merge_into_one_step(project: Project, doc_id: int) -> None:
+    history = History.of(project, ME)
+    span = history.perform(AddSpan(doc_id, 0, 10, "ACTOR", ME)).result
+    for text in ("t", "th", "the"):
+        span = history.perform(UpdateSpan(span, note=text)).result
+    history.undo()
+    assert project.annotations.span(span.id).note == ""
+    history.redo()
+    assert project.annotations.span(span.id).note == "the"
+
+
+def test_the_feed_tells_own_changes_from_others(project: Project, doc_id: int) -> None:
+    feed = ChangeFeed.of(project)
+    heard: list[Changes] = []
+    feed.subscribe(heard.append)
+    History.of(project, ME).perform(AddSpan(doc_id, 0, 10, "ACTOR", ME))
+    assert len(heard) == 1 and heard[0].made_by(project.origin) and heard[0].label == "Add ACTOR"
+    assert feed.poll() is None  # its own row is not news
+    with Project.open(project.location) as teammate:
+        theirs = teammate.annotations.add_span(doc_id, 21, 27, "ACTOR", "bob")
+        teammate.annotations.set_status(doc_id, "bob", "done")
+        origin = teammate.origin
+    news = feed.poll()
+    assert news is not None and news.origin == origin and not news.made_by(project.origin)
+    assert theirs.id in news.spans and doc_id in news.statuses and news.touches_document(doc_id)
+    assert heard[-1] is news
+    assert feed.poll() is None
+
+
+def test_a_reader_that_fell_behind_the_kept_rows_reloads_everything(project: Project, doc_id: int) -> None:
+    feed = ChangeFeed.of(project)
+    project.annotations.set_status(doc_id, ME, "done")
+    feed.poll()
+    with Project.open(project.location) as teammate:
+        teammate.annotations.set_status(doc_id, "bob", "done")
+        teammate.annotations.set_status(doc_id, "bob", "in_progress")
+        with teammate.transaction() as connection:
+            connection.execute(LOG.delete().where(LOG.c.id < sa.select(sa.func.max(LOG.c.id)).scalar_subquery()))
+    news = feed.poll()
+    assert news is not None and news.everything
+
+
+def test_deletable_tables_never_reuse_ids_in_new_and_migrated_projects(tmp_path: Path) -> None:
+    new = tmp_path / "new.db"
+    Project.open(new).close()
+    migrated = tmp_path / "old.db"
+    engine = create_project_engine(location_to_url(migrated))
+    upgrade(engine, "0006")
+    upgrade(engine)
+    engine.dispose()
+    for path in (new, migrated):
+        with sqlite3.connect(path) as connection:
+            tables = {name: sql for name, sql in connection.execute("SELECT name, sql FROM sqlite_master WHERE type='table'")}
+        for table in ("span", "relation", "note", "document_label", "actor", "actor_alias", "change_log"):
+            assert "AUTOINCREMENT" in tables[table], (path.name, table)

@@ -1,0 +1,80 @@
+"""A kill (SIGKILL) during a bulk operation, its undo or its redo leaves all of it or nothing:
+a process accepts 300 suggestions at once, undoes and redoes in a loop, and is killed at random
+moments; after each kill every suggestion is either accepted with its copy in the analyst's
+layer, or pending without one, and all of them are in the same state."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from annotator.corpus.importer import import_paths
+from annotator.store import Project
+from annotator.store.suggestions import DocumentCandidates, SpanCandidate
+from annotator.store.tables import SPAN
+
+WORDS = 300
+LOOP = """
+import sys
+from annotator.ops import History
+from annotator.ops.suggestions import AcceptSuggestions
+from annotator.store import Project
+
+project = Project.open(sys.argv[1])
+doc_id = int(sys.argv[2])
+history = History.of(project, "alice")
+print("ready", flush=True)
+while True:
+    if history.redo_label is None:
+        history.perform(AcceptSuggestions(doc_id, "alice"))
+    else:
+        history.redo()
+    history.undo()
+"""
+
+
+def _all_or_nothing(location: str, doc_id: int) -> str:
+    """Check the state a kill left, then make every suggestion pending again for the next round
+    (a new process has no history to undo with)."""
+    with Project.open(location) as project:
+        statuses = [s.status for s in project.suggestions.spans(doc_id, status=None)]
+        copies = project.annotations.spans(doc_id, annotators=["alice"], layers=["annotation"])
+        assert len(statuses) == WORDS
+        assert set(statuses) in ({"pending"}, {"accepted"}), sorted(set(statuses))
+        assert len(copies) == (WORDS if statuses[0] == "accepted" else 0)
+        if statuses[0] == "accepted":
+            with project.transaction() as connection:
+                connection.execute(SPAN.delete().where(SPAN.c.id.in_([copy.id for copy in copies])))
+                connection.execute(SPAN.update().where(SPAN.c.layer == "suggestion").values(status="pending"))
+    return statuses[0]
+
+
+@pytest.mark.parametrize("kills", [8])
+def test_a_kill_during_bulk_accept_undo_or_redo_leaves_all_or_nothing(project: Project, tmp_path: Path,
+                                                                      kills: int) -> None:
+    source = tmp_path / "long.txt"
+    source.write_text(" ".join(f"word{n:03d}" for n in range(WORDS)) + "\n", encoding="utf-8")
+    doc_id = import_paths(project, [source]).imported[0].id
+    spans = [SpanCandidate(n * 8, n * 8 + 7, "ACTOR", "ner") for n in range(WORDS)]
+    project.suggestions.replace_pending("model", [DocumentCandidates(doc_id, spans)])
+    location = project.location
+    project.close()
+    seen = set()
+    rng = random.Random(13)
+    environment = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    for _ in range(kills):
+        child = subprocess.Popen([sys.executable, "-c", LOOP, location, str(doc_id)], stdout=subprocess.PIPE,
+                                 env=environment, text=True)
+        assert child.stdout is not None and child.stdout.readline().strip() == "ready"
+        time.sleep(rng.uniform(0.05, 0.6))
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        seen.add(_all_or_nothing(location, doc_id))
+    assert seen  # at least one state checked after each kill; which one depends on timing
