@@ -10,9 +10,11 @@ Decisions:
   ``accepted`` once copied into gold, ``rejected`` when the reviewer turned it down, NULL when
   undecided. Rejecting therefore writes nothing to gold; it only lets the comparison show the
   item as decided.
-- Every operation is one transaction and returns what undoing it needs, the way
-  ``Annotations.delete_span``/``restore_span`` do, so the GUI wraps each in a QUndoCommand:
-  ``accept_span`` → ``undo_accept``; ``accept_agreed`` → ``undo_accept`` on each;
+- Every function is one transaction (joining the caller's, ``Project.transaction`` being
+  re-entrant) and returns what undoing it needs, the way ``Annotations.delete_span``/
+  ``restore_span`` do; ``annotator.ops.adjudication`` makes each an undoable operation:
+  ``accept_span`` → ``undo_accept`` → ``reaccept`` (the gold copies back under their ids);
+  ``accept_agreed`` → ``undo_accept`` on all at once;
   ``accept_relation`` → ``undo_accept_relation``; ``reject_span`` / ``set_mark`` → ``set_mark``
   with the previous mark; ``set_reviewed`` → ``Annotations.set_status`` with the previous status;
   ``comment_span`` → ``comment_span`` with the previous text; ``delete_gold_span`` →
@@ -41,6 +43,7 @@ from annotator.store.annotations import (
     span_query,
     span_record,
 )
+from annotator.store.database import inserted_id
 from annotator.store.models import (
     utcnow,
 )
@@ -157,14 +160,14 @@ def _accept(project: Project, connection: Connection, span_id: int, adjudicator:
     actor_id = None
     if source.actor is not None:
         actor_id = connection.execute(sa.select(ACTOR.c.id).where(ACTOR.c.name == source.actor)).scalar_one_or_none()
-    new_id = connection.execute(SPAN.insert().values(
+    new_id = inserted_id(connection.execute(SPAN.insert().values(
         document_id=source.document_id, annotator_id=project.annotator_id(adjudicator, connection=connection),
         layer=GOLD, label_id=project.label_id("span", source.label, create=True, connection=connection),
         start_offset=source.start, end_offset=source.end, attrs=dict(source.attrs), note=source.note,
         source=source.source, actor_id=actor_id, created_at=now, updated_at=now,
         fragments=[list(piece) for piece in source.fragments] if source.fragments else None,
         origin_annotator=source.annotator, adjudicator=adjudicator,
-    )).inserted_primary_key[0]
+    )))
     connection.execute(DOC.update().where(DOC.c.id == source.document_id).values(updated_at=now))
     project.note_change(spans=[new_id])
     return Accepted(_span(connection, new_id), span_id, previous, created=True, source_version=source_version)
@@ -217,6 +220,31 @@ def undo_accept(project: Project, accepted: Accepted | Sequence[Accepted]) -> No
             if item.source_version is not None and not update_row(
                     connection, SPAN, item.source_id, item.source_version, {"status": item.previous_mark}):
                 raise conflict_error(connection, SPAN_KIND, item.source_id, item.source_version)
+
+
+def reaccept(project: Project, accepted: Sequence[Accepted]) -> list[Accepted]:
+    """Redo acceptances ``undo_accept`` took back, in one transaction: the gold copies come back
+    under their ids and versions (later steps of an undo history name them), the review marks
+    become ``accepted`` again. Each mark expects the version ``undo_accept`` left, so a span
+    someone changed since stops the redo with a ``ConflictError``. Returns the acceptances with
+    the versions they now have (for the next undo)."""
+    redone = []
+    with project.transaction() as connection:
+        for item in accepted:
+            gold = item.gold
+            if item.created:
+                origin = _span(connection, item.source_id).annotator
+                gold = project.annotations.restore_span(DeletedSpan(item.gold, ()),
+                                                        provenance=(origin, item.gold.annotator))
+            source_version = item.source_version
+            if source_version is not None:
+                expected = version_after(source_version)  # undo_accept wrote the mark back once
+                if not update_row(connection, SPAN, item.source_id, expected, {"status": "accepted"}):
+                    raise conflict_error(connection, SPAN_KIND, item.source_id, expected)
+                source_version = version_after(expected)
+            project.note_change(documents=[gold.document_id], spans=[gold.id, item.source_id])
+            redone.append(Accepted(gold, item.source_id, item.previous_mark, item.created, source_version))
+    return redone
 
 
 def set_mark(project: Project, span_id: int, mark: str | None, *,
@@ -295,11 +323,11 @@ def accept_relation(project: Project, relation_id: int, adjudicator: str) -> Acc
         if existing is not None:
             return AcceptedRelation(relation_record(connection.execute(
                 relation_query().where(REL.c.id == existing)).one()), relation_id, created=False)
-        new_id = connection.execute(REL.insert().values(
+        new_id = inserted_id(connection.execute(REL.insert().values(
             document_id=relation.document_id, annotator_id=project.annotator_id(adjudicator, connection=connection),
             layer=GOLD, label_id=label_id, head_id=ends[0], tail_id=ends[1], attrs=dict(relation.attrs),
             created_at=utcnow(), origin_annotator=relation.annotator, adjudicator=adjudicator,
-        )).inserted_primary_key[0]
+        )))
         gold = relation_record(connection.execute(relation_query().where(REL.c.id == new_id)).one())
         project.note_change(documents=[relation.document_id], relations=[new_id])
     return AcceptedRelation(gold, relation_id, created=True)
@@ -323,10 +351,17 @@ def set_reviewed(project: Project, doc_id: int, adjudicator: str, reviewed: bool
     return project.annotations.set_status(doc_id, adjudicator, "reviewed" if reviewed else "done")
 
 
-def comment_span(project: Project, span_id: int, reviewer: str, text: str) -> str | None:
+def comment_span(project: Project, span_id: int, reviewer: str, text: str, *,
+                 expected_version: int | None = None) -> str | None:
     """Set (empty text: remove) ``reviewer``'s comment on a span; returns the previous comment,
-    None if there was none (undo: call again with it, ``""`` for None)."""
+    None if there was none (undo: call again with it, ``""`` for None). With ``expected_version``
+    (the version the reviewer saw), a span someone deleted meanwhile is a ``ConflictError``
+    (E131) like any other edit of it; a comment does not change the span, so a span changed
+    since still takes it."""
     with project.transaction() as connection:
+        if expected_version is not None and connection.execute(
+                sa.select(SPAN.c.id).where(SPAN.c.id == span_id)).scalar_one_or_none() is None:
+            raise conflict_error(connection, SPAN_KIND, span_id, expected_version)
         span = _span(connection, span_id)
         project.note_change(documents=[span.document_id], spans=[span_id])
         annotator_id = project.annotator_id(reviewer, connection=connection)
