@@ -9,7 +9,8 @@ window is shown and spaCy is loaded on a worker thread once it is on screen.
 from __future__ import annotations
 
 import sys
-
+import threading
+from types import TracebackType
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -36,6 +37,7 @@ def run_app(project: str | None = None, annotator: str | None = None) -> int:
     from annotator.gui.workers import wait_for_background_tasks
 
     sys.excepthook = _report_unexpected_error
+    threading.excepthook = _report_unexpected_thread_error
     settings = GuiSettings()
     try:
         opened = _open_project(project, settings)
@@ -43,6 +45,9 @@ def run_app(project: str | None = None, annotator: str | None = None) -> int:
         splash.close()
         QMessageBox.critical(None, "Annotator", str(error))
         return 1
+    except Exception as error:  # noqa: BLE001 - a bug, shown as one before any window exists
+        splash.close()
+        return _failed_to_start(error)
     if not (annotator or settings.annotator):
         splash.close()
     name = annotator or settings.annotator or ask_annotator_name(None, None, opened.annotator_names())
@@ -51,7 +56,11 @@ def run_app(project: str | None = None, annotator: str | None = None) -> int:
         return 0
     settings.annotator = name
     settings.remember_project(opened.location)
-    window = MainWindow(opened, name, settings)
+    try:
+        window = MainWindow(opened, name, settings)
+    except Exception as error:  # noqa: BLE001 - as above
+        splash.close()
+        return _failed_to_start(error)
     window.show()  # painted before the opening card goes, so nothing flashes
     splash.close()
     present(window)
@@ -60,18 +69,35 @@ def run_app(project: str | None = None, annotator: str | None = None) -> int:
     return code
 
 
-def _report_unexpected_error(kind: type[BaseException], error: BaseException, trace: object) -> None:
-    """A bug in a slot: its traceback goes to a crash report file, the analyst sees E155 naming
-    it (Qt would otherwise print the traceback to a terminal nobody reads and carry on)."""
-    from annotator.crash_reports import write_crash_report
-    from annotator.errors import Errors
+def _report_unexpected_error(kind: type[BaseException], error: BaseException, trace: TracebackType | None) -> None:
+    """A bug in a slot: its report goes to a crash report file and the crash dialog (Qt would
+    otherwise print the traceback to a terminal nobody reads and carry on)."""
+    from annotator.gui.error_dialog import show_unexpected_error
 
     if issubclass(kind, KeyboardInterrupt):
-        sys.__excepthook__(kind, error, trace)  # type: ignore[arg-type]
+        sys.__excepthook__(kind, error, trace)
         return
-    log = write_crash_report(error, "annotation window")
-    QMessageBox.critical(QApplication.activeWindow(), "Annotator", Errors.E155.format(
-        kind=kind.__name__, reason=error, log=log or "no file (the log folder cannot be written)"))
+    show_unexpected_error(error.with_traceback(trace))
+
+
+def _failed_to_start(error: Exception) -> int:
+    """A bug while opening: the crash dialog, waited for (there is no window to go back to)."""
+    from annotator.gui.error_dialog import open_crash_dialog, show_unexpected_error
+
+    show_unexpected_error(error)
+    dialog = open_crash_dialog()
+    if dialog is not None:
+        dialog.exec()
+    return 70  # EX_SOFTWARE, as the command line ends on a bug
+
+
+def _report_unexpected_thread_error(failure: threading.ExceptHookArgs) -> None:
+    """The same for a Python thread's uncaught exception (the dialog opens in the GUI thread)."""
+    from annotator.gui.error_dialog import show_unexpected_error
+
+    if failure.exc_value is None or issubclass(failure.exc_type, SystemExit):
+        return  # a thread ending itself, as Python's own hook ignores it
+    show_unexpected_error(failure.exc_value.with_traceback(failure.exc_traceback))
 
 
 def _application() -> QApplication:

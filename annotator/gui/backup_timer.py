@@ -12,6 +12,7 @@ from datetime import timedelta
 from PySide6.QtCore import QObject, QTimer
 
 from annotator.errors import UserError
+from annotator.gui.error_dialog import show_unexpected_error
 from annotator.gui.workers import BackgroundTask
 from annotator.store import Project
 from annotator.store.backups import (
@@ -49,7 +50,7 @@ class BackupScheduler(QObject):
         location, interval = self._project.location, self._interval
         task = BackgroundTask(lambda _control: backup_if_due(path, interval=interval, location=location))
         task.succeeded.connect(self._done)
-        task.failed.connect(lambda error: self._report(f"Backup failed: {error}"))
+        task.failed.connect(self._failed)
         task.start()
         return task
 
@@ -64,6 +65,14 @@ class BackupScheduler(QObject):
         except UserError as error:
             logging.getLogger(__name__).warning("%s", error)
             return None
+
+    def _failed(self, error: Exception) -> None:
+        """A backup that could not be taken is reported, never in the way: a UserError (full
+        disk, damaged file) on the status line, a bug in the crash dialog as well."""
+        if isinstance(error, UserError):
+            self._report(f"Backup failed: {error}")
+        else:
+            self._report(f"Backup failed: {show_unexpected_error(error)}")
 
     def _done(self, backup: BackupFile | None) -> None:
         if backup is not None and not backup.unchanged:

@@ -35,6 +35,7 @@ from annotator.dashboard.filters import DASHBOARD_LAYERS, DashboardFilters, Tren
 from annotator.dashboard.report import write_html, write_pdf
 from annotator.errors import Errors, UserError
 from annotator.gui.dashboard_tabs import ChartTab, NetworkTab
+from annotator.gui.error_dialog import show_unexpected_error
 from annotator.gui.workers import BackgroundTask, progress_dialog
 from annotator.output_files import ProtectedPaths
 from annotator.store import Project
@@ -191,7 +192,8 @@ class DashboardWindow(QDialog):
         if generation != self._generation or isinstance(error, Cancelled):
             return
         self.task = None
-        self.status_label.setText(str(error) if isinstance(error, UserError) else Errors.E580.format(reason=error))
+        self.status_label.setText(str(error) if isinstance(error, UserError)
+                                  else show_unexpected_error(error, Errors.E580, self))
 
     def show_message(self, text: str) -> None:
         self.status_label.setText(text)
@@ -218,7 +220,7 @@ class DashboardWindow(QDialog):
         progress = progress_dialog(self, "Export report", f"Writing {path.name}…", task)
         task.succeeded.connect(lambda written: self.show_message(f"Report written to {written}."))
         task.failed.connect(lambda error: self.show_message(
-            str(error) if isinstance(error, UserError) else Errors.E581.format(path=path, reason=error)))
+            str(error) if isinstance(error, UserError) else show_unexpected_error(error, Errors.E581, self, path=path)))
         task.finished.connect(progress.hide)
         task.finished.connect(progress.deleteLater)
         task.start()

@@ -34,6 +34,7 @@ from annotator.gui.dataset_reports import (
     export_summary,
     import_result_summary,
 )
+from annotator.gui.error_dialog import show_unexpected_error
 from annotator.gui.workers import BackgroundTask, progress_dialog
 from annotator.output_files import ReplaceRefused
 from annotator.store import Project
@@ -172,7 +173,10 @@ class DatasetRunner(QObject):
         if isinstance(error, Cancelled):
             self.message.emit(f"{what} cancelled.")
             return
-        message = str(error) if isinstance(error, UserError) else unexpected.format(reason=error)
+        if not isinstance(error, UserError):  # a bug: the crash dialog, with its report
+            self.message.emit(show_unexpected_error(error, unexpected, self._window))
+            return
+        message = str(error)
         self.message.emit(message)
         box = QMessageBox(QMessageBox.Icon.Warning, f"{what} failed", message, QMessageBox.StandardButton.Ok,
                           self._window)

@@ -50,6 +50,7 @@ from annotator.gui.dialogs import (
 )
 from annotator.gui.doclist import STATUS_TITLES, DocumentListModel, DocumentListPanel
 from annotator.gui.editor import DocumentEditor, load_spacy_tokenizer
+from annotator.gui.error_dialog import show_unexpected_error
 from annotator.gui.inspector import DocumentPanel, SpanInspector
 from annotator.gui.palette import LabelPalette
 from annotator.gui.review_window import AgreementWindow
@@ -376,8 +377,10 @@ class MainWindow(QMainWindow):
         if isinstance(error, Cancelled):
             self.show_message("Merge cancelled; files merged before it are kept.")
             return
-        message = str(error) if isinstance(error, UserError) else Errors.E507.format(reason=error)
-        QMessageBox.warning(self, "Merge failed", message)
+        if not isinstance(error, UserError):
+            show_unexpected_error(error, Errors.E507, self)
+            return
+        QMessageBox.warning(self, "Merge failed", str(error))
 
     # --- settings ------------------------------------------------------------------------------
 
@@ -410,8 +413,7 @@ class MainWindow(QMainWindow):
         self.show_message("spaCy loading… snapping uses a simple tokenizer until it is ready.")
         task = BackgroundTask(load_spacy_tokenizer)
         task.succeeded.connect(self._tokenizer_loaded)
-        task.failed.connect(lambda error: self.show_message(
-            f"spaCy could not be loaded ({error}); snapping keeps using the simple tokenizer."))
+        task.failed.connect(lambda error: self.show_message(show_unexpected_error(error, Errors.E187, self)))
         task.finished.connect(self.suggest_runner.prepare)  # then the suggestion pipeline, never both at once
         task.start()
 
@@ -861,8 +863,10 @@ class MainWindow(QMainWindow):
         self.import_report_dialog.open()
 
     def _import_failed(self, error: Exception) -> None:
-        message = str(error) if isinstance(error, UserError) else Errors.E507.format(reason=error)
-        QMessageBox.warning(self, "Import failed", message)
+        if not isinstance(error, UserError):
+            show_unexpected_error(error, Errors.E507, self)
+            return
+        QMessageBox.warning(self, "Import failed", str(error))
 
     def _import_finished(self) -> None:
         """Whatever the outcome, documents committed before it are there: list them."""

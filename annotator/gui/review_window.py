@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from annotator.errors import Errors, UserError
 from annotator.gui import review_bridge as bridge
+from annotator.gui.error_dialog import show_unexpected_error
 from annotator.gui.review_bridge import AgreementSummary
 from annotator.gui.review_widgets import (
     HeatMapTable,
@@ -44,7 +45,7 @@ from annotator.gui.review_widgets import (
 )
 from annotator.gui.workers import BackgroundTask, progress_dialog
 from annotator.store import Project
-from annotator.tasks import TaskControl
+from annotator.tasks import Cancelled, TaskControl
 
 #: Matrix measures: combo title -> key of ``AgreementSummary.pairwise`` values.
 MATRIX_MEASURES = {"F1 (overlap)": "f1_overlap", "F1 (exact)": "f1_exact", "Cohen's κ": "cohen_kappa"}
@@ -161,7 +162,12 @@ class AgreementWindow(QDialog):
         return task
 
     def _failed(self, error: Exception) -> None:
-        self.overall_label.setText(str(error) if isinstance(error, UserError) else Errors.E544.format(reason=error))
+        if isinstance(error, Cancelled):
+            self.overall_label.setText("Cancelled: agreement was not computed.")
+        elif isinstance(error, UserError):
+            self.overall_label.setText(str(error))
+        else:
+            self.overall_label.setText(show_unexpected_error(error, Errors.E544, self))
 
     def _finished(self) -> None:
         if self.progress is not None:

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.errors import Errors, UserError
+from annotator.gui.error_dialog import show_unexpected_error
 from annotator.gui.search_model import (
     LEFT,
     SORT_ROLE,
@@ -220,7 +221,7 @@ class SearchWindow(QDialog):
         if task is not self._task or isinstance(error, Cancelled):
             return
         self._task = None
-        self.count.setText(str(error) if isinstance(error, UserError) else Errors.E570.format(reason=error))
+        self.count.setText(str(error) if isinstance(error, UserError) else show_unexpected_error(error, Errors.E570, self))
         self.searchFinished.emit()
 
     def _activate(self, index: QModelIndex) -> None:

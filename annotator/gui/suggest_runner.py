@@ -23,6 +23,7 @@ from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QLabel, QMenu, QMessageBox, QProgressDialog, QWidget
 
 from annotator.errors import Errors, UserError
+from annotator.gui.error_dialog import show_unexpected_error
 from annotator.gui.workers import BackgroundTask, progress_dialog
 from annotator.nlp.pipelines import BLANK, LoadedPipeline, default_pipeline_name, installed_pipelines, load_pipeline
 from annotator.nlp.suggest import PIPELINE_SETTING, SuggestResult, suggest
@@ -118,7 +119,8 @@ class SuggestionRunner(QObject):
 
         task = BackgroundTask(work)
         task.succeeded.connect(self._prepared)
-        task.failed.connect(lambda error: self._prepared(Pipelines([], BLANK, Errors.E517.format(reason=error))))
+        task.failed.connect(lambda error: self._prepared(Pipelines([], BLANK, show_unexpected_error(
+            error, Errors.E517, self._window))))  # a UserError is caught in the work itself
         task.start()
         return task
 
@@ -233,8 +235,10 @@ class SuggestionRunner(QObject):
         self.message.emit(" ".join([text, *notes]))
 
     def _failed(self, error: Exception) -> None:
-        message = str(error) if isinstance(error, UserError) else Errors.E515.format(reason=error)
-        self._report("Suggestions failed", message, QMessageBox.Icon.Warning)
+        if isinstance(error, UserError):
+            self._report("Suggestions failed", str(error), QMessageBox.Icon.Warning)
+        else:
+            show_unexpected_error(error, Errors.E515, self._window)
 
     def _finished(self) -> None:
         """Whatever the outcome, documents finished before it have new suggestions: show them."""

@@ -6,6 +6,11 @@ pool; its progress reports, its result and its error are signals of this QObject
 the GUI thread, so connected slots run there (queued) and may touch widgets. The work itself must
 never touch widgets. Tasks keep themselves alive until they finish, so a caller may drop its
 reference; ``wait_for_background_tasks`` is for shutdown.
+
+A failure crosses to the GUI thread as the exception object itself, its ``__traceback__`` the
+worker's: a slot shows a ``UserError`` (or ``Cancelled``) as a message and hands anything else,
+a bug, to ``error_dialog.show_unexpected_error``, whose report keeps the worker's traceback.
+Never format an unexpected exception into a message of its own: its traceback would be lost.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ class BackgroundTask(QObject):
 
     progressed = Signal(int, int, str)  # done, total, message
     succeeded = Signal(object)          # the work's return value
-    failed = Signal(object)             # the exception it raised
+    failed = Signal(object)             # the exception it raised, with its traceback
     finished = Signal()                 # after succeeded or failed
 
     _running: ClassVar[set[BackgroundTask]] = set()
@@ -49,8 +54,8 @@ class BackgroundTask(QObject):
     def _run(self) -> None:  # on a pool thread
         try:
             result = self._work(self.control)
-        except Exception as error:  # noqa: BLE001 - every failure must reach the GUI thread
-            self.failed.emit(error)
+        except BaseException as error:  # noqa: BLE001 - every failure must reach the GUI thread,
+            self.failed.emit(error)          # and "finished" must follow it (a progress dialog waits)
         else:
             self.succeeded.emit(result)
         self.finished.emit()
