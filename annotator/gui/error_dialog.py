@@ -57,7 +57,9 @@ class CrashDialog(QDialog):
         layout.addWidget(self.log_label, 1, 1)
         layout.addWidget(self.more_label, 2, 1)
         layout.addWidget(buttons, 3, 0, 1, 2)
-        self.setMinimumWidth(520)
+        layout.setColumnStretch(1, 1)  # the text takes the width, the icon only its own
+        layout.setHorizontalSpacing(16)
+        self.setMinimumWidth(560)
 
     def copy_details(self) -> None:
         """The whole report on the clipboard, as the file holds it (or would have)."""
