@@ -22,9 +22,9 @@ from annotator import __version__
 from annotator.cli import (
     cmd_actors,
     cmd_agreement,
-    cmd_dashboard,
-    cmd_copy,
     cmd_backup,
+    cmd_copy,
+    cmd_dashboard,
     cmd_docs,
     cmd_export,
     cmd_gui,
