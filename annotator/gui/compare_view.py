@@ -1,15 +1,18 @@
 """The comparison window: one document, the chosen annotators' layers stacked, and adjudication.
 
 Why a window of its own rather than a mode of the main window: the reviewer keeps the editor
-(their own layer) and the agreement window open beside it, and the comparison has its own undo
-history, so Ctrl+Z here never takes back an edit made in the editor, and vice versa.
+(their own layer) and the agreement window open beside it. Every decision is a core operation
+(``annotator.ops.adjudication``) performed through the adjudicator's one history
+(``History.of(project, adjudicator)``): Undo and Redo here are a view of it, as the main
+window's Edit menu is, and each undo or redo is one transaction. The window reloads whenever a
+change (its own, or a teammate's the change feed found) touches its document, through the main
+window's ``OpsBridge`` (or its own when opened alone).
 
 Each annotator gets a read-only ``DocumentView`` (owner ``None``: nothing is tinted as "own"),
 and the gold layer one more at the bottom; their vertical scrolling is synced by fraction, since
 the views lay out their gaps differently. The list beside them holds every compared item from
 the core (``annotator.gui.review_bridge``), colour-badged by kind; selecting one makes each
-annotator's span current in their view. Adjudication commands go through the core and onto this
-window's QUndoStack (``annotator.gui.review_undo``).
+annotator's span current in their view.
 """
 
 from __future__ import annotations
@@ -19,12 +22,10 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtGui import (
     QAction,
-    QCloseEvent,
     QColor,
     QIcon,
     QKeySequence,
     QPixmap,
-    QUndoStack,
 )
 from PySide6.QtWidgets import (
     QComboBox,
@@ -40,15 +41,18 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from annotator.errors import Errors, UserError
 from annotator.gui import review_bridge as bridge
 from annotator.gui.conflicts import show_conflict
+from annotator.gui.ops_bridge import OpsBridge
 from annotator.gui.review_bridge import CompareItem
-from annotator.gui.review_undo import AdjudicationCommand, ReviewTarget
 from annotator.gui.textview import DocumentView
-from annotator.gui.undo import EditCommand, UpdateSpan
+from annotator.ops import History, Operation
+from annotator.ops import adjudication as adjudicate
 from annotator.store import Project
+from annotator.store.change_log import Changes
 from annotator.store.records import RelationRecord, SpanRecord
 from annotator.store.versions import ConflictError
 
@@ -74,7 +78,7 @@ class CompareWindow(QMainWindow):
     goldChanged = Signal(int)  # noqa: N815 - Qt naming; document id
 
     def __init__(self, parent: QWidget | None, project: Project, doc_id: int, annotators: Sequence[str],
-                 adjudicator: str) -> None:
+                 adjudicator: str, *, bridge: OpsBridge | None = None) -> None:
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
         self._project = project
@@ -86,12 +90,16 @@ class CompareWindow(QMainWindow):
         self._syncing = False
         self._picked: SpanRecord | None = None  # an annotator's span clicked: its relations, attributes
         self.conflict_dialog: QMessageBox | None = None  # the last "changed by someone else" box
-        self.undo_stack = QUndoStack(self)
-        self._target = ReviewTarget(self)
+        self.history = History.of(project, adjudicator)
+        shared = bridge or getattr(parent, "bridge", None)
+        self.bridge = shared if isinstance(shared, OpsBridge) else OpsBridge(project, self)
+        self.bridge.changed.connect(self._changes_arrived)
         self.views: dict[str, DocumentView] = {}
 
         self._build()
         self._build_actions()
+        self.history.add_listener(self._history_changed)
+        self._history_changed()
         self.show_document(doc_id)
 
     # --- construction --------------------------------------------------------------------------
@@ -199,17 +207,24 @@ class CompareWindow(QMainWindow):
         actions: tuple[tuple[str, Callable[[], object], list[str | QKeySequence.StandardKey]], ...] = (
             ("&Next difference", lambda: self.step(+1), ["F8", "]"]),
             ("&Previous difference", lambda: self.step(-1), ["Shift+F8", "["]),
-            ("&Undo", self.undo_stack.undo, [QKeySequence.StandardKey.Undo]),
-            ("&Redo", self.undo_stack.redo, [QKeySequence.StandardKey.Redo, "Ctrl+Shift+Z"]),
+            ("&Undo", self.undo, [QKeySequence.StandardKey.Undo]),
+            ("&Redo", self.redo, [QKeySequence.StandardKey.Redo]),
             ("Accept all &agreed", self.accept_all_agreed, []),
             ("&Reject difference", self.reject_item, ["X"]),
             ("&Delete gold span", self.delete_gold, ["Delete"]),
             ("Mark re&viewed", self.mark_reviewed, ["Ctrl+Return"]),
             ("Re&fresh (teammates' changes)", self.refresh, ["F5"]),
         )
+        self.undo_action = self.redo_action = QAction(self)
         for text, slot, keys in actions:
             action = QAction(text, self)
-            action.setShortcuts([QKeySequence(key) for key in keys])
+            sequences = [QKeySequence(key) for key in keys]
+            if text == "&Redo":  # Ctrl+Shift+Z on every platform, once (twice is an ambiguous overload)
+                sequences += [QKeySequence("Ctrl+Shift+Z")] * (QKeySequence("Ctrl+Shift+Z") not in sequences)
+                self.redo_action = action
+            elif text == "&Undo":
+                self.undo_action = action
+            action.setShortcuts(sequences)
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             action.triggered.connect(slot)
             self.addAction(action)
@@ -402,55 +417,34 @@ class CompareWindow(QMainWindow):
         if not spans:
             self.report_error(Errors.E542.format(annotator=who))
             return
-        project, adjudicator, versions = self._project, self._adjudicator, self._target.versions
         labels = ", ".join(span.label for span in spans)
-        self._push(AdjudicationCommand(
-            self._target, self._doc_id, f"Accept {who}'s {labels}",
-            lambda: bridge.accept_spans(project, spans, adjudicator, versions),
-            lambda done: bridge.undo_accept(project, done, versions),
-            lambda done: bridge.redo_accept(project, done, versions)))
+        self.perform(adjudicate.AcceptSpans(spans, self._adjudicator, label=f"Accept {who}'s {labels}"))
 
     def accept_all_agreed(self) -> None:
-        project, doc_id, annotators, adjudicator = self._project, self._doc_id, self._annotators, self._adjudicator
-        versions = self._target.versions
-        command = AdjudicationCommand(
-            self._target, doc_id, "Accept all agreed items",
-            lambda: bridge.accept_agreed(project, doc_id, annotators, adjudicator, versions),
-            lambda done: bridge.undo_accept(project, done, versions),
-            lambda done: bridge.redo_accept(project, done, versions))
-        if self._push(command):
-            self.statusBar().showMessage(f"{len(command.result)} agreed spans accepted into gold.", 5000)
+        accepted = self.perform(adjudicate.AcceptAgreed(self._doc_id, self._annotators, self._adjudicator))
+        if accepted is not None:
+            self.statusBar().showMessage(f"{len(accepted)} agreed spans accepted into gold.", 5000)
 
     def reject_item(self) -> None:
         """Turn the selected difference down: every version there is marked rejected, gold unchanged."""
         item = self.current_item()
         if item is None:
             return
-        spans = [span for versions in item.versions.values() for span in versions]
-        project, ledger = self._project, self._target.versions
-        self._push(AdjudicationCommand(
-            self._target, self._doc_id, "Reject difference",
-            lambda: bridge.reject_spans(project, spans, ledger),
-            lambda marks: bridge.restore_marks(project, marks, ledger)))
+        self.perform(adjudicate.reject_spans([span for versions in item.versions.values() for span in versions]))
 
     def delete_gold(self) -> None:
         span = self.current_gold()
         if span is None:
             self.report_error(Errors.E543)
             return
-        project, versions = self._project, self._target.versions
-        self._push(AdjudicationCommand(
-            self._target, self._doc_id, f"Delete gold {span.label}",
-            lambda: bridge.delete_gold(project, span, versions, first=True),
-            lambda deleted: bridge.restore_gold(project, deleted, versions),
-            lambda _deleted: bridge.delete_gold(project, span, versions, first=False)))
+        self.perform(adjudicate.delete_gold(span))
 
     def relabel_gold(self, label: str) -> None:
         span = self.current_gold()
         if span is None:
             self.report_error(Errors.E543)
             return
-        self._push(UpdateSpan(self._target, span, f"Relabel gold {span.label} → {label}", label=label))
+        self.perform(adjudicate.relabel_gold(span, label))
 
     def fit_gold_to_selection(self) -> None:
         """Edit a gold span's boundaries: select the right stretch in any layer's view first."""
@@ -459,8 +453,7 @@ class CompareWindow(QMainWindow):
         if span is None or selected is None:
             self.report_error(Errors.E543 if span is None else Errors.E547)
             return
-        start, end = selected
-        self._push(UpdateSpan(self._target, span, f"Resize gold {span.label}", start=start, end=end))
+        self.perform(adjudicate.resize_gold(span, *selected))
 
     def accept_relations(self) -> None:
         """The picked span's relations into gold, between the gold copies of their two ends."""
@@ -469,11 +462,8 @@ class CompareWindow(QMainWindow):
         if span is None or not relations:
             self.report_error(Errors.E548)
             return
-        project, adjudicator, versions = self._project, self._adjudicator, self._target.versions
-        self._push(AdjudicationCommand(
-            self._target, self._doc_id, f"Accept {span.annotator}'s relations",
-            lambda: bridge.accept_relations(project, relations, adjudicator, versions),
-            lambda done: bridge.undo_accept_relations(project, done, versions)))
+        self.perform(adjudicate.AcceptRelations(relations, self._adjudicator,
+                                                label=f"Accept {span.annotator}'s relations"))
 
     def accept_attribute(self, key: str) -> None:
         """One attribute value of the picked span onto the gold span selected for this item."""
@@ -481,47 +471,62 @@ class CompareWindow(QMainWindow):
         if span is None or gold is None or not key:
             self.report_error(Errors.E543 if gold is None else Errors.E548)
             return
-        project, versions = self._project, self._target.versions
-        self._push(AdjudicationCommand(
-            self._target, self._doc_id, f"Accept {span.annotator}'s {key}",
-            lambda: bridge.accept_attribute(project, gold, span.id, key, versions, first=True),
-            lambda before: bridge.restore_attributes(project, gold, before, versions),
-            lambda _before: bridge.accept_attribute(project, gold, span.id, key, versions, first=False)))
+        self.perform(adjudicate.AcceptAttribute(gold, span, key))
 
     def comment_gold(self) -> None:
         span = self.current_gold()
         if span is None:
             self.report_error(Errors.E543)
             return
-        project, reviewer, text = self._project, self._adjudicator, self.comment_edit.text()
-        self._push(AdjudicationCommand(
-            self._target, self._doc_id, "Comment on gold span",
-            lambda: bridge.comment(project, span.id, reviewer, text),
-            lambda previous: bridge.comment(project, span.id, reviewer, previous or "")))
+        self.perform(adjudicate.CommentSpan(span, self._adjudicator, self.comment_edit.text()))
         self.comment_edit.clear()
 
     def mark_reviewed(self) -> None:
-        project, doc_id, adjudicator = self._project, self._doc_id, self._adjudicator
-        if self._push(AdjudicationCommand(
-                self._target, doc_id, "Mark reviewed",
-                lambda: bridge.mark_reviewed(project, doc_id, adjudicator),
-                lambda previous: bridge.restore_status(project, doc_id, adjudicator, previous))):
-            self.statusBar().showMessage(f"Marked reviewed by {adjudicator}.", 5000)
+        if self.perform(adjudicate.mark_reviewed(self._doc_id, self._adjudicator)) is not None:
+            self.statusBar().showMessage(f"Marked reviewed by {self._adjudicator}.", 5000)
 
-    def _push(self, command: EditCommand) -> bool:
-        """Perform first, push only what succeeded (see ``annotator.gui.undo``)."""
+    # --- the history -----------------------------------------------------------------------------
+
+    def perform(self, operation: Operation) -> object | None:
+        """Run one decision through the adjudicator's history; its result, or None when it was
+        refused (a conflict reloads and says so; anything else is reported)."""
+        return self._guarded(lambda: self.history.perform(operation).result)
+
+    def undo(self) -> None:
+        if self.history.undo_label is not None:
+            self._guarded(self.history.undo)
+
+    def redo(self) -> None:
+        if self.history.redo_label is not None:
+            self._guarded(self.history.redo)
+
+    def _guarded(self, run: Callable[[], object]) -> object | None:
         try:
-            command.perform()
-        except ConflictError as error:
+            result = run()
+        except ConflictError as error:  # a StepRefused too: the step was dropped
             self.report_conflict(str(error))
-            return False
+            return None
         except UserError as error:
             self.report_error(str(error))
-            return False
-        self.undo_stack.push(command)
-        return True
+            return None
+        return result if result is not None else True
 
-    # --- EditTarget (through ReviewTarget) -----------------------------------------------------
+    def _history_changed(self) -> None:
+        if not isValid(self.undo_action):  # the window is gone; the history outlives it
+            self.history.remove_listener(self._history_changed)
+            return
+        for action, verb, label in ((self.undo_action, "Undo", self.history.undo_label),
+                                    (self.redo_action, "Redo", self.history.redo_label)):
+            action.setText(f"&{verb} {label}" if label else f"&{verb}")
+            action.setEnabled(label is not None)
+
+    def _changes_arrived(self, changes: Changes) -> None:
+        """Any change of this document, the reviewer's own or a teammate's, reloads the layers."""
+        if changes.touches_document(self._doc_id):
+            self.show_document(self._doc_id)
+            self.goldChanged.emit(self._doc_id)
+
+    # --- reloading and reporting -----------------------------------------------------------------
 
     def refresh(self) -> None:
         self.show_document(self._doc_id)
@@ -541,6 +546,3 @@ class CompareWindow(QMainWindow):
             self.conflict_dialog.deleteLater()
         self.conflict_dialog = show_conflict(self, message)
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
-        self.undo_stack.clear()
-        super().closeEvent(event)

@@ -5,19 +5,16 @@ sorted for display, one ``CompareItem`` per difference) and should not care how 
 spells its reports. Every call into ``annotator.review`` is here, so a change of the core's
 names is one edit in one file, and the widgets can be read (and tested) as pure display code.
 
-Adjudication calls take the comparison window's ``VersionLedger``: a first decision expects the
-version of the span the reviewer saw, undo and redo the version the window's own last decision
-left, and each call notes the versions it leaves, so two reviewers deciding the same item get a
-``ConflictError`` instead of silently overwriting each other (``annotator.store.versions``).
+Adjudication itself is not here: each decision is a core operation (``annotator.ops.adjudication``)
+performed through the adjudicator's history, so its undo and redo are the core's too.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from html import escape
-from typing import Any
 
 import sqlalchemy as sa
 
@@ -27,8 +24,7 @@ from annotator.review.agreement import AgreementOptions, compute, per_document
 from annotator.review.corpus import load_corpus
 from annotator.store import Project
 from annotator.store.models import Annotator
-from annotator.store.records import DeletedSpan, RelationRecord, SpanRecord
-from annotator.store.versions import RELATION_KIND, SPAN_KIND, VersionLedger, version_after
+from annotator.store.records import SpanRecord
 from annotator.tasks import TaskControl
 
 # --- agreement --------------------------------------------------------------------------------
@@ -145,102 +141,6 @@ def annotators_of(project: Project, doc_id: int) -> list[str]:
     return sorted(names & humans)
 
 
-def _note_accepted(versions: VersionLedger, accepted: Sequence[adjudicate.Accepted]) -> list[adjudicate.Accepted]:
-    for item in accepted:
-        versions.note_span(item.gold)
-        if item.source_version is not None:
-            versions.note(SPAN_KIND, item.source_id, item.source_version)
-    return list(accepted)
-
-
-def accept_spans(project: Project, spans: Sequence[SpanRecord], adjudicator: str,
-                 versions: VersionLedger) -> list[adjudicate.Accepted]:
-    """One annotator's version of an item (one or more spans) into gold, as the reviewer saw it."""
-    return _note_accepted(versions, [adjudicate.accept_span(project, span.id, adjudicator,
-                                                            expected_version=span.version) for span in spans])
-
-
-def accept_agreed(project: Project, doc_id: int, annotators: Sequence[str], adjudicator: str,
-                  versions: VersionLedger) -> list[adjudicate.Accepted]:
-    return _note_accepted(versions, adjudicate.accept_agreed(project, doc_id, annotators, adjudicator))
-
-
-def undo_accept(project: Project, accepted: Sequence[adjudicate.Accepted], versions: VersionLedger) -> None:
-    """Take acceptances back, expecting the versions this window's own last edits left."""
-    current = [replace(item, gold=replace(item.gold, version=versions.expected(SPAN_KIND, item.gold.id,
-                                                                               item.gold.version)),
-                       source_version=None if item.source_version is None else versions.expected(
-                           SPAN_KIND, item.source_id, item.source_version))
-               for item in accepted]
-    adjudicate.undo_accept(project, current)
-    for item in current:
-        if item.source_version is not None:
-            versions.note(SPAN_KIND, item.source_id, version_after(item.source_version))
-
-
-def redo_accept(project: Project, accepted: Sequence[adjudicate.Accepted],
-                versions: VersionLedger) -> list[adjudicate.Accepted]:
-    """Put accepted gold spans back under their first ids, so later commands on the undo stack
-    that name those ids (relabel, delete) still find them; returns them with today's versions."""
-    redone = []
-    for item in accepted:
-        gold = item.gold
-        if item.created:
-            origin = project.annotations.span(item.source_id).annotator  # the gold copy's annotator is
-            deleted = adjudicate.DeletedGoldSpan(DeletedSpan(item.gold, ()), origin, item.gold.annotator)  # the adjudicator
-            gold = adjudicate.restore_gold_span(project, deleted)
-        source_version = item.source_version
-        if source_version is not None:
-            expected = versions.expected(SPAN_KIND, item.source_id, source_version)
-            adjudicate.set_mark(project, item.source_id, "accepted", expected_version=expected)
-            source_version = version_after(expected)
-        redone.append(replace(item, gold=gold, source_version=source_version))
-    return _note_accepted(versions, redone)
-
-
-def reject_spans(project: Project, spans: Sequence[SpanRecord], versions: VersionLedger,
-                 ) -> list[tuple[int, str | None, int]]:
-    """Turn an item's spans down (nothing goes to gold); returns (span id, previous mark, version
-    after) for undo."""
-    marks = []
-    for span in spans:
-        previous = adjudicate.reject_span(project, span.id, expected_version=span.version)
-        marks.append((span.id, previous, version_after(span.version)))
-        versions.note(SPAN_KIND, span.id, version_after(span.version))
-    return marks
-
-
-def restore_marks(project: Project, marks: Sequence[tuple[int, str | None, int]], versions: VersionLedger) -> None:
-    """Put review marks back (undo of a rejection), expecting what this window last left."""
-    for span_id, mark, left in marks:
-        expected = versions.expected(SPAN_KIND, span_id, left)
-        adjudicate.set_mark(project, span_id, mark, expected_version=expected)
-        versions.note(SPAN_KIND, span_id, version_after(expected))
-
-
-def delete_gold(project: Project, span: SpanRecord, versions: VersionLedger, *,
-                first: bool) -> adjudicate.DeletedGoldSpan:
-    """Delete a gold span: the ``first`` time as the reviewer saw it, on redo as this window left it."""
-    expected = span.version if first else versions.expected(SPAN_KIND, span.id, span.version)
-    return adjudicate.delete_gold_span(project, span.id, expected_version=expected)
-
-
-def restore_gold(project: Project, deleted: adjudicate.DeletedGoldSpan, versions: VersionLedger) -> None:
-    versions.note_span(adjudicate.restore_gold_span(project, deleted))
-
-
-def mark_reviewed(project: Project, doc_id: int, adjudicator: str) -> str:
-    return adjudicate.set_reviewed(project, doc_id, adjudicator)
-
-
-def restore_status(project: Project, doc_id: int, adjudicator: str, previous: str) -> None:
-    project.annotations.set_status(doc_id, adjudicator, previous)
-
-
-def comment(project: Project, span_id: int, reviewer: str, text: str) -> str | None:
-    return adjudicate.comment_span(project, span_id, reviewer, text)
-
-
 def provenance(project: Project, span_id: int) -> tuple[str | None, str | None]:
     """(whose version, adjudicated by whom) of a gold span."""
     return adjudicate.provenance(project, span_id)
@@ -259,39 +159,3 @@ def provenance_html(project: Project, span: SpanRecord) -> str:
     for reviewer, text in adjudicate.span_comments(project, span.document_id).get(span.id, []):
         lines.append(f"<i>{escape(reviewer)}:</i> {escape(text)}")
     return "<p>" + "<br>".join(lines) + "</p>"
-
-
-def accept_relations(project: Project, relations: Sequence[RelationRecord], adjudicator: str,
-                     versions: VersionLedger) -> list[adjudicate.AcceptedRelation]:
-    """Copy relations into gold; all or none, so a refused one (an end not in gold) undoes the rest."""
-    accepted: list[adjudicate.AcceptedRelation] = []
-    try:
-        for relation in relations:
-            accepted.append(adjudicate.accept_relation(project, relation.id, adjudicator))
-            versions.note_relation(accepted[-1].gold)
-    except UserError:
-        undo_accept_relations(project, accepted, versions)
-        raise
-    return accepted
-
-
-def undo_accept_relations(project: Project, accepted: Sequence[adjudicate.AcceptedRelation],
-                          versions: VersionLedger) -> None:
-    for item in reversed(accepted):
-        expected = versions.expected(RELATION_KIND, item.gold.id, item.gold.version)
-        adjudicate.undo_accept_relation(project, replace(item, gold=replace(item.gold, version=expected)))
-
-
-def accept_attribute(project: Project, gold: SpanRecord, source_id: int, key: str, versions: VersionLedger, *,
-                     first: bool) -> dict[str, Any]:
-    """One attribute value onto a gold span: the ``first`` time as the reviewer saw the gold span,
-    on redo as this window left it. Returns the old attributes for undo."""
-    expected = gold.version if first else versions.expected(SPAN_KIND, gold.id, gold.version)
-    before = adjudicate.accept_attribute(project, gold.id, source_id, key, expected_version=expected)
-    versions.note(SPAN_KIND, gold.id, version_after(expected))
-    return before
-
-
-def restore_attributes(project: Project, gold: SpanRecord, attrs: dict[str, Any], versions: VersionLedger) -> None:
-    expected = versions.expected(SPAN_KIND, gold.id, gold.version)
-    versions.note_span(project.annotations.update_span(gold.id, attrs=attrs, expected_version=expected))

@@ -8,7 +8,9 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from annotator.gui.mainwindow import MainWindow
+from annotator.gui.conflicts import CONFLICT_TITLE
 from annotator.review.adjudicate import provenance
+from annotator.store.change_log import Changes
 from annotator.store import Project
 
 
@@ -89,13 +91,13 @@ def test_adjudication_of_a_disagreement_in_the_gui_writes_the_chosen_span_to_gol
     assert compare.current_gold() is not None and compare.current_gold().id == gold.id
     assert "boris's version, adjudicated by carol" in compare.provenance_label.text()
     assert "boris's version" in compare.views["gold"].tooltip_extra(gold)
-    assert compare.undo_stack.undoText() == "Accept boris's TARGET"
+    assert compare.history.undo_label == "Accept boris's TARGET"
 
     qtbot.keyClick(compare.item_list, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert project.annotations.spans(doc_id, layers=["gold"]) == []
     assert compare.views["gold"].span_ids_in_order() == []
 
-    compare.undo_stack.redo()  # the same gold span comes back, under its id, with its provenance
+    compare.redo()  # the same gold span comes back, under its id, with its provenance
     [again] = project.annotations.spans(doc_id, layers=["gold"])
     assert again.id == gold.id and provenance(project, again.id) == ("boris", "carol")
 
@@ -112,9 +114,9 @@ def test_accept_all_agreed_then_mark_reviewed_are_undoable(
     compare.mark_reviewed()
     assert project.annotations.status(doc_id, "carol") == "reviewed"
 
-    compare.undo_stack.undo()
+    compare.undo()
     assert project.annotations.status(doc_id, "carol") != "reviewed"
-    compare.undo_stack.undo()
+    compare.undo()
     assert project.annotations.spans(doc_id, layers=["gold"]) == []
 
 
@@ -143,7 +145,7 @@ def test_relations_and_attribute_values_of_a_picked_span_are_accepted_into_gold_
     assert compare.picked is not None and compare.picked.id == anna_actor.id
     assert compare.current_gold() is not None and compare.current_gold().id == gold_actor.id
     compare.accept_relations()
-    assert compare.undo_stack.undoText() == "Accept anna's relations"
+    assert compare.history.undo_label == "Accept anna's relations"
     [relation] = annotations.relations(doc_id, layers=["gold"])
     assert (relation.head_id, relation.tail_id, relation.label) == (gold_actor.id, gold_claim.id, "speaker_of")
     boris_actor = spans["boris"][0]
@@ -152,9 +154,9 @@ def test_relations_and_attribute_values_of_a_picked_span_are_accepted_into_gold_
     compare.accept_attribute("actor_type")
     assert annotations.span(gold_actor.id).attrs == {"actor_type": "state"}
 
-    compare.undo_stack.undo()
+    compare.undo()
     assert annotations.span(gold_actor.id).attrs == {"actor_type": "official"}
-    compare.undo_stack.undo()
+    compare.undo()
     assert annotations.relations(doc_id, layers=["gold"]) == []
 
 
@@ -168,12 +170,12 @@ def test_reject_and_delete_gold_are_undoable_and_refusals_are_reported(
 
     compare.delete_gold()  # nothing in gold yet: refused, nothing pushed
     assert "No gold span is selected" in compare.statusBar().currentMessage()
-    assert compare.undo_stack.count() == 0
+    assert compare.history.undo_label is None
 
     compare.reject_item()
     assert {span.status for span in project.annotations.spans(doc_id, layers=["annotation"])
             if span.label in ("ACTOR", "TARGET")} == {"rejected"}
-    compare.undo_stack.undo()
+    compare.undo()
     assert all(span.status is None for span in project.annotations.spans(doc_id, layers=["annotation"]))
 
     compare.accept_version("anna")
@@ -182,7 +184,7 @@ def test_reject_and_delete_gold_are_undoable_and_refusals_are_reported(
     assert gold.label == "THREAT"
     compare.delete_gold()
     assert project.annotations.spans(doc_id, layers=["gold"]) == []
-    compare.undo_stack.undo()  # back with its id and provenance
+    compare.undo()  # back with its id and provenance
     [back] = project.annotations.spans(doc_id, layers=["gold"])
     assert back.id == gold.id and provenance(project, back.id) == ("anna", "carol")
 
@@ -203,3 +205,56 @@ def test_f5_in_the_comparison_shows_a_teammates_new_span(
     assert len(compare.items) == 2
     qtbot.keyClick(compare.item_list, Qt.Key.Key_F5)
     assert [item.kind for item in compare.items].count("only_one") == 1
+
+
+def test_an_adjudication_is_the_windows_own_change_and_its_undo_shows_in_the_menu(
+        qtbot: QtBot, project: Project, doc_ids: list[int], make_window: Callable[..., MainWindow]) -> None:
+    """Issue 13: an adjudication in the comparison window is no "others changed" news for the
+    main window: it reaches the main window's bridge as a change carrying the project's origin,
+    and the change log holds nothing from anyone else."""
+    doc_id, _start, _end = annotate_twice(project, doc_ids)
+    window = make_window(project, "carol")
+    compare = window.open_comparison(doc_id, ["anna", "boris"])
+    compare.setProperty("quiet_errors", True)
+    assert compare.bridge is window.bridge  # one bridge, one feed
+    heard: list[Changes] = []
+    window.bridge.changed.connect(heard.append)
+    window.bridge.poll()  # the set-up above, made through the same project, is its own too
+
+    compare.accept_all_agreed()
+    compare.undo()
+    compare.redo()
+    qtbot.wait(50)
+    assert len(heard) == 3 and all(changes.made_by(project.origin) for changes in heard)
+    assert all(changes.touches_document(doc_id) for changes in heard)
+    assert window.bridge.poll() is None  # nothing from others
+    assert compare.redo_action.text() == "&Redo" and not compare.redo_action.isEnabled()
+    assert compare.undo_action.text() == "&Undo Accept all agreed items"
+
+
+def test_commenting_on_a_gold_span_a_teammate_deleted_shows_the_conflict_and_reloads(
+        qtbot: QtBot, project: Project, doc_ids: list[int], make_window: Callable[..., MainWindow]) -> None:
+    doc_id, _start, _end = annotate_twice(project, doc_ids)
+    window = make_window(project, "carol")
+    compare = window.open_comparison(doc_id, ["anna", "boris"])
+    compare.setProperty("quiet_errors", True)
+    compare.accept_all_agreed()
+    compare.select_item(1)  # Minsk, now in gold
+    gold = compare.current_gold()
+    assert gold is not None
+    with Project.open(project.location) as teammate:
+        teammate.annotations.delete_span(gold.id)
+    compare.comment_edit.setText("Check the quote.")
+    compare.comment_gold()
+    assert compare.conflict_dialog is not None and compare.conflict_dialog.windowTitle() == CONFLICT_TITLE
+    assert "[E131]" in compare.conflict_dialog.text() and "E107" not in compare.conflict_dialog.text()
+    assert compare.views["gold"].span_ids_in_order() == []  # reloaded: the deleted span is gone
+    assert compare.history.undo_label == "Accept all agreed items"  # the refused comment is no step
+
+
+def test_redo_shortcut_is_not_ambiguous(
+        qtbot: QtBot, project: Project, doc_ids: list[int], make_window: Callable[..., MainWindow]) -> None:
+    doc_id, _start, _end = annotate_twice(project, doc_ids)
+    compare = make_window(project, "carol").open_comparison(doc_id, ["anna", "boris"])
+    keys = [key.toString() for key in compare.redo_action.shortcuts()]
+    assert "Ctrl+Shift+Z" in keys and len(keys) == len(set(keys))
