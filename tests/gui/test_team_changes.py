@@ -126,8 +126,9 @@ def test_two_reviewers_on_one_gold_span_in_the_comparison(
     assert project.annotations.span(gold.id).label == "TARGET"
 
     adjudicate.delete_gold_span(teammate, gold.id)  # dave deletes it; carol's undo of her accept says so
-    compare.undo_stack.undo()
-    assert "[E131]" in compare.conflict_dialog.text()
+    compare.undo()  # refused whole (E190, saying why) and dropped from the history
+    assert "[E190]" in compare.conflict_dialog.text() and "deleted by someone else" in compare.conflict_dialog.text()
+    assert compare.history.undo_label is None
 
 
 def test_deleting_a_relation_someone_already_deleted_reloads(
