@@ -20,9 +20,9 @@ from annotator.ops.spans import AddRelation, AddSpan, DeleteRelation, DeleteSpan
 from annotator.ops.suggestions import AcceptSuggestions, RejectSuggestions
 from annotator.store import Project
 from annotator.store.change_log import LOG, Changes
-from annotator.store.migrate import upgrade
 from annotator.store.database import create_project_engine, location_to_url
-from annotator.store.suggestions import DocumentCandidates, RelationCandidate, SpanCandidate
+from annotator.store.migrate import upgrade
+from annotator.store.suggestions import DocumentCandidates, SpanCandidate
 
 TEXT = "Lukashenko said that Moscow threatened Belarus with new sanctions.\n"
 ME = "alice"
@@ -199,6 +199,50 @@ def test_redo_of_a_decision_on_a_replaced_suggestion_is_refused_whole(project: P
         history.redo()
     assert snapshot(project, doc_id) == before
     assert history.redo_label is None
+
+
+def test_steps_on_one_span_undo_and_redo_in_any_depth(project: Project, doc_id: int) -> None:
+    """Each undo moves the row's version on; the steps below still undo (they expect what they
+    left, not a version), and a teammate's change in between is still refused."""
+    history = History.of(project, ME)
+    span = history.perform(AddSpan(doc_id, 16, 65, "CLAIM", ME)).result
+    span = history.perform(UpdateSpan(span, attrs={"claim_type": "assertion"})).result
+    span = history.perform(UpdateSpan(span, attrs={"claim_type": "assertion", "stance": "hostile"})).result
+    span = history.perform(UpdateSpan(span, label="THREAT", attrs={})).result
+    states = []
+    for _ in range(3):
+        current = project.annotations.span(span.id)
+        states.append((current.label, current.attrs))
+        history.undo()
+    assert project.annotations.span(span.id).attrs == {}
+    history.undo()
+    assert project.annotations.spans(doc_id) == []
+    for _ in range(4):
+        history.redo()
+    assert (project.annotations.span(span.id).label, project.annotations.span(span.id).attrs) == states[0]
+    for _ in range(2):
+        history.undo()
+    with Project.open(project.location) as teammate:
+        teammate.annotations.update_span(span.id, note="checked")
+    with pytest.raises(StepRefused, match="E190"):
+        history.undo()
+    assert project.annotations.span(span.id).note == "checked"
+
+
+def test_a_relation_added_then_its_end_relabelled_undoes_both(project: Project, doc_id: int) -> None:
+    actor, claim = _claim_and_speaker(project, doc_id)
+    history = History.of(project, ME)
+    relation = history.perform(AddRelation(actor, claim, "speaker_of", ME)).result
+    history.perform(UpdateSpan(project.annotations.span(actor.id), label="LOCATION"))
+    history.undo()
+    history.undo()
+    assert project.annotations.relations(doc_id) == []
+    history.redo()
+    history.redo()
+    assert [r.id for r in project.annotations.relations(doc_id)] == [relation.id]
+    history.undo()
+    history.undo()
+    assert project.annotations.relations(doc_id) == []
 
 
 def test_note_edits_merge_into_one_step(project: Project, doc_id: int) -> None:

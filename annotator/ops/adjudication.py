@@ -5,7 +5,8 @@ The store functions (``annotator.review.adjudicate``) return what undoing them n
 is paired with its undo and its redo. A redo puts back the very rows under their ids (the gold
 copies of an acceptance, ``adjudicate.reaccept``; a gold relation, ``restore_relation``), so a
 later step of the history (a relabel of that gold span, a relation to it) still finds them.
-Every undo and redo expects the row versions the step it takes back left, so a row another
+Every undo and redo expects the rows to hold what the step it takes back left (whatever later
+undos of this history did to their versions, ``annotator.ops.settle``), so a row another
 reviewer changed meanwhile is refused with ``ConflictError`` and the history drops the step.
 
 Editing a gold span (relabel, resize), deleting it (its provenance comes back with it) and
@@ -15,11 +16,13 @@ marking the document reviewed are the general operations ``UpdateSpan``, ``Delet
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
 from annotator.ops.documents import SetStatus
 from annotator.ops.operation import Done, Operation
+from annotator.ops.settle import settled_mark, settled_relation, settled_span
 from annotator.ops.spans import DeleteSpan, UpdateSpan
 from annotator.review import adjudicate
 from annotator.review.adjudicate import Accepted, AcceptedRelation
@@ -65,8 +68,9 @@ class UndoAccept(Operation):
         self._accepted = list(accepted)
 
     def run(self, project: Project) -> Done[list[Accepted]]:
-        adjudicate.undo_accept(project, self._accepted)
-        return Done(self._accepted, Reaccept(self._accepted, self.label))
+        accepted = [_settled_acceptance(project, item) for item in self._accepted]
+        adjudicate.undo_accept(project, accepted)
+        return Done(accepted, Reaccept(accepted, self.label))
 
 
 class Reaccept(Operation):
@@ -77,22 +81,48 @@ class Reaccept(Operation):
         self._accepted = list(accepted)
 
     def run(self, project: Project) -> Done[list[Accepted]]:
-        redone = adjudicate.reaccept(project, self._accepted)
+        redone = adjudicate.reaccept(project, [_settled_undone(project, item) for item in self._accepted])
         return Done(redone, UndoAccept(redone, self.label))
+
+
+def _settled_acceptance(project: Project, item: Accepted) -> Accepted:
+    """``item`` expecting the versions its rows have now, if they still hold what accepting left
+    (the gold copy as made, the source span marked accepted)."""
+    gold = settled_span(project, item.gold) if item.created else item.gold
+    source_version = item.source_version
+    if source_version is not None:
+        source_version = settled_mark(project, item.source_id, "accepted", source_version)
+    return dataclasses.replace(item, gold=gold, source_version=source_version)
+
+
+def _settled_undone(project: Project, item: Accepted) -> Accepted:
+    """``item`` for ``adjudicate.reaccept``, which expects the source span one version after
+    ``source_version`` (where ``undo_accept`` left it, mark put back): the version it has now,
+    if its mark is still the one put back."""
+    if item.source_version is None:
+        return item
+    left = version_after(item.source_version)
+    now = settled_mark(project, item.source_id, item.previous_mark, left)
+    return dataclasses.replace(item, source_version=item.source_version + (now - left))
 
 
 class SetMarks(Operation):
     """Write review marks on annotator spans, each expecting a version; the undo writes the
-    previous marks back expecting the versions this left."""
+    previous marks back, expecting the spans still to hold the marks this wrote (``left``)."""
 
-    def __init__(self, marks: Sequence[Mark], label: str) -> None:
+    def __init__(self, marks: Sequence[Mark], label: str, *, left: Sequence[str | None] | None = None) -> None:
         self.label = label
         self._marks = list(marks)
+        self._left = left
 
     def run(self, project: Project) -> Done[list[Mark]]:
-        previous = [(span_id, adjudicate.set_mark(project, span_id, mark, expected_version=expected),
-                     version_after(expected)) for span_id, mark, expected in self._marks]
-        return Done(previous, SetMarks(previous, self.label))
+        previous: list[Mark] = []
+        for index, (span_id, mark, expected) in enumerate(self._marks):
+            if self._left is not None:
+                expected = settled_mark(project, span_id, self._left[index], expected)
+            before = adjudicate.set_mark(project, span_id, mark, expected_version=expected)
+            previous.append((span_id, before, version_after(expected)))
+        return Done(previous, SetMarks(previous, self.label, left=[mark for _, mark, _ in self._marks]))
 
 
 def reject_spans(spans: Sequence[SpanRecord], *, label: str = "Reject difference") -> SetMarks:
@@ -131,7 +161,7 @@ class AcceptAttribute(Operation):
         before = adjudicate.accept_attribute(project, gold.id, self._source_id, self._key,
                                              expected_version=gold.version)
         after = project.annotations.span(gold.id)
-        return Done(dict(after.attrs), UpdateSpan(after, title=self.label, attrs=before))
+        return Done(dict(after.attrs), UpdateSpan(after, title=self.label, undoing=True, attrs=before))
 
 
 class AcceptRelations(Operation):
@@ -154,9 +184,11 @@ class UndoAcceptRelations(Operation):
         self._accepted = list(accepted)
 
     def run(self, project: Project) -> Done[list[AcceptedRelation]]:
-        for item in reversed(self._accepted):
+        accepted = [dataclasses.replace(item, gold=settled_relation(project, item.gold)) if item.created else item
+                    for item in self._accepted]
+        for item in reversed(accepted):
             adjudicate.undo_accept_relation(project, item)
-        return Done(self._accepted, ReacceptRelations(self._accepted, self.label))
+        return Done(accepted, ReacceptRelations(accepted, self.label))
 
 
 class ReacceptRelations(Operation):

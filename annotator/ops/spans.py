@@ -1,9 +1,10 @@
 """Span and relation edits as operations: add, change, delete and their undos.
 
 Every edit of an existing row says which version it expects: the first run the version the
-analyst saw, an undo or redo the version the step it takes back left (carried in the inverse
-operation). A row someone else changed or deleted meanwhile is refused with ``ConflictError``
-instead of being overwritten (``annotator.store.versions``).
+analyst saw, an undo or redo the version of the row while it still holds what the step it takes
+back left (``annotator.ops.settle``; the inverse operations are built with ``undoing=True``). A
+row someone else changed or deleted meanwhile is refused with ``ConflictError`` instead of being
+overwritten (``annotator.store.versions``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 
 from annotator.ops.documents import keeping_status
 from annotator.ops.operation import Done, Operation
+from annotator.ops.settle import settled_relation, settled_span
 from annotator.review.adjudicate import provenance
 from annotator.store import Project
 from annotator.store.records import DeletedSpan, RelationRecord, SpanRecord
@@ -36,21 +38,24 @@ class AddSpan(Operation):
         def add() -> Done[SpanRecord]:
             span = project.annotations.add_span(doc_id, start, end, label, annotator, attrs=self._attrs,
                                                 layer=self._layer, fragments=self._fragments)
-            return Done(span, DeleteSpan(span, label=self.label))
+            return Done(span, DeleteSpan(span, label=self.label, undoing=True))
 
         return keeping_status(project, doc_id, annotator, add)
 
 
 class DeleteSpan(Operation):
-    """Delete a span with its relations (and comments); undo puts them back under their ids."""
+    """Delete a span with its relations (and comments); undo puts them back under their ids.
+    ``undoing``: ``span`` is the span as a step left it, not as the analyst saw it."""
 
-    def __init__(self, span: SpanRecord, *, label: str | None = None) -> None:
+    def __init__(self, span: SpanRecord, *, label: str | None = None, undoing: bool = False) -> None:
         self.label = label or f"Delete {span.label}"
         self._span = span
+        self._undoing = undoing
 
     def run(self, project: Project) -> Done[DeletedSpan]:
-        kept = provenance(project, self._span.id) if self._span.layer == "gold" else (None, None)
-        deleted = project.annotations.delete_span(self._span.id, expected_version=self._span.version)
+        span = settled_span(project, self._span) if self._undoing else self._span
+        kept = provenance(project, span.id) if span.layer == "gold" else (None, None)
+        deleted = project.annotations.delete_span(span.id, expected_version=span.version)
         return Done(deleted, RestoreSpan(deleted, kept, label=self.label))
 
 
@@ -63,31 +68,33 @@ class RestoreSpan(Operation):
 
     def run(self, project: Project) -> Done[SpanRecord]:
         span = project.annotations.restore_span(self._deleted, provenance=self._provenance)
-        return Done(span, DeleteSpan(span, label=self.label))
+        return Done(span, DeleteSpan(span, label=self.label, undoing=True))
 
 
 class UpdateSpan(Operation):
     """Relabel, resize, set attributes or the note of a span; ``before`` is the span as the
-    analyst saw it (its version is the one expected)."""
+    analyst saw it (its version is the one expected), or with ``undoing`` as a step left it."""
 
-    def __init__(self, before: SpanRecord, *, title: str | None = None, **changes: Any) -> None:
+    def __init__(self, before: SpanRecord, *, title: str | None = None, undoing: bool = False,
+                 **changes: Any) -> None:
         unknown = set(changes) - set(SPAN_FIELDS)
         if unknown:
             raise TypeError(f"UpdateSpan cannot change {sorted(unknown)}")
         self._before = before
+        self._undoing = undoing
         self._changes = changes
         self.label = title or _update_label(before, changes)
         self.merge_key: Hashable | None = ("span note", before.id) if set(changes) == {"note"} else None
 
     def run(self, project: Project) -> Done[SpanRecord]:
-        before = self._before
+        before = settled_span(project, self._before) if self._undoing else self._before
         after = project.annotations.update_span(before.id, expected_version=before.version, **self._changes)
         restored = {name: getattr(before, name) for name in self._changes}
-        return Done(after, UpdateSpan(after, title=self.label, **restored))
+        return Done(after, UpdateSpan(after, title=self.label, undoing=True, **restored))
 
     def absorb(self, later: Operation) -> Operation:
         if isinstance(later, UpdateSpan) and later._before.id == self._before.id:
-            return UpdateSpan(later._before, title=self.label, **self._changes)
+            return UpdateSpan(later._before, title=self.label, undoing=True, **self._changes)
         return self
 
 
@@ -111,16 +118,18 @@ class AddRelation(Operation):
     def run(self, project: Project) -> Done[RelationRecord]:
         head_id, tail_id, label, annotator = self._args
         relation = project.annotations.add_relation(head_id, tail_id, label, annotator, attrs=self._attrs)
-        return Done(relation, DeleteRelation(relation, label=self.label))
+        return Done(relation, DeleteRelation(relation, label=self.label, undoing=True))
 
 
 class DeleteRelation(Operation):
-    def __init__(self, relation: RelationRecord, *, label: str | None = None) -> None:
+    def __init__(self, relation: RelationRecord, *, label: str | None = None, undoing: bool = False) -> None:
         self.label = label or f"Delete relation {relation.label}"
         self._relation = relation
+        self._undoing = undoing
 
     def run(self, project: Project) -> Done[RelationRecord]:
-        deleted = project.annotations.delete_relation(self._relation.id, expected_version=self._relation.version)
+        relation = settled_relation(project, self._relation) if self._undoing else self._relation
+        deleted = project.annotations.delete_relation(relation.id, expected_version=relation.version)
         return Done(deleted, RestoreRelation(deleted, label=self.label))
 
 
@@ -131,4 +140,4 @@ class RestoreRelation(Operation):
 
     def run(self, project: Project) -> Done[RelationRecord]:
         project.annotations.restore_relation(self._relation)  # its id and version come back
-        return Done(self._relation, DeleteRelation(self._relation, label=self.label))
+        return Done(self._relation, DeleteRelation(self._relation, label=self.label, undoing=True))
