@@ -50,7 +50,7 @@ def ready_location(project_location: str) -> str:
 
 def test_plain_texts_imported_by_three_processes_at_once(ready_location: str) -> None:
     results = _run_together("import", ready_location, str(SAMPLE_CORPUS))
-    for code, out, err in results:
+    for code, _out, err in results:
         assert code == 0, err
         assert "Traceback" not in err
     imported = sum(int(out.split("Imported ")[1].split()[0]) for _code, out, _err in results)

@@ -10,8 +10,8 @@ import pytest
 
 from annotator.errors import UserError
 from annotator.formats import LossReport, ReadOptions, docbin, xmi
-from tests.format_fixtures import sample_docs
 from tests.cli_runs import run_here as run_cli
+from tests.format_fixtures import sample_docs
 
 
 @pytest.mark.parametrize("encoding", ["UTF-7", "Shift_JIS", "UTF-32"])

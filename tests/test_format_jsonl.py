@@ -13,8 +13,10 @@ from hypothesis import strategies as st
 
 from annotator.errors import UserError
 from annotator.formats.base import ExportOptions
-from annotator.formats.pipeline import export_project, import_files
+from annotator.formats.pipeline import export_project
+from annotator.formats.select import document_json
 from annotator.store import Project
+from tests.import_runs import import_strictly
 
 ALL = ExportOptions(layer="all")
 
@@ -28,10 +30,10 @@ def round_trip(source: Path, work: Path) -> tuple[Path, Path]:
     """Import ``source`` into an empty project and export it; do it again with that export."""
     first, second = work / "first.jsonl", work / "second.jsonl"
     with Project.open(work / "a.db") as a:
-        import_files(a, [source], "jsonl")
+        import_strictly(a, [source], "jsonl")
         export_project(a, first, "jsonl", ALL)
     with Project.open(work / "b.db") as b:
-        import_files(b, [first], "jsonl")
+        import_strictly(b, [first], "jsonl")
         export_project(b, second, "jsonl", ALL)
     return first, second
 
@@ -42,9 +44,9 @@ def parsed(path: Path) -> list[Any]:
 
 def rich_project(project: Project) -> None:
     """Everything the canonical format carries, in texts that trip up offset code."""
-    from annotator.corpus.importer import import_paths
-
     import tempfile
+
+    from annotator.corpus.importer import import_paths
 
     folder = tempfile.mkdtemp(prefix="rich-corpus-")
     texts = {
@@ -117,10 +119,10 @@ def test_lines_without_spans_are_plain_documents(project: Project, tmp_path: Pat
             {"id": 1, "start": 0, "end": 9, "label": "ACTOR"}]},
         {"id": "b", "text": "Plain text only.", "title": "Plain"},
     ])
-    result = import_files(project, [source], "jsonl")
-    assert (result.documents_added, result.spans) == (2, 1)
+    result = import_strictly(project, [source], "jsonl")
+    assert (len(result.imported), result.count("spans")) == (2, 1)
     assert result.new_annotators == ["imported"]  # the default annotator for spans that name none
-    plain = project.documents.to_json(project.documents.resolve("b"))
+    plain = document_json(project, project.documents.resolve("b"))
     assert plain["title"] == "Plain" and plain["spans"] == []
 
 
@@ -132,8 +134,8 @@ def test_crlf_text_is_normalised_and_offsets_follow(project: Project, tmp_path: 
         {"id": 2, "start": 0, "end": moscow + 6, "label": "ACTOR",
          "fragments": [[0, 3], [moscow, moscow + 6]]},
     ]}])
-    import_files(project, [source], "jsonl")
-    doc = project.documents.to_json(project.documents.resolve("c"))
+    import_strictly(project, [source], "jsonl")
+    doc = document_json(project, project.documents.resolve("c"))
     assert doc["text"] == "One\nTwo Minsk\nThree Moscow"
     assert [s["text"] for s in doc["spans"]] == ["One\nTwo Minsk\nThree Moscow", "Minsk"]
     assert doc["spans"][0]["fragments"] == [[0, 3], [20, 26]]
@@ -144,7 +146,7 @@ def test_broken_line_names_file_and_line_and_changes_nothing(project: Project, t
     source = tmp_path / "broken.jsonl"
     source.write_text(json.dumps(good) + "\n" + '{"id": "bad", "text": "x", "spans": [\n', encoding="utf-8")
     with pytest.raises(UserError, match=r"broken\.jsonl, line 2"):
-        import_files(project, [source], "jsonl")
+        import_strictly(project, [source], "jsonl")
     assert project.documents.count() == 0
 
 
@@ -161,7 +163,7 @@ def test_invalid_span_names_file_document_and_span(project: Project, tmp_path: P
         {"id": "second", "text": "Text of the second.", "spans": [span]},
     ])
     with pytest.raises(UserError, match=r"\[E810\].*bad\.jsonl: document 'second', span 1") as info:
-        import_files(project, [source], "jsonl")
+        import_strictly(project, [source], "jsonl")
     assert message in str(info.value)
     assert project.documents.count() == 0
 
@@ -171,7 +173,7 @@ def test_relation_to_missing_span_is_refused(project: Project, tmp_path: Path) -
         {"id": 1, "start": 0, "end": 4, "label": "ACTOR"}],
         "relations": [{"id": 5, "head": 1, "tail": 2, "label": "threatens"}]}])
     with pytest.raises(UserError, match=r"\[E811\].*document 'd', relation 5: its tail span 2"):
-        import_files(project, [source], "jsonl")
+        import_strictly(project, [source], "jsonl")
     assert project.documents.count() == 0
 
 

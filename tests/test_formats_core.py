@@ -13,10 +13,11 @@ from annotator.errors import UserError
 from annotator.formats.base import ExportOptions, ReadOptions
 from annotator.formats.csv_spans import neutralise
 from annotator.formats.ingest import ingest_documents
-from annotator.formats.pipeline import export_project, import_files
-from annotator.formats.select import select_document_ids, select_documents
+from annotator.formats.pipeline import export_project
+from annotator.formats.select import document_json, select_document_ids, select_documents
 from annotator.formats.split import assign_splits, parse_split
 from annotator.store import Project
+from tests.import_runs import import_strictly
 
 
 @pytest.fixture
@@ -42,7 +43,7 @@ def spans_of(project: Project, options: ExportOptions) -> dict[str, list[tuple[s
 
 def test_select_all_equals_to_json(annotated: Project) -> None:
     selected = list(select_documents(annotated, ExportOptions(layer="all")))
-    assert selected == [annotated.documents.to_json(doc_id) for doc_id in annotated.documents.ids()]
+    assert selected == [document_json(annotated, doc_id) for doc_id in annotated.documents.ids()]
 
 
 def test_layer_annotator_label_filters(annotated: Project) -> None:
@@ -102,7 +103,7 @@ def test_unknown_format_and_nothing_to_export(annotated: Project, tmp_path: Path
     with pytest.raises(UserError, match=r"\[E801\].*jsonl"):
         export_project(annotated, tmp_path / "x", "yaml", ExportOptions())
     with pytest.raises(UserError, match=r"\[E802\]"):
-        import_files(annotated, [tmp_path], "csv")
+        import_strictly(annotated, [tmp_path], "csv")
     with pytest.raises(UserError, match=r"\[E807\]"):
         export_project(annotated, tmp_path / "x.jsonl", "jsonl", ExportOptions(done_only=True, annotators=("bob",)))
 
@@ -120,11 +121,11 @@ def test_ingest_matches_known_text_and_renumbers_taken_ids(annotated: Project) -
     report = ingest_documents(annotated, [extra], options=ReadOptions())
     assert (report.spans, report.new_labels, report.new_annotators) == (1, [("span", "NEW_ONE")], ["zoe"])
     assert annotated.documents.count() == before
-    spans = annotated.documents.to_json(annotated.documents.ids()[0])["spans"]
+    spans = document_json(annotated, annotated.documents.ids()[0])["spans"]
     assert {s["label"] for s in spans} >= {"NEW_ONE"}
     new_id = next(s["id"] for s in spans if s["label"] == "NEW_ONE")
     assert new_id > taken  # the taken id was not reused
-    relations = annotated.documents.to_json(annotated.documents.ids()[0])["relations"]
+    relations = document_json(annotated, annotated.documents.ids()[0])["relations"]
     assert any(r["head"] == new_id for r in relations)  # and the relation followed the new id
 
 
@@ -166,7 +167,7 @@ def test_cli_export_and_import_route_canonical_jsonl(annotated: Project, tmp_pat
     assert "Added new annotators: alice, judge" in printed and "new documents" in printed
     with Project.open(target) as copy:
         assert copy.documents.count() == 5
-        assert sum(len(copy.documents.to_json(i)["spans"]) for i in copy.documents.ids()) == 4
+        assert sum(len(document_json(copy, i)["spans"]) for i in copy.documents.ids()) == 4
     assert main(["export", annotated.location, str(tmp_path / "s"), "--format", "csv", "--split", "0.5,0.6"]) == 1
     assert "[E803]" in capsys.readouterr().err
     assert main(["import", str(target), str(out), "--format", "nope"]) == 1

@@ -10,7 +10,7 @@ import pytest
 
 from annotator.corpus.importer import import_paths
 from annotator.errors import UserError
-from annotator.formats.pipeline import import_files, split_canonical_jsonl
+from annotator.formats.detect import detect_format
 from annotator.limits import (
     DEFAULT_LIMITS,
     MB,
@@ -22,6 +22,7 @@ from annotator.limits import (
 from annotator.store import Project
 from tests.cli_runs import run_here
 from tests.fuzz_support import table_counts
+from tests.import_runs import import_strictly
 
 ARTICLE = "The Kremlin said Minsk would stay sovereign, and NATO disagreed at length. "
 
@@ -86,14 +87,14 @@ def test_dataset_import_over_the_limits_changes_nothing_until_raised(project: Pr
     source.write_text(_canonical_line(ARTICLE * 3) + "\n", encoding="utf-8")
     before = table_counts(project)
     with pytest.raises(UserError, match=r"\[E330\]") as refused:
-        import_files(project, [source], "jsonl", limits=ImportLimits(max_file_bytes=100))
+        import_strictly(project, [source], "jsonl", limits=ImportLimits(max_file_bytes=100))
     assert str(source) in str(refused.value)
     with pytest.raises(UserError, match=r"\[E331\].*document 'd1'.*--max-document-mb"):
-        import_files(project, [source], "jsonl", limits=ImportLimits(max_document_chars=100))
+        import_strictly(project, [source], "jsonl", limits=ImportLimits(max_document_chars=100))
     assert table_counts(project) == before
 
-    result = import_files(project, [source], "jsonl", limits=ImportLimits(max_document_chars=1000))
-    assert (result.documents_added, result.spans) == (1, 1)
+    result = import_strictly(project, [source], "jsonl", limits=ImportLimits(max_document_chars=1000))
+    assert (len(result.imported), result.count("spans")) == (1, 1)
 
 
 def test_canonical_jsonl_over_the_limit_is_not_peeked_into(project: Project, tmp_path: Path) -> None:
@@ -101,9 +102,9 @@ def test_canonical_jsonl_over_the_limit_is_not_peeked_into(project: Project, tmp
     limit goes straight to the corpus reader, which refuses it unread."""
     source = tmp_path / "data.jsonl"
     source.write_text(_canonical_line(ARTICLE) + "\n", encoding="utf-8")
-    assert split_canonical_jsonl([source]) == ([source], [])
+    assert detect_format(source, DEFAULT_LIMITS) == "jsonl"
     small = ImportLimits(max_file_bytes=100)
-    assert split_canonical_jsonl([source], small) == ([], [source])
+    assert detect_format(source, small) is None
     assert "[E330]" in import_paths(project, [source], limits=small).failures[0][1]
 
 
@@ -115,7 +116,7 @@ def test_zip_whose_unpacked_size_is_over_the_limit_is_refused(project: Project, 
         zipped.writestr("doc.xmi", b"<a/>" + b" " * 5_000_000)
     assert archive.stat().st_size < 100_000
     with pytest.raises(UserError, match=r"\[E330\].*bomb.zip \(unpacked\)"):
-        import_files(project, [archive], "xmi", limits=ImportLimits(max_file_bytes=1_000_000))
+        import_strictly(project, [archive], "xmi", limits=ImportLimits(max_file_bytes=1_000_000))
 
 
 def test_docbin_that_unpacks_over_the_limit_is_refused_unpacked(project: Project, tmp_path: Path) -> None:
@@ -125,7 +126,7 @@ def test_docbin_that_unpacks_over_the_limit_is_refused_unpacked(project: Project
     source.write_bytes(zlib.compress(b"\x00" * 5_000_000, 9))
     assert source.stat().st_size < 100_000
     with pytest.raises(UserError, match=r"\[E330\].*bomb.spacy, unpacked,"):
-        import_files(project, [source], "spacy", limits=ImportLimits(max_file_bytes=1_000_000))
+        import_strictly(project, [source], "spacy", limits=ImportLimits(max_file_bytes=1_000_000))
 
 
 def test_cli_limits_command_and_per_run_override(tmp_path: Path) -> None:

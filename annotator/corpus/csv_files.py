@@ -45,7 +45,7 @@ def read_csv(path: Path, options: ReadOptions) -> list[DocumentDraft]:
     if text_at is None:
         listed = ", ".join(f"'{name}'" for name in columns)
         raise UserError(Errors.E314.format(path=path, column=options.text_column, columns=listed))
-    promoted = {key: index[key] for key in ("id", "title", "url") if key in index}
+    promoted: dict[str, int] = {key: index[key] for key in ("id", "title", "url") if key in index}
     date_key = "published" if "published" in index else "date"
     if date_key in index:
         promoted["published"] = index[date_key]

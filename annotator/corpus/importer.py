@@ -1,11 +1,15 @@
-"""Importing corpus files into a project: parse first, then write in bulk.
+"""Writing plain corpus files into a project: parse first, then write in bulk.
 
 Each file is read and validated completely before anything is written, so a bad file is refused
 whole and never half-imported. Documents are written through SQLAlchemy Core in batches of
 several files per transaction (bulk writes are what keep import near raw-SQLite speed); a
-batch's transaction either commits all its documents or none. Duplicates (same text as a
-document already in the project or earlier in the batch) are skipped and reported. No spaCy is
-loaded here: tokenising waits until a document is opened.
+batch's transaction either commits all its documents or none, and a file's documents are always
+in one batch. Duplicates (same text as a document already in the project or earlier in the
+batch) are skipped and reported. No spaCy is loaded here: tokenising waits until a document is
+opened.
+
+``CorpusWriter`` is the step ``annotator.importing`` runs for each plain file of an import (the
+one way in for the CLI and the window); ``import_paths`` runs it over files and folders alone.
 """
 
 from __future__ import annotations
@@ -80,9 +84,45 @@ class _Batch:
         return self.characters >= BATCH_CHARACTERS or len(self.rows) >= BATCH_DOCUMENTS
 
 
+class CorpusWriter:
+    """Plain corpus files into one project: each file read whole, then queued; a batch of
+    several files written in one transaction when it is full and at ``flush``.
+
+    ``report`` fills as batches are written: a document is in ``imported`` (or, if another
+    process stored the same text meanwhile, in ``duplicates``) once its batch committed.
+    """
+
+    def __init__(self, project: Project, *, text_column: str = "text", limits: ImportLimits) -> None:
+        self.project = project
+        self.text_column = text_column
+        self.limits = limits
+        self.report = ImportReport()
+        self._existing = _existing_hashes(project)
+        self._seen: set[str] = set()
+        self._batch = _Batch()
+
+    def add_file(self, path: Path) -> None:
+        """Read one file and queue its documents; a ``UserError`` refuses the file, nothing of it queued."""
+        drafts = read_file(path, text_column=self.text_column, limits=self.limits)
+        for draft in drafts:
+            digest = content_hash(draft.text)
+            if digest in self._existing or digest in self._seen:
+                self.report.duplicates.append(SkippedDuplicate(draft.source, draft.title, self._existing.get(digest)))
+                continue
+            self._seen.add(digest)
+            self._batch.add(draft, digest)
+        if self._batch.full:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write what is queued, in one transaction."""
+        _flush(self.project, self._batch, self.report)
+        self._batch = _Batch()
+
+
 def import_paths(project: Project, paths: Sequence[str | Path], *, text_column: str = "text",
                  control: TaskControl | None = None, limits: ImportLimits | None = None) -> ImportReport:
-    """Import files and folders; problems with single files are reported, not raised.
+    """Import files and folders of plain documents; problems with single files are reported, not raised.
 
     A path that does not exist (or an unsupported file named explicitly) is a ``UserError``
     raised before anything is written. Cancelling stops after the current file; what was read
@@ -90,35 +130,20 @@ def import_paths(project: Project, paths: Sequence[str | Path], *, text_column: 
     document that is too big, like any other bad file: reported, nothing of it written.
     """
     control = control or TaskControl()
-    limits = limits or project_limits(project)
     files = collect_files(paths)
-    report = ImportReport()
-    existing = _existing_hashes(project)
-    seen: set[str] = set()
-    batch = _Batch()
+    writer = CorpusWriter(project, text_column=text_column, limits=limits or project_limits(project))
     try:
         for index, path in enumerate(files):
             control.raise_if_cancelled()
             try:
-                drafts = read_file(path, text_column=text_column, limits=limits)
+                writer.add_file(path)
             except UserError as error:
-                report.failures.append((display_name(path), str(error)))
-                drafts = []
-            for draft in drafts:
-                digest = content_hash(draft.text)
-                if digest in existing or digest in seen:
-                    report.duplicates.append(SkippedDuplicate(draft.source, draft.title, existing.get(digest)))
-                    continue
-                seen.add(digest)
-                batch.add(draft, digest)
-            if batch.full:
-                _flush(project, batch, report)
-                batch = _Batch()
+                writer.report.failures.append((display_name(path), str(error)))
             control.report(index + 1, len(files), str(path))
     except Cancelled:
-        report.cancelled = True
-    _flush(project, batch, report)
-    return report
+        writer.report.cancelled = True
+    writer.flush()
+    return writer.report
 
 
 def _existing_hashes(project: Project) -> dict[str, int]:

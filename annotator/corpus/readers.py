@@ -9,12 +9,16 @@ touches a database or spaCy; the importer stores the drafts, the CLI and GUI cal
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
 from annotator.corpus.csv_files import read_csv
 from annotator.corpus.drafts import DocumentDraft, ReadOptions
-from annotator.corpus.file_checks import check_storable_name, display_name, not_regular_error
+from annotator.corpus.file_checks import (
+    check_storable_name,
+    display_name,
+    not_regular_error,
+)
 from annotator.corpus.jsonl_files import read_jsonl
 from annotator.corpus.text_files import read_plain
 from annotator.corpus.titles import title_from_text
@@ -55,10 +59,11 @@ def read_file(path: Path, *, text_column: str = "text", limits: ImportLimits = D
     return reader(path, options)
 
 
-def collect_files(paths: Sequence[str | Path]) -> list[Path]:
+def collect_files(paths: Sequence[str | Path], suffixes: Collection[str] = SUPPORTED_SUFFIXES) -> list[Path]:
     """Expand the given files and folders into corpus files, in a stable order.
 
-    Folders are walked recursively in sorted order, keeping supported suffixes (any case) and
+    Folders are walked recursively in sorted order, keeping ``suffixes`` (any case; the corpus
+    readers' by default, more when an import also detects annotation files) and
     skipping hidden names ('.git', '.DS_Store', editor backups), which are never articles.
     Files given by name are taken as they are, hidden or not, but an unsupported one is an
     error: the user asked for it, so silently dropping it would hide a mistake (a pipe, device
@@ -74,12 +79,12 @@ def collect_files(paths: Sequence[str | Path]) -> list[Path]:
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            candidates = _walk(path)
+            candidates = _walk(path, suffixes)
         elif path.exists():
-            if path.suffix.lower() not in READERS:
+            if path.suffix.lower() not in suffixes:
                 if not path.is_file():  # a device, socket or pipe: say so, not "unsupported suffix"
                     raise not_regular_error(path, path.stat().st_mode)
-                raise UserError(Errors.E302.format(path=display_name(path), supported=_supported()))
+                raise UserError(Errors.E302.format(path=display_name(path), supported=", ".join(suffixes)))
             candidates = [path]
         else:
             raise UserError(Errors.E301.format(path=display_name(path)))
@@ -90,16 +95,16 @@ def collect_files(paths: Sequence[str | Path]) -> list[Path]:
                 found.append(file)
     if paths and not found:
         listed = ", ".join(display_name(Path(p)) for p in paths)
-        raise UserError(Errors.E320.format(paths=listed, supported=_supported()))
+        raise UserError(Errors.E320.format(paths=listed, supported=", ".join(suffixes)))
     return found
 
 
-def _walk(root: Path) -> list[Path]:
+def _walk(root: Path, suffixes: Collection[str]) -> list[Path]:
     files: list[Path] = []
     for folder, dirnames, filenames in root.walk(on_error=_refuse_unreadable):
         dirnames[:] = [name for name in dirnames if not name.startswith(".")]
         files.extend(folder / name for name in filenames
-                     if not name.startswith(".") and os.path.splitext(name)[1].lower() in READERS)
+                     if not name.startswith(".") and os.path.splitext(name)[1].lower() in suffixes)
     # by path component, so "a/x" sorts before "a-b"; split strings, since Path.parts is slow
     files.sort(key=lambda file: str(file).split(os.sep))
     return files

@@ -1,13 +1,10 @@
 """What every dataset format is: a converter between files and canonical documents.
 
-A canonical document is the dict ``project.documents.to_json`` returns (and a line of the
-canonical JSONL holds): ``{"id", "title", "text", "meta", "spans": [{"id", "start", "end",
-"text", "label", "annotator", "layer", "attrs", "note", "actor", ("fragments")}], "relations":
-[{"id", "head", "tail", "label", "annotator", "layer", "attrs"}], "doc_labels", "notes",
-"status"}``, offsets in code points. Formats never touch the database: selection
-(``select.py``) turns a project into canonical documents, ingestion (``ingest.py``) writes them
-into a project, so a format is one module of pure conversion, registered in ``FORMATS`` the way
-spaCy registers components.
+A canonical document (``canonical.CanonicalDoc``) is what ``select.document_json``
+returns and a line of canonical JSONL holds, offsets in code points. Formats never touch the
+database: selection (``select.py``) turns a project into canonical documents, ingestion
+(``ingest.py``) writes them into a project, so a format is one module of pure conversion,
+registered in ``FORMATS`` the way spaCy registers components.
 """
 
 from __future__ import annotations
@@ -16,12 +13,14 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Literal, Protocol
 
+from annotator.formats.canonical import CanonicalDoc
 from annotator.limits import DEFAULT_LIMITS, ImportLimits
 from annotator.output_files import OutputSet
 
-CanonicalDoc = dict[str, Any]
+__all__ = ["EXPORT_LAYERS", "FORMATS", "CanonicalDoc", "DatasetFormat", "ExportOptions", "Format", "LossReport",
+           "ReadOptions", "register"]
 
 
 @dataclass
@@ -37,6 +36,10 @@ class LossReport:
     def add(self, what: str, count: int = 1) -> None:
         if count:
             self.counts[what] += count
+
+    def merge(self, other: LossReport) -> None:
+        """Add another report's counts (one import's files into its total)."""
+        self.counts.update(other.counts)
 
     def lines(self) -> list[str]:
         return [f"left out {count} {what}" for what, count in sorted(self.counts.items())]

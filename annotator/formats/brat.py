@@ -33,11 +33,16 @@ from typing import Any
 
 from annotator.errors import Errors, UserError
 from annotator.formats.base import (
-    CanonicalDoc,
     Format,
     LossReport,
     ReadOptions,
     register,
+)
+from annotator.formats.canonical import (
+    CanonicalDoc,
+    CanonicalRelation,
+    CanonicalSpan,
+    ItemId,
 )
 from annotator.output_files import OutputSet, staging
 
@@ -57,10 +62,10 @@ def export_brat(docs: Iterable[CanonicalDoc], out: Path, report: LossReport, out
 def _export(docs: Iterable[CanonicalDoc], out: Path, report: LossReport, outputs: OutputSet) -> None:
     if out.exists() and not out.is_dir():
         raise UserError(Errors.E848.format(path=out))
-    collections: dict[str, list[tuple[CanonicalDoc, list[dict[str, Any]]]]] = defaultdict(list)
+    collections: dict[str, list[tuple[CanonicalDoc, list[CanonicalSpan]]]] = defaultdict(list)
     unannotated: list[CanonicalDoc] = []
     for doc in docs:
-        by_annotator: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        by_annotator: dict[str, list[CanonicalSpan]] = defaultdict(list)
         for span in doc.get("spans", []):
             by_annotator[span.get("annotator") or ""].append(span)
         for annotator, spans in by_annotator.items():
@@ -85,19 +90,19 @@ def _export(docs: Iterable[CanonicalDoc], out: Path, report: LossReport, outputs
                            report=report)
 
 
-def _ann_lines(doc: CanonicalDoc, spans: list[dict[str, Any]], conf: _Conf,
+def _ann_lines(doc: CanonicalDoc, spans: list[CanonicalSpan], conf: _Conf,
                report: LossReport) -> list[str]:
     """The ``.ann`` of one document restricted to one annotator's spans."""
     text: str = doc["text"]
     lines: list[str] = []
-    brat_ids: dict[Any, str] = {}
-    labels: dict[Any, str] = {}
+    brat_ids: dict[ItemId, str] = {}
+    labels: dict[ItemId, str] = {}
     n_attr = n_note = 0
     for number, span in enumerate(spans, start=1):
         tid = f"T{number}"
         brat_ids[span["id"]] = tid
         label = labels[span["id"]] = _brat_type(span["label"], report)
-        pieces = [tuple(piece) for piece in span.get("fragments") or [(span["start"], span["end"])]]
+        pieces = [(piece[0], piece[1]) for piece in span.get("fragments") or [[span["start"], span["end"]]]]
         offsets = ";".join(f"{start} {end}" for start, end in pieces)
         shown = " ".join(text[start:end] for start, end in pieces).replace("\n", " ").replace("\r", " ")
         lines.append(f"{tid}\t{label} {offsets}\t{shown}")
@@ -249,8 +254,8 @@ def _read_pair(txt: Path, ann: Path | None, options: ReadOptions, report: LossRe
         options.limits.check_file(file)
     raw = _read_utf8(txt)
     text, shift = _normalise_newlines(raw)
-    spans: dict[str, dict[str, Any]] = {}
-    relations: dict[str, dict[str, Any]] = {}
+    spans: dict[str, CanonicalSpan] = {}
+    relations: dict[str, dict[str, Any]] = {}  # R lines, resolved into canonical relations at the end
     attr_values: dict[tuple[str, str], list[Any]] = defaultdict(list)
     notes: dict[str, list[str]] = defaultdict(list)
     other_ids: set[str] = set()  # events and the like: valid targets that we do not carry
@@ -276,7 +281,9 @@ def _read_pair(txt: Path, ann: Path | None, options: ReadOptions, report: LossRe
                 "id": len(spans) + 1, "start": start, "end": end, "text": text[start:end],
                 "label": span["label"], "annotator": options.annotator, "layer": options.layer,
                 "attrs": {}, "note": None, "actor": None,
-            } | ({"fragments": pieces} if len(pieces) > 1 else {})
+            }
+            if len(pieces) > 1:
+                spans[ann_id]["fragments"] = pieces
         elif kind == "R":
             parts = fields[1].split()
             if len(parts) != 3 or not all(":" in arg for arg in parts[1:]):
@@ -318,10 +325,10 @@ def _read_pair(txt: Path, ann: Path | None, options: ReadOptions, report: LossRe
             else:
                 report.add("brat attributes of relations or events")
     for (target, name), values in attr_values.items():
-        spans[target]["attrs"][name] = values[0] if len(values) == 1 else values
+        spans[target].setdefault("attrs", {})[name] = values[0] if len(values) == 1 else values
     for target, lines_of_note in notes.items():
         spans[target]["note"] = "\n".join(lines_of_note)
-    canonical_relations: list[dict[str, Any]] = []
+    canonical_relations: list[CanonicalRelation] = []
     for rel in relations.values():
         for ref in rel["args"]:
             _check_ref(ref, spans, relations, other_ids, ann, rel["line"])

@@ -20,15 +20,10 @@ from pathlib import Path
 
 from annotator.formats.base import CanonicalDoc, Format, LossReport, register
 from annotator.output_files import OutputSet, staging
+from annotator.spreadsheet_cells import neutralise
 
 COLUMNS = ("document", "title", "span_id", "start", "end", "text", "label", "annotator", "layer", "attrs",
            "note", "actor")
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: str) -> str:
-    """The cell as text a spreadsheet shows but never evaluates."""
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
 
 
 def export_csv(docs: Iterable[CanonicalDoc], out: Path, report: LossReport, outputs: OutputSet | None = None) -> None:
@@ -38,7 +33,7 @@ def export_csv(docs: Iterable[CanonicalDoc], out: Path, report: LossReport, outp
         for doc in docs:
             for span in doc.get("spans", []):
                 writer.writerow([
-                    neutralise(str(doc["id"])), neutralise(doc.get("title", "")), span["id"], span["start"],
+                    neutralise(str(doc["id"])), neutralise(doc.get("title") or ""), span["id"], span["start"],
                     span["end"], neutralise(span["text"]), neutralise(span["label"]), neutralise(span["annotator"]),
                     span["layer"], neutralise(json.dumps(span.get("attrs") or {}, ensure_ascii=False)),
                     neutralise(span.get("note") or ""), neutralise(span.get("actor") or ""),

@@ -31,11 +31,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, cast
 
 from annotator.errors import Errors, UserError
 from annotator.formats.base import CanonicalDoc, Format, LossReport, ReadOptions, register
-from annotator.formats.foreign import add_span, new_doc
+from annotator.formats.canonical import CanonicalSpan, new_document
+from annotator.formats.foreign import add_span
 from annotator.output_files import OutputSet, staging
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ def blank_english() -> Language:
     return spacy.blank("en")
 
 
-def token_aligned(doc: Doc, span: dict[str, Any], report: LossReport) -> Span | None:
+def token_aligned(doc: Doc, span: CanonicalSpan, report: LossReport) -> Span | None:
     """The span widened to whole tokens; counts spans that moved and spans that cover no token."""
     aligned = doc.char_span(span["start"], span["end"], label=span["label"], alignment_mode="expand")
     if aligned is None or len(aligned) == 0:
@@ -134,7 +135,7 @@ def read(paths: Sequence[Path], options: ReadOptions, report: LossReport) -> Ite
     from spacy.tokens import DocBin
 
     vocab = blank_english().vocab
-    docs = []
+    docs: list[CanonicalDoc] = []
     for path in paths:
         try:
             data = path.read_bytes()
@@ -170,8 +171,8 @@ def _canonical(doc: Doc, fallback_id: str, options: ReadOptions, path: Path) -> 
             raise UserError(Errors.E874.format(path=path, problem=f"its annotator data is not JSON: {error}")) from None
         if not isinstance(record, dict):
             raise UserError(Errors.E874.format(path=path, problem="its annotator data is not a JSON object"))
-        return {**record, "text": doc.text}
-    canonical = new_doc(fallback_id, doc.text)
+        return cast(CanonicalDoc, {**record, "text": doc.text})  # as the file says: ingest checks it
+    canonical = new_document(fallback_id, doc.text)
     spans = doc.spans[SPANS_KEY] if SPANS_KEY in doc.spans and len(doc.spans[SPANS_KEY]) else doc.ents
     for span in spans:
         add_span(canonical, span.start_char, span.end_char, span.label_, options, where=(Path(fallback_id), 0))

@@ -21,11 +21,11 @@ from typing import Any
 
 from annotator.errors import Errors, UserError
 from annotator.formats.base import CanonicalDoc, Format, LossReport, ReadOptions, register
+from annotator.formats.canonical import ItemId, new_document
 from annotator.formats.foreign import (
     add_relation,
     add_span,
     items,
-    new_doc,
     read_jsonl,
     report_unexportable,
     scalar_id,
@@ -68,7 +68,7 @@ def _doc(path: Path, number: int, record: dict[str, Any], options: ReadOptions) 
     meta = record.get("meta")
     where = (path, number)
     doc_id = scalar_id(record.get("id"), '"id"', where)
-    doc = new_doc(str(doc_id) if doc_id is not None else f"{path.stem}-{number}", text,
+    doc = new_document(str(doc_id) if doc_id is not None else f"{path.stem}-{number}", text,
                   meta=meta if isinstance(meta, dict) else None)
     entities = items(record, "entities", where)
     if entities and all(isinstance(entity, dict) for entity in entities):
@@ -89,7 +89,7 @@ def _doc(path: Path, number: int, record: dict[str, Any], options: ReadOptions) 
 
 def _read_entities_and_relations(doc: CanonicalDoc, record: dict[str, Any], entities: list[dict[str, Any]],
                                  options: ReadOptions, where: tuple[Path, int]) -> None:
-    span_ids: dict[Any, int] = {}
+    span_ids: dict[Any, ItemId] = {}
     for entity in entities:
         try:
             span = add_span(doc, entity["start_offset"], entity["end_offset"], entity["label"], options, where=where)

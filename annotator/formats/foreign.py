@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from annotator.errors import Errors, UserError
-from annotator.formats.base import CanonicalDoc, LossReport, ReadOptions
+from annotator.formats.base import LossReport, ReadOptions
+from annotator.formats.canonical import CanonicalDoc, CanonicalRelation, CanonicalSpan, ItemId
 from annotator.output_files import OutputSet, staging
 
 
@@ -79,15 +80,8 @@ def write_jsonl(records: Iterator[dict[str, Any]], out: Path, outputs: OutputSet
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
-def new_doc(doc_id: str, text: str, *, title: str | None = None,
-            meta: dict[str, Any] | None = None) -> CanonicalDoc:
-    """An empty canonical document, to be filled with spans and relations by a reader."""
-    return {"id": doc_id, "title": title, "text": text, "meta": meta or {}, "spans": [], "relations": [],
-            "doc_labels": [], "notes": [], "status": {}}
-
-
 def add_span(doc: CanonicalDoc, start: Any, end: Any, label: Any, options: ReadOptions, *,
-             where: tuple[Path, int], **extra: Any) -> dict[str, Any]:
+             where: tuple[Path, int], **extra: Any) -> CanonicalSpan:
     """Append a span (numbered 1, 2, … within the document) after checking it fits the text.
 
     ``where`` is (file, line) for the error message; ``extra`` overrides defaults (annotator,
@@ -100,9 +94,10 @@ def add_span(doc: CanonicalDoc, start: Any, end: Any, label: Any, options: ReadO
     if not isinstance(label, str):
         raise UserError(Errors.E871.format(path=where[0], line=where[1],
                                            problem=f"a span's label must be a string, not {label!r}"))
-    span = {"id": len(doc["spans"]) + 1, "start": start, "end": end, "text": text[start:end], "label": str(label),
-            "annotator": options.annotator, "layer": options.layer, "attrs": {}, "note": None, "actor": None}
-    span.update(extra)
+    span: CanonicalSpan = {
+        "id": len(doc["spans"]) + 1, "start": start, "end": end, "text": text[start:end], "label": str(label),
+        "annotator": options.annotator, "layer": options.layer, "attrs": {}, "note": None, "actor": None}
+    span.update(extra)  # type: ignore[typeddict-item]  # names a foreign reader maps onto span fields
     doc["spans"].append(span)
     return span
 
@@ -111,12 +106,12 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def add_relation(doc: CanonicalDoc, head: int, tail: int, label: str, options: ReadOptions,
-                 **extra: Any) -> dict[str, Any]:
+def add_relation(doc: CanonicalDoc, head: ItemId, tail: ItemId, label: str, options: ReadOptions,
+                 **extra: Any) -> CanonicalRelation:
     """Append a relation between two span ids of ``doc`` (numbered 1, 2, … within the document)."""
-    relation = {"id": len(doc["relations"]) + 1, "head": head, "tail": tail, "label": str(label),
-                "annotator": options.annotator, "layer": options.layer, "attrs": {}}
-    relation.update(extra)
+    relation: CanonicalRelation = {"id": len(doc["relations"]) + 1, "head": head, "tail": tail, "label": str(label),
+                                   "annotator": options.annotator, "layer": options.layer, "attrs": {}}
+    relation.update(extra)  # type: ignore[typeddict-item]  # names a foreign reader maps onto relation fields
     doc["relations"].append(relation)
     return relation
 

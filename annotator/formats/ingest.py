@@ -22,21 +22,22 @@ Decisions:
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from annotator.corpus.dates import is_published_date
+from annotator.corpus.importer import ImportedDocument, content_hash
 from annotator.corpus.titles import title_from_text
 from annotator.errors import Errors, UserError
-from annotator.formats.base import CanonicalDoc, ReadOptions
+from annotator.formats.base import ReadOptions
+from annotator.formats.canonical import ActorRecord, CanonicalDoc
 from annotator.storable import unstorable
 from annotator.store.actors import normalize
-from annotator.store.database import advance_id_sequences, hold_import_lock, insert_unless_present
+from annotator.store.database import advance_id_sequences, hold_import_lock, insert_unless_present, inserted_id
 from annotator.store.models import (
     LAYERS,
     STATUSES,
@@ -65,11 +66,14 @@ _DEFAULT_OPTIONS = ReadOptions()
 _LARGEST_ID = 2**31 - 1  # ids are INTEGER columns (32 bits on PostgreSQL); a file's larger ids are renumbered
 
 
+__all__ = ["IngestReport", "content_hash", "ingest_documents"]
+
+
 @dataclass
 class IngestReport:
     """What an ingestion wrote, and what it had to add to the project to write it."""
 
-    documents_added: int = 0
+    added: list[ImportedDocument] = field(default_factory=list)  # documents stored, ``source`` is the file
     documents_matched: int = 0  # texts already in the project: annotations added to them
     spans: int = 0
     relations: int = 0
@@ -80,6 +84,10 @@ class IngestReport:
     new_labels: list[tuple[str, str]] = field(default_factory=list)  # (kind, name)
     new_annotators: list[str] = field(default_factory=list)
     new_actors: list[str] = field(default_factory=list)
+
+    @property
+    def documents_added(self) -> int:
+        return len(self.added)
 
 
 @dataclass
@@ -123,14 +131,9 @@ class _Doc:
     status: dict[str, str]
 
 
-def content_hash(text: str) -> str:
-    """The corpus importer's document identity: the same text is the same document."""
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-
-
 def ingest_documents(project: Project, docs: Iterable[CanonicalDoc], *, control: TaskControl | None = None,
                      source: str = "", options: ReadOptions = _DEFAULT_OPTIONS,
-                     actors: Sequence[dict[str, Any]] = ()) -> IngestReport:
+                     actors: Sequence[ActorRecord] = ()) -> IngestReport:
     """Validate canonical documents, then write them in one transaction (all or nothing).
 
     ``source`` names the file in error messages; ``options`` gives the annotator and layer of
@@ -146,7 +149,7 @@ def ingest_documents(project: Project, docs: Iterable[CanonicalDoc], *, control:
     if checked or actors:
         with project.transaction() as connection:
             hold_import_lock(connection)  # before the writer reads what the project has
-            writer = _Writer(connection, report)
+            writer = _Writer(connection, report, source)
             for actor in actors:
                 writer.add_aliases(writer.actor_id(actor["name"], actor.get("type"), actor.get("country")),
                                    actor.get("aliases") or [])
@@ -158,7 +161,8 @@ def ingest_documents(project: Project, docs: Iterable[CanonicalDoc], *, control:
 # --- validation ------------------------------------------------------------------------------
 
 
-def _check(doc: CanonicalDoc, index: int, source: str, options: ReadOptions) -> _Doc:
+def _check(doc: object, index: int, source: str, options: ReadOptions) -> _Doc:
+    """A document as the file gave it (a canonical JSONL line may hold anything), checked."""
     if not isinstance(doc, dict):
         raise UserError(Errors.E812.format(source=source, document=index, problem="it is not a JSON object"))
     name = doc.get("id")
@@ -309,7 +313,7 @@ def _typed(value: Any, kind: type, default: Any, what: str, fail: Any) -> Any:
     return value
 
 
-def _is_int(value: Any) -> bool:
+def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -348,13 +352,14 @@ def _normalise_newlines(doc: _Doc, source: str) -> None:
 class _Writer:
     """One transaction's worth of writes, with name → id maps that live only as long as it."""
 
-    def __init__(self, connection: Connection, report: IngestReport) -> None:
+    def __init__(self, connection: Connection, report: IngestReport, source: str) -> None:
         self.connection = connection
         self.report = report
+        self.source = source
         self.now = utcnow()
         self.labels = {(kind, name): label_id for label_id, kind, name in connection.execute(
             sa.select(LABEL.c.id, LABEL.c.kind, LABEL.c.name))}
-        self.annotators = dict(connection.execute(sa.select(ANNOTATOR.c.name, ANNOTATOR.c.id)).all())
+        self.annotators: dict[str, int] = dict(connection.execute(sa.select(ANNOTATOR.c.name, ANNOTATOR.c.id)).all())
         self.actors = {normalize(name): actor_id for actor_id, name in connection.execute(
             sa.select(ACTOR.c.id, ACTOR.c.name))}
 
@@ -384,9 +389,9 @@ class _Writer:
         clean = " ".join(str(name).split())
         key = normalize(clean)
         if key not in self.actors:
-            self.actors[key] = self.connection.execute(ACTOR.insert().values(
+            self.actors[key] = inserted_id(self.connection.execute(ACTOR.insert().values(
                 name=clean, type=type_ or None, country=country or None, created_at=self.now,
-                updated_at=self.now)).inserted_primary_key[0]
+                updated_at=self.now)))
             self.add_aliases(self.actors[key], [clean])
             self.report.new_actors.append(clean)
         return self.actors[key]
@@ -408,7 +413,7 @@ class _Writer:
         The text is SQLAlchemy's own SQLite storage format, so reading it back is unchanged."""
         if self.connection.dialect.name != "sqlite":
             return table.insert().values(created_at=self.now, updated_at=self.now)
-        stamp = sa.literal_column(f"'{self.now.strftime('%Y-%m-%d %H:%M:%S.%f')}'")
+        stamp: sa.ColumnElement[Any] = sa.literal_column(f"'{self.now.strftime('%Y-%m-%d %H:%M:%S.%f')}'")
         return table.insert().values(created_at=stamp, updated_at=stamp)
 
     # the documents
@@ -430,7 +435,8 @@ class _Writer:
             known.update(self.connection.execute(
                 sa.select(DOC.c.content_hash, DOC.c.id).where(DOC.c.content_hash.in_(hashes[start:start + 500]))).all())
         matched = set(known.values())
-        rows, seen = [], set(known)
+        rows: list[dict[str, Any]] = []
+        seen = set(known)
         for doc, digest in zip(docs, hashes, strict=True):
             if digest not in seen:
                 seen.add(digest)
@@ -446,7 +452,8 @@ class _Writer:
                 known.update(self.connection.execute(
                     sa.select(DOC.c.content_hash, DOC.c.id)
                     .where(DOC.c.content_hash.in_(new_hashes[start:start + 500]))).all())
-        self.report.documents_added += len(rows)
+        self.report.added += [ImportedDocument(known[row["content_hash"]], row["name"], row["title"], self.source)
+                              for row in rows]
         self.report.documents_matched += len(docs) - len(rows)
         return [known[digest] for digest in hashes], matched
 
@@ -541,11 +548,12 @@ class _Writer:
                 labels.append({"document_id": doc_id, "annotator_id": key[1], "layer": layer, "label_id": key[3],
                                    "created_at": self.now})
             for annotator, text in doc.notes:
-                key = (doc_id, self.annotator_id(annotator, "annotation"), text)
-                if key in existing["notes"]:
+                note_key = (doc_id, self.annotator_id(annotator, "annotation"), text)
+                if note_key in existing["notes"]:
                     self.report.already_present += 1
                     continue
-                notes.append({"document_id": doc_id, "annotator_id": key[1], "text": text, "created_at": self.now})
+                notes.append({"document_id": doc_id, "annotator_id": note_key[1], "text": text,
+                              "created_at": self.now})
             for annotator, status in doc.status.items():
                 annotator_id = self.annotator_id(annotator.strip(), "annotation")
                 if doc_id in matched:  # the file's status replaces the project's

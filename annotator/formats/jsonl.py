@@ -15,20 +15,20 @@ offsets (see ``ingest``), so the file's own offsets stay valid against the file'
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from annotator.corpus.decode import read_text
 from annotator.corpus.jsonl_files import _draft, _parse
 from annotator.errors import Errors, UserError
 from annotator.formats.base import (
-    CanonicalDoc,
     Format,
     LossReport,
     ReadOptions,
     register,
 )
+from annotator.formats.canonical import ActorRecord, CanonicalDoc, new_document
 from annotator.limits import DEFAULT_LIMITS, ImportLimits
 from annotator.output_files import OutputSet, staging
 from annotator.storable import unstorable
@@ -45,7 +45,7 @@ def is_actors_file(path: Path) -> bool:
     return path.name.lower().endswith(ACTORS_SUFFIX)
 
 
-def dumps(record: dict[str, Any]) -> str:
+def dumps(record: Mapping[str, Any]) -> str:
     return json.dumps(record, ensure_ascii=False)
 
 
@@ -72,7 +72,7 @@ def read_lines(path: Path, limits: ImportLimits = DEFAULT_LIMITS) -> list[Canoni
         if isinstance(record, dict) and "spans" in record:
             if not isinstance(record.get("text"), str):
                 raise UserError(Errors.E809.format(path=path, line=number, problem='"text" must be a string'))
-            docs.append(record)
+            docs.append(cast(CanonicalDoc, record))  # as the file says: ingest checks every value
         else:
             docs.append(_plain(record, path, number))
     return docs
@@ -83,23 +83,10 @@ def _plain(record: object, path: Path, number: int) -> CanonicalDoc:
     draft = _draft(record, path, number)
     meta = dict(draft.meta) | {key: value for key, value in (("url", draft.url), ("published", draft.published))
                                if value}
-    return {"id": draft.name, "title": draft.title, "text": draft.text, "meta": meta}
+    return new_document(draft.name, draft.text, title=draft.title, meta=meta)
 
 
-def first_record_has_spans(path: Path) -> bool:
-    """Whether a .jsonl file is canonical JSONL: its first non-blank line is an object with "spans"."""
-    with path.open("r", encoding="utf-8-sig", errors="replace") as handle:
-        for line in handle:
-            if line.strip():
-                try:
-                    record = json.loads(line)
-                except (ValueError, RecursionError):
-                    return False  # the corpus reader reports the broken line
-                return isinstance(record, dict) and "spans" in record
-    return False
-
-
-def read_actors(path: Path) -> list[dict[str, Any]]:
+def read_actors(path: Path) -> list[ActorRecord]:
     """The registry lines of an ``.actors.jsonl`` file, checked."""
     try:
         text = path.read_text(encoding="utf-8-sig")  # an empty registry is fine, unlike an empty corpus file
@@ -123,11 +110,11 @@ def read_actors(path: Path) -> list[dict[str, Any]]:
         unusable = unstorable(record, "the line")
         if unusable:
             raise UserError(Errors.E814.format(path=path, line=number, problem=f"{unusable}, which a project cannot store"))
-        actors.append(record)
+        actors.append(cast(ActorRecord, record))
     return actors
 
 
-def write_actors(actors: Iterable[dict[str, Any]], path: Path, outputs: OutputSet) -> None:
+def write_actors(actors: Iterable[ActorRecord], path: Path, outputs: OutputSet) -> None:
     with outputs.open_text(path) as handle:
         for actor in actors:
             handle.write(dumps(actor) + "\n")

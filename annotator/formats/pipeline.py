@@ -3,20 +3,20 @@
 ``export_project`` selects documents (``select``), optionally splits them (``split``) and hands
 each part to a format's writer, which writes through one ``OutputSet`` (``annotator.output_files``:
 never onto the project or its backups, existing files replaced only with ``force``, every file
-published together at the end); ``import_files`` reads every input with a format's reader first
-(so a malformed file refuses the import before anything is written), then ingests one input
-file per transaction (``ingest``). Both take a ``TaskControl`` for progress and cancelling.
+published together at the end). ``import_input`` reads one input with a format's reader and
+ingests it in one transaction (``ingest``); ``annotator.importing`` decides the inputs of an
+import and runs it once per input. Both take a ``TaskControl`` for progress and cancelling.
 """
 
 from __future__ import annotations
 
 import importlib
-from contextlib import closing
 import os
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from contextlib import closing
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from annotator.corpus.file_checks import (
     check_storable_name,
@@ -28,23 +28,22 @@ from annotator.corpus.file_checks import (
 from annotator.errors import Errors, UserError
 from annotator.formats.base import (
     FORMATS,
-    CanonicalDoc,
     ExportOptions,
     Format,
     LossReport,
     ReadOptions,
 )
+from annotator.formats.canonical import ActorRecord, CanonicalDoc
 from annotator.formats.ingest import IngestReport, ingest_documents
 from annotator.formats.select import select_document_ids, select_documents
 from annotator.formats.split import PART_NAMES, assign_splits, parse_split
-from annotator.limits import DEFAULT_LIMITS, ImportLimits, project_limits
+from annotator.limits import ImportLimits
 from annotator.output_files import OutputSet, ProtectedPaths
 from annotator.tasks import Cancelled, TaskControl
 
 if TYPE_CHECKING:
     from annotator.store.project import Project
 
-_DEFAULT_READ = ReadOptions()
 PROGRESS_EVERY = 100  # documents between progress reports and cancel checks
 
 
@@ -58,27 +57,6 @@ class ExportResult:
     files: list[Path] = field(default_factory=list)
     loss: LossReport = field(default_factory=LossReport)
     parts: dict[str, int] = field(default_factory=dict)
-    cancelled: bool = False
-
-
-@dataclass
-class ImportResult:
-    """What an import wrote, and the labels, annotators and actors it added to the project."""
-
-    documents_added: int = 0
-    documents_updated: int = 0  # already in the project (same text): their annotations were added
-    spans: int = 0
-    relations: int = 0
-    doc_labels: int = 0
-    notes: int = 0
-    statuses: int = 0
-    already_present: int = 0  # items an updated document already had, not added twice
-    new_labels: list[str] = field(default_factory=list)  # "NAME (kind label)"
-    new_annotators: list[str] = field(default_factory=list)
-    new_actors: list[str] = field(default_factory=list)
-    files: list[Path] = field(default_factory=list)
-    loss: LossReport = field(default_factory=LossReport)
-    refused: list[str] = field(default_factory=list)  # messages for files in folders that were left out
     cancelled: bool = False
 
 
@@ -213,89 +191,32 @@ def _describe(options: ExportOptions) -> str:
 # --- import ----------------------------------------------------------------------------------
 
 
-def import_files(project: Project, paths: Sequence[str | Path], format_name: str,
-                 read_options: ReadOptions = _DEFAULT_READ, control: TaskControl | None = None,
-                 limits: ImportLimits | None = None) -> ImportResult:
-    """Read every input with the format's reader, then ingest each input in its own transaction.
+def import_input(project: Project, source: Path, files: Sequence[Path], fmt: Format, options: ReadOptions,
+                 control: TaskControl) -> tuple[IngestReport, LossReport]:
+    """Read one input of an import with ``fmt``'s reader, then write it in one transaction.
 
-    Inputs are files (a folder is searched for files with the format's suffix) or, for folder
-    formats, folders. Nothing is written until every input has been read and found well-formed;
-    validation against the text (offsets, span text, relation ends) then refuses one input
-    whole, leaving those before it imported. For canonical JSONL, ``X.actors.jsonl`` beside
-    ``X.jsonl`` is read too and its actors are added to the registry.
-
-    ``limits`` (the project's own when None) is checked on every file's size before any is read,
-    and on each document's text during validation.
+    ``files`` are what the reader is given: one file, a folder of a folder format, or the brat
+    pairs of one folder; ``source`` names the input in messages. ``annotator.importing`` decides
+    the inputs and calls this once for each. Any problem is a ``UserError`` and nothing of the
+    input is written: a file that is not a regular file or whose name is not UTF-8 is refused
+    unopened (E341, E340; for a folder format, any such file in the folder, E882), one over the
+    size limit unread (E330), a malformed one as its reader finds it, one whose offsets, span
+    texts or relation ends do not fit by ``ingest``'s checks. For canonical JSONL,
+    ``X.actors.jsonl`` beside ``X.jsonl`` is read too and its actors added to the registry.
     """
-    fmt = get_format(format_name)
     if fmt.read is None:
         raise UserError(Errors.E802.format(name=fmt.name, can="exported", cannot="imported"))
-    control = control or TaskControl()
-    result = ImportResult()
-    read_options = replace(read_options, limits=limits or project_limits(project))
-    inputs, result.refused = _inputs(paths, fmt)
-    for path in inputs:
-        _check_sizes(path, fmt, read_options.limits)
-    batches: list[tuple[Path, list[CanonicalDoc], list[dict[str, Any]]]] = []
-    for index, path in enumerate(inputs):
-        control.raise_if_cancelled()
-        batches.append((path, list(fmt.read([path], read_options, result.loss)), _actors_beside(path, fmt)))
-        control.report(index + 1, 2 * len(inputs), f"read {path.name}")
-    for index, (path, docs, actors) in enumerate(batches):
-        if control.cancelled:
-            result.cancelled = True
-            break
-        report = ingest_documents(project, docs, control=control, source=str(path), options=read_options,
-                                  actors=actors)
-        _add(result, report)
-        result.files.append(path)
-        control.report(len(inputs) + index + 1, 2 * len(inputs), f"imported {path.name}")
-    return result
-
-
-def _inputs(paths: Sequence[str | Path], fmt: Format) -> tuple[list[Path], list[str]]:
-    """The inputs to read, and a message for each file found in a folder and left out.
-
-    Nothing is opened here, and nothing that could block is ever opened later: a pipe or device
-    named as an input is refused (E341), and so is a folder-format folder holding one (E882),
-    as is a file whose name is not UTF-8 (E340, E882), since no project can store that name.
-    Inside a folder of a file format, such files are left out and reported; the others are read.
-    """
-    from annotator.formats.jsonl import is_actors_file
-
-    inputs: list[Path] = []
-    refused: list[str] = []
-    for given in paths:
-        path = Path(given)
-        if not path.exists():
-            raise UserError(Errors.E815.format(path=display_name(path)))
-        if not path.is_dir():
+    for path in files:
+        if path.is_dir():
+            _check_folder(path, fmt)
+        else:
             regular_file_stat(path)
             check_storable_name(path)
-            inputs.append(path)
-            continue
-        if fmt.target == "folder":
-            _check_folder(path, fmt)
-            inputs.append(path)
-            continue
-        for file in sorted(_visible_files(path, f"*{fmt.suffix}")):
-            if is_actors_file(file):
-                continue
-            try:
-                regular_file_stat(file)
-                check_storable_name(file)
-            except UserError as error:
-                refused.append(str(error))
-            else:
-                inputs.append(file)
-    return inputs, refused
-
-
-def _visible_files(folder: Path, pattern: str) -> Iterator[Path]:
-    """Everything but folders under ``folder`` matching ``pattern``, hidden names skipped."""
-    for file in folder.rglob(pattern):
-        if not file.is_dir() and not any(part.startswith(".") for part in file.relative_to(folder).parts):
-            yield file
+        _check_sizes(path, fmt, options.limits)
+    loss = LossReport()
+    docs = list(fmt.read(files, options, loss))
+    actors = [actor for path in files for actor in _actors_beside(path, fmt)]
+    return ingest_documents(project, docs, control=control, source=str(source), options=options, actors=actors), loss
 
 
 def _check_folder(folder: Path, fmt: Format) -> None:
@@ -330,53 +251,10 @@ def _check_sizes(path: Path, fmt: Format, limits: ImportLimits) -> None:
         limits.check_file(actors_path(path))
 
 
-def _actors_beside(path: Path, fmt: Format) -> list[dict[str, Any]]:
+def _actors_beside(path: Path, fmt: Format) -> list[ActorRecord]:
     if fmt.name != "jsonl":
         return []
     from annotator.formats.jsonl import actors_path, read_actors
 
     registry = actors_path(path)
     return read_actors(registry) if registry.is_file() else []
-
-
-def _add(result: ImportResult, report: IngestReport) -> None:
-    result.documents_added += report.documents_added
-    result.documents_updated += report.documents_matched
-    for name in ("spans", "relations", "doc_labels", "notes", "statuses", "already_present"):
-        setattr(result, name, getattr(result, name) + getattr(report, name))
-    result.new_labels += [f"{name} ({kind} label)" for kind, name in report.new_labels]
-    result.new_annotators += report.new_annotators
-    result.new_actors += report.new_actors
-
-
-def split_canonical_jsonl(files: Sequence[Path], limits: ImportLimits = DEFAULT_LIMITS) -> tuple[list[Path], list[Path]]:
-    """Corpus files as (canonical JSONL files, the others), for ``annotator import`` without
-    ``--format``: a .jsonl file whose first record carries "spans" is canonical JSONL, and actor
-    registries (``*.actors.jsonl``) are read beside their file, never as documents. A file that
-    is not peeked into goes with the others, whose reader refuses it unread: one over the size
-    limit (its first line could be all of it), one that is not a regular file (opening a pipe
-    blocks), one whose name is not UTF-8 or that cannot be read."""
-    from annotator.formats.jsonl import is_actors_file
-
-    canonical, plain = [], []
-    for file in files:
-        if is_actors_file(file):
-            continue
-        if file.suffix.lower() == ".jsonl" and _is_canonical_jsonl(file, limits):
-            canonical.append(file)
-        else:
-            plain.append(file)
-    return canonical, plain
-
-
-def _is_canonical_jsonl(file: Path, limits: ImportLimits) -> bool:
-    from annotator.formats.jsonl import first_record_has_spans
-
-    if not has_storable_name(file):
-        return False
-    try:
-        status = os.stat(file)
-        return (special_kind(status.st_mode) is None and status.st_size <= limits.max_file_bytes
-                and first_record_has_spans(file))
-    except OSError:
-        return False

@@ -24,12 +24,12 @@ from typing import Any
 
 from annotator.errors import Errors, UserError
 from annotator.formats.base import CanonicalDoc, Format, LossReport, ReadOptions, register
+from annotator.formats.canonical import ItemId, new_document
 from annotator.formats.docbin import blank_english, token_aligned
 from annotator.formats.foreign import (
     add_relation,
     add_span,
     items,
-    new_doc,
     read_jsonl,
     report_unexportable,
     scalar_id,
@@ -97,11 +97,11 @@ def _doc(path: Path, number: int, task: dict[str, Any], options: ReadOptions) ->
         raise UserError(Errors.E871.format(path=path, line=number, problem='"meta" must be a JSON object'))
     meta = dict(meta)
     doc_id = scalar_id(meta.pop("id", None), 'the "id" in "meta"', where)
-    doc = new_doc(str(doc_id) if doc_id is not None else f"{path.stem}-{number}", task["text"],
+    doc = new_document(str(doc_id) if doc_id is not None else f"{path.stem}-{number}", task["text"],
                   title=meta.pop("title", None), meta=meta)
-    by_offsets: dict[tuple[int, int, str], int] = {}
+    by_offsets: dict[tuple[int, int, str], ItemId] = {}
 
-    def span_id(span: Any) -> int:
+    def span_id(span: Any) -> ItemId:
         if not isinstance(span, dict):
             raise UserError(Errors.E871.format(path=path, line=number, problem=f"a span must be a JSON object, not {span!r}"))
         try:

@@ -9,7 +9,7 @@ labels, notes, statuses) instead of six queries per document, which is what make
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +17,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from annotator.errors import Errors, UserError
-from annotator.formats.base import EXPORT_LAYERS, CanonicalDoc, ExportOptions
+from annotator.formats.base import EXPORT_LAYERS, ExportOptions
+from annotator.formats.canonical import CanonicalDoc, CanonicalDocLabel, CanonicalSpan
 from annotator.store.annotations import relation_query, span_query
 from annotator.store.documents import UnknownDocument
 from annotator.store.tables import (
@@ -92,7 +93,7 @@ def select_document_ids(project: Project, options: ExportOptions) -> list[int]:
 
 def select_documents(project: Project, options: ExportOptions,
                      control: TaskControl | None = None, *,
-                     doc_ids: Sequence[int] | None = None) -> Iterator[CanonicalDoc]:
+                     doc_ids: Sequence[int] | None = None) -> Generator[CanonicalDoc]:
     """Canonical documents of the project that the options select, in id order.
 
     ``doc_ids`` (from ``select_document_ids``, e.g. one part of a split) skips selecting again.
@@ -163,16 +164,16 @@ def _document(row: Any, spans: list[tuple[Any, ...]], relations: list[tuple[Any,
         spans = [span for span in spans if span[6] == layer]
         relations = [relation for relation in relations if relation[6] == layer]
         doc_labels = [doc_label for doc_label in doc_labels if doc_label[3] == layer]
-    out_spans: list[dict[str, Any]] = []
+    out_spans: list[CanonicalSpan] = []
     kept: set[int] = set()
     for (span_id, _doc, start, end, label, annotator, layer_name, attrs, note, score, source, actor,
          status, fragments, _version) in spans:
         if labels is not None and label not in labels:
             continue
         kept.add(span_id)
-        span = {"id": span_id, "start": start, "end": end, "text": text[start:end], "label": label,
-                "annotator": annotator, "layer": layer_name, "attrs": dict(attrs or {}), "note": note or "",
-                "actor": actor}
+        span: CanonicalSpan = {
+            "id": span_id, "start": start, "end": end, "text": text[start:end], "label": label,
+            "annotator": annotator, "layer": layer_name, "attrs": dict(attrs or {}), "note": note or "", "actor": actor}
         if score is not None:
             span["score"] = score
         if source:
@@ -194,15 +195,20 @@ def _document(row: Any, spans: list[tuple[Any, ...]], relations: list[tuple[Any,
             for relation_id, _doc, head, tail, label, annotator, layer_name, attrs, _version in relations
             if head in kept and tail in kept
         ],
-        "doc_labels": [
-            {"label": label, "annotator": annotator} | ({"layer": layer_name} if layer_name != "annotation" else {})
-            for _doc, label, annotator, layer_name in doc_labels
-            if labels is None or label in labels
-        ],
+        "doc_labels": [_doc_label(label, annotator, layer_name) for _doc, label, annotator, layer_name in doc_labels
+                       if labels is None or label in labels],
         "notes": [{"annotator": annotator, "text": note} for _doc, annotator, note in notes
                   if row_filter.keeps_status(annotator)],
         "status": {annotator: status for _doc, annotator, status in statuses if row_filter.keeps_status(annotator)},
     }
+
+
+def _doc_label(label: str, annotator: str, layer: str) -> CanonicalDocLabel:
+    """A document label; the layer is written only when it is not the annotation layer."""
+    entry: CanonicalDocLabel = {"label": label, "annotator": annotator}
+    if layer != "annotation":
+        entry["layer"] = layer
+    return entry
 
 
 def document_meta(meta: dict[str, Any] | None, source: str, url: str | None, published: str | None) -> dict[str, Any]:
@@ -235,3 +241,13 @@ def _check_annotators(connection: Connection, project: Project, names: Sequence[
     if missing:
         raise UserError(Errors.E806.format(annotators=", ".join(missing), location=project.location,
                                            known=", ".join(known) or "none yet"))
+
+
+def document_json(project: Project, doc_id: int) -> CanonicalDoc:
+    """One document in the canonical JSON shape shared by ``show --json`` and JSONL export,
+    built by the exporters' own bulk builder, so one document and a whole export agree."""
+    with project.reading() as connection:
+        built = build_documents(connection, [doc_id])
+    if not built:
+        raise UserError(Errors.E105.format(doc_id=doc_id, location=project.location))
+    return built[0]

@@ -37,7 +37,8 @@ from typing import TYPE_CHECKING, Any
 
 from annotator.errors import Errors, UserError
 from annotator.formats.base import CanonicalDoc, Format, LossReport, ReadOptions, register
-from annotator.formats.foreign import add_relation, add_span, new_doc, report_unexportable
+from annotator.formats.canonical import ItemId, new_document
+from annotator.formats.foreign import add_relation, add_span, report_unexportable
 from annotator.limits import ImportLimits
 from annotator.output_files import OutputSet, staging
 
@@ -254,10 +255,10 @@ def _read_cas(xmi: Path, system_file: Path, options: ReadOptions, report: LossRe
     _report_cassis_warnings(caught, report)
     text = cas.sofa_string or ""
     metadata = _first(cas, system, METADATA_TYPE)
-    doc = new_doc((metadata and metadata.get("documentId")) or xmi.stem, text,
+    doc = new_document((metadata and metadata.get("documentId")) or xmi.stem, text,
                   title=metadata.get("documentTitle") if metadata else None)
     where = (xmi, 0)
-    ids: dict[int, int] = {}
+    ids: dict[int, ItemId] = {}
     if system.contains_type(SPAN_TYPE):
         attributes = _attribute_features(system, SPAN_TYPE)
         for annotation in cas.select(SPAN_TYPE):

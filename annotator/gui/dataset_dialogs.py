@@ -8,6 +8,10 @@ instead of taking every other format down with it.
 
 Problems with the choices (no target, a split that does not add up) are shown under the form and
 keep OK disabled, so the analyst learns what to fix before anything runs.
+
+The import dialog offers "auto" first, the choice File ▸ Import documents… always makes: each
+file is read as what it is (``annotator.formats.detect``), so the same files give the same result
+from either menu item; a format chosen by name reads every file in that format.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from PySide6.QtWidgets import (
 
 from annotator.errors import Errors
 from annotator.formats.base import EXPORT_LAYERS, FORMATS, Format
+from annotator.importing import AUTO
 
 #: Titles of the core's export layers (``annotator.formats.base.EXPORT_LAYERS``), in its order.
 LAYER_TITLES = {"annotation": "Annotation", "gold": "Gold", "gold-else-annotation": "Gold, else annotation",
@@ -51,6 +56,8 @@ SPLIT_NAMES = ("train", "dev", "test")
 #: annotator keeps them apart from the analyst's edits, read-only in the editor, and exportable
 #: on their own. Formats that name the annotator per span (canonical JSONL) keep that name.
 IMPORT_ANNOTATOR = "imported"
+AUTO_TITLE = ("auto — each file as what it is: documents (.txt, .md, .csv, .jsonl) or annotations "
+              "(canonical, doccano or Prodigy .jsonl, brat .ann, CoNLL .conll, spaCy .spacy)")
 
 
 def available_formats() -> tuple[dict[str, Format], dict[str, str]]:
@@ -87,7 +94,7 @@ class ExportChoice:
 
 @dataclass(frozen=True)
 class ImportChoice:
-    """What the import dialog asks for: files in a format, and whose layer their spans go to."""
+    """What the import dialog asks for: files in a format (or ``AUTO``), and whose layer their spans go to."""
 
     format_name: str
     paths: tuple[Path, ...]
@@ -124,6 +131,15 @@ def _format_combo(formats: list[Format]) -> QComboBox:
     for fmt in sorted(formats, key=lambda fmt: fmt.name != "jsonl"):
         combo.addItem(f"{fmt.name} — {fmt.description}", fmt.name)
     return combo
+
+
+def _paths_hint(fmt: Format | None) -> str:
+    """What the import reads, for the line under the path: auto takes anything."""
+    if fmt is None:
+        return "files or folders (separate several with ;)"
+    if fmt.target == "folder":
+        return "a folder"
+    return f"one or more {fmt.suffix} files" if fmt.suffix else "one or more files"
 
 
 class _DatasetDialog(QDialog):
@@ -335,6 +351,8 @@ class ImportDialog(_DatasetDialog):
         self._formats = {name: fmt for name, fmt in available.items() if fmt.read is not None}
         self._paths: list[Path] = []
         self.format_combo = _format_combo(list(self._formats.values()))
+        self.format_combo.insertItem(0, AUTO_TITLE, AUTO)
+        self.format_combo.setCurrentIndex(0)
         self.paths_edit, paths_row = self._path_row(browse := QPushButton("Browse…"))
         browse.clicked.connect(self._browse)
         self.paths_hint = QLabel()
@@ -365,9 +383,11 @@ class ImportDialog(_DatasetDialog):
         self.resize(560, 260)
 
     def format(self) -> Format | None:
+        """The format chosen by name; None for auto."""
         return self._formats.get(self.format_combo.currentData())
 
     def set_format(self, name: str) -> None:
+        """Choose a format by name, or ``AUTO``."""
         self.format_combo.setCurrentIndex(self.format_combo.findData(name))
 
     def set_paths(self, paths: list[Path]) -> None:
@@ -382,8 +402,7 @@ class ImportDialog(_DatasetDialog):
     def _update(self, *_args: object) -> None:
         fmt = self.format()
         folder = fmt is not None and fmt.target == "folder"
-        self.paths_hint.setText("a folder" if folder else
-                                f"one or more {fmt.suffix} files" if fmt and fmt.suffix else "one or more files")
+        self.paths_hint.setText(_paths_hint(fmt))
         if not self._formats:
             problem: str | None = self._no_formats()
         elif not self._paths:
@@ -408,8 +427,6 @@ class ImportDialog(_DatasetDialog):
                 self.set_paths([Path(path) for path in paths])
 
     def choice(self) -> ImportChoice:
-        fmt = self.format()
-        assert fmt is not None
-        return ImportChoice(format_name=fmt.name, paths=tuple(self._paths),
+        return ImportChoice(format_name=self.format_combo.currentData(), paths=tuple(self._paths),
                             annotator=self.annotator_combo.currentText().strip(),
                             layer=self.layer_combo.currentData())

@@ -2,11 +2,13 @@
 
 Same pattern as File ▸ Import documents… (``MainWindow.import_documents``): the core call runs in a
 ``BackgroundTask`` behind a window-modal ``QProgressDialog`` whose Cancel asks the core to stop at
-its next safe point; a report dialog follows. The window-modal progress dialog keeps the analyst
+its next safe point; a report dialog follows. An import is ``annotator.importing.import_files``
+with the dialog's choices, as Import documents… is with the defaults, and its report is the same
+``ImportReportDialog``. The window-modal progress dialog keeps the analyst
 from editing documents that are being exported or replaced. After an import, ``imported`` tells
 the window to list the new documents (also after a failure or cancel: what was committed stays).
 
-The core (``annotator.formats.pipeline``) is imported on the worker thread when a run starts, not
+The core (``annotator.formats.pipeline``, ``annotator.importing``) is imported on the worker thread when a run starts, not
 when the window is built, so a format module that is broken or still missing costs the window
 nothing but that run (the dialogs list formats tolerantly for the same reason). An export cancelled while writing returns
 a result marked cancelled (the core publishes none of its files); one cancelled before that,
@@ -26,14 +28,10 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from annotator.errors import Errors, UserError
-from annotator.formats.base import ExportOptions, ReadOptions
+from annotator.formats.base import ExportOptions
 from annotator.gui.dataset_dialogs import ExportChoice, ExportDialog, ImportChoice, ImportDialog
-from annotator.gui.dataset_reports import (
-    ExportReportDialog,
-    ImportResultDialog,
-    export_summary,
-    import_result_summary,
-)
+from annotator.gui.dataset_reports import ExportReportDialog, export_summary
+from annotator.gui.dialogs import ImportReportDialog, import_summary
 from annotator.gui.error_dialog import show_unexpected_error
 from annotator.gui.workers import BackgroundTask, progress_dialog
 from annotator.output_files import ReplaceRefused
@@ -53,7 +51,7 @@ class DatasetRunner(QObject):
         self._project = project
         self.dialog: ExportDialog | ImportDialog | None = None
         self.progress_dialog: QProgressDialog | None = None
-        self.report_dialog: ExportReportDialog | ImportResultDialog | QMessageBox | None = None
+        self.report_dialog: ExportReportDialog | ImportReportDialog | QMessageBox | None = None
         self.task: BackgroundTask | None = None
 
     def set_project(self, project: Project) -> None:
@@ -122,10 +120,10 @@ class DatasetRunner(QObject):
         project = self._project
 
         def work(control: TaskControl) -> Any:
-            from annotator.formats.pipeline import import_files  # lazily: see the module docstring
+            from annotator.importing import ImportOptions, import_files  # lazily: see the module docstring
 
-            return import_files(project, list(choice.paths), choice.format_name,
-                                ReadOptions(annotator=choice.annotator, layer=choice.layer), control=control)
+            options = ImportOptions(format=choice.format_name, annotator=choice.annotator, layer=choice.layer)
+            return import_files(project, list(choice.paths), options, control=control)
 
         return self._run(work, "Importing dataset", "Reading files…", self._import_succeeded,
                          lambda error: self._failed("Import", Errors.E531, error), then=self.imported.emit)
@@ -160,10 +158,10 @@ class DatasetRunner(QObject):
         self._report(ExportReportDialog(self._window, result))
 
     def _import_succeeded(self, result: Any) -> None:
-        self.message.emit(import_result_summary(result))
-        self._report(ImportResultDialog(self._window, result))
+        self.message.emit(import_summary(result))
+        self._report(ImportReportDialog(self._window, result))
 
-    def _report(self, dialog: ExportReportDialog | ImportResultDialog | QMessageBox) -> None:
+    def _report(self, dialog: ExportReportDialog | ImportReportDialog | QMessageBox) -> None:
         if self.report_dialog is not None:
             self.report_dialog.deleteLater()
         self.report_dialog = dialog

@@ -16,10 +16,11 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from annotator.formats.select import document_json
 from annotator.gui import dataset_dialogs
 from annotator.gui.dataset_dialogs import ExportDialog, ImportDialog, available_formats, set_checked
-from annotator.gui.dataset_reports import ExportReportDialog, ImportResultDialog
-from annotator.gui.dialogs import menu_shortcuts
+from annotator.gui.dataset_reports import ExportReportDialog
+from annotator.gui.dialogs import ImportReportDialog, menu_shortcuts
 from annotator.gui.mainwindow import MainWindow
 from annotator.store import Project
 
@@ -116,7 +117,7 @@ def test_export_filters_and_split_reach_the_core(
     assert "(train 3, dev 0, test 0)" in report.summary.text()  # 3 documents: rounding leaves dev and test empty
 
 
-def _import_through_dialog(qtbot: QtBot, window: MainWindow, path: Path) -> ImportResultDialog:
+def _import_through_dialog(qtbot: QtBot, window: MainWindow, path: Path) -> ImportReportDialog:
     """File ▸ Import dataset… of ``path`` as canonical JSONL, as the analyst leaves the dialog
     (annotator "imported"); the report dialog once the background task has finished."""
     window.import_dataset_dialog()
@@ -128,7 +129,7 @@ def _import_through_dialog(qtbot: QtBot, window: MainWindow, path: Path) -> Impo
     _click_ok(qtbot, dialog)
     qtbot.waitUntil(lambda: window.dataset_runner.report_dialog is not None, timeout=TASK_MS)
     report = window.dataset_runner.report_dialog
-    assert isinstance(report, ImportResultDialog), report.text()
+    assert isinstance(report, ImportReportDialog), report.text()
     return report
 
 
@@ -221,7 +222,7 @@ def test_export_of_the_current_document_and_a_refused_export(
     _click_ok(qtbot, dialog)
     qtbot.waitUntil(lambda: isinstance(window.dataset_runner.report_dialog, ExportReportDialog), timeout=TASK_MS)
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines() if line.strip()]
-    assert [line["id"] for line in lines] == [window.project.documents.to_json(doc_ids[1])["id"]]
+    assert [line["id"] for line in lines] == [document_json(window.project, doc_ids[1])["id"]]
     assert [span["text"] for span in lines[0]["spans"]] == ["Putin"]
 
 
@@ -238,7 +239,7 @@ def test_import_report_lists_the_files_of_a_folder_it_refused(
     with Project.open(tmp_path / "other.db") as other:
         other_window = make_window(other, "carol")
         report = _import_through_dialog(qtbot, other_window, folder)
-        assert "3 new documents" in report.summary.text() and "1 file in the folders refused" in report.summary.text()
+        assert "3 new documents" in report.summary.text() and "refused 1 file" in report.summary.text()
         groups = {report.details.topLevelItem(row).text(0): report.details.topLevelItem(row)
                   for row in range(report.details.topLevelItemCount())}
         refused = groups["Files refused (1)"]
