@@ -8,13 +8,19 @@ STAMP   := $(VENV)/.installed
 PROJECT ?=
 ARGS    ?=
 
-.PHONY: run test bench clean
+.PHONY: run test check bench clean
 
 run: $(STAMP)
 	$(VENV)/bin/annotator $(PROJECT) $(ARGS)
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/python -m pytest $(ARGS)
+
+# the layer contracts, lint and the core's types (.ci/run runs this before the tests)
+check: $(STAMP)
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/ruff check annotator tests
+	$(VENV)/bin/mypy
 
 bench: $(STAMP)
 	@for script in tests/benchmarks/bench_*.py; do \

@@ -117,7 +117,7 @@ class ProtectedPaths:
         from annotator.store.database import is_url
 
         path = None if location is None else project_file(location)
-        if path is None:
+        if location is None or path is None:
             return cls()
         given = path if is_url(location) else Path(location)  # project_file resolves: keep a symlink's own name
         return cls(Path(os.path.abspath(given.expanduser())), str(location))
@@ -371,7 +371,8 @@ class OutputSet:
             self._make_folder(target.parent)
             temporary, descriptor = _new_temporary(target)
         try:
-            with os_errors_named(target), os.fdopen(descriptor, mode, **text) as handle:
+            with os_errors_named(target), os.fdopen(descriptor, mode, encoding=text.get("encoding"),
+                                                    newline=text.get("newline")) as handle:
                 yield handle  # closing flushes; the sync comes before publishing (``commit``)
         except BaseException:
             with suppress(OSError):

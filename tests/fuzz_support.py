@@ -26,10 +26,10 @@ from hypothesis import strategies as st
 from annotator.corpus.importer import import_paths
 from annotator.errors import UserError
 from annotator.formats import LossReport, formats
-from annotator.formats.pipeline import import_files
 from annotator.store import Project
 from annotator.store.tables import DOC
 from tests.format_fixtures import sample_docs
+from tests.import_runs import import_strictly
 
 
 def table_counts(project: Project) -> dict[str, int]:
@@ -58,7 +58,7 @@ def _corpus(project: Project, folder: Path) -> None:
 
 def _dataset(format_name: str, *, whole_folder: bool = False, file_name: str = "") -> Callable[[Project, Path], None]:
     def run(project: Project, folder: Path) -> None:
-        import_files(project, [folder if whole_folder else folder / file_name], format_name)
+        import_strictly(project, [folder if whole_folder else folder / file_name], format_name)
     return run
 
 

@@ -11,7 +11,6 @@ import pytest
 
 from annotator.cli.main import COMMANDS, main
 from annotator.store import Project
-
 from tests.conftest import SAMPLE_CORPUS
 
 TRICKY = {

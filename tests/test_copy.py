@@ -27,7 +27,6 @@ from annotator.store.database import create_project_engine, location_to_url
 from annotator.store.migrate import HEAD_REVISION, current_revision, upgrade
 from annotator.store.tables import NOTE, REL, SPAN
 from annotator.tasks import TaskControl
-
 from tests.conftest import BACKENDS, fresh_postgres_database
 from tests.test_format_jsonl import ALL, rich_project
 

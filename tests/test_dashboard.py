@@ -17,8 +17,6 @@ from xml.etree import ElementTree
 import pytest
 
 from annotator.cli.main import main
-from annotator.dashboard.compute import build_dashboard
-from annotator.dashboard.filters import DashboardFilters
 from annotator.dashboard.charts import (
     CHARTS,
     edge_at,
@@ -26,7 +24,8 @@ from annotator.dashboard.charts import (
     figure_for,
     network_figure,
 )
-from annotator.dashboard.filters import published_date
+from annotator.dashboard.compute import build_dashboard
+from annotator.dashboard.filters import DashboardFilters, published_date
 from annotator.dashboard.report import (
     save_figure,
     write_chart_files,

@@ -21,8 +21,8 @@ import pytest
 from annotator.cli.main import main
 from annotator.store import Project
 from annotator.store.backups import backup_folder
-from tests.conftest import SAMPLE_CORPUS
 from tests.cli_runs import run_here
+from tests.conftest import SAMPLE_CORPUS
 from tests.test_cli import run_cli
 
 FILE_FORMATS = ("jsonl", "csv", "conll", "doccano", "prodigy", "spacy")

@@ -27,9 +27,9 @@ from annotator.output_files import (
 )
 from annotator.store import Project
 from annotator.store.backups import backup_folder
+from tests.cli_runs import run_here as run_cli
 from tests.disks import fill, remount_read_only, tmpfs
 from tests.format_fixtures import sample_docs
-from tests.cli_runs import run_here as run_cli
 from tests.test_output_commands import sample_project_file
 
 

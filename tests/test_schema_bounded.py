@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 from annotator.schema import SchemaError, parse_schema
 from annotator.schema.bounded_yaml import MAX_ALIAS_NODES, MAX_DEPTH
 from annotator.store import Project
-
 from tests.cli_runs import Outcome, run_here
 from tests.conftest import SAMPLE_CORPUS
 

@@ -8,6 +8,7 @@ import pytest
 
 from annotator.corpus.importer import import_paths
 from annotator.errors import UserError
+from annotator.formats.select import document_json
 from annotator.store import Project
 
 TEXT = "Zakharova 😀 said that Western countries were trying to pull Belarus away.\n"
@@ -105,7 +106,7 @@ def test_status_doc_labels_and_notes(project: Project, doc_id: int) -> None:
 def test_document_json_shape(project: Project, doc_id: int) -> None:
     actor = project.annotations.add_span(doc_id, 0, 9, "ACTOR", "alice", note="spokeswoman")
     project.annotations.add_span(doc_id, 0, 9, "ACTOR", "ner", layer="suggestion", score=0.9, source="ner")
-    data = project.documents.to_json(doc_id)
+    data = document_json(project, doc_id)
     assert set(data) >= {"id", "title", "text", "meta", "spans", "relations", "doc_labels", "status"}
     assert data["text"] == TEXT
     own = next(s for s in data["spans"] if s["id"] == actor.id)
@@ -126,7 +127,7 @@ def test_discontinuous_span_keeps_its_fragments(project: Project, doc_id: int) -
     assert span.fragments == pieces
     [stored] = project.annotations.spans(doc_id)
     assert stored.fragments == pieces
-    shown = project.documents.to_json(doc_id)["spans"][0]
+    shown = document_json(project, doc_id)["spans"][0]
     assert shown["fragments"] == [[0, 9], [western, western + 7]]
     deleted = project.annotations.delete_span(span.id)
     project.annotations.restore_span(deleted)

@@ -9,15 +9,15 @@ import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlmodel import SQLModel
 
 from annotator.errors import UserError
-from annotator.search.index import is_search_object
-from tests.conftest import BACKENDS, fresh_postgres_database, new_location, simulate_newer_release
 from annotator.store import Project
 from annotator.store.database import create_project_engine, location_to_url
 from annotator.store.migrate import HEAD_REVISION, alembic_config, head_revision, upgrade
-from alembic.script import ScriptDirectory
+from annotator.store.search_index import is_search_object
+from tests.conftest import BACKENDS, fresh_postgres_database, new_location, simulate_newer_release
 
 
 def test_new_project_is_sqlite_in_wal_with_foreign_keys(project_path: Path) -> None:

@@ -24,7 +24,6 @@ from annotator.nlp.patterns import MAX_PATTERN_FILE_BYTES, PatternRule, RuleMatc
 from annotator.nlp.rule_budget import MAX_OPTIONAL, MAX_PATTERN_TOKENS, MAX_REGEX_REPEATS, MAX_UNBOUNDED
 from annotator.schema import load_default_schema
 from annotator.store import Project
-
 from tests.cli_runs import Outcome, run_here
 from tests.conftest import SAMPLE_CORPUS
 

@@ -10,6 +10,7 @@ import argparse
 import textwrap
 
 from annotator.cli.output import print_json, print_table, say
+from annotator.formats.select import document_json
 from annotator.store import Project
 
 HELP = "show one document and its annotations (by id or name)"
@@ -24,7 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     with Project.open(args.project, create=False) as project:
         doc_id = project.documents.resolve(args.document)
-        data = project.documents.to_json(doc_id)
+        data = document_json(project, doc_id)
     if args.json:
         print_json(data)
         return 0

@@ -17,6 +17,7 @@ import base64
 import html
 import io
 from pathlib import Path
+from typing import IO
 
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
@@ -33,7 +34,7 @@ EVIDENCE_ROWS = 8  # spans listed under each network edge in the HTML report
 REPORT_LINKS = 200  # the heaviest links the HTML report lists
 
 
-def _draw(figure: Figure, handle: io.BufferedIOBase | io.BytesIO, fmt: str) -> None:
+def _draw(figure: Figure, handle: IO[bytes], fmt: str) -> None:
     figure.savefig(handle, format=fmt, dpi=PNG_DPI if fmt == "png" else None,
                    metadata={"Date": None} if fmt == "svg" else None)
 

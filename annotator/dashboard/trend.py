@@ -33,7 +33,6 @@ from annotator.store.tables import ANNOTATOR, STATUS
 from annotator.tasks import TaskControl
 
 
-
 @dataclass(frozen=True, slots=True)
 class TrendPoint:
     week: date  # Monday

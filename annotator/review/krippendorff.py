@@ -128,10 +128,11 @@ def category_components(units_by_observer: Sequence[IntArray], length: int) -> C
     suffix = np.concatenate([np.cumsum(gap_lengths[::-1])[::-1], [0.0]])
     fitting = len(gap_lengths) - first
     placements = suffix[first] - fitting * (unit_lengths - 1)
-    l = unit_lengths
-    numerator = np.sum((n_units - 1) / 3.0 * (2 * l ** 3 - 3 * l ** 2 + l) + l ** 2 * placements)
+    lengths = unit_lengths  # Krippendorff's l
+    numerator = np.sum((n_units - 1) / 3.0 * (2 * lengths ** 3 - 3 * lengths ** 2 + lengths)
+                       + lengths ** 2 * placements)
     ml = m * float(length)
-    denominator = ml * (ml - 1) - float(np.sum(l * (l - 1)))
+    denominator = ml * (ml - 1) - float(np.sum(lengths * (lengths - 1)))
     expected = 2.0 / float(length) * numerator / denominator if denominator > 0 else 0.0
     return Components(observed, expected)
 

@@ -34,7 +34,6 @@ from annotator.schema.model import (
     field_path,
 )
 
-
 # The default schema is 14 KB and takes 0.1 s to check; checking is pure-Python YAML, about 6 s a
 # megabyte, so a file over 1 MB is not a hand-written schema but a wrong path.
 MAX_SCHEMA_BYTES = 1_000_000

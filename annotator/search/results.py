@@ -12,8 +12,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from annotator.formats.csv_spans import neutralise
 from annotator.output_files import NO_PROJECT, ProtectedPaths, output_file
+from annotator.spreadsheet_cells import neutralise
 
 CSV_COLUMNS = ("document_id", "document", "title", "published", "start", "end", "left", "hit", "right",
                "span_id", "label", "annotator", "layer", "actor")

@@ -29,7 +29,6 @@ from sqlalchemy.engine import Connection
 
 from annotator.errors import Errors, UserError
 from annotator.search.filters import ResolvedFilters, SearchFilters
-from annotator.search.index import candidate_filter
 from annotator.search.matching import (
     Occurrence,
     Term,
@@ -39,6 +38,7 @@ from annotator.search.matching import (
 )
 from annotator.search.results import SearchHit, SearchResult, concordance_hit
 from annotator.store.project import Project
+from annotator.store.search_index import candidate_filter
 from annotator.store.tables import ACTOR, ANNOTATOR, DOC, LABEL, SPAN
 from annotator.tasks import TaskControl
 

@@ -63,7 +63,7 @@ def restore(project: Project, states: States) -> None:
                             documents=[row.document_id for row in linked] + list(documents))
         now = utcnow()
         stale = [row.id for row in linked
-                 if (state := states.get(_actor_of(connection, row.id))) is None or row.id not in state.span_ids]
+                 if (state := states.get(_actor_of(connection, row.id) or 0)) is None or row.id not in state.span_ids]
         if stale:
             connection.execute(SPAN.update().where(SPAN.c.id.in_(stale))
                                .values(actor_id=None, updated_at=now, **bumped(SPAN)))

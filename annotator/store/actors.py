@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from annotator.errors import Errors, UserError
-from annotator.store.database import parse_id
+from annotator.store.database import inserted_id, parse_id
 from annotator.store.models import utcnow
 from annotator.store.records import ActorRecord
 from annotator.store.tables import ACTOR, ALIAS, DOC, LABEL, SPAN
@@ -311,10 +311,10 @@ class Actors:
     def _create(self, connection: Connection, name: str, type_: str | None, country: str | None) -> int:
         clean = self._check_name(connection, name)
         now = utcnow()
-        actor_id: int = connection.execute(ACTOR.insert().values(
+        actor_id: int = inserted_id(connection.execute(ACTOR.insert().values(
             name=clean, type=self._check_type(type_), country=(country or "").strip() or None,
             created_at=now, updated_at=now,
-        )).inserted_primary_key[0]
+        )))
         self._add_alias(connection, actor_id, clean)
         return actor_id
 

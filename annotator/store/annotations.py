@@ -10,12 +10,13 @@ the CLI and the GUI cannot disagree about what is allowed.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from annotator.errors import Errors, UserError
+from annotator.store.database import inserted_id
 from annotator.store.models import (
     LAYERS,
     STATUSES,
@@ -87,7 +88,7 @@ def span_record(row: sa.Row[Any]) -> SpanRecord:
     noticeably faster than with thirteen attribute look-ups per row.
     """
     (span_id, document_id, start, end, label, annotator, layer, attrs, note, score, source, actor,
-     status, fragments, version) = row
+     status, fragments, version) = cast(tuple[Any, ...], row)
     return SpanRecord(span_id, document_id, start, end, label, annotator, layer, dict(attrs or {}), note or "",
                       score, source, actor, status,
                       tuple((a, b) for a, b in fragments) if fragments else None, version)
@@ -95,7 +96,7 @@ def span_record(row: sa.Row[Any]) -> SpanRecord:
 
 def relation_record(row: sa.Row[Any]) -> RelationRecord:
     """A row of ``relation_query`` as a record (by position, as ``span_record``)."""
-    relation_id, document_id, head_id, tail_id, label, annotator, layer, attrs, version = row
+    relation_id, document_id, head_id, tail_id, label, annotator, layer, attrs, version = cast(tuple[Any, ...], row)
     return RelationRecord(relation_id, document_id, head_id, tail_id, label, annotator, layer, dict(attrs or {}),
                           version)
 
@@ -250,7 +251,7 @@ class Annotations:
             )
             if span_id is not None:
                 values["id"] = span_id
-            new_id = connection.execute(SPAN.insert().values(**values)).inserted_primary_key[0]
+            new_id = inserted_id(connection.execute(SPAN.insert().values(**values)))
             project.note_change(spans=[new_id])
             self.touch_document(connection, doc_id, values["annotator_id"], layer, now)
         return SpanRecord(id=new_id, document_id=doc_id, start=start, end=end, label=label, annotator=annotator,
@@ -409,7 +410,7 @@ class Annotations:
         )
         if keep_id:
             values["id"] = relation.id
-        return connection.execute(REL.insert().values(**values)).inserted_primary_key[0]
+        return inserted_id(connection.execute(REL.insert().values(**values)))
 
     def delete_relation(self, relation_id: int, *, expected_version: int | None = None) -> RelationRecord:
         """Delete a relation; with ``expected_version``, only if nobody changed it since."""

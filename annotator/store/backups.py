@@ -30,8 +30,8 @@ from pathlib import Path
 
 from annotator.errors import Errors, UserError
 from annotator.output_files import publish_file
-from annotator.store.database import is_url, location_to_url, sqlite_path
 from annotator.store import sqlite_files
+from annotator.store.database import is_url, location_to_url, sqlite_path
 from annotator.store.sqlite_files import database_open_here, header_problem
 
 BACKUP_KEEP = 10

@@ -17,16 +17,18 @@ told to reload everything (``Changes.everything``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from annotator.store.models import ChangeLog, utcnow
+from annotator.store.database import inserted_id
+from annotator.store.models import utcnow
+from annotator.store.tables import CHANGE_LOG
 
-LOG = ChangeLog.__table__
+LOG = CHANGE_LOG
 KEEP_ROWS = 20_000  # about a working week of a busy team; a reader further behind reloads all
 
 _ID_SETS = ("documents", "spans", "relations", "actors", "statuses")
@@ -66,9 +68,9 @@ class Changes:
 
     def merged(self, other: Changes) -> Changes:
         """Both changes as one (the origin and label of ``other`` when they differ)."""
-        sets = {name: getattr(self, name) | getattr(other, name) for name in _ID_SETS}
-        flags = {name: getattr(self, name) or getattr(other, name) for name in _FLAGS}
-        return Changes(**sets, **flags, origin=other.origin or self.origin, label=other.label or self.label)
+        return _changes(lambda name: getattr(self, name) | getattr(other, name),
+                        lambda name: getattr(self, name) or getattr(other, name),
+                        origin=other.origin or self.origin, label=other.label or self.label)
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {name: sorted(getattr(self, name)) for name in _ID_SETS if getattr(self, name)}
@@ -77,9 +79,16 @@ class Changes:
 
     @classmethod
     def from_json(cls, data: dict[str, Any], *, origin: str, label: str) -> Changes:
-        sets = {name: frozenset(int(item) for item in data.get(name, ())) for name in _ID_SETS}
-        flags = {name: bool(data.get(name)) for name in _FLAGS}
-        return cls(**sets, **flags, origin=origin, label=label)
+        return _changes(lambda name: frozenset(int(item) for item in data.get(name, ())),
+                        lambda name: bool(data.get(name)), origin=origin, label=label)
+
+
+def _changes(ids: Callable[[str], frozenset[int]], flag: Callable[[str], bool], *, origin: str,
+             label: str) -> Changes:
+    """A ``Changes`` with each id set and flag taken from a function of the field's name."""
+    return Changes(documents=ids("documents"), spans=ids("spans"), relations=ids("relations"),
+                   actors=ids("actors"), statuses=ids("statuses"), document_list=flag("document_list"),
+                   schema=flag("schema"), everything=flag("everything"), origin=origin, label=label)
 
 
 @dataclass(slots=True)
@@ -112,16 +121,15 @@ class ChangeSet:
         return any(getattr(self, item.name) for item in fields(self))
 
     def freeze(self, *, origin: str, label: str) -> Changes:
-        sets = {name: frozenset(getattr(self, name)) for name in _ID_SETS}
-        flags = {name: getattr(self, name) for name in _FLAGS}
-        return Changes(**sets, **flags, origin=origin, label=label)
+        return _changes(lambda name: frozenset(getattr(self, name)), lambda name: getattr(self, name),
+                        origin=origin, label=label)
 
 
 def append(connection: Connection, changes: Changes) -> int:
     """Write the row for ``changes`` in the caller's transaction, prune old rows, return its id."""
-    row_id = connection.execute(LOG.insert().values(
+    row_id = inserted_id(connection.execute(LOG.insert().values(
         origin=changes.origin, label=changes.label[:500], made_at=utcnow(), changes=changes.to_json(),
-    )).inserted_primary_key[0]
+    )))
     if row_id % 100 == 0:  # pruning now and then keeps the common write at one insert
         connection.execute(LOG.delete().where(LOG.c.id <= row_id - KEEP_ROWS))
     return int(row_id)

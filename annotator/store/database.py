@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -194,8 +195,14 @@ def insert_unless_present(connection: sa.Connection, table: sa.Table, values: di
     moment; ``ON CONFLICT DO NOTHING`` (SQLite and PostgreSQL alike) lets the second simply
     find the first one's row instead of failing on the unique constraint.
     """
-    if connection.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    connection.execute(insert(table).values(**values).on_conflict_do_nothing(index_elements=key))
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    connection.execute(dialect.insert(table).values(**values).on_conflict_do_nothing(index_elements=key))
+
+
+def inserted_id(result: sa.CursorResult[Any]) -> int:
+    """The primary key of the row an ``INSERT`` statement just made."""
+    key = result.inserted_primary_key
+    assert key is not None, "a single-row insert reports its key"
+    return int(key[0])

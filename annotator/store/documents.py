@@ -96,7 +96,7 @@ class Documents:
                     sa.select(STATUS.c.document_id, STATUS.c.status)
                     .where(STATUS.c.document_id.in_(doc_ids), STATUS.c.annotator_id == annotator_id)
                 ).all())
-            counts = dict(connection.execute(counts_query).all())
+            counts: dict[int, int] = dict(connection.execute(counts_query).tuples().all())
         by_id = {row.id: row for row in rows}
         return [
             DocumentSummary(
@@ -208,21 +208,6 @@ class Documents:
             for row in docs
         ]
 
-    def to_json(self, doc_id: int) -> dict[str, Any]:
-        """The document in the canonical JSON shape shared by ``show --json`` and JSONL export.
-
-        Built by the exporters' own bulk builder, so one document and a whole export agree.
-        """
-        from annotator.formats.select import (
-            build_documents,  # formats import the store, not the reverse
-        )
-
-        with self._project.reading() as connection:
-            built = build_documents(connection, [doc_id])
-        if not built:
-            raise UserError(Errors.E105.format(doc_id=doc_id, location=self._project.location))
-        return built[0]
-
     def stats(self) -> dict[str, Any]:
         """Counts for ``annotator stats``: documents, annotators, spans per label and annotator."""
         with self._project.reading() as connection:
@@ -237,7 +222,7 @@ class Documents:
                 .group_by(LABEL.c.name, ANNOTATOR.c.name, SPAN.c.layer)
                 .order_by(LABEL.c.name, ANNOTATOR.c.name, SPAN.c.layer)
             ).all()
-            done = dict(connection.execute(
+            done: dict[str, int] = dict(connection.execute(
                 sa.select(ANNOTATOR.c.name, sa.func.count())
                 .join(STATUS, STATUS.c.annotator_id == ANNOTATOR.c.id)
                 .where(STATUS.c.status == "done")

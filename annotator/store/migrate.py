@@ -19,7 +19,6 @@ import os
 import sqlite3
 from datetime import datetime
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -71,7 +70,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     """
     from alembic import command
 
-    from annotator.search.index import repair_search_index
+    from annotator.store.search_index import repair_search_index
 
     config = alembic_config()
     with engine.connect() as connection:
@@ -106,8 +105,7 @@ def create_head_schema(connection: Connection) -> None:
     from sqlmodel import SQLModel
 
     import annotator.store.models  # noqa: F401  (registers the tables)
-
-    from annotator.search.index import create_search_index
+    from annotator.store.search_index import create_search_index
 
     SQLModel.metadata.create_all(connection)
     create_search_index(connection)  # not a model: migration 0006 makes it for older projects

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import logging
 import os
-import zlib
 import uuid
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
@@ -27,24 +27,25 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from annotator.errors import Errors, UserError
 from annotator.schema import LabelSchema, load_default_schema, parse_schema
 from annotator.storable import display_name
+from annotator.store import change_log, failures
 from annotator.store.backups import (
     DamagedProjectError,
     backup_if_due,
     damaged_project_error,
 )
-from annotator.store import change_log, failures
 from annotator.store.change_log import Changes, ChangeSet
 from annotator.store.database import (
     create_project_engine,
-    is_url,
     insert_unless_present,
+    is_url,
     location_to_url,
     shown_location,
     sqlite_path,
 )
 from annotator.store.migrate import prepare
+from annotator.store.models import utcnow
 from annotator.store.sqlite_files import header_problem
-from annotator.store.models import Annotator, Label, ProjectSetting, utcnow
+from annotator.store.tables import ANNOTATOR, LABEL, SETTING
 
 SCHEMA_SETTING = "label_schema_yaml"
 _FALLBACK_COLORS = ("#8c564b", "#7f7f7f", "#bcbd22", "#17becf", "#e377c2", "#9467bd")
@@ -217,12 +218,12 @@ class Project:
     def setting(self, key: str, default: str | None = None) -> str | None:
         with self.reading() as connection:
             value = connection.execute(
-                sa.select(ProjectSetting.value).where(ProjectSetting.key == key)
+                sa.select(SETTING.c.value).where(SETTING.c.key == key)
             ).scalar_one_or_none()
         return default if value is None else value
 
     def set_setting(self, key: str, value: str) -> None:
-        table = ProjectSetting.__table__
+        table = SETTING
         with self.transaction() as connection:
             self.note_change(schema=key == SCHEMA_SETTING)
             updated = connection.execute(table.update().where(table.c.key == key).values(value=value))
@@ -238,7 +239,7 @@ class Project:
     def install_schema(self, schema: LabelSchema) -> None:
         """Make ``schema`` the project's schema; labels already used in data are kept."""
         self.set_setting(SCHEMA_SETTING, schema.to_yaml())
-        table = Label.__table__
+        table = LABEL
         rows: list[dict[str, object]] = []
         for label in schema.span_labels:
             rows.append({"kind": "span", "name": label.name, "color": label.color, "shortcut": label.key,
@@ -271,7 +272,7 @@ class Project:
         key = (kind, name)
         if key in self._label_ids:
             return self._label_ids[key]
-        table = Label.__table__
+        table = LABEL
         query = sa.select(table.c.id).where(table.c.kind == kind, table.c.name == name)
         with _connection(self, connection) as conn:
             label_id = conn.execute(query).scalar_one_or_none()
@@ -285,7 +286,7 @@ class Project:
 
     def label_colors(self) -> dict[str, str]:
         """Colour of every span label known to the project, schema or not."""
-        table = Label.__table__
+        table = LABEL
         with self.reading() as connection:
             rows = connection.execute(sa.select(table.c.name, table.c.color).where(table.c.kind == "span"))
             return {name: color for name, color in rows}
@@ -297,7 +298,7 @@ class Project:
             raise UserError(Errors.E112)
         if name in self._annotator_ids:
             return self._annotator_ids[name]
-        table = Annotator.__table__
+        table = ANNOTATOR
         with _connection(self, connection) as conn:
             query = sa.select(table.c.id).where(table.c.name == name)
             annotator_id = conn.execute(query).scalar_one_or_none()
@@ -314,7 +315,7 @@ class Project:
         name = name.strip()
         if name in self._annotator_ids:
             return self._annotator_ids[name]
-        table = Annotator.__table__
+        table = ANNOTATOR
         with self.reading() as connection:
             annotator_id = connection.execute(sa.select(table.c.id).where(table.c.name == name)).scalar_one_or_none()
         if annotator_id is None:
@@ -323,7 +324,7 @@ class Project:
         return annotator_id
 
     def annotator_names(self) -> list[str]:
-        table = Annotator.__table__
+        table = ANNOTATOR
         with self.reading() as connection:
             return list(connection.execute(sa.select(table.c.name).order_by(table.c.name)).scalars())
 

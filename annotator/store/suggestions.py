@@ -36,6 +36,7 @@ from annotator.store.annotations import (
     span_query,
     span_record,
 )
+from annotator.store.database import inserted_id
 from annotator.store.models import utcnow
 from annotator.store.records import DeletedSpan, RelationRecord, SpanRecord
 from annotator.store.tables import ANNOTATOR, LABEL, REL, SPAN
@@ -356,12 +357,12 @@ class Suggestions:
         created = own is None
         if own is None:
             actor_id = connection.execute(sa.select(SPAN.c.actor_id).where(SPAN.c.id == suggestion_id)).scalar_one()
-            new_id = connection.execute(SPAN.insert().values(
+            new_id = inserted_id(connection.execute(SPAN.insert().values(
                 document_id=doc_id, annotator_id=annotator_id, layer="annotation", label_id=label_id,
                 start_offset=suggestion.start, end_offset=suggestion.end, attrs=dict(suggestion.attrs), note="",
                 source=f"{suggestion.annotator}/{suggestion.source}" if suggestion.source else suggestion.annotator,
                 actor_id=actor_id, created_at=now, updated_at=now,
-            )).inserted_primary_key[0]
+            )))
             own = span_record(connection.execute(span_query().where(SPAN.c.id == new_id)).one())
         connection.execute(SPAN.update().where(SPAN.c.id == suggestion_id).values(status="accepted", updated_at=now,
                                                                                      **bumped(SPAN)))
@@ -398,10 +399,10 @@ class Suggestions:
                 REL.c.layer == "annotation")).first()
             if exists is not None:
                 continue
-            new_id = connection.execute(REL.insert().values(
+            new_id = inserted_id(connection.execute(REL.insert().values(
                 document_id=head.document_id, annotator_id=annotator_id, layer="annotation", label_id=label_id,
                 head_id=head.id, tail_id=tail.id, attrs=dict(relation.attrs), created_at=utcnow(),
-            )).inserted_primary_key[0]
+            )))
             copies.append(RelationRecord(id=new_id, document_id=head.document_id, head_id=head.id, tail_id=tail.id,
                                          label=relation.label, annotator=annotator, layer="annotation",
                                          attrs=dict(relation.attrs)))

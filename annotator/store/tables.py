@@ -4,26 +4,21 @@ Reads and bulk writes go through SQLAlchemy Core (the ORM costs several times mo
 and every module that builds such queries uses these same names.
 """
 
-from annotator.store.models import (
-    Actor,
-    ActorAlias,
-    Annotator,
-    Document,
-    DocumentLabel,
-    DocumentStatus,
-    Label,
-    Note,
-    Relation,
-    Span,
-)
+from sqlmodel import SQLModel
 
-ACTOR = Actor.__table__
-ALIAS = ActorAlias.__table__
-ANNOTATOR = Annotator.__table__
-DOC = Document.__table__
-DOC_LABEL = DocumentLabel.__table__
-LABEL = Label.__table__
-NOTE = Note.__table__
-REL = Relation.__table__
-SPAN = Span.__table__
-STATUS = DocumentStatus.__table__
+import annotator.store.models  # noqa: F401  (declares the tables)
+
+_TABLES = SQLModel.metadata.tables  # typed as Table, which the models' ``__table__`` is not to a checker
+
+ACTOR = _TABLES["actor"]
+ALIAS = _TABLES["actor_alias"]
+ANNOTATOR = _TABLES["annotator"]
+CHANGE_LOG = _TABLES["change_log"]
+DOC = _TABLES["document"]
+DOC_LABEL = _TABLES["document_label"]
+LABEL = _TABLES["label"]
+NOTE = _TABLES["note"]
+REL = _TABLES["relation"]
+SETTING = _TABLES["project_setting"]
+SPAN = _TABLES["span"]
+STATUS = _TABLES["document_status"]

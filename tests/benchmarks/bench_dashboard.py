@@ -17,9 +17,9 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from annotator.dashboard.charts import CHARTS, figure_for
 from annotator.dashboard.compute import build_dashboard
 from annotator.dashboard.filters import DashboardFilters
-from annotator.dashboard.charts import CHARTS, figure_for
 from annotator.dashboard.report import write_html, write_pdf
 from annotator.formats.ingest import ingest_documents
 from annotator.store import Project

@@ -8,7 +8,7 @@ times in this process:
 1. ``export_project(..., "jsonl")``: selection + canonical shape + JSON lines on disk;
 2. ``export_project(..., "spacy")`` when the DocBin format is installed and works;
 3. raw sqlite3 fetching every document and every span (joined with label and annotator names);
-4. ``import_files`` of the JSONL into an empty project (validation + bulk ingestion).
+4. ``import_files`` of the JSONL into an empty project (validation + bulk ingestion), as 'annotator import' runs it.
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ sys.path.insert(0, str(ROOT))
 
 from annotator.formats.base import ExportOptions
 from annotator.formats.ingest import content_hash
-from annotator.formats.pipeline import export_project, import_files
+from annotator.formats.pipeline import export_project
+from annotator.importing import import_files
 from annotator.store import Project
 from annotator.store.models import Document, Span, utcnow
 
@@ -110,7 +111,7 @@ def main() -> None:
             else:
                 print(f"export spaCy DocBin:                   {spacy_time:6.2f} s  ({spacy_time / raw:.1f}x raw)")
         with Project.open(folder / "copy.db") as copy:
-            ingest = timed(lambda: import_files(copy, [out], "jsonl"))
+            ingest = timed(lambda: import_files(copy, [out]))
         print(f"import canonical JSONL (empty project): {ingest:6.2f} s")
 
 

@@ -8,7 +8,7 @@ different: about 45 MB for 10,000), then times two whole processes on the same f
 2. a bare Python process that reads the same files and inserts (name, text) with sqlite3's
    ``executemany`` in one transaction, with the same WAL/synchronous=FULL settings;
 3. the same bare process with the full-text index annotator keeps (an FTS5 table over the text
-   filled by an insert trigger, as ``annotator.search.index`` creates it): the floor for any
+   filled by an insert trigger, as ``annotator.store.search_index`` creates it): the floor for any
    program that makes imported articles searchable.
 Prints the times and the ratios (the target is at most 2.5).
 """

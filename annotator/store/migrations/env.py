@@ -9,8 +9,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import annotator.store.models  # noqa: F401  (registers the tables on SQLModel.metadata)
-
-from annotator.search.index import is_search_object
+from annotator.store.search_index import is_search_object
 
 connection = context.config.attributes["connection"]
 context.configure(

@@ -2,7 +2,7 @@
 
 SQLite gets an external-content FTS5 table with triggers on ``document``; PostgreSQL a GIN
 expression index over a text-search vector. Both are built by
-``annotator.search.index.create_search_index``, the same function a new project calls, and
+``annotator.store.search_index.create_search_index``, the same function a new project calls, and
 filled from the documents already in the project.
 
 Revision ID: 0006
@@ -12,7 +12,7 @@ Create Date: 2026-11-23
 
 from alembic import op
 
-from annotator.search.index import create_search_index, drop_search_index
+from annotator.store.search_index import create_search_index, drop_search_index
 
 revision = '0006'
 down_revision = '0005'
