@@ -3,14 +3,19 @@
 Name, type and country are edited in the table (a rename keeps the old name as an alias, as
 ``Actors.rename`` does); aliases are added and removed with buttons; two selected actors can be
 merged after a confirmation that names which one survives; actors can be deleted, leaving their
-mentions unlinked. Registry edits are not on the undo stack: they change the whole project, not
-the open document, like an import. After each change the dialog emits ``changed``, so the window
-can show the new names on the spans it displays.
+mentions unlinked. Every edit is a core operation (``annotator.ops.actors``) performed through
+the analyst's history (``History.of(project, annotator)``), so Ctrl+Z / Ctrl+Shift+Z here, or
+the main window's Edit menu, take it back and forth; an undone delete or merge puts the actors
+back under their ids with their aliases and links. After each change the dialog emits
+``changed``; it reloads itself when the change feed reports actors changed by anyone.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -29,11 +34,18 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from annotator.errors import UserError
+from annotator.gui.conflicts import show_conflict
+from annotator.gui.ops_bridge import OpsBridge
+from annotator.ops import History, Operation
+from annotator.ops import actors as registry
 from annotator.schema import LabelSchema
 from annotator.store.actors import ACTOR_LABEL, Actors
+from annotator.store.change_log import Changes
 from annotator.store.records import ActorRecord
+from annotator.store.versions import ConflictError
 
 COLUMNS = ("Name", "Type", "Country", "Aliases", "Mentions")
 NAME, TYPE, COUNTRY, ALIASES, MENTIONS = range(len(COLUMNS))
@@ -66,12 +78,24 @@ class _TypeDelegate(QStyledItemDelegate):
 class ActorRegistryDialog(QDialog):
     changed = Signal()
 
-    def __init__(self, parent: QWidget | None, actors: Actors, schema: LabelSchema) -> None:
+    def __init__(self, parent: QWidget | None, actors: Actors, schema: LabelSchema, *,
+                 history: History | None = None, bridge: OpsBridge | None = None) -> None:
+        """``history``: the analyst's (by default the parent window's project and annotator);
+        ``bridge``: the change feed to follow (by default the parent window's, if it has one)."""
         super().__init__(parent)
         self.setWindowTitle("Actor registry")
         self._actors = actors
         self._records: dict[int, ActorRecord] = {}
         self._filling = False
+        self.conflict_dialog: QMessageBox | None = None
+        self.history = history or History.of(parent.project, parent.annotator)  # type: ignore[union-attr]
+        feed = bridge or getattr(parent, "bridge", None)
+        if isinstance(feed, OpsBridge):
+            feed.changed.connect(self._changes_arrived)
+        self.undo_action = self._history_action("Undo", QKeySequence.StandardKey.Undo, self.undo)
+        self.redo_action = self._history_action("Redo", QKeySequence("Ctrl+Shift+Z"), self.redo)
+        self.history.add_listener(self._history_changed)
+        self._history_changed()
 
         self.filter_edit = QLineEdit()
         self.filter_edit.setPlaceholderText("Filter by name or alias")
@@ -175,6 +199,61 @@ class ActorRegistryDialog(QDialog):
         self.merge_button.setEnabled(count == 2)
         self.delete_button.setEnabled(count >= 1)
 
+    # --- the history -------------------------------------------------------------------------
+
+    def _history_action(self, verb: str, key: QKeySequence | QKeySequence.StandardKey,
+                        slot: Callable[[], None]) -> QAction:
+        action = QAction(verb, self)
+        action.setShortcut(QKeySequence(key))
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _history_changed(self) -> None:
+        if not isValid(self.undo_action):  # the dialog is gone; the history outlives it
+            self.history.remove_listener(self._history_changed)
+            return
+        for action, verb, label in ((self.undo_action, "Undo", self.history.undo_label),
+                                    (self.redo_action, "Redo", self.history.redo_label)):
+            action.setText(f"{verb} {label}" if label else verb)
+            action.setEnabled(label is not None)
+
+    def perform(self, operation: Operation, title: str) -> object | None:
+        """Run one registry edit through the history; its result, or None when refused (said in
+        a box titled ``title``, or the conflict dialog)."""
+        return self._guarded(lambda: self.history.perform(operation).result, title)
+
+    def undo(self) -> None:
+        if self.history.undo_label is not None:
+            self._guarded(self.history.undo, "Not undone")
+            self._changed(self.selected_ids())
+
+    def redo(self) -> None:
+        if self.history.redo_label is not None:
+            self._guarded(self.history.redo, "Not redone")
+            self._changed(self.selected_ids())
+
+    def _guarded(self, run: Callable[[], object], title: str) -> object | None:
+        try:
+            result = run()
+        except ConflictError as error:  # a refused undo/redo (StepRefused) too
+            self.reload()
+            if self.conflict_dialog is not None:
+                self.conflict_dialog.deleteLater()
+            self.conflict_dialog = show_conflict(self, str(error))
+            return None
+        except UserError as error:
+            QMessageBox.warning(self, title, str(error))
+            return None
+        return True if result is None else result
+
+    def _changes_arrived(self, changes: Changes) -> None:
+        """Actors changed by anyone (a teammate, the CLI, an undo in the main window): reload."""
+        editing = self.table.state() == QAbstractItemView.State.EditingState
+        if (changes.actors or changes.everything) and self.isVisible() and not editing:
+            self.reload()
+
     # --- editing -----------------------------------------------------------------------------
 
     def _changed(self, select: list[int]) -> None:
@@ -188,27 +267,22 @@ class ActorRegistryDialog(QDialog):
             return
         actor_id = int(item.data(ACTOR_ID_ROLE))
         value = item.text().strip()
-        try:
-            if item.column() == NAME:
-                self._actors.rename(actor_id, value)
-            elif item.column() == TYPE:
-                self._actors.update(actor_id, type=value or None)
-            elif item.column() == COUNTRY:
-                self._actors.update(actor_id, country=value or None)
-        except UserError as error:
-            QMessageBox.warning(self, "Actor not changed", str(error))
+        record = self._records[actor_id]
+        if item.column() == NAME and value != record.name:
+            self.perform(registry.rename(record, value), "Actor not changed")
+        elif item.column() == TYPE and (value or None) != record.type:
+            self.perform(registry.update(record, type=value or None), "Actor not changed")
+        elif item.column() == COUNTRY and (value or None) != record.country:
+            self.perform(registry.update(record, country=value or None), "Actor not changed")
         # Later: rebuilding the table now would delete the item whose change is being signalled.
         QTimer.singleShot(0, lambda: self._changed([actor_id]))
 
     def new_actor(self) -> None:
         name, accepted = QInputDialog.getText(self, "New actor", "Canonical name of the new actor:")
         if accepted and name.strip():
-            try:
-                record = self._actors.create(name)
-            except UserError as error:
-                QMessageBox.warning(self, "Actor not created", str(error))
-                return
-            self._changed([record.id])
+            record = self.perform(registry.create(name), "Actor not created")
+            if isinstance(record, ActorRecord):
+                self._changed([record.id])
 
     def add_alias(self) -> None:
         [actor_id] = self.selected_ids()
@@ -216,12 +290,8 @@ class ActorRegistryDialog(QDialog):
         alias, accepted = QInputDialog.getText(self, "Add alias", f"Another name for “{record.name}”, "
                                                "e.g. “the Kremlin” for the Russian government:")
         if accepted and alias.strip():
-            try:
-                self._actors.add_alias(actor_id, alias)
-            except UserError as error:
-                QMessageBox.warning(self, "Alias not added", str(error))
-                return
-            self._changed([actor_id])
+            if self.perform(registry.add_alias(record, alias), "Alias not added") is not None:
+                self._changed([actor_id])
 
     def remove_alias(self) -> None:
         [actor_id] = self.selected_ids()
@@ -233,7 +303,7 @@ class ActorRegistryDialog(QDialog):
         alias, accepted = QInputDialog.getItem(self, "Remove alias", f"Alias of “{record.name}” to forget "
                                                "(it will no longer be suggested):", aliases, 0, False)
         if accepted and alias:
-            self._actors.remove_alias(actor_id, alias)
+            self.perform(registry.remove_alias(record, alias), "Alias not removed")
             self._changed([actor_id])
 
     def merge_selected(self) -> None:
@@ -242,7 +312,7 @@ class ActorRegistryDialog(QDialog):
         box = QMessageBox(QMessageBox.Icon.Question, "Merge actors",
                           f"Merge “{first.name}” and “{second.name}” into one actor?\n\nThe other actor's "
                           "mentions and aliases move to the one you keep, and its name becomes an alias. "
-                          "This cannot be undone.", QMessageBox.StandardButton.Cancel, self)
+                          "Undo (Ctrl+Z) splits them again.", QMessageBox.StandardButton.Cancel, self)
         keep_first = box.addButton(f"Keep “{first.name}”", QMessageBox.ButtonRole.AcceptRole)
         keep_second = box.addButton(f"Keep “{second.name}”", QMessageBox.ButtonRole.AcceptRole)
         box.exec()
@@ -250,12 +320,8 @@ class ActorRegistryDialog(QDialog):
         if clicked not in (keep_first, keep_second):
             return
         survivor, absorbed = (first, second) if clicked is keep_first else (second, first)
-        try:
-            self._actors.merge(survivor.id, absorbed.id)
-        except UserError as error:
-            QMessageBox.warning(self, "Actors not merged", str(error))
-            return
-        self._changed([survivor.id])
+        if self.perform(registry.merge(survivor, absorbed), "Actors not merged") is not None:
+            self._changed([survivor.id])
 
     def delete_selected(self) -> None:
         records = [self._records[actor_id] for actor_id in self.selected_ids()]
@@ -263,9 +329,8 @@ class ActorRegistryDialog(QDialog):
         mentions = sum(record.mentions for record in records)
         answer = QMessageBox.question(
             self, "Delete actors", f"Delete {names} from the registry? {mentions} linked mention"
-            f"{'' if mentions == 1 else 's'} stay, unlinked. This cannot be undone.")
+            f"{'' if mentions == 1 else 's'} stay, unlinked. Undo (Ctrl+Z) puts them back.")
         if answer != QMessageBox.StandardButton.Yes:
             return
-        for record in records:
-            self._actors.delete(record.id)
+        self.perform(registry.delete(*records), "Actors not deleted")
         self._changed([])

@@ -3,12 +3,10 @@
 The field is a line edit whose popup offers ``project.actors.candidates(text)`` as the analyst
 types (exact alias, then prefix, then fuzzy matches), so "Kreml" finds the actor whose alias is
 "the Kremlin". Picking one links the span; "New actor from span" creates an actor named after the
-span's text; "Unlink" removes the link. Each is one command on the undo stack.
-
-Undoing "New actor from span" unlinks the span and deletes the actor again if no analyst's span
-links to it by then: an undone creation must not leave a stray actor whose name would keep
-feeding alias suggestions. Its redo creates the actor anew (same name, type and country) under
-a new id, so a ``LinkActor`` redone after it finds its actor by canonical name.
+span's text; "Unlink" removes the link. Each is one core operation (``annotator.ops.actors``),
+undone from the Edit menu like any edit: the registry's touched actors are captured before and
+after, so undoing "New actor from span" removes the actor again and redoing brings it back under
+its id (a later step naming it still finds it).
 """
 
 from __future__ import annotations
@@ -20,8 +18,10 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QCompleter, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from annotator.errors import Errors
-from annotator.gui.undo import EditCommand, EditTarget
-from annotator.store.actors import ACTOR_LABEL, ActorCandidate, SpanLink
+from annotator.ops import Operation
+from annotator.ops import actors as actor_ops
+from annotator.store import Project
+from annotator.store.actors import ACTOR_LABEL, ActorCandidate
 from annotator.store.records import ActorRecord, SpanRecord
 
 ACTOR_ID_ROLE = Qt.ItemDataRole.UserRole
@@ -29,76 +29,25 @@ NAME_ROLE = Qt.ItemDataRole.UserRole + 1
 MAX_CANDIDATES = 12
 
 
-class _SpanActorCommand(EditCommand):
-    """An edit of one span's actor link: either way, the span is shown again with its actor."""
-
-    def __init__(self, target: EditTarget, span: SpanRecord, text: str) -> None:
-        super().__init__(target, span.document_id, text)
-        self._span_id = span.id
-
-    def show_applied(self) -> None:
-        _show_span(self._target, self._span_id, make_current=self.replaying)
-        super().show_applied()
-
-    def show_reverted(self) -> None:
-        _show_span(self._target, self._span_id, make_current=True)
-        super().show_reverted()
+def link_actor(project: Project, span: SpanRecord, actor: ActorRecord | None) -> Operation:
+    """Link an ACTOR span to a registry actor, or unlink it (``actor`` None); undoable."""
+    edit = actor_ops.link_span(span.id, actor.id if actor else None, _actor_id(project, span))
+    edit.label = f"Link to {actor.name}" if actor else "Unlink actor"
+    return edit
 
 
-class LinkActor(_SpanActorCommand):
-    """Link an ACTOR span to a registry actor, or unlink it (``actor`` None)."""
-
-    def __init__(self, target: EditTarget, span: SpanRecord, actor: ActorRecord | None) -> None:
-        super().__init__(target, span, f"Link to {actor.name}" if actor else "Unlink actor")
-        self._actor = actor
-        self._link: SpanLink | None = None
-
-    def apply(self) -> None:
-        actors = self._target.project.actors
-        actor_id = None
-        if self._actor is not None:
-            actor_id = self._actor.id
-            if self.replaying:  # a redo of "New actor from span" may have made it anew
-                found = actors.find(self._actor.name)
-                actor_id = found.id if found is not None else actor_id
-        self._link = actors.link_span(self._span_id, actor_id)
-
-    def revert(self) -> None:
-        assert self._link is not None
-        self._target.project.actors.undo_link(self._link)
+def create_actor(project: Project, span: SpanRecord, name: str) -> Operation:
+    """A new actor named after an ACTOR span (``name``: its text) and linked to it; undoing
+    takes the actor away again, redoing brings it back under its id."""
+    edit = actor_ops.create_from_span(span.id, _actor_id(project, span))
+    edit.label = f"New actor {name}"
+    return edit
 
 
-class CreateActor(_SpanActorCommand):
-    """A new actor named after an ACTOR span and linked to it; see the module docstring for undo."""
-
-    def __init__(self, target: EditTarget, span: SpanRecord) -> None:
-        super().__init__(target, span, "New actor from span")
-        self.actor: ActorRecord | None = None
-        self._link: SpanLink | None = None
-
-    def apply(self) -> None:
-        actors = self._target.project.actors
-        if self.actor is None:
-            self.actor, self._link = actors.create_from_span(self._span_id)
-            self.setText(f"New actor {self.actor.name}")
-        else:
-            self.actor, self._link = actors.create_from_span(
-                self._span_id, name=self.actor.name, type=self.actor.type, country=self.actor.country)
-
-    def revert(self) -> None:
-        assert self.actor is not None and self._link is not None
-        actors = self._target.project.actors
-        actors.undo_link(self._link)
-        if actors.get(self.actor.id).mentions == 0:
-            actors.delete(self.actor.id)
-
-
-def _show_span(target: EditTarget, span_id: int, *, make_current: bool) -> None:
-    """The span's actor name is part of its record: read it again and show it. Linking bumped
-    its version, which later undos of other commands on this span must expect."""
-    span = target.project.annotations.span(span_id)
-    target.versions.note_span(span)
-    target.show_span_changed(span, make_current=make_current)
+def _actor_id(project: Project, span: SpanRecord) -> int | None:
+    """The registry id of the actor the span links to now (the undo puts that link back)."""
+    actor = project.actors.find(span.actor) if span.actor else None
+    return actor.id if actor is not None else None
 
 
 class ActorField(QWidget):

@@ -1,93 +1,87 @@
-"""Seeing teammates' work as it arrives: View ▸ Refresh (F5), a cheap poll, and conflict dialogs.
+"""Keeping the main window's panels current: every change arrives as one ``Changes`` value.
 
-Several analysts may work on one project (a PostgreSQL server or a shared SQLite file). Their
-new spans are the other layers of the open document, so the window must notice them without the
-analyst reopening anything:
+The window's one ``OpsBridge`` (``annotator.gui.ops_bridge``) delivers every change of the open
+project in the GUI thread: the editor's own operations, undo and redo, suggestion runs, imports,
+merges and adjudication (all committed through the window's own ``Project``, so they carry its
+origin), and what other windows, the command line and teammates wrote (found by the bridge's
+poll every second, whatever window or field has the focus). Each panel here updates itself from
+the value; nothing else in the window fans changes out by hand:
 
-- View ▸ Refresh (F5) reloads the open document's layers and the document list's counts.
-- Every ``POLL_MS`` the watcher asks the core one cheap question about the open document
-  (``annotator.store.versions.document_state``: counts, version sums and largest ids) and, when
-  the answer differs from the last one seen, reloads that document's layers. Own edits move the
-  baseline as they happen, so only others' changes trigger a reload. A reload keeps the current
-  span, scroll position and undo history (``DocumentEditor.refresh``). The poll is skipped while
-  the window is inactive (nobody is looking) or a text field has the keyboard (a reload would
-  redraw the inspector under the analyst's typing); the next tick catches up.
-- An edit refused because someone else changed the item (``ConflictError``) is shown in a dialog
-  (``annotator.gui.conflicts``) after the editor has reloaded the document.
+- the document list refreshes the rows of the documents (and statuses) named, and reloads when
+  documents came or went (``document_list``, ``everything``);
+- the status bar's progress, and the document panel (status, labels, note) of the open document;
+- the editor reloads the open document's layers when the change touched it and was not its own
+  operation (``DocumentEditor.apply_changes``); when someone else made it the status bar says so
+  (E561) — never after this window's own suggestion run, import or merge.
+
+View ▸ Refresh (F5) asks the bridge at once and reloads the list and the open document. An edit
+refused because someone else changed the item is shown in one dialog (``show_conflict``) after
+the editor has reloaded the document.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer
-from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QPlainTextEdit, QTextEdit
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QMessageBox
 
 from annotator.errors import Errors
 from annotator.gui.conflicts import show_conflict
-from annotator.store.versions import DocumentState, document_state
+from annotator.store.change_log import Changes
 
 if TYPE_CHECKING:
     from annotator.gui.mainwindow import MainWindow
 
-POLL_MS = 10_000
 
-
-class ChangeWatcher(QObject):
-    """Keeps the main window's open document in step with what others write to the project."""
+class ChangeView(QObject):
+    """Applies each ``Changes`` from the window's bridge to its panels."""
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self._window = window
-        self._seen: tuple[int, DocumentState] | None = None  # (document id, its state when last shown)
         self.conflict_dialog: QMessageBox | None = None
-        self.timer = QTimer(self)
-        self.timer.setInterval(POLL_MS)
-        self.timer.timeout.connect(self.poll)
-        editor = window.editor
-        editor.documentShown.connect(lambda _doc_id: self.remember())
-        editor.documentEdited.connect(self._edited)
-        editor.conflicted.connect(self.show_conflict)
-        self.timer.start()
+        window.bridge.changed.connect(self.apply)
+        window.editor.conflicted.connect(self.show_conflict)
 
-    def remember(self) -> None:
-        """Take the open document's current state as seen (after showing it, or an own edit)."""
-        document = self._window.editor.document
-        self._seen = None if document is None else (document.id, document_state(self._window.project, document.id))
-
-    def _edited(self, doc_id: int) -> None:
-        document = self._window.editor.document
-        if document is not None and document.id == doc_id:
-            self.remember()
+    def apply(self, changes: Changes) -> None:
+        window = self._window
+        own = window.bridge.is_own(changes)
+        model = window.doc_model
+        document = window.editor.document
+        if changes.everything or changes.document_list or (changes.statuses and model.filtered_by_status):
+            model.reload()
+            if document is not None:
+                window.doc_list.select_document(document.id)
+        else:
+            for doc_id in changes.documents | changes.statuses:
+                model.refresh_document(doc_id)
+        window.show_progress()
+        if document is None:
+            if changes.document_list or changes.everything:
+                window.open_start_document()  # the first documents arrived
+            return
+        reloaded = window.editor.apply_changes(changes)
+        if changes.touches_document(document.id):
+            window.show_document_panel()
+        if reloaded and not own and changes.touches_document(document.id):
+            window.show_message(Errors.E561.format(changes=describe(changes)))
 
     def refresh(self) -> None:
-        """View ▸ Refresh: the document list's counts and the open document's layers, as stored now."""
+        """View ▸ Refresh: ask for others' changes now, then show the list and the open
+        document as stored."""
         window = self._window
-        window.inspector.flush()  # a note being typed is committed first, as on any document change
-        window.document_panel.flush()
+        window.flush_panels()
+        window.bridge.poll()
         window.doc_model.reload()
+        window.show_progress()
         document = window.editor.document
         if document is None:
             return
         window.doc_list.select_document(document.id)
         window.editor.reload_from_store()
+        window.show_document_panel()
         window.show_message("Refreshed: the document list and this document's layers are as stored now.")
-
-    def poll(self) -> None:
-        """One cheap question; a reload only when someone else changed the open document."""
-        window = self._window
-        document = window.editor.document
-        if document is None or not window.isActiveWindow() or _typing():
-            return
-        state = document_state(window.project, document.id)
-        if self._seen is None or self._seen[0] != document.id:
-            self._seen = (document.id, state)
-            return
-        if state == self._seen[1]:
-            return
-        changes = state.changes_from(self._seen[1])
-        window.editor.reload_from_store()  # emits documentEdited: the list row and the baseline follow
-        window.show_message(Errors.E561.format(changes=changes))
 
     def show_conflict(self, message: str) -> None:
         """The editor has reloaded already; tell the analyst why their edit did not happen."""
@@ -96,9 +90,9 @@ class ChangeWatcher(QObject):
         self.conflict_dialog = show_conflict(self._window, message)
 
 
-def _typing() -> bool:
-    """True while a text field (a note, a filter, the actor field) has the keyboard."""
-    focus = QApplication.focusWidget()
-    if isinstance(focus, QLineEdit):
-        return not focus.isReadOnly()
-    return isinstance(focus, QPlainTextEdit | QTextEdit) and not focus.isReadOnly()  # not the read-only text view
+def describe(changes: Changes) -> str:
+    """ "2 spans, 1 relation changed" for the E561 notice."""
+    parts = [f"{len(items)} {name if len(items) != 1 else name[:-1]}"
+             for name, items in (("spans", changes.spans), ("relations", changes.relations))
+             if items]
+    return (", ".join(parts) or "its annotations") + " changed"

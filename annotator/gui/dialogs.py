@@ -1,5 +1,7 @@
 """Small dialogs: who is annotating, what an import did, the shortcuts and the guidelines.
 
+The import report is one dialog for File ▸ Import documents… and Import dataset… alike, showing
+``annotator.importing``'s report, so the same files read the same whichever way they came in.
 The shortcut list is generated from the window's menus, so it can never disagree with the keys
 that actually work; the guidelines come from the schema's descriptions for the same reason.
 """
@@ -27,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.corpus.importer import ImportReport
+from annotator.importing import ImportReport, summary
 
 
 def present(window: QWidget) -> None:
@@ -72,45 +74,67 @@ class _CloseDialog(QDialog):
         self.resize(*size)
 
 
+def report_widgets(summary_text: str, lost: list[str]) -> tuple[QWidget, QLabel, QLabel, QTreeWidget]:
+    """The body of a report dialog: what was left out (first, in bold: a training set silently
+    missing spans is the mistake these reports exist to prevent), the summary, a tree of details.
+    Returns the body, the summary and losses labels, and the tree."""
+    content = QWidget()
+    layout = QVBoxLayout(content)
+    layout.setContentsMargins(0, 0, 0, 0)
+    losses = QLabel("<b>Not carried by this format:</b><br>" + "<br>".join(f"<b>• {line}</b>" for line in lost)
+                    if lost else "Nothing was left out.")
+    losses.setWordWrap(True)
+    if lost:
+        losses.setStyleSheet("color: #b00020;")
+    summary_label = QLabel(summary_text)
+    summary_label.setWordWrap(True)
+    details = QTreeWidget()
+    details.setHeaderLabels(["File", "Details"])
+    details.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+    for widget in (losses, summary_label, details):
+        layout.addWidget(widget)
+    return content, summary_label, losses, details
+
+
 class ImportReportDialog(_CloseDialog):
-    """What an import did: counts, then the refused files with their reasons and the duplicates."""
+    """What an import did: what was left out, the counts, then each file with what it brought,
+    the refused files with their reasons, the duplicates, and what the project had to learn."""
 
     def __init__(self, parent: QWidget | None, report: ImportReport) -> None:
-        content = QWidget()
-        layout = QVBoxLayout(content)
-        layout.setContentsMargins(0, 0, 0, 0)
-        summary = QLabel(import_summary(report))
-        summary.setWordWrap(True)
-        layout.addWidget(summary)
-        details = QTreeWidget()
-        details.setHeaderLabels(["File", "Details"])
-        details.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        if report.failures:
-            refused = QTreeWidgetItem(details, [f"Refused ({len(report.failures)})", ""])
-            for path, message in report.failures:
-                item = QTreeWidgetItem(refused, [Path(path).name, message])
-                item.setToolTip(0, path)
-                item.setToolTip(1, message)
+        content, self.summary, self.losses, self.details = report_widgets(import_summary(report), report.loss.lines())
+        imported = [entry for entry in report.files if entry.refused is None]
+        read = QTreeWidgetItem(self.details, [f"Files imported ({len(imported)})", ""])
+        for entry in imported:
+            self._row(read, entry.path, f"{entry.kind}: {entry.describe()}")
+        read.setExpanded(True)
+        if report.refused:
+            refused = QTreeWidgetItem(self.details, [f"Files refused ({len(report.refused)})", ""])
+            for path, message in report.refused:
+                self._row(refused, path, message)
             refused.setExpanded(True)
         if report.duplicates:
-            duplicates = QTreeWidgetItem(details, [f"Duplicates skipped ({len(report.duplicates)})", ""])
+            duplicates = QTreeWidgetItem(self.details, [f"Duplicates skipped ({len(report.duplicates)})", ""])
             for duplicate in report.duplicates:
                 twin = f"same text as document {duplicate.existing_id}" if duplicate.existing_id else \
                     "same text as another document in this import"
-                QTreeWidgetItem(duplicates, [Path(duplicate.source).name, f"{duplicate.title}: {twin}"])
-        layout.addWidget(details)
+                self._row(duplicates, duplicate.source, f"{duplicate.title}: {twin}")
+        for title, names in (("New labels", report.new_labels), ("New annotators", report.new_annotators),
+                             ("New actors in the registry", report.new_actors)):
+            if names:
+                group = QTreeWidgetItem(self.details, [f"{title} ({len(names)})", ", ".join(names)])
+                group.setToolTip(1, ", ".join(names))
         super().__init__(parent, "Import finished", content, (720, 420))
-        self.summary = summary
+
+    @staticmethod
+    def _row(group: QTreeWidgetItem, path: str, details: str) -> None:
+        item = QTreeWidgetItem(group, [Path(path).name, details])
+        item.setToolTip(0, path)
+        item.setToolTip(1, details)
 
 
 def import_summary(report: ImportReport) -> str:
-    parts = [f"Imported {len(report.imported)} document{'s' if len(report.imported) != 1 else ''}",
-             f"skipped {len(report.duplicates)} duplicate{'s' if len(report.duplicates) != 1 else ''}",
-             f"refused {len(report.failures)} file{'s' if len(report.failures) != 1 else ''}"]
-    text = ", ".join(parts) + "."
-    if report.cancelled:
-        text = "Import cancelled. " + text + " Documents read before cancelling were kept."
-    return text
+    """The status-bar sentence and the dialog's summary (``annotator.importing.summary``)."""
+    return summary(report)
 
 
 def menu_shortcuts(menu_bar: QMenuBar) -> list[tuple[str, str, str]]:

@@ -62,6 +62,11 @@ class DocumentListModel(QAbstractTableModel):
         """Document ids in display order (do not modify)."""
         return self._ids
 
+    @property
+    def filtered_by_status(self) -> bool:
+        """True when a status filter is set: a status change may add or drop rows."""
+        return self._status_filter is not None
+
     def set_annotator(self, annotator: str) -> None:
         self._annotator = annotator
         self.reload()

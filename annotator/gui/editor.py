@@ -2,50 +2,49 @@
 
 It sits between the widgets and the core. Widgets (the text view, palette, inspector, document
 panel) report intents here ("apply ACTOR", "delete the current span", "set this attribute"); the
-editor checks them (own layer only, a selection or a current span), turns each into one undoable
-command (``annotator.gui.undo``) that commits through the core, and updates the text view
-incrementally. Panels listen to its signals instead of to each other. It is also the
-``EditTarget`` the commands report back to on undo and redo.
+editor checks them (own layer only, a selection or a current span), turns each into one core
+operation (``annotator.ops``) performed through the annotator's ``History`` (one transaction,
+undoable from the Edit menu, the same history a test or the CLI uses), and updates the text
+view from the outcome. Changes made elsewhere (a background job, another window, a teammate)
+reach it through ``apply_changes``, fed by the window's one ``OpsBridge``.
 
 Model suggestions (the ``suggestion`` layer) are shown beside the analyst's spans, read-only:
-Tab walks both, ] and [ only the suggestions, and accepting or rejecting one is a command of
-``annotator.gui.suggestions``. A suggestion the analyst already has (same label and offsets) is
+Tab walks both, ] and [ only the suggestions, and accepting or rejecting one is an operation of
+``annotator.ops.suggestions``. A suggestion the analyst already has (same label and offsets) is
 not shown.
+
+A step refused because someone else changed or deleted the item (``ConflictError``, E107 for a
+row gone, or an undo/redo the history dropped: ``StepRefused``) reloads the document and is
+reported through ``conflicted``; the window shows the one conflict dialog.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from PySide6.QtCore import QObject, QPoint, Signal
-from PySide6.QtGui import QTextCursor, QUndoStack
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QMenu
 
-from annotator.corpus.readers import SUPPORTED_SUFFIXES
 from annotator.errors import Errors, UserError
-from annotator.gui.actors import CreateActor, LinkActor
+from annotator.formats.detect import AUTO_SUFFIXES
+from annotator.gui.actors import create_actor, link_actor
 from annotator.gui.offsets import OffsetMap
-from annotator.gui.suggestions import AcceptSuggestions, RejectSuggestions, is_suggestion
+from annotator.gui.suggestions import is_suggestion
 from annotator.gui.textview import DocumentView
-from annotator.gui.undo import (
-    AddRelation,
-    AddSpan,
-    DeleteRelation,
-    DeleteSpan,
-    EditCommand,
-    SetDocumentLabel,
-    SetDocumentNote,
-    SetStatus,
-    UpdateSpan,
-)
 from annotator.nlp.snapping import Tokenize, snap_to_tokens, trim_whitespace
+from annotator.ops import History, Operation, Outcome
+from annotator.ops.documents import SetDocumentLabel, SetDocumentNote, SetStatus
+from annotator.ops.spans import AddRelation, AddSpan, DeleteRelation, DeleteSpan, UpdateSpan
+from annotator.ops.suggestions import AcceptSuggestions, RejectSuggestions
 from annotator.schema import LabelSchema, RelationType
 from annotator.store import Project
 from annotator.store.actors import ActorCandidate
-from annotator.store.records import DocumentRecord, RelationRecord, SpanRecord
-from annotator.store.versions import ConflictError, VersionLedger
+from annotator.store.change_log import Changes
+from annotator.store.records import DeletedSpan, DocumentRecord, RelationRecord, SpanRecord
+from annotator.store.versions import ConflictError
 
 LAYER = "annotation"
 RELATION_PROMPT = "Pick the tail span: click it, or Tab to it and press Enter; Esc cancels."
@@ -87,17 +86,15 @@ class DocumentEditor(QObject):
 
     documentShown = Signal(int)        # a document (id) is now in the view
     currentSpanChanged = Signal()      # the current span, or its contents or relations, changed
-    documentEdited = Signal(int)       # something in document (id) changed: list row, progress
     message = Signal(str)              # for the status bar
     conflicted = Signal(str)           # an edit refused: someone else changed the item (reloaded already)
 
-    def __init__(self, project: Project, annotator: str, view: DocumentView, undo_stack: QUndoStack) -> None:
+    def __init__(self, project: Project, annotator: str, view: DocumentView) -> None:
         super().__init__(view)
         self._project = project
         self._annotator = annotator
         self._view = view
-        self._undo_stack = undo_stack
-        self._versions = VersionLedger()
+        self._performing = False  # an own operation is running: the editor shows its outcome itself
         self._document: DocumentRecord | None = None
         self._colors = project.label_colors()
         self._show_others = False
@@ -121,9 +118,9 @@ class DocumentEditor(QObject):
         return self._annotator
 
     @property
-    def versions(self) -> VersionLedger:
-        """The versions this editor's own edits left, for undo and redo (``annotator.gui.undo``)."""
-        return self._versions
+    def history(self) -> History:
+        """The undo history of this annotator on this project (kept in the core)."""
+        return History.of(self._project, self._annotator)
 
     @property
     def document(self) -> DocumentRecord | None:
@@ -134,13 +131,11 @@ class DocumentEditor(QObject):
         return self._relation_head is not None
 
     def set_project(self, project: Project, annotator: str) -> None:
-        """Edit another project (or as another annotator); the undo history does not carry over."""
+        """Edit another project (or as another annotator): its own undo history applies."""
         self._end_relation_mode()
         self._project = project
         self._annotator = annotator
         self._colors = project.label_colors()
-        self._undo_stack.clear()
-        self._versions.clear()
         self._document = None
 
     def set_show_others(self, shown: bool) -> None:
@@ -192,15 +187,12 @@ class DocumentEditor(QObject):
                           if relation.head_id in shown and relation.tail_id in shown]
         return spans, relations
 
-    def refresh(self, replaced: Mapping[int, int] | None = None) -> None:
+    def refresh(self) -> None:
         """Show the open document's annotations again, keeping the scroll position and the
-        current span (or, per ``replaced``, the span that took its place)."""
+        current span."""
         if self._document is None:
             return
-        current = self._view.current_span_id()
         self._view.set_annotations(*self._annotations(self._document.id))
-        if current is not None and replaced and current in replaced:
-            self._view.set_current_span(replaced[current], scroll=False)
         self.currentSpanChanged.emit()
 
     def reload(self) -> None:
@@ -219,7 +211,7 @@ class DocumentEditor(QObject):
         self._document = None
         self._view.set_document("", [], [], self._colors, owner=self._annotator)
         self.currentSpanChanged.emit()
-        self.message.emit(Errors.E508.format(supported=", ".join(SUPPORTED_SUFFIXES)))
+        self.message.emit(Errors.E508.format(supported=", ".join(AUTO_SUFFIXES)))
 
     def show_document(self, doc_id: int) -> None:
         if self._document is None or self._document.id != doc_id:
@@ -240,7 +232,7 @@ class DocumentEditor(QObject):
             self.message.emit(Errors.E503)
         elif self._refuse_unless_own(span) and span.label != label:
             attrs = initial_attrs(self._project.schema, label, span.attrs)
-            self._execute(UpdateSpan(self, span, f"Relabel {span.label} → {label}", label=label, attrs=attrs))
+            self._perform(UpdateSpan(span, title=f"Relabel {span.label} → {label}", label=label, attrs=attrs))
 
     def _add_span(self, label: str, start: int, end: int) -> None:
         assert self._document is not None
@@ -253,7 +245,7 @@ class DocumentEditor(QObject):
             self.message.emit(Errors.E504)
             return
         attrs = initial_attrs(self._project.schema, label)
-        self._execute(AddSpan(self, self._document.id, *bounds, label, self._annotator, attrs))
+        self._perform(AddSpan(self._document.id, *bounds, label, self._annotator, attrs=attrs))
 
     def delete_current_span(self) -> None:
         """Delete the current span; on a suggestion, deleting it means rejecting it."""
@@ -263,25 +255,25 @@ class DocumentEditor(QObject):
         elif is_suggestion(span):
             self.reject_current()
         elif self._refuse_unless_own(span):
-            self._execute(DeleteSpan(self, span))
+            self._perform(DeleteSpan(span))
 
     def relabel_span(self, span_id: int, label: str) -> None:
         span = self._view.span(span_id)
         if span is not None and self._refuse_unless_own(span) and span.label != label:
             attrs = initial_attrs(self._project.schema, label, span.attrs)
-            self._execute(UpdateSpan(self, span, f"Relabel {span.label} → {label}", label=label, attrs=attrs))
+            self._perform(UpdateSpan(span, title=f"Relabel {span.label} → {label}", label=label, attrs=attrs))
 
     def set_span_attrs(self, span_id: int, attrs: dict[str, Any]) -> None:
         span = self._view.span(span_id)
         if span is None or not self._refuse_unless_own(span) or span.attrs == attrs:
             return
         changed = sorted(name for name in set(span.attrs) | set(attrs) if span.attrs.get(name) != attrs.get(name))
-        self._execute(UpdateSpan(self, span, f"Change {', '.join(changed)}", attrs=attrs))
+        self._perform(UpdateSpan(span, title=f"Change {', '.join(changed)}", attrs=attrs))
 
     def set_span_note(self, span_id: int, note: str) -> None:
         span = self._view.span(span_id)
         if span is not None and self._refuse_unless_own(span) and span.note != note:
-            self._execute(UpdateSpan(self, span, "Edit note", note=note))
+            self._perform(UpdateSpan(span, title="Edit note", note=note))
 
     def select_span(self, span_id: int) -> None:
         """A click on a span: make it current, or in relation mode, make it the tail."""
@@ -315,9 +307,9 @@ class DocumentEditor(QObject):
         if anchor is None:
             target = spans[0] if step > 0 else spans[-1]
         elif step > 0:
-            target = next((span for span, key in zip(spans, keys) if key > anchor), spans[0])
+            target = next((span for span, key in zip(spans, keys, strict=True) if key > anchor), spans[0])
         else:
-            target = next((span for span, key in zip(reversed(spans), reversed(keys)) if key < anchor), spans[-1])
+            target = next((span for span, key in zip(reversed(spans), reversed(keys), strict=True) if key < anchor), spans[-1])
         self._view.set_current_span(target.id)
         self.currentSpanChanged.emit()
         return True
@@ -334,28 +326,39 @@ class DocumentEditor(QObject):
     def accept_current(self) -> None:
         span = self._current_suggestion()
         if span is not None:
-            self._execute(AcceptSuggestions(self, span.document_id, self._annotator, suggestion=span))
+            self._review_anchor = _order_key(span)  # ] continues after it
+            outcome = self._perform(AcceptSuggestions(span.document_id, self._annotator, suggestion=span))
+            if outcome is not None:
+                [acceptance] = outcome.result
+                self._view.set_current_span(acceptance.span.id)
+                self.currentSpanChanged.emit()
 
     def reject_current(self) -> None:
         span = self._current_suggestion()
         if span is not None:
-            self._execute(RejectSuggestions(self, span.document_id, suggestion=span))
+            self._review_anchor = _order_key(span)
+            self._perform(RejectSuggestions(span.document_id, suggestion=span))
 
     def accept_all(self, *, of_current_label: bool = False) -> None:
         """Accept every pending suggestion of the document, or of the current span's label."""
         scope = self._bulk_scope(of_current_label)
         if scope is not None:
-            command = AcceptSuggestions(self, scope[0], self._annotator, label=scope[1])
-            if self._execute(command):
-                self.message.emit(f"Accepted {_count(len(command.acceptances), scope[1])}.")
+            current = self._view.current_span_id()
+            outcome = self._perform(AcceptSuggestions(scope[0], self._annotator, label=scope[1]))
+            if outcome is not None:
+                copies = {acceptance.suggestion.id: acceptance.span.id for acceptance in outcome.result}
+                if current in copies:  # the copy of the current suggestion becomes current
+                    self._view.set_current_span(copies[current], scroll=False)
+                    self.currentSpanChanged.emit()
+                self.message.emit(f"Accepted {_count(len(outcome.result), scope[1])}.")
 
     def reject_all(self, *, of_current_label: bool = False) -> None:
         """Reject every pending suggestion of the document, or of the current span's label."""
         scope = self._bulk_scope(of_current_label)
         if scope is not None:
-            command = RejectSuggestions(self, scope[0], label=scope[1])
-            if self._execute(command):
-                self.message.emit(f"Rejected {_count(len(command.rejected), scope[1])}.")
+            outcome = self._perform(RejectSuggestions(scope[0], label=scope[1]))
+            if outcome is not None:
+                self.message.emit(f"Rejected {_count(len(outcome.result), scope[1])}.")
 
     def _bulk_scope(self, of_current_label: bool) -> tuple[int, str | None] | None:
         """The document and label (None: all labels) a bulk decision is about, or None, with a
@@ -394,13 +397,13 @@ class DocumentEditor(QObject):
             return
         actor = self._project.actors.get(actor_id) if actor_id is not None else None
         if (actor.name if actor else None) != span.actor:
-            self._execute(LinkActor(self, span, actor))
+            self._perform(link_actor(self._project, span, actor))
 
     def create_actor(self, span_id: int) -> None:
         """A new registry actor named after the span, linked to it."""
         span = self._view.span(span_id)
         if span is not None and self._refuse_unless_own(span):
-            self._execute(CreateActor(self, span))
+            self._perform(create_actor(self._project, span, self.covered_text(span).strip()))
 
     def cancel(self) -> None:
         """Escape: leave relation mode, else drop the selection, else the current span."""
@@ -479,7 +482,7 @@ class DocumentEditor(QObject):
         self._end_relation_mode()
         if head.label not in relation.head or tail.label not in relation.tail:  # symmetric, other way round
             head, tail = tail, head
-        self._execute(AddRelation(self, head, tail, relation.name, self._annotator))
+        self._perform(AddRelation(head, tail, relation.name, self._annotator))
 
     def delete_relation(self, relation_id: int) -> None:
         if self._document is None:
@@ -493,7 +496,7 @@ class DocumentEditor(QObject):
         if relation.annotator != self._annotator:
             self.message.emit(Errors.E501.format(owner=relation.annotator, annotator=self._annotator))
             return
-        self._execute(DeleteRelation(self, relation))
+        self._perform(DeleteRelation(relation))
 
     def relations_of(self, span: SpanRecord) -> list[tuple[RelationRecord, SpanRecord, str]]:
         """The span's relations, each with the span at its other end and its text, for the inspector."""
@@ -532,7 +535,7 @@ class DocumentEditor(QObject):
     def set_status(self, status: str) -> bool:
         if self._document is None or self.status() == status:
             return False
-        return self._execute(SetStatus(self, self._document.id, self._annotator, status))
+        return self._perform(SetStatus(self._document.id, self._annotator, status)) is not None
 
     def doc_labels(self) -> list[str]:
         assert self._document is not None
@@ -540,7 +543,7 @@ class DocumentEditor(QObject):
 
     def set_doc_label(self, label: str, present: bool) -> None:
         if self._document is not None and (label in self.doc_labels()) != present:
-            self._execute(SetDocumentLabel(self, self._document.id, self._annotator, label, present))
+            self._perform(SetDocumentLabel(self._document.id, self._annotator, label, present))
 
     def document_note(self) -> str:
         assert self._document is not None
@@ -550,22 +553,67 @@ class DocumentEditor(QObject):
     def set_document_note(self, text: str) -> None:
         if self._document is None:
             return
-        before = self.document_note()
-        if before != text:
-            self._execute(SetDocumentNote(self, self._document.id, self._annotator, before, text))
+        if self.document_note() != text:
+            self._perform(SetDocumentNote(self._document.id, self._annotator, text))
 
-    # --- running commands ----------------------------------------------------------------------
+    # --- running operations ---------------------------------------------------------------------
 
-    def _execute(self, command: EditCommand) -> bool:
+    def _perform(self, operation: Operation) -> Outcome | None:
+        """Perform ``operation`` through the history and show its outcome; None if refused."""
+        outcome = self._guarded(lambda: self.history.perform(operation))
+        if outcome is not None:
+            self._show_outcome(operation, outcome)
+        return outcome
+
+    def undo(self) -> Outcome | None:
+        """Take back the newest step, showing the document it was about."""
+        return self._replay(self.history.undo)
+
+    def redo(self) -> Outcome | None:
+        return self._replay(self.history.redo)
+
+    def _replay(self, step: Callable[[], Outcome]) -> Outcome | None:
+        outcome = self._guarded(step)
+        if outcome is None:
+            return None
+        documents = sorted(outcome.changes.documents)
+        if documents and (self._document is None or self._document.id not in documents):
+            self.open_document(documents[0])
+        else:
+            self.refresh()
+        current = self._view.current_span_id()
+        shown = [span_id for span_id in sorted(outcome.changes.spans) if self._view.span(span_id) is not None]
+        if shown and current not in shown:  # the span the step was about (a suggestion back, a copy)
+            self._view.set_current_span(shown[0])
+            self.currentSpanChanged.emit()
+        return outcome
+
+    def _guarded(self, step: Callable[[], Outcome]) -> Outcome | None:
+        """Run a step of the history; a refusal is reported (a conflict also reloads), never raised."""
+        self._performing = True
         try:
-            command.perform()
+            return step()
         except ConflictError as error:
             self.report_conflict(str(error))
-            return False
         except UserError as error:
-            self.message.emit(str(error))
+            if str(error).startswith("[E107]"):  # the row is gone: someone else deleted it
+                self.report_conflict(str(error))
+            else:
+                self.message.emit(str(error))
+        finally:
+            self._performing = False
+        return None
+
+    def apply_changes(self, changes: Changes) -> bool:
+        """A change from the window's bridge: reload the open document's layers when it touched
+        them (an own operation of this editor has shown itself already). True if reloaded."""
+        if self._performing or self._document is None:
             return False
-        self._undo_stack.push(command)
+        if changes.schema:
+            self._colors = self._project.label_colors()
+        if not (changes.touches_document(self._document.id) or changes.actors or changes.schema):
+            return False
+        self.refresh()
         return True
 
     def _refuse_unless_own(self, span: SpanRecord) -> bool:
@@ -582,61 +630,30 @@ class DocumentEditor(QObject):
         cursor.clearSelection()
         self._view.setTextCursor(cursor)
 
-    # --- EditTarget: showing what commands did ----------------------------------------------------
+    # --- showing what an operation did ----------------------------------------------------------
 
-    def show_span_added(self, span: SpanRecord, relations: tuple[RelationRecord, ...] = ()) -> None:
-        self._view.add_span(span)
-        for relation in relations:
-            self._view.add_relation(relation)
-        self._clear_selection()
-        self._view.set_current_span(span.id)
+    def _show_outcome(self, operation: Operation, outcome: Outcome) -> None:
+        """The view follows a first run incrementally where that is cheap, else reloads."""
+        result = outcome.result
+        if isinstance(operation, AddSpan):
+            self._view.add_span(result)
+            self._clear_selection()
+            self._view.set_current_span(result.id)
+        elif isinstance(operation, DeleteSpan) and isinstance(result, DeletedSpan):
+            for relation in result.relations:
+                self._view.remove_relation(relation.id)
+            self._view.remove_span(result.span.id)
+            if self._view.current_span_id() == result.span.id:
+                self._view.set_current_span(None)
+        elif isinstance(operation, UpdateSpan):
+            self._view.replace_span(result)
+        elif isinstance(operation, AddRelation):
+            self._view.add_relation(result)
+        elif isinstance(operation, DeleteRelation):
+            self._view.remove_relation(result.id)
+        elif outcome.changes.spans or outcome.changes.relations or outcome.changes.actors:
+            self.refresh()
         self.currentSpanChanged.emit()
-
-    def show_span_removed(self, span_id: int, relations: tuple[RelationRecord, ...] = ()) -> None:
-        span = self._view.span(span_id)
-        if span is not None and self._view.current_span_id() == span_id:
-            self._review_anchor = _order_key(span)  # ] continues after it
-        for relation in relations:
-            self._view.remove_relation(relation.id)
-        self._view.remove_span(span_id)
-        if self._view.current_span_id() == span_id:
-            self._view.set_current_span(None)
-        self.currentSpanChanged.emit()
-
-    def show_span_changed(self, span: SpanRecord, *, make_current: bool) -> None:
-        self._view.replace_span(span)
-        if make_current:
-            self._view.set_current_span(span.id)
-        if self._view.current_span_id() == span.id:
-            self.currentSpanChanged.emit()
-
-    def show_relation_added(self, relation: RelationRecord) -> None:
-        self._view.add_relation(relation)
-        self.currentSpanChanged.emit()
-
-    def show_relation_removed(self, relation: RelationRecord) -> None:
-        self._view.remove_relation(relation.id)
-        self.currentSpanChanged.emit()
-
-    def show_suggestions_changed(self, replaced: Mapping[int, int]) -> None:
-        self.refresh(replaced)
-
-    def show_suggestion_back(self, span: SpanRecord) -> None:
-        if not self._show_suggestions:
-            return
-        self._view.add_span(span)
-        for relation in self._project.suggestions.relations(span.document_id):
-            ends = (relation.head_id, relation.tail_id)
-            if span.id in ends and all(self._view.span(end) is not None for end in ends):
-                self._view.add_relation(relation)
-        self._view.set_current_span(span.id)
-        self.currentSpanChanged.emit()
-
-    def show_document_changed(self, doc_id: int) -> None:
-        self.documentEdited.emit(doc_id)
-
-    def report_error(self, message: str) -> None:
-        self.message.emit(message)
 
     def report_conflict(self, message: str) -> None:
         """Someone else changed what an edit (or undo) touched: show the document as it now is,
@@ -646,12 +663,8 @@ class DocumentEditor(QObject):
 
     def reload_from_store(self) -> None:
         """Show the open document's annotations as stored now, others' changes included, keeping
-        the current span, the scroll position and the undo history; the panels follow through
-        ``documentEdited``."""
-        if self._document is None:
-            return
+        the current span, the scroll position and the undo history."""
         self.refresh()
-        self.documentEdited.emit(self._document.id)
 
 
 def _order_key(span: SpanRecord) -> tuple[int, int, int]:

@@ -60,7 +60,11 @@ class DeferredTextEdit(QPlainTextEdit):
         self.textChanged.connect(self._timer.start)
 
     def set_stored_text(self, text: str) -> None:
-        """Show the stored value (no commit)."""
+        """Show the stored value (no commit). While the analyst is typing in the field (it has
+        the focus and holds uncommitted text) the typing stays: it commits over the new value."""
+        if self.hasFocus() and self.toPlainText() != self._stored:
+            self._stored = text
+            return
         self._timer.stop()
         self._stored = text
         if self.toPlainText() != text:

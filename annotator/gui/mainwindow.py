@@ -2,7 +2,9 @@
 
 The window composes and connects; what keys and clicks *do* to annotations is the editor's job
 (``annotator.gui.editor``), and every edit goes through the core as one committed, undoable
-command. Shortcuts come in two scopes: keys with a modifier (Ctrl+Z, Ctrl+Enter, Alt+Right) work
+operation (``annotator.ops``); the Edit menu's Undo and Redo are a view of the annotator's core
+``History``. The panels learn of changes only through the window's one ``OpsBridge``
+(``annotator.gui.changes``). Shortcuts come in two scopes: keys with a modifier (Ctrl+Z, Ctrl+Enter, Alt+Right) work
 anywhere in the window; bare keys (label keys, R, Tab, Enter, Delete, Esc, and Y, X, ] and [
 for suggestions) belong to the text view, so they never steal typing or Tab navigation from the
 filter box, the note fields or the inspector's widgets. Every action sits in a menu, which shows
@@ -14,8 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QTimer, Qt
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShowEvent, QUndoStack
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -30,13 +32,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.corpus.importer import ImportReport, import_paths
-from annotator.corpus.readers import SUPPORTED_SUFFIXES
 from annotator.errors import Errors, UserError
+from annotator.formats.detect import AUTO_SUFFIXES
 from annotator.gui import review_bridge
 from annotator.gui.actor_registry import ActorRegistryDialog
 from annotator.gui.backup_timer import BackupScheduler
-from annotator.gui.changes import ChangeWatcher
+from annotator.gui.changes import ChangeView
 from annotator.gui.compare_view import CompareWindow
 from annotator.gui.dataset_runner import DatasetRunner
 from annotator.gui.dialogs import (
@@ -52,6 +53,7 @@ from annotator.gui.doclist import STATUS_TITLES, DocumentListModel, DocumentList
 from annotator.gui.editor import DocumentEditor, load_spacy_tokenizer
 from annotator.gui.error_dialog import show_unexpected_error
 from annotator.gui.inspector import DocumentPanel, SpanInspector
+from annotator.gui.ops_bridge import OpsBridge
 from annotator.gui.palette import LabelPalette
 from annotator.gui.review_window import AgreementWindow
 from annotator.gui.search_window import SearchWindow
@@ -60,6 +62,7 @@ from annotator.gui.suggest_runner import SuggestionRunner
 from annotator.gui.textview import DocumentView
 from annotator.gui.theme import THEME_TITLES, THEMES, ThemeManager
 from annotator.gui.workers import BackgroundTask, cancel_background_tasks, progress_dialog, wait_for_background_tasks
+from annotator.importing import ImportOptions, ImportReport, import_files
 from annotator.store import Project
 from annotator.tasks import Cancelled, TaskControl
 
@@ -81,11 +84,11 @@ class MainWindow(QMainWindow):
         self.theme = ThemeManager(QApplication.instance(), parent=self)
         self.theme.apply(settings.theme)
 
-        self.undo_stack = QUndoStack(self)
+        self.bridge = OpsBridge(project, self)  # the one way panels learn of changes
         self.view = DocumentView()
         if settings.font_size is not None:
             self.view.set_font_point_size(settings.font_size)
-        self.editor = DocumentEditor(project, annotator, self.view, self.undo_stack)
+        self.editor = DocumentEditor(project, annotator, self.view)
         self.editor.snapping = settings.snapping
         self.editor.set_show_others(settings.show_other_annotators)
         self.editor.set_show_suggestions(settings.show_suggestions)
@@ -103,7 +106,9 @@ class MainWindow(QMainWindow):
         self.inspector = SpanInspector(project.schema)
         self.inspector.actor_field.candidates = self.editor.actor_candidates
         self.document_panel = DocumentPanel(project.schema, STATUS_TITLES)
-        self.changes = ChangeWatcher(self)  # others' edits: View ▸ Refresh, the poll, conflict dialogs
+        self.changes = ChangeView(self)  # every change to the panels; View ▸ Refresh; conflict dialogs
+        self._history = self.editor.history
+        self._history.add_listener(self._update_undo_actions)
 
         self._build_layout()
         self._build_status_bar()
@@ -111,7 +116,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self._restore_layout()
         self._show_identity()
-        self._open_start_document()
+        self.open_start_document()
 
     # --- construction --------------------------------------------------------------------------
 
@@ -285,7 +290,6 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         self.editor.documentShown.connect(self._document_shown)
         self.editor.currentSpanChanged.connect(self._show_current_span)
-        self.editor.documentEdited.connect(self._document_edited)
         self.editor.message.connect(self.show_message)
         self.doc_list.documentChosen.connect(self.open_document)
         self.doc_list.documentClicked.connect(lambda _doc_id: self.view.setFocus())
@@ -308,12 +312,9 @@ class MainWindow(QMainWindow):
         self.suggest_runner.message.connect(self.show_message)
         self.dataset_runner.message.connect(self.show_message)
         self.dataset_runner.imported.connect(self._import_finished)
-        self.dataset_runner.imported.connect(self.editor.refresh)  # spans may arrive in the open document
-        self.suggest_runner.finished.connect(lambda _result: self.editor.refresh())
         self.document_panel.statusChosen.connect(self.editor.set_status)
         self.document_panel.labelToggled.connect(self.editor.set_doc_label)
         self.document_panel.noteCommitted.connect(self.editor.set_document_note)
-        self.undo_stack.indexChanged.connect(self._update_undo_actions)
 
     def _build_review_menu(self, menu: QMenu) -> None:
         """Bringing teammates' layers together: agreement over the corpus, then one document's
@@ -344,7 +345,7 @@ class MainWindow(QMainWindow):
         """
         from annotator.review.merge import merge
 
-        self._flush_panels()
+        self.flush_panels()
         project = self._project
         sources = [str(path) for path in paths]
 
@@ -423,22 +424,24 @@ class MainWindow(QMainWindow):
         self.show_message("spaCy tokenizer ready.")
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
-        self._flush_panels()
+        self.flush_panels()
         self._save_layout()
         cancel_background_tasks()
         wait_for_background_tasks()
+        self.bridge.stop()
+        self._history.remove_listener(self._update_undo_actions)
         self.backups.backup_on_close(self._project)
         self._project.close()
         super().closeEvent(event)
 
-    def _flush_panels(self) -> None:
+    def flush_panels(self) -> None:
         """Commit notes still being typed before the window moves on."""
         self.inspector.flush()
         self.document_panel.flush()
 
     # --- documents -----------------------------------------------------------------------------
 
-    def _open_start_document(self) -> None:
+    def open_start_document(self) -> None:
         """The last document of this project, else the first one not done, else the first."""
         ids = self.doc_model.ids
         if not ids:
@@ -452,7 +455,7 @@ class MainWindow(QMainWindow):
         self.open_document(last)
 
     def open_document(self, doc_id: int) -> None:
-        self._flush_panels()
+        self.flush_panels()
         if self.editor.document is None or self.editor.document.id != doc_id:
             self.editor.open_document(doc_id)
 
@@ -478,7 +481,7 @@ class MainWindow(QMainWindow):
         current = self.editor.document
         if current is None:
             return
-        self._flush_panels()
+        self.flush_panels()
         self.editor.set_status("done")
         done = set(self._project.documents.ids(status="done", annotator=self._annotator))
         ids = self.doc_model.ids
@@ -495,18 +498,14 @@ class MainWindow(QMainWindow):
         document = self.editor.document
         assert document is not None
         self.doc_list.select_document(doc_id)
-        self._show_document_panel()
+        self.show_document_panel()
         self.setWindowTitle(f"{document.title or document.name} — {self._project_title} — Annotator")
         self._settings.set_last_document(self._project.location, doc_id)
         self._settings.sync()
 
-    def _document_edited(self, doc_id: int) -> None:
-        self.doc_model.refresh_document(doc_id)
-        self._show_progress()
-        if self.editor.document is not None and self.editor.document.id == doc_id:
-            self._show_document_panel()
-
-    def _show_document_panel(self) -> None:
+    def show_document_panel(self) -> None:
+        if self.editor.document is None:
+            return
         self.document_panel.show_document(self.editor.status(), self.editor.doc_labels(),
                                           self.editor.document_note())
 
@@ -525,20 +524,26 @@ class MainWindow(QMainWindow):
         self.view.setFocus()
 
     def undo(self) -> None:
-        self._flush_panels()
-        self.undo_stack.undo()
+        self.flush_panels()  # a note being typed is a step of its own, taken back first
+        self.editor.undo()
 
     def redo(self) -> None:
-        self._flush_panels()
-        self.undo_stack.redo()
+        self.flush_panels()
+        self.editor.redo()
 
     def _update_undo_actions(self) -> None:
-        for action, title, can, text in (
-            (self.undo_action, "&Undo", self.undo_stack.canUndo(), self.undo_stack.undoText()),
-            (self.redo_action, "&Redo", self.undo_stack.canRedo(), self.undo_stack.redoText()),
-        ):
-            action.setEnabled(can)
+        """The Edit menu as a view of the core history: "Undo Add ACTOR", enabled when there is one."""
+        for action, title, text in ((self.undo_action, "&Undo", self._history.undo_label),
+                                    (self.redo_action, "&Redo", self._history.redo_label)):
+            action.setEnabled(text is not None)
             action.setText(f"{title} {text}" if text else title)
+
+    def _follow_history(self) -> None:
+        """The Edit menu follows the history of the current project and annotator."""
+        self._history.remove_listener(self._update_undo_actions)
+        self._history = self.editor.history
+        self._history.add_listener(self._update_undo_actions)
+        self._update_undo_actions()
 
     def set_snapping(self, enabled: bool) -> None:
         self.editor.snapping = enabled
@@ -576,20 +581,19 @@ class MainWindow(QMainWindow):
     def suggest_document(self) -> None:
         current = self.editor.document
         if current is None:
-            self.show_message(Errors.E508.format(supported=", ".join(SUPPORTED_SUFFIXES)))
+            self.show_message(Errors.E508.format(supported=", ".join(AUTO_SUFFIXES)))
             return
-        self._flush_panels()
+        self.flush_panels()
         self.suggest_runner.run([current.id])
 
     def suggest_all(self) -> None:
-        self._flush_panels()
+        self.flush_panels()
         self.suggest_runner.run(None)
 
     def show_actor_registry(self) -> None:
         """The registry dialog (non-modal); its changes rename what the view and inspector show."""
         if self.actor_registry is None:
             self.actor_registry = ActorRegistryDialog(self, self._project.actors, self._project.schema)
-            self.actor_registry.changed.connect(self.editor.refresh)
             self.actor_registry.finished.connect(self._actor_registry_closed)
         present(self.actor_registry)
 
@@ -631,7 +635,7 @@ class MainWindow(QMainWindow):
 
     def show_agreement(self) -> AgreementWindow:
         """Review ▸ Agreement… (non-modal); double-clicking a document there compares it."""
-        self._flush_panels()
+        self.flush_panels()
         if self.agreement_window is None:
             humans = review_bridge.human_annotators(self._project)
             self.agreement_window = AgreementWindow(self, self._project, humans)
@@ -659,14 +663,13 @@ class MainWindow(QMainWindow):
 
     def open_comparison(self, doc_id: int, annotators: list[str]) -> CompareWindow:
         """The comparison window, adjudicating as the current annotator; one at a time, reused."""
-        self._flush_panels()
+        self.flush_panels()
         window = self.compare_window
         if window is not None and window.annotators != list(annotators):
             window.close()
             window = None
         if window is None:
             window = CompareWindow(self, self._project, doc_id, annotators, self._annotator)
-            window.goldChanged.connect(self._gold_changed)
             self.compare_window = window
         else:
             window.show_document(doc_id)
@@ -678,7 +681,7 @@ class MainWindow(QMainWindow):
         link opens its document here. Imported on first use: Matplotlib costs a second of start-up."""
         from annotator.gui.dashboard_window import DashboardWindow
 
-        self._flush_panels()
+        self.flush_panels()
         if self.dashboard_window is None:
             window = DashboardWindow(self, self._project)  # deletes itself when closed
             window.documentRequested.connect(self.open_document)
@@ -702,13 +705,6 @@ class MainWindow(QMainWindow):
             self.compare_window.deleteLater()
         self.compare_window = None
 
-    def _gold_changed(self, doc_id: int) -> None:
-        """Gold and review marks changed under the editor: redraw if it shows that document."""
-        self.doc_model.refresh_document(doc_id)
-        self._show_progress()
-        if self.editor.document is not None and self.editor.document.id == doc_id:
-            self.editor.refresh()
-
     # --- status bar ----------------------------------------------------------------------------
 
     def show_message(self, text: str) -> None:
@@ -722,7 +718,7 @@ class MainWindow(QMainWindow):
             self.show_message(f"{self._project.display_name} is open read-only ({read_only}): you can read, "
                               "search and export; changes are refused.")
         self.annotator_label.setText(f"Annotator: {self._annotator}")
-        self._show_progress()
+        self.show_progress()
         self._show_snapping()
 
     @property
@@ -730,7 +726,7 @@ class MainWindow(QMainWindow):
         """The project's name as the title bar and status bar show it, marked when read-only."""
         return self._project.display_name + (" (read-only)" if self._project.read_only else "")
 
-    def _show_progress(self) -> None:
+    def show_progress(self) -> None:
         done, total = self._project.documents.progress(self._annotator)
         self.progress_label.setText(f"{done} of {total} done")
 
@@ -746,11 +742,13 @@ class MainWindow(QMainWindow):
 
     def set_project(self, project: Project) -> None:
         """Work in another project; the old one is closed and the undo history cleared."""
-        self._flush_panels()
+        self.flush_panels()
         old = self._project
         self._project = project
         self._settings.remember_project(project.location)
         self.editor.set_project(project, self._annotator)
+        self.bridge.set_project(project)
+        self._follow_history()
         self.suggest_runner.set_project(project)
         self.dataset_runner.set_project(project)
         self.backups.set_project(project)
@@ -766,25 +764,26 @@ class MainWindow(QMainWindow):
         self.document_panel.set_schema(schema)
         self._build_label_actions()
         self._show_identity()
-        self._open_start_document()
+        self.open_start_document()
         if old is not project:
             self.backups.backup_on_close(old)
             old.close()
 
     def set_annotator(self, name: str) -> None:
         """Annotate as ``name`` from now on; the undo history belonged to the previous one."""
-        self._flush_panels()
+        self.flush_panels()
         self._close_review_windows()  # the comparison adjudicated as the previous annotator
         self._annotator = name
         self._settings.annotator = name
         current = self.editor.document
         self.editor.set_project(self._project, name)
+        self._follow_history()
         self.doc_model.set_annotator(name)
         self._show_identity()
         if current is not None:
             self.editor.open_document(current.id)
         else:
-            self._open_start_document()
+            self.open_start_document()
 
     def switch_annotator_dialog(self) -> None:
         name = ask_annotator_name(self, self._annotator, self._project.annotator_names())
@@ -828,9 +827,9 @@ class MainWindow(QMainWindow):
     # --- import --------------------------------------------------------------------------------
 
     def import_files_dialog(self) -> None:
-        patterns = " ".join(f"*{suffix}" for suffix in SUPPORTED_SUFFIXES)
+        patterns = " ".join(f"*{suffix}" for suffix in AUTO_SUFFIXES)
         paths, _filter = QFileDialog.getOpenFileNames(self, "Import documents", str(Path.home()),
-                                                      f"Corpus files ({patterns});;All files (*)")
+                                                      f"Documents and annotations ({patterns});;All files (*)")
         if paths:
             self.import_documents(paths)
 
@@ -844,7 +843,7 @@ class MainWindow(QMainWindow):
         project = self._project
 
         def work(control: TaskControl) -> ImportReport:
-            return import_paths(project, list(paths), control=control)
+            return import_files(project, list(paths), ImportOptions(), control=control)
 
         task = BackgroundTask(work)
         progress = progress_dialog(
@@ -869,21 +868,15 @@ class MainWindow(QMainWindow):
         QMessageBox.warning(self, "Import failed", str(error))
 
     def _import_finished(self) -> None:
-        """Whatever the outcome, documents committed before it are there: list them."""
+        """Whatever the outcome, documents committed before it are listed (the bridge brought
+        their changes, ``changes.ChangeView``); the progress dialog goes."""
         if self.progress_dialog is not None:
             self.progress_dialog.deleteLater()
         self.progress_dialog = None
-        current = self.editor.document
-        self.doc_model.reload()
-        self._show_progress()
-        if current is None:
-            self._open_start_document()
-        else:
-            self.doc_list.select_document(current.id)
 
     def export_dataset_dialog(self) -> None:
         """File ▸ Export dataset…: formats, filters and split for training or other tools."""
-        self._flush_panels()
+        self.flush_panels()
         current = self.editor.document
         self.dataset_runner.export_dialog(self._annotator, current.id if current is not None else None)
 
@@ -896,7 +889,7 @@ class MainWindow(QMainWindow):
 
     def import_dataset_dialog(self) -> None:
         """File ▸ Import dataset…: annotated files from other tools (plain texts: Import documents…)."""
-        self._flush_panels()
+        self.flush_panels()
         self.dataset_runner.import_dialog(self._annotator)
 
     # --- help ----------------------------------------------------------------------------------

@@ -91,8 +91,11 @@ def merge(survivor: ActorRecord, absorbed: ActorRecord) -> ActorEdit:
                      lambda project: project.actors.merge(survivor.id, absorbed.id), [survivor.id, absorbed.id])
 
 
-def delete(actor: ActorRecord) -> ActorEdit:
-    return ActorEdit(f"Delete actor {actor.name}", lambda project: project.actors.delete(actor.id), [actor.id])
+def delete(*actors: ActorRecord) -> ActorEdit:
+    """Delete one or several actors at once (one step); their mentions stay, unlinked."""
+    names = ", ".join(actor.name for actor in actors)
+    return ActorEdit(f"Delete actor{'s' if len(actors) > 1 else ''} {names}",
+                     lambda project: [project.actors.delete(actor.id) for actor in actors], [a.id for a in actors])
 
 
 def link_span(span_id: int, actor_id: int | None, previous_actor_id: int | None) -> ActorEdit:

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
-from typing import TypeVar
 
 from annotator.ops.operation import Done, Operation, Steps
 from annotator.store import Project
 
-R = TypeVar("R")
 STATUS_TITLES = {"todo": "To do", "in_progress": "In progress", "done": "Done", "reviewed": "Reviewed"}
 
 
@@ -71,7 +69,7 @@ class SetDocumentNote(Operation):
         return Done(text, SetDocumentNote(doc_id, annotator, before))
 
 
-def keeping_status(project: Project, doc_id: int, annotator: str, run: Callable[[], Done[R]]) -> Done[R]:
+def keeping_status[R](project: Project, doc_id: int, annotator: str, run: Callable[[], Done[R]]) -> Done[R]:
     """Run an edit that may move the annotator's status (a first edit makes a document "in
     progress"); its undo then puts the previous status back too, and the redo moves it again."""
     before = project.annotations.status(doc_id, annotator)

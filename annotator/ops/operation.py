@@ -18,16 +18,14 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from annotator.store import Project
 from annotator.store.change_log import Changes
 
-R = TypeVar("R")
-
 
 @dataclass(frozen=True, slots=True)
-class Done(Generic[R]):
+class Done[R]:
     """What ``Operation.run`` returns: its result, and the operation that takes it back (None
     for an action that cannot be undone, such as an import)."""
 
@@ -36,7 +34,7 @@ class Done(Generic[R]):
 
 
 @dataclass(frozen=True, slots=True)
-class Outcome(Generic[R]):
+class Outcome[R]:
     """What ``execute`` returns: the result, what changed (as committed) and the undo."""
 
     result: R

@@ -200,3 +200,48 @@ def test_registry_renames_in_place_merges_and_deletes(qtbot: QtBot, window: Main
     dialog.delete_button.click()
     assert [actor.name for actor in actors.all()] == ["Russian government"]
     assert table.rowCount() == 1
+
+
+def test_registry_edits_are_undone_and_redone_with_their_ids_aliases_and_links(
+        qtbot: QtBot, window: MainWindow) -> None:
+    """Issue 13: registry edits are undoable, in the dialog (Ctrl+Z, Ctrl+Shift+Z) and from the
+    main window's history, the very actors coming back."""
+    actors = window.project.actors
+    kremlin = government(window)
+    moscow = actors.create("Moscow", aliases=["Moskva"])
+    span_id = actor_span(qtbot, window, "Kremlin")
+    window.editor.link_actor(span_id, moscow.id)
+    press(qtbot, window, Key.Key_A, CTRL | SHIFT)
+    dialog = window.actor_registry
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isActiveWindow)
+    table = dialog.table
+    before = [(actor.id, actor.name, actor.aliases, actor.mentions) for actor in actors.all()]
+
+    table.clearSelection()
+    for actor_id in (moscow.id, kremlin.id):
+        table.selectionModel().select(table.model().index(dialog.row_of(actor_id), 0),
+                                      QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
+    answer_next_dialog("Keep “Russian government”")
+    dialog.merge_button.click()
+    assert [actor.name for actor in actors.all()] == ["Russian government"]
+    assert dialog.undo_action.text() == "Undo Merge Moscow into Russian government"
+
+    dialog.activateWindow()  # offscreen has no window manager to hand activation back after the question
+    qtbot.waitUntil(dialog.isActiveWindow)
+    qtbot.keyClick(table, Key.Key_Z, CTRL)  # the merge is split back exactly
+    assert [(actor.id, actor.name, actor.aliases, actor.mentions) for actor in actors.all()] == before
+    assert table.rowCount() == 2 and window.project.annotations.span(span_id).actor == "Moscow"
+
+    qtbot.keyClick(table, Key.Key_Z, CTRL | SHIFT)
+    assert [actor.name for actor in actors.all()] == ["Russian government"]
+    assert window.project.annotations.span(span_id).actor == "Russian government"
+
+    table.clearSelection()
+    table.selectRow(dialog.row_of(kremlin.id))
+    answer_next_dialog("Yes")
+    dialog.delete_button.click()
+    assert actors.all() == [] and table.rowCount() == 0
+    dialog.history.undo()  # the main window's Edit ▸ Undo is the same history
+    dialog.history.undo()
+    assert [(actor.id, actor.name, actor.aliases, actor.mentions) for actor in actors.all()] == before

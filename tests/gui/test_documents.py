@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from annotator.formats.select import document_json
 from annotator.gui.mainwindow import MainWindow
 from annotator.store import Project
 from tests.gui.helpers import press, select_text
@@ -93,13 +94,13 @@ def test_reopening_the_project_shows_everything_and_the_last_document(
     press(qtbot, window, Key.Key_Return, CTRL)  # done, on to the second document
     select_text(window, "Putin")
     press(qtbot, window, Key.Key_A)
-    before = {doc_id: project.documents.to_json(doc_id) for doc_id in doc_ids}
+    before = {doc_id: document_json(project, doc_id) for doc_id in doc_ids}
     window.close()
 
     reopened = Project.open(project_path)
     again = make_window(reopened)
     assert again.editor.document.id == doc_ids[1]  # where the analyst left off
-    assert {doc_id: reopened.documents.to_json(doc_id) for doc_id in doc_ids} == before
+    assert {doc_id: document_json(reopened, doc_id) for doc_id in doc_ids} == before
     assert [span.label for span in reopened.annotations.spans(doc_ids[1])] == ["ACTOR"]
 
     press(qtbot, again, Key.Key_P)

@@ -40,5 +40,5 @@ def test_the_window_marks_a_read_only_project_and_refuses_a_new_span(
     press(qtbot, window, Qt.Key.Key_A)
     assert any("[E147]" in message for message in shown), shown
     assert read_only_project.annotations.spans(window.editor.document.id) == []
-    assert not window.undo_stack.canUndo()
+    assert window.editor.history.undo_label is None
     assert window.backups.backup_if_due() is None

@@ -7,11 +7,11 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from annotator.gui.mainwindow import MainWindow
 from annotator.gui.conflicts import CONFLICT_TITLE
+from annotator.gui.mainwindow import MainWindow
 from annotator.review.adjudicate import provenance
-from annotator.store.change_log import Changes
 from annotator.store import Project
+from annotator.store.change_log import Changes
 
 
 def annotate_twice(project: Project, doc_ids: list[int]) -> tuple[int, int, int]:

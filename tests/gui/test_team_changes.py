@@ -37,7 +37,7 @@ def test_f5_shows_a_teammates_new_span_and_keeps_the_analysts_place(
     select_text(window, "NATO")
     window.apply_label("ACTOR")
     own = window.editor.current_span()
-    assert own is not None and window.undo_stack.count() == 1
+    assert own is not None and window.editor.history.undo_label is not None
 
     theirs = _span_at(teammate, doc_ids[0], "Minsk", "LOCATION", "bob")
     _span_at(teammate, doc_ids[1], "Putin", "ACTOR", "alice")  # alice's other session, another document
@@ -46,7 +46,7 @@ def test_f5_shows_a_teammates_new_span_and_keeps_the_analysts_place(
     qtbot.keyClick(window.view, Qt.Key.Key_F5)
     shown = window.view.span(theirs)
     assert shown is not None and (shown.label, shown.annotator) == ("LOCATION", "bob")
-    assert window.view.current_span_id() == own.id and window.undo_stack.count() == 1
+    assert window.view.current_span_id() == own.id and window.editor.history.undo_label is not None
     row = window.doc_model.row_of(doc_ids[1])
     assert row is not None and window.doc_model.data(window.doc_model.index(row, 3)) == 1  # the list's count
 
@@ -57,16 +57,15 @@ def test_f5_shows_a_teammates_new_span_and_keeps_the_analysts_place(
 def test_the_poll_reloads_when_others_change_the_open_document(
         qtbot: QtBot, window: MainWindow, teammate: Project, doc_ids: list[int]) -> None:
     window.show_others_action.setChecked(True)
-    window.changes.timer.setInterval(50)
     select_text(window, "NATO")
     window.apply_label("ACTOR")  # an own edit moves the baseline: no "others changed" for it
-    window.changes.poll()
+    window.bridge.poll()
     assert "Others changed" not in window.statusBar().currentMessage()
 
     theirs = _span_at(teammate, doc_ids[0], "Minsk", "LOCATION", "bob")
     qtbot.waitUntil(lambda: window.view.span(theirs) is not None, timeout=5_000)
-    assert "[E561] Others changed this document (1 span added)" in window.statusBar().currentMessage()
-    assert window.undo_stack.count() == 1
+    assert "[E561] Others changed this document (1 span changed)" in window.statusBar().currentMessage()
+    assert window.editor.history.undo_label is not None
 
     teammate.annotations.update_span(theirs, label="ACTOR")
     qtbot.waitUntil(lambda: window.view.span(theirs).label == "ACTOR", timeout=5_000)
@@ -85,7 +84,7 @@ def test_a_conflicting_edit_shows_the_current_value_and_reloads(
     assert teammate.annotations.span(span.id).label == "THREAT"
 
     teammate.annotations.update_span(span.id, label="CLAIM", note="checked by alice on the laptop")
-    steps = window.undo_stack.count()
+    steps = window.editor.history.undo_label
     window.apply_label("TARGET")
 
     dialog = window.changes.conflict_dialog
@@ -94,12 +93,14 @@ def test_a_conflicting_edit_shows_the_current_value_and_reloads(
     assert "label CLAIM" in dialog.text() and "NATO" in dialog.text() and "has been reloaded" in dialog.text()
     assert window.view.span(span.id).label == "CLAIM"  # the window shows the value that won
     assert teammate.annotations.span(span.id).label == "CLAIM"
-    assert window.undo_stack.count() == steps
+    assert window.editor.history.undo_label == steps
     dialog.accept()
 
     window.undo()  # undoing the relabel would overwrite the teammate's CLAIM: refused too
     assert teammate.annotations.span(span.id).label == "CLAIM"
-    assert window.changes.conflict_dialog is not dialog and "[E130]" in window.changes.conflict_dialog.text()
+    refused = window.changes.conflict_dialog
+    assert refused is not dialog and "[E190] Cannot undo" in refused.text() and "changed by someone else" in refused.text()
+    assert window.editor.history.undo_label == "Add ACTOR"  # the refused step was dropped
 
 
 def test_two_reviewers_on_one_gold_span_in_the_comparison(
@@ -145,5 +146,5 @@ def test_deleting_a_relation_someone_already_deleted_reloads(
     window.inspector.relationDeleteRequested.emit(relation.id)
 
     assert "[E562] Relation" in window.statusBar().currentMessage()
-    assert window.undo_stack.count() == 0 and window.view.span(head) is not None
+    assert window.editor.history.undo_label is None and window.view.span(head) is not None
     assert window.editor.relations_of(window.editor.current_span()) == []
