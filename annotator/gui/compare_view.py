@@ -8,35 +8,22 @@ window's Edit menu is, and each undo or redo is one transaction. The window relo
 change (its own, or a teammate's the change feed found) touches its document, through the main
 window's ``OpsBridge`` (or its own when opened alone).
 
-Each annotator gets a read-only ``DocumentView`` (owner ``None``: nothing is tinted as "own"),
-and the gold layer one more at the bottom; their vertical scrolling is synced by fraction, since
-the views lay out their gaps differently. The list beside them holds every compared item from
-the core (``annotator.gui.review_bridge``), colour-badged by kind; selecting one makes each
-annotator's span current in their view.
+The window ties three widgets together: the stacked layers (``compare_layers.LayerStack``), the
+list of compared items from the core (``compare_list.DifferenceList``) and the decision controls
+(``compare_panel.DecisionPanel``). Selecting an item makes each annotator's span current in
+their view; the window decides what each decision applies to and performs it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QSignalBlocker, Qt, Signal
-from PySide6.QtGui import (
-    QAction,
-    QColor,
-    QIcon,
-    QKeySequence,
-    QPixmap,
-)
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QComboBox,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QMainWindow,
     QMessageBox,
-    QPushButton,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -45,6 +32,9 @@ from shiboken6 import isValid
 
 from annotator.errors import Errors, UserError
 from annotator.gui import review_bridge as bridge
+from annotator.gui.compare_layers import GOLD, LayerStack
+from annotator.gui.compare_list import DifferenceList, legend
+from annotator.gui.compare_panel import DecisionPanel
 from annotator.gui.conflicts import show_conflict
 from annotator.gui.ops_bridge import OpsBridge
 from annotator.gui.review_bridge import CompareItem
@@ -53,23 +43,8 @@ from annotator.ops import History, Operation
 from annotator.ops import adjudication as adjudicate
 from annotator.store import Project
 from annotator.store.change_log import Changes
-from annotator.store.records import RelationRecord, SpanRecord
+from annotator.store.records import SpanRecord
 from annotator.store.versions import ConflictError
-
-#: Badge colour and title of each kind of compared item, in the order the legend lists them.
-KIND_STYLES: dict[str, tuple[str, str]] = {
-    "agreement": ("#2e7d32", "Agreement"),
-    "label": ("#c62828", "Label disagreement"),
-    "boundary": ("#ef6c00", "Boundary disagreement"),
-    "only_one": ("#6a1b9a", "Only one annotator"),
-}
-GOLD = "gold"
-
-
-def badge(color: str) -> QIcon:
-    pixmap = QPixmap(12, 12)
-    pixmap.fill(QColor(color))
-    return QIcon(pixmap)
 
 
 class CompareWindow(QMainWindow):
@@ -86,15 +61,18 @@ class CompareWindow(QMainWindow):
         self._annotators = list(annotators)
         self._doc_id = doc_id
         self._text = ""
-        self._items: list[CompareItem] = []
-        self._syncing = False
-        self._picked: SpanRecord | None = None  # an annotator's span clicked: its relations, attributes
         self.conflict_dialog: QMessageBox | None = None  # the last "changed by someone else" box
         self.history = History.of(project, adjudicator)
         shared = bridge or getattr(parent, "bridge", None)
         self.bridge = shared if isinstance(shared, OpsBridge) else OpsBridge(project, self)
         self.bridge.changed.connect(self._changes_arrived)
-        self.views: dict[str, DocumentView] = {}
+        self.layers = LayerStack(project, self._annotators, adjudicator)
+        self.layers.spanClicked.connect(self._span_clicked)
+        self.views: dict[str, DocumentView] = self.layers.views
+        self.item_list = DifferenceList()
+        self.item_list.currentRowChanged.connect(self._item_selected)
+        self.panel = DecisionPanel(self._annotators, [spec.name for spec in project.schema.span_labels])
+        self._connect_panel()
 
         self._build()
         self._build_actions()
@@ -104,97 +82,29 @@ class CompareWindow(QMainWindow):
 
     # --- construction --------------------------------------------------------------------------
 
+    def _connect_panel(self) -> None:
+        panel = self.panel
+        panel.acceptVersionRequested.connect(self.accept_version)
+        panel.acceptAgreedRequested.connect(self.accept_all_agreed)
+        panel.rejectRequested.connect(self.reject_item)
+        panel.deleteGoldRequested.connect(self.delete_gold)
+        panel.relabelRequested.connect(self.relabel_gold)
+        panel.fitRequested.connect(self.fit_gold_to_selection)
+        panel.commentRequested.connect(self.comment_gold)
+        panel.acceptRelationsRequested.connect(self.accept_relations)
+        panel.acceptAttributeRequested.connect(self.accept_attribute)
+        panel.reviewedRequested.connect(self.mark_reviewed)
+
     def _build(self) -> None:
-        stack = QSplitter(Qt.Orientation.Vertical)
-        for name in [*self._annotators, GOLD]:
-            pane = QWidget()
-            layout = QVBoxLayout(pane)
-            layout.setContentsMargins(0, 0, 0, 0)
-            title = QLabel(f"<b>{name}</b>" if name != GOLD else f"<b>Gold</b> (adjudicated by {self._adjudicator})")
-            view = DocumentView()
-            if name == GOLD:
-                view.tooltip_extra = lambda span: bridge.provenance_html(self._project, span)
-            view.spanClicked.connect(lambda span_id, who=name: self._span_clicked(who, span_id))
-            view.verticalScrollBar().valueChanged.connect(lambda _value, source=view: self._sync_scroll(source))
-            layout.addWidget(title)
-            layout.addWidget(view, 1)
-            stack.addWidget(pane)
-            self.views[name] = view
-
-        self.item_list = QListWidget()
-        self.item_list.setWordWrap(True)  # quotes and versions in full: the reviewer reads them
-        self.item_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.item_list.currentRowChanged.connect(self._item_selected)
-        legend = QLabel("  ".join(f"<span style='color:{color}'>■</span> {title}"
-                                  for color, title in KIND_STYLES.values()))
-        legend.setWordWrap(True)
-        self.accept_buttons: dict[str, QPushButton] = {}
-        buttons = QVBoxLayout()
-        for name in self._annotators:
-            button = QPushButton(f"Accept {name}'s version")
-            button.clicked.connect(lambda _checked=False, who=name: self.accept_version(who))
-            buttons.addWidget(button)
-            self.accept_buttons[name] = button
-        self.accept_agreed_button = QPushButton("Accept all agreed items")
-        self.accept_agreed_button.clicked.connect(self.accept_all_agreed)
-        self.reject_button = QPushButton("Reject difference")
-        self.reject_button.setToolTip("Mark every version here rejected; nothing goes to gold.")
-        self.reject_button.clicked.connect(self.reject_item)
-        self.delete_gold_button = QPushButton("Delete gold span")
-        self.delete_gold_button.clicked.connect(self.delete_gold)
-        edit_row = QHBoxLayout()
-        self.relabel_combo = QComboBox()
-        self.relabel_combo.addItems([spec.name for spec in self._project.schema.span_labels])
-        relabel_button = QPushButton("Relabel gold")
-        relabel_button.clicked.connect(lambda: self.relabel_gold(self.relabel_combo.currentText()))
-        fit_button = QPushButton("Fit to selection")
-        fit_button.setToolTip("Give the gold span the offsets of the text selected in any view.")
-        fit_button.clicked.connect(self.fit_gold_to_selection)
-        edit_row.addWidget(self.relabel_combo, 1)
-        edit_row.addWidget(relabel_button)
-        edit_row.addWidget(fit_button)
-        comment_row = QHBoxLayout()
-        self.comment_edit = QLineEdit()
-        self.comment_edit.setPlaceholderText("Reviewer comment on the gold span…")
-        self.comment_edit.returnPressed.connect(self.comment_gold)
-        comment_button = QPushButton("Comment")
-        comment_button.clicked.connect(self.comment_gold)
-        comment_row.addWidget(self.comment_edit, 1)
-        comment_row.addWidget(comment_button)
-        self.picked_label = QLabel("Click a span in an annotator's layer to accept its relations or attributes.")
-        self.picked_label.setWordWrap(True)
-        picked_row = QHBoxLayout()
-        self.accept_relations_button = QPushButton("Accept its relations")
-        self.accept_relations_button.clicked.connect(self.accept_relations)
-        self.attribute_combo = QComboBox()
-        self.accept_attribute_button = QPushButton("Accept attribute")
-        self.accept_attribute_button.clicked.connect(lambda: self.accept_attribute(self.attribute_combo.currentText()))
-        picked_row.addWidget(self.accept_relations_button)
-        picked_row.addWidget(self.attribute_combo, 1)
-        picked_row.addWidget(self.accept_attribute_button)
-        self.reviewed_button = QPushButton("Mark reviewed")
-        self.reviewed_button.clicked.connect(self.mark_reviewed)
-        self.provenance_label = QLabel()
-        self.provenance_label.setWordWrap(True)
-        self.provenance_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        for button in (self.accept_agreed_button, self.reject_button, self.delete_gold_button):
-            buttons.addWidget(button)
-        buttons.addLayout(edit_row)
-        buttons.addLayout(comment_row)
-        buttons.addWidget(self.picked_label)
-        buttons.addLayout(picked_row)
-        buttons.addWidget(self.reviewed_button)
-
         side = QWidget()
         side_layout = QVBoxLayout(side)
         side_layout.addWidget(QLabel("Differences (F8 / Shift+F8, ] / [):"))
         side_layout.addWidget(self.item_list, 1)
-        side_layout.addWidget(legend)
-        side_layout.addLayout(buttons)
-        side_layout.addWidget(self.provenance_label)
+        side_layout.addWidget(legend())
+        side_layout.addWidget(self.panel)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(stack)
+        splitter.addWidget(self.layers)
         splitter.addWidget(side)
         splitter.setStretchFactor(0, 1)
         splitter.setSizes([820, 340])
@@ -252,7 +162,11 @@ class CompareWindow(QMainWindow):
 
     @property
     def items(self) -> list[CompareItem]:
-        return list(self._items)
+        return self.item_list.compared
+
+    @property
+    def picked(self) -> SpanRecord | None:
+        return self.panel.picked
 
     def show_document(self, doc_id: int) -> None:
         """(Re)load the document's layers and the compared items; keeps the selected row."""
@@ -260,98 +174,33 @@ class CompareWindow(QMainWindow):
         if doc_id != self._doc_id or not self._text:
             self._doc_id = doc_id
             self._text = document.text
-            colors = self._project.label_colors()
-            for name, view in self.views.items():
-                view.set_document(self._text, *self._layer(name), colors, owner=None)
+            self.layers.set_document(doc_id, self._text)
         else:
-            for name, view in self.views.items():
-                view.set_annotations(*self._layer(name))
+            self.layers.reload(doc_id)
         self.setWindowTitle(f"Compare: {document.title or document.name} — {', '.join(self._annotators)}")
-        self._load_items()
-
-    def _layer(self, name: str) -> tuple[list[SpanRecord], list[RelationRecord]]:
-        annotations = self._project.annotations
-        if name == GOLD:
-            return (annotations.spans(self._doc_id, layers=[GOLD]), annotations.relations(self._doc_id, layers=[GOLD]))
-        return (annotations.spans(self._doc_id, annotators=[name], layers=["annotation"]),
-                annotations.relations(self._doc_id, annotators=[name], layers=["annotation"]))
-
-    def _load_items(self) -> None:
-        row = self.item_list.currentRow()
-        self._items = bridge.compare(self._project, self._doc_id, self._annotators)
-        with QSignalBlocker(self.item_list):
-            self.item_list.clear()
-            for item in self._items:
-                color, title = KIND_STYLES.get(item.kind, ("#9e9e9e", item.kind))
-                quote = self._text[item.start:item.end].replace("\n", " ")
-                if len(quote) > 40:
-                    quote = quote[:39] + "…"
-                versions = "; ".join(f"{who}: {', '.join(span.label for span in spans)}"
-                                     for who, spans in item.versions.items())
-                done = " ✓ gold" if item.in_gold else ""
-                entry = QListWidgetItem(badge(color), f"“{quote}” — {versions}{done}")
-                entry.setToolTip(f"{title}\n{versions}")
-                self.item_list.addItem(entry)
-            if self._items:
-                self.item_list.setCurrentRow(min(max(row, 0), len(self._items) - 1))
+        self.item_list.set_compared(bridge.compare(self._project, self._doc_id, self._annotators), self._text)
         self._item_selected(self.item_list.currentRow())
 
     def current_item(self) -> CompareItem | None:
-        row = self.item_list.currentRow()
-        return self._items[row] if 0 <= row < len(self._items) else None
+        return self.item_list.current_compared()
 
     def select_item(self, row: int) -> None:
         self.item_list.setCurrentRow(row)
 
     def _item_selected(self, row: int) -> None:
-        item = self._items[row] if 0 <= row < len(self._items) else None
         self._pick(None)
-        for name, view in self.views.items():
-            if item is None:
-                view.set_current_span(None)
-            elif name == GOLD:
-                gold = self._gold_at(item)
-                view.set_current_span(gold.id if gold is not None else None)
-                if gold is None:
-                    view.select_range(item.start, item.start)
-            else:
-                span = item.first(name)
-                view.set_current_span(span.id if span is not None else None)
-                if span is None:
-                    view.select_range(item.start, item.start)  # scrolls the caret there
+        self.layers.show_item(self.item_list.compared_at(row))
         self._show_provenance()
 
     def step(self, direction: int) -> None:
         """Next / previous item that is not an agreement (wrapping), as F8 does in diff tools."""
-        count = len(self._items)
-        if not count:
-            return
-        row = self.item_list.currentRow()
-        for offset in range(1, count + 1):
-            candidate = (row + direction * offset) % count
-            if self._items[candidate].kind != "agreement":
-                self.item_list.setCurrentRow(candidate)
-                return
-        self.statusBar().showMessage(Errors.E541, 5000)
-
-    def _sync_scroll(self, source: DocumentView) -> None:
-        if self._syncing:
-            return
-        self._syncing = True
-        try:
-            bar = source.verticalScrollBar()
-            fraction = bar.value() / bar.maximum() if bar.maximum() else 0.0
-            for view in self.views.values():
-                if view is not source:
-                    other = view.verticalScrollBar()
-                    other.setValue(round(fraction * other.maximum()))
-        finally:
-            self._syncing = False
+        if not self.item_list.step(direction):
+            self.statusBar().showMessage(Errors.E541, 5000)
 
     def _span_clicked(self, who: str, span_id: int) -> None:
         """Clicking a span selects the item it belongs to (or, in gold, shows its provenance)."""
-        for row, item in enumerate(self._items):
-            found = self._gold_at(item) if who == GOLD else None
+        for row, item in enumerate(self.item_list.compared):
+            found = self.layers.gold_at(item) if who == GOLD else None
             if (found is not None and found.id == span_id) or (who != GOLD and span_id in item.span_ids()):
                 self.item_list.setCurrentRow(row)
                 break
@@ -362,51 +211,16 @@ class CompareWindow(QMainWindow):
 
     def _pick(self, span: SpanRecord | None) -> None:
         """The annotator span whose relations and attribute values can be accepted into gold."""
-        self._picked = span
-        self.attribute_combo.clear()
-        if span is None:
-            self.picked_label.setText("Click a span in an annotator's layer to accept its relations or attributes.")
-        else:
-            relations = len(self._relations_of(span))
-            self.picked_label.setText(f"Picked: {span.annotator}'s {span.label} — {relations} relation(s), "
-                                      f"{len(span.attrs)} attribute(s)")
-            self.attribute_combo.addItems(sorted(str(key) for key in span.attrs))
-        self.accept_relations_button.setEnabled(span is not None)
-        self.accept_attribute_button.setEnabled(span is not None and bool(span.attrs))
-
-    @property
-    def picked(self) -> SpanRecord | None:
-        return self._picked
-
-    def _relations_of(self, span: SpanRecord) -> list[RelationRecord]:
-        view = self.views.get(span.annotator)
-        relations = self._project.annotations.relations(self._doc_id, annotators=[span.annotator],
-                                                        layers=["annotation"]) if view is not None else []
-        return [relation for relation in relations if span.id in (relation.head_id, relation.tail_id)]
+        self.panel.pick(span, len(self.layers.relations_of(self._doc_id, span)) if span is not None else 0)
 
     # --- gold and provenance -------------------------------------------------------------------
 
-    def _gold_at(self, item: CompareItem) -> SpanRecord | None:
-        """The gold span adjudicated for this item: one of its versions' offsets, else overlapping."""
-        gold = self.views[GOLD]
-        candidates = [span for span_id in gold.span_ids_in_order() if (span := gold.span(span_id)) is not None]
-        versions = {(span.start, span.end) for spans in item.versions.values() for span in spans}
-        overlapping = [span for span in candidates if span.start < item.end and item.start < span.end]
-        exact = [span for span in overlapping if (span.start, span.end) in versions]
-        chosen = exact or overlapping
-        return chosen[0] if chosen else None
-
     def current_gold(self) -> SpanRecord | None:
-        gold = self.views[GOLD]
-        span_id = gold.current_span_id()
-        return gold.span(span_id) if span_id is not None else None
+        return self.layers.current_gold()
 
     def _show_provenance(self) -> None:
         span = self.current_gold()
-        if span is None:
-            self.provenance_label.setText("No gold span here yet: accept a version.")
-            return
-        self.provenance_label.setText(bridge.provenance_html(self._project, span))
+        self.panel.show_provenance(bridge.provenance_html(self._project, span) if span is not None else None)
 
     # --- adjudication --------------------------------------------------------------------------
 
@@ -449,7 +263,7 @@ class CompareWindow(QMainWindow):
     def fit_gold_to_selection(self) -> None:
         """Edit a gold span's boundaries: select the right stretch in any layer's view first."""
         span = self.current_gold()
-        selected = next((view.selected_range() for view in self.views.values() if view.selected_range()), None)
+        selected = self.layers.selected_range()
         if span is None or selected is None:
             self.report_error(Errors.E543 if span is None else Errors.E547)
             return
@@ -457,8 +271,8 @@ class CompareWindow(QMainWindow):
 
     def accept_relations(self) -> None:
         """The picked span's relations into gold, between the gold copies of their two ends."""
-        span = self._picked
-        relations = self._relations_of(span) if span is not None else []
+        span = self.panel.picked
+        relations = self.layers.relations_of(self._doc_id, span) if span is not None else []
         if span is None or not relations:
             self.report_error(Errors.E548)
             return
@@ -467,7 +281,7 @@ class CompareWindow(QMainWindow):
 
     def accept_attribute(self, key: str) -> None:
         """One attribute value of the picked span onto the gold span selected for this item."""
-        span, gold = self._picked, self.current_gold()
+        span, gold = self.panel.picked, self.current_gold()
         if span is None or gold is None or not key:
             self.report_error(Errors.E543 if gold is None else Errors.E548)
             return
@@ -478,8 +292,8 @@ class CompareWindow(QMainWindow):
         if span is None:
             self.report_error(Errors.E543)
             return
-        self.perform(adjudicate.CommentSpan(span, self._adjudicator, self.comment_edit.text()))
-        self.comment_edit.clear()
+        self.perform(adjudicate.CommentSpan(span, self._adjudicator, self.panel.comment_edit.text()))
+        self.panel.comment_edit.clear()
 
     def mark_reviewed(self) -> None:
         if self.perform(adjudicate.mark_reviewed(self._doc_id, self._adjudicator)) is not None:
