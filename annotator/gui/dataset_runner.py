@@ -1,6 +1,6 @@
 """Running dataset exports and imports from the window: off the GUI thread, with progress and cancel.
 
-Same pattern as File ▸ Import documents… (``MainWindow.import_documents``): the core call runs in a
+Same pattern as File ▸ Import documents… (``WindowFiles.import_documents``): the core call runs in a
 ``BackgroundTask`` behind a window-modal ``QProgressDialog`` whose Cancel asks the core to stop at
 its next safe point; a report dialog follows. An import is ``annotator.importing.import_files``
 with the dialog's choices, as Import documents… is with the defaults, and its report is the same

@@ -35,7 +35,7 @@ def linked(window: MainWindow, span_id: int) -> str | None:
 
 
 def undo_text(window: MainWindow) -> str:
-    return window.undo_action.text().replace("&", "")
+    return window.menus.undo_action.text().replace("&", "")
 
 
 def government(window: MainWindow) -> ActorRecord:
@@ -162,7 +162,7 @@ def test_registry_renames_in_place_merges_and_deletes(qtbot: QtBot, window: Main
     window.editor.link_actor(span_id, moscow.id)
 
     press(qtbot, window, Key.Key_A, CTRL | SHIFT)  # Edit ▸ Actor registry…
-    dialog = window.actor_registry
+    dialog = window.windows.actor_registry
     assert dialog is not None and dialog.isVisible()
     table = dialog.table
     assert [table.item(row, NAME).text() for row in range(table.rowCount())] == [
@@ -212,7 +212,7 @@ def test_registry_edits_are_undone_and_redone_with_their_ids_aliases_and_links(
     span_id = actor_span(qtbot, window, "Kremlin")
     window.editor.link_actor(span_id, moscow.id)
     press(qtbot, window, Key.Key_A, CTRL | SHIFT)
-    dialog = window.actor_registry
+    dialog = window.windows.actor_registry
     assert dialog is not None
     qtbot.waitUntil(dialog.isActiveWindow)
     table = dialog.table

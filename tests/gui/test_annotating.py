@@ -34,7 +34,7 @@ def test_label_key_makes_a_span_in_database_and_view_and_undo_redo_follow(qtbot:
     assert window.view.current_span_id() == span.id
     assert window.view.selected_range() is None
     assert window.inspector.span == span
-    assert window.undo_action.text().replace("&", "") == "Undo Add ACTOR"
+    assert window.menus.undo_action.text().replace("&", "") == "Undo Add ACTOR"
 
     press(qtbot, window, Key.Key_Z, CTRL)
     assert own_spans(window) == []
@@ -64,7 +64,7 @@ def test_selection_made_with_a_qt_cursor_in_utf16_units_lands_on_the_right_code_
 
 def test_token_snapping_on_and_off(qtbot: QtBot, window: MainWindow) -> None:
     text = window.editor.document.text
-    assert window.snapping_action.isChecked()
+    assert window.menus.snapping_action.isChecked()
     select_text(window, "Kremlin's", length=len("Kreml"))
     press(qtbot, window, Key.Key_A)
     [snapped] = own_spans(window)
@@ -75,8 +75,8 @@ def test_token_snapping_on_and_off(qtbot: QtBot, window: MainWindow) -> None:
     assert text[own_spans(window)[-1].start:own_spans(window)[-1].end] == "the threat of"
 
     press(qtbot, window, Key.Key_T, CTRL)  # Edit ▸ Snap to tokens, off
-    assert not window.snapping_action.isChecked() and not window.editor.snapping
-    assert window.snapping_label.text() == "Snapping: off"
+    assert not window.menus.snapping_action.isChecked() and not window.editor.snapping
+    assert window.status_line.snapping_label.text() == "Snapping: off"
     start, _end = select_text(window, "sanctions", length=len("sanction"))
     press(qtbot, window, Key.Key_E)
     exact = next(span for span in own_spans(window) if span.label == "EVENT")
@@ -96,7 +96,7 @@ def test_without_selection_a_label_key_relabels_the_current_span(qtbot: QtBot, w
     assert "metonym" not in relabelled.attrs
     assert relabelled.attrs["sovereignty_position"] == "not_addressed"  # the schema default
     assert window.view.span(span.id).label == "CLAIM"
-    assert window.undo_action.text().replace("&", "") == "Undo Relabel ACTOR → CLAIM"
+    assert window.menus.undo_action.text().replace("&", "") == "Undo Relabel ACTOR → CLAIM"
     press(qtbot, window, Key.Key_Z, CTRL)
     [restored] = own_spans(window)
     assert (restored.label, restored.attrs["metonym"]) == ("ACTOR", True)
@@ -167,7 +167,7 @@ def test_other_annotators_are_shown_read_only(qtbot: QtBot, window: MainWindow, 
     theirs = project.annotations.add_span(doc_id, start, start + 4, "ACTOR", "bob")
     assert window.view.span(theirs.id) is None  # hidden by default
 
-    window.show_others_action.trigger()
+    window.menus.show_others_action.trigger()
     assert window.view.span(theirs.id) is not None
     press(qtbot, window, Key.Key_Tab)
     assert window.view.current_span_id() is None  # Tab walks only one's own spans

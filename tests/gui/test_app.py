@@ -31,9 +31,9 @@ def test_settings_are_restored_in_the_next_window(
     window = make_window(project)
     size = window.view.font().pointSizeF()
     qtbot.keyClick(window.view, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)  # bigger text
-    window.theme_actions["dark"].trigger()
-    window.snapping_action.trigger()
-    window.show_others_action.trigger()
+    window.menus.theme_actions["dark"].trigger()
+    window.menus.snapping_action.trigger()
+    window.menus.show_others_action.trigger()
     window.resize(760, 560)  # within the offscreen screen, so the geometry comes back unclamped
     window.splitter.setSizes([200, 260, 300])
     sizes = window.splitter.sizes()
@@ -42,11 +42,11 @@ def test_settings_are_restored_in_the_next_window(
     assert gui_settings.theme == "dark" and gui_settings.font_size == round(size) + 1
     again = make_window(Project.open(project_path))
     assert again.view.font().pointSizeF() == round(size) + 1
-    assert again.theme_actions["dark"].isChecked() and again.theme.is_dark()
-    assert not again.editor.snapping and not again.snapping_action.isChecked()
-    assert again.show_others_action.isChecked()
+    assert again.menus.theme_actions["dark"].isChecked() and again.theme.is_dark()
+    assert not again.editor.snapping and not again.menus.snapping_action.isChecked()
+    assert again.menus.show_others_action.isChecked()
     assert again.splitter.sizes() == sizes
-    again.theme_actions["system"].trigger()
+    again.menus.theme_actions["system"].trigger()
     assert gui_settings.theme == "system"
 
 
@@ -61,13 +61,13 @@ def test_every_shortcut_is_in_a_menu_and_in_the_shortcuts_dialog(window: MainWin
     assert ("ACTOR", "A") in listed
     assert ("Mark done and next", "Ctrl+Return, Ctrl+Enter") in listed
     assert ("Start relation", "R") in listed
-    window.show_shortcuts()
-    assert window.shortcuts_dialog.table.rowCount() == len(rows)
+    window.windows.show_shortcuts()
+    assert window.windows.shortcuts_dialog.table.rowCount() == len(rows)
 
 
 def test_guidelines_come_from_the_schema(window: MainWindow) -> None:
-    window.show_guidelines()
-    shown = window.guidelines_dialog.browser.toPlainText()
+    window.windows.show_guidelines()
+    shown = window.windows.guidelines_dialog.browser.toPlainText()
     assert "ACTOR" in shown and "speaker_of" in shown and "Document labels" in shown
 
 
@@ -77,21 +77,21 @@ def test_import_runs_in_the_background_and_reports(qtbot: QtBot, window: MainWin
     (folder / "broken.jsonl").write_text("{not json\n", encoding="utf-8")
     (folder / "copy.txt").write_text("A new article about Minsk.\n", encoding="utf-8")
 
-    task = window.import_documents([folder])
+    task = window.files.import_documents([folder])
     with qtbot.waitSignal(task.finished, timeout=30_000):
         pass
-    qtbot.waitUntil(lambda: getattr(window, "import_report_dialog", None) is not None)
-    summary = window.import_report_dialog.summary.text()
+    qtbot.waitUntil(lambda: window.files.import_report_dialog is not None)
+    summary = window.files.import_report_dialog.summary.text()
     assert summary == "Imported 2 documents, skipped 1 duplicate, refused 1 file."
     assert window.doc_model.rowCount() == 5
-    assert window.progress_label.text() == "0 of 5 done"
+    assert window.status_line.progress_label.text() == "0 of 5 done"
 
 
 def test_cancel_stops_the_import_after_the_current_file(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
     folder = tmp_path / "many"
     write_documents(folder, [f"Article number {number} on regional security.\n" for number in range(1500)])
-    task = window.import_documents([folder])
-    cancel_button = window.progress_dialog.findChild(QPushButton)
+    task = window.files.import_documents([folder])
+    cancel_button = window.files.progress_dialog.findChild(QPushButton)
     task.progressed.connect(lambda *_: cancel_button.click())
     with qtbot.waitSignal(task.succeeded, timeout=60_000) as finished:
         pass
@@ -99,7 +99,7 @@ def test_cancel_stops_the_import_after_the_current_file(qtbot: QtBot, window: Ma
     assert task.control.cancelled and report.cancelled
     assert 0 < len(report.imported) < 1500
     assert window.project.documents.count() == 3 + len(report.imported)  # what was read is kept
-    qtbot.waitUntil(lambda: window.import_report_dialog.summary.text().startswith("Import cancelled."))
+    qtbot.waitUntil(lambda: window.files.import_report_dialog.summary.text().startswith("Import cancelled."))
 
 
 def test_run_app_shows_a_project_error_and_returns_1(qtbot: QtBot, tmp_path: Path) -> None:
@@ -170,14 +170,14 @@ def test_opening_another_project_switches_everything(qtbot: QtBot, window: MainW
         import_paths(other, write_documents(tmp_path / "other", ["Only one article, about Brest.\n"]))
     window.view.select_range(0, 4)
     qtbot.keyClick(window.view, Qt.Key.Key_A)
-    assert window.undo_action.isEnabled()
+    assert window.menus.undo_action.isEnabled()
 
-    assert window.open_project(str(other_path), create=False)
+    assert window.files.open_project(str(other_path), create=False)
     assert window.project.location == str(other_path)
     assert window.doc_model.rowCount() == 1
     assert window.editor.document.text.startswith("Only one article")
-    assert not window.undo_action.isEnabled()  # the other project's history does not apply here
-    assert window.project_label.text() == "other.db"
+    assert not window.menus.undo_action.isEnabled()  # the other project's history does not apply here
+    assert window.status_line.project_label.text() == "other.db"
     assert gui_settings.recent_projects()[0] == str(other_path)
-    window.recent_menu.aboutToShow.emit()
-    assert window.recent_menu.actions()[0].text() == str(other_path)
+    window.menus.recent_menu.aboutToShow.emit()
+    assert window.menus.recent_menu.actions()[0].text() == str(other_path)

@@ -33,7 +33,7 @@ POLL_ROUNDS_MS = 2_500  # more than two rounds of the bridge's 1 s poll
 @pytest.fixture
 def window(qtbot: QtBot, sample_project: Project, make_window: Callable[..., MainWindow]) -> MainWindow:
     opened = make_window(sample_project)
-    opened.show_others_action.setChecked(True)
+    opened.menus.show_others_action.setChecked(True)
     qtbot.waitUntil(lambda: opened.editor.document is not None)
     return opened
 
@@ -53,7 +53,7 @@ def test_an_own_suggestion_run_is_not_announced_as_others(qtbot: QtBot, window: 
     qtbot.waitUntil(lambda: window.suggest_runner.chosen() is not None, timeout=60_000)
     messages = recorded_messages(window)
     with qtbot.waitSignal(window.suggest_runner.finished, timeout=120_000):
-        window.suggest_document_action.trigger()
+        window.menus.suggest_document_action.trigger()
     document = window.editor.document
     assert window.project.suggestions.spans(document.id)
     qtbot.waitUntil(lambda: any(window.view.span(span.id) is not None
@@ -73,8 +73,8 @@ def test_an_own_import_into_the_open_document_is_not_announced(
         elsewhere.annotations.add_span(doc_id, start, start + len("Belarus"), "LOCATION", "bob")
         export_project(elsewhere, tmp_path / "bob.jsonl", "jsonl", ExportOptions())
     messages = recorded_messages(window)
-    window.import_documents([tmp_path / "bob.jsonl"])  # its report dialog opens once it succeeded
-    qtbot.waitUntil(lambda: getattr(window, "import_report_dialog", None) is not None, timeout=60_000)
+    window.files.import_documents([tmp_path / "bob.jsonl"])  # its report dialog opens once it succeeded
+    qtbot.waitUntil(lambda: window.files.import_report_dialog is not None, timeout=60_000)
     bob = [span for span in window.project.annotations.spans(document.id) if span.annotator == "bob"]
     assert [span.start for span in bob] == [start]  # the import brought the span in
     qtbot.waitUntil(lambda: window.view.span(bob[0].id) is not None)
@@ -87,7 +87,7 @@ def test_an_own_adjudication_is_not_announced(qtbot: QtBot, window: MainWindow) 
     for name in ("anna", "boris"):
         window.project.annotations.add_span(document.id, start, start + len("Belarus"), "LOCATION", name)
     messages = recorded_messages(window)
-    compare = window.open_comparison(document.id, ["anna", "boris"])
+    compare = window.windows.open_comparison(document.id, ["anna", "boris"])
     compare.accept_all_agreed()
     gold = window.project.annotations.spans(document.id, layers=["gold"])
     assert [span.start for span in gold] == [start]

@@ -48,7 +48,7 @@ def _click_ok(qtbot: QtBot, dialog: ExportDialog | ImportDialog) -> None:
 
 def start_export(qtbot: QtBot, window: MainWindow, out: Path, format_name: str = "jsonl") -> None:
     """Export through the dialog and wait for what the run shows: a report, an error or a question."""
-    window.export_dataset_dialog()
+    window.files.export_dataset_dialog()
     dialog = window.dataset_runner.dialog
     assert isinstance(dialog, ExportDialog)
     dialog.set_format(format_name)
@@ -89,7 +89,7 @@ def test_export_dialog_writes_canonical_jsonl_and_reports_it(
 def test_export_filters_and_split_reach_the_core(
         qtbot: QtBot, window: MainWindow, doc_ids: list[int], tmp_path: Path) -> None:
     _annotate(window.project, doc_ids)
-    window.export_dataset_dialog()
+    window.files.export_dataset_dialog()
     dialog = window.dataset_runner.dialog
     assert isinstance(dialog, ExportDialog)
     dialog.set_format("jsonl")
@@ -120,7 +120,7 @@ def test_export_filters_and_split_reach_the_core(
 def _import_through_dialog(qtbot: QtBot, window: MainWindow, path: Path) -> ImportReportDialog:
     """File ▸ Import dataset… of ``path`` as canonical JSONL, as the analyst leaves the dialog
     (annotator "imported"); the report dialog once the background task has finished."""
-    window.import_dataset_dialog()
+    window.files.import_dataset_dialog()
     dialog = window.dataset_runner.dialog
     assert isinstance(dialog, ImportDialog)
     assert dialog.annotator_combo.currentText() == "imported"
@@ -198,7 +198,7 @@ def test_export_of_the_current_document_and_a_refused_export(
         qtbot: QtBot, window: MainWindow, doc_ids: list[int], tmp_path: Path) -> None:
     _annotate(window.project, doc_ids)
     window.open_document(doc_ids[1])
-    window.export_dataset_dialog()
+    window.files.export_dataset_dialog()
     dialog = window.dataset_runner.dialog
     assert isinstance(dialog, ExportDialog)
     dialog.set_format("jsonl")
@@ -211,7 +211,7 @@ def test_export_of_the_current_document_and_a_refused_export(
     assert "[E807]" in refused.text() and not (tmp_path / "none.jsonl").exists()
     assert window.dataset_runner.progress_dialog is None
 
-    window.export_dataset_dialog()
+    window.files.export_dataset_dialog()
     dialog = window.dataset_runner.dialog
     assert isinstance(dialog, ExportDialog)
     dialog.set_format("jsonl")

@@ -24,8 +24,8 @@ def test_opens_on_the_first_document_not_done_with_the_text_focused(
     assert window.editor.document.id == doc_ids[1]
     assert window.view.hasFocus()
     assert window.doc_list.current_document() == doc_ids[1]
-    assert window.progress_label.text() == "1 of 3 done"
-    assert window.annotator_label.text() == "Annotator: alice"
+    assert window.status_line.progress_label.text() == "1 of 3 done"
+    assert window.status_line.annotator_label.text() == "Annotator: alice"
 
 
 def test_ctrl_enter_marks_done_and_moves_to_the_next_not_done(qtbot: QtBot, window: MainWindow,
@@ -37,7 +37,7 @@ def test_ctrl_enter_marks_done_and_moves_to_the_next_not_done(qtbot: QtBot, wind
     press(qtbot, window, Key.Key_Return, CTRL)
     assert project.annotations.status(doc_ids[0], "alice") == "done"
     assert window.editor.document.id == doc_ids[2]  # the done one in between is skipped
-    assert window.progress_label.text() == "2 of 3 done"
+    assert window.status_line.progress_label.text() == "2 of 3 done"
     assert window.doc_model.summary(0).status == "done"
 
     press(qtbot, window, Key.Key_Return, CTRL)
@@ -120,9 +120,9 @@ def test_switching_annotator_shows_only_their_layer(qtbot: QtBot, window: MainWi
     press(qtbot, window, Key.Key_A)
     alice_span = window.view.current_span_id()
     window.set_annotator("bob")
-    assert window.annotator_label.text() == "Annotator: bob"
+    assert window.status_line.annotator_label.text() == "Annotator: bob"
     assert window.view.span(alice_span) is None
-    assert not window.undo_action.isEnabled()  # alice's history is not bob's
+    assert not window.menus.undo_action.isEnabled()  # alice's history is not bob's
     select_text(window, "NATO")
     press(qtbot, window, Key.Key_A)
     assert [span.annotator for span in window.project.annotations.spans(doc_ids[0])] == ["alice", "bob"]

@@ -32,7 +32,7 @@ def test_attribute_change_applies_at_once_and_is_undoable(qtbot: QtBot, window: 
     qtbot.keyClick(combo, Key.Key_Down)  # the empty entry → "assertion", as the analyst does it
     assert stored_span(window, span_id).attrs["claim_type"] == "assertion"
     assert window.view.span(span_id).attrs["claim_type"] == "assertion"
-    assert window.undo_action.text().replace("&", "") == "Undo Change claim_type"
+    assert window.menus.undo_action.text().replace("&", "") == "Undo Change claim_type"
 
     check = fields["frames"].checks["destabilisation"]
     qtbot.mouseClick(check, Qt.MouseButton.LeftButton, pos=QPoint(4, check.height() // 2))

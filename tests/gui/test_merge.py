@@ -21,13 +21,13 @@ def test_merging_a_teammates_project_adds_their_layer_once(
         other.annotations.set_status(imported.id, "boris", "done")
 
     for expected_spans in (1, 1):  # the second merge adds nothing
-        task = window.merge_files([other_path])
+        task = window.files.merge_files([other_path])
         with qtbot.waitSignal(task.finished, timeout=60_000):
             pass
-        qtbot.waitUntil(lambda: getattr(window, "merge_report", None) is not None)
+        qtbot.waitUntil(lambda: window.files.merge_report is not None)
         spans = window.project.annotations.spans(doc_ids[0], annotators=["boris"])
         assert [(s.start, s.end, s.label) for s in spans] == [(0, 4, "ACTOR")] * expected_spans
         assert window.project.annotations.status(doc_ids[0], "boris") == "done"
-        assert "boris.db" in window.merge_report.text()
-        window.merge_report = None
+        assert "boris.db" in window.files.merge_report.text()
+        window.files.merge_report = None
     assert window.project.documents.count() == 3  # matched by text, not added again

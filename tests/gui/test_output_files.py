@@ -30,7 +30,7 @@ def test_search_csv_onto_the_open_project_is_refused_with_the_message(
         qtbot: QtBot, window: MainWindow, doc_ids: list[int], tmp_path: Path) -> None:
     project_file = Path(window.project.location)
     before = _integrity(project_file)
-    search = window.show_search()
+    search = window.windows.show_search()
     _search(qtbot, window, "putin")
     assert search.model.hits
     for target in (project_file, Path(f"{project_file}-wal"), backup_folder(project_file) / "hits.csv"):
@@ -48,7 +48,7 @@ def test_search_csv_onto_the_open_project_is_refused_with_the_message(
 def test_dashboard_report_and_chart_onto_the_project_are_refused(
         qtbot: QtBot, window: MainWindow, doc_ids: list[int]) -> None:
     project_file = Path(window.project.location)
-    window.show_dashboard()
+    window.windows.show_dashboard()
     dashboard = window.findChild(DashboardWindow)
     assert dashboard is not None
     qtbot.waitUntil(lambda: dashboard.dashboard is not None, timeout=TASK_MS)

@@ -32,8 +32,8 @@ def test_the_window_marks_a_read_only_project_and_refuses_a_new_span(
         qtbot: QtBot, read_only_project: Project, make_window: Callable[..., MainWindow]) -> None:
     window = make_window(read_only_project)
     assert "P.db (read-only)" in window.windowTitle()
-    assert window.project_label.text() == "P.db (read-only)"
-    assert "read-only disk" in window.project_label.toolTip()
+    assert window.status_line.project_label.text() == "P.db (read-only)"
+    assert "read-only disk" in window.status_line.project_label.toolTip()
     shown: list[str] = []
     window.editor.message.connect(shown.append)
     select_text(window, "Minsk")

@@ -51,7 +51,7 @@ def test_relation_by_keyboard_then_delete_head_and_undo_restores_both(qtbot: QtB
     [relation] = project.annotations.relations(doc_id)
     assert (relation.head_id, relation.tail_id, relation.label, relation.annotator) == (
         actor.id, claim.id, "speaker_of", "alice")
-    assert window.undo_action.text().replace("&", "") == "Undo Add relation speaker_of"
+    assert window.menus.undo_action.text().replace("&", "") == "Undo Add relation speaker_of"
 
     window.editor.select_span(actor.id)
     assert window.inspector.relations_list.count() == 1

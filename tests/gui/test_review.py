@@ -34,7 +34,7 @@ def test_agreement_window_computes_and_fills_the_matrix_for_two_annotators(
         qtbot: QtBot, project: Project, doc_ids: list[int], make_window: Callable[..., MainWindow]) -> None:
     annotate_twice(project, doc_ids)
     window = make_window(project, "carol")
-    dialog = window.show_agreement()
+    dialog = window.windows.show_agreement()
     for row in range(dialog.annotator_list.count()):  # carol has no layer: leave her out
         item = dialog.annotator_list.item(row)
         if item.text() == "carol":
@@ -58,7 +58,7 @@ def test_agreement_window_computes_and_fills_the_matrix_for_two_annotators(
     row = dialog.document_list.topLevelItem(0)
     assert row is not None
     dialog.document_list.itemDoubleClicked.emit(row, 0)  # opens the comparison of that document
-    compare = window.compare_window
+    compare = window.windows.compare_window
     assert compare is not None and compare.doc_id == doc_ids[0] and compare.annotators == ["anna", "boris"]
     assert [item.kind for item in compare.items] == ["label", "agreement"]
 
@@ -68,7 +68,7 @@ def test_adjudication_of_a_disagreement_in_the_gui_writes_the_chosen_span_to_gol
     doc_id, start, end = annotate_twice(project, doc_ids)
     window = make_window(project, "carol")
     window.open_document(doc_id)
-    compare = window.compare_current_document()
+    compare = window.windows.compare_current_document()
     assert compare is not None and compare.annotators == ["anna", "boris"]
     compare.setProperty("quiet_errors", True)
     qtbot.waitExposed(compare)
@@ -106,7 +106,7 @@ def test_accept_all_agreed_then_mark_reviewed_are_undoable(
         qtbot: QtBot, project: Project, doc_ids: list[int], make_window: Callable[..., MainWindow]) -> None:
     doc_id, _start, _end = annotate_twice(project, doc_ids)
     window = make_window(project, "carol")
-    compare = window.open_comparison(doc_id, ["anna", "boris"])
+    compare = window.windows.open_comparison(doc_id, ["anna", "boris"])
     compare.setProperty("quiet_errors", True)
 
     compare.accept_all_agreed()
@@ -135,7 +135,7 @@ def test_relations_and_attribute_values_of_a_picked_span_are_accepted_into_gold_
     anna_actor, anna_claim = spans["anna"]
     annotations.add_relation(anna_actor.id, anna_claim.id, "speaker_of", "anna")
     window = make_window(project, "carol")
-    compare = window.open_comparison(doc_id, ["anna", "boris"])
+    compare = window.windows.open_comparison(doc_id, ["anna", "boris"])
     compare.setProperty("quiet_errors", True)
     compare.accept_all_agreed()  # the ACTOR counts as agreed (same offsets and label): anna's copy
     [gold_actor, gold_claim] = annotations.spans(doc_id, layers=["gold"])
@@ -164,7 +164,7 @@ def test_reject_and_delete_gold_are_undoable_and_refusals_are_reported(
         qtbot: QtBot, project: Project, doc_ids: list[int], make_window: Callable[..., MainWindow]) -> None:
     doc_id, _start, _end = annotate_twice(project, doc_ids)
     window = make_window(project, "carol")
-    compare = window.open_comparison(doc_id, ["anna", "boris"])
+    compare = window.windows.open_comparison(doc_id, ["anna", "boris"])
     compare.setProperty("quiet_errors", True)
     compare.select_item(0)  # the label disagreement on NATO
 
@@ -194,7 +194,7 @@ def test_f5_in_the_comparison_shows_a_teammates_new_span(
     """Reviewing while annotators still work on a shared project: their new spans appear on F5."""
     doc_id, _start, _end = annotate_twice(project, doc_ids)
     window = make_window(project, "carol")
-    compare = window.open_comparison(doc_id, ["anna", "boris"])
+    compare = window.windows.open_comparison(doc_id, ["anna", "boris"])
     qtbot.waitExposed(compare)
     qtbot.waitUntil(compare.isActiveWindow)
     assert len(compare.items) == 2
@@ -214,7 +214,7 @@ def test_an_adjudication_is_the_windows_own_change_and_its_undo_shows_in_the_men
     and the change log holds nothing from anyone else."""
     doc_id, _start, _end = annotate_twice(project, doc_ids)
     window = make_window(project, "carol")
-    compare = window.open_comparison(doc_id, ["anna", "boris"])
+    compare = window.windows.open_comparison(doc_id, ["anna", "boris"])
     compare.setProperty("quiet_errors", True)
     assert compare.bridge is window.bridge  # one bridge, one feed
     heard: list[Changes] = []
@@ -236,7 +236,7 @@ def test_commenting_on_a_gold_span_a_teammate_deleted_shows_the_conflict_and_rel
         qtbot: QtBot, project: Project, doc_ids: list[int], make_window: Callable[..., MainWindow]) -> None:
     doc_id, _start, _end = annotate_twice(project, doc_ids)
     window = make_window(project, "carol")
-    compare = window.open_comparison(doc_id, ["anna", "boris"])
+    compare = window.windows.open_comparison(doc_id, ["anna", "boris"])
     compare.setProperty("quiet_errors", True)
     compare.accept_all_agreed()
     compare.select_item(1)  # Minsk, now in gold
@@ -255,6 +255,6 @@ def test_commenting_on_a_gold_span_a_teammate_deleted_shows_the_conflict_and_rel
 def test_redo_shortcut_is_not_ambiguous(
         qtbot: QtBot, project: Project, doc_ids: list[int], make_window: Callable[..., MainWindow]) -> None:
     doc_id, _start, _end = annotate_twice(project, doc_ids)
-    compare = make_window(project, "carol").open_comparison(doc_id, ["anna", "boris"])
+    compare = make_window(project, "carol").windows.open_comparison(doc_id, ["anna", "boris"])
     keys = [key.toString() for key in compare.redo_action.shortcuts()]
     assert "Ctrl+Shift+Z" in keys and len(keys) == len(set(keys))

@@ -14,7 +14,7 @@ from tests.gui.helpers import FIRST_TEXT, SECOND_TEXT
 
 
 def _rows(window: MainWindow) -> list[tuple[str, str]]:
-    search = window.search_window
+    search = window.windows.search_window
     assert search is not None
     proxy = search.proxy
     return [(proxy.index(row, 0).data(), proxy.index(row, HIT).data()) for row in range(proxy.rowCount())]
@@ -22,7 +22,7 @@ def _rows(window: MainWindow) -> list[tuple[str, str]]:
 
 def _search(qtbot: QtBot, window: MainWindow, query: str) -> None:
     """Type ``query`` into the search box and press Enter, as the analyst does."""
-    search = window.search_window
+    search = window.windows.search_window
     assert search is not None
     qtbot.waitUntil(search.isActiveWindow)  # keys go to the active window, as on a desktop
     search.query.setFocus()
@@ -36,9 +36,9 @@ def test_typed_query_lists_hits_and_double_click_selects_the_hit(
         qtbot: QtBot, window: MainWindow, doc_ids: list[int]) -> None:
     window.open_document(doc_ids[2])
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    qtbot.waitUntil(lambda: window.search_window is not None and window.search_window.isVisible())
+    qtbot.waitUntil(lambda: window.windows.search_window is not None and window.windows.search_window.isVisible())
     _search(qtbot, window, "cafe threat")  # "Café" written with a combining accent
-    search = window.search_window
+    search = window.windows.search_window
     assert search is not None
     assert [hit for _doc, hit in _rows(window)] == ["Cafe\u0301", "threat", "threat"]
     assert search.count.text() == "3 hits in 1 document."
@@ -61,7 +61,7 @@ def test_span_filter_opens_the_span_current_and_exports_csv(
         qtbot: QtBot, window: MainWindow, doc_ids: list[int], tmp_path: Path) -> None:
     start = SECOND_TEXT.index("Putin")
     span = window.project.annotations.add_span(doc_ids[1], start, start + 5, "ACTOR", "alice")
-    search = window.show_search()
+    search = window.windows.show_search()
     search.label.setCurrentText("ACTOR")
     _search(qtbot, window, "putin")
     assert [(hit.span_id, hit.label, hit.annotator) for hit in search.model.hits] == [(span.id, "ACTOR", "alice")]
@@ -80,13 +80,13 @@ def test_span_filter_opens_the_span_current_and_exports_csv(
 
     window.project.annotations.add_span(doc_ids[1], 0, 10, "ACTOR", "boris")  # a teammate joins
     search.annotator.setCurrentText("alice")
-    assert window.show_search() is search
+    assert window.windows.show_search() is search
     assert [search.annotator.itemText(i) for i in range(search.annotator.count())] == ["(any)", "alice", "boris"]
     assert search.annotator.currentText() == "alice"
 
 
 def test_mistakes_show_in_the_window(qtbot: QtBot, window: MainWindow) -> None:
-    search = window.show_search()
+    search = window.windows.show_search()
     search.date_to.setText("March")
     search.label.setCurrentText("THREAT")
     with qtbot.waitSignal(search.searchFinished, timeout=30_000):

@@ -75,7 +75,7 @@ def status(window: MainWindow, span_id: int) -> str | None:
 
 
 def undo_text(window: MainWindow) -> str:
-    return window.undo_action.text().replace("&", "")
+    return window.menus.undo_action.text().replace("&", "")
 
 
 # --- shown and walked ------------------------------------------------------------------------
@@ -85,7 +85,7 @@ def test_pending_suggestions_and_their_relations_are_shown_and_can_be_hidden(qtb
     assert set(shown_suggestions(window)) == {span.id for span in pending(window)}
     relations = window.project.suggestions.relations(window.editor.document.id)
     assert relations and all(window.view.span(r.head_id) and window.view.span(r.tail_id) for r in relations)
-    assert window.show_suggestions_action.isChecked()
+    assert window.menus.show_suggestions_action.isChecked()
 
     press(qtbot, window, Key.Key_S, CTRL | SHIFT)  # View ▸ Show suggestions, off
     assert shown_suggestions(window) == [] and not window.editor.show_suggestions
@@ -249,7 +249,7 @@ def test_suggest_for_all_documents_runs_in_the_background_with_progress(qtbot: Q
     assert shown_suggestions(window) == []
     reports: list[tuple[int, int]] = []
     with qtbot.waitSignal(window.suggest_runner.finished, timeout=120_000) as finished:
-        window.suggest_all_action.trigger()
+        window.menus.suggest_all_action.trigger()
         task = window.suggest_runner.task
         assert task is not None and window.suggest_runner.progress_dialog is not None
         assert window.suggest_runner.progress_dialog.windowModality() == Qt.WindowModality.WindowModal
@@ -264,7 +264,7 @@ def test_suggest_for_all_documents_runs_in_the_background_with_progress(qtbot: Q
     other = window.project.documents.resolve("001_e7f613e629c52c24")
     window.project.suggestions.reject_all(other)
     with qtbot.waitSignal(window.suggest_runner.finished, timeout=60_000) as finished:
-        window.suggest_document_action.trigger()
+        window.menus.suggest_document_action.trigger()
     assert finished.args[0].documents == 1  # only the open one: the other keeps its decisions
     assert window.project.suggestions.spans(other) == []
 
@@ -284,7 +284,7 @@ def test_cancel_stops_the_run_and_keeps_the_window_usable(
 
     monkeypatch.setattr(suggest_runner, "cached_pipeline", slow_pipeline)
     with qtbot.waitSignal(window.suggest_runner.finished, timeout=60_000) as finished:
-        window.suggest_all_action.trigger()
+        window.menus.suggest_all_action.trigger()
         progress = window.suggest_runner.progress_dialog
         assert loading.wait(10)
         qtbot.waitUntil(lambda: progress.isVisible() and progress.labelText().startswith("Loading the spaCy pipeline"))
@@ -317,7 +317,7 @@ def test_blank_pipeline_is_chosen_in_the_menu_stored_in_the_project_and_said_pla
     assert window.suggest_runner.status_label.text().startswith(f"Pipeline: {BLANK}")
 
     with qtbot.waitSignal(window.suggest_runner.finished, timeout=60_000) as finished:
-        window.suggest_document_action.trigger()
+        window.menus.suggest_document_action.trigger()
     result: SuggestResult = finished.args[0]
     assert not result.trained
     labels = {span.label for span in pending(window)}
@@ -335,5 +335,5 @@ def test_with_no_trained_pipeline_installed_the_menu_and_the_report_say_so(
     qtbot.waitUntil(lambda: "No trained English pipeline is installed" in [
         action.text() for action in window.suggest_runner.menu.actions()], timeout=60_000)
     with qtbot.waitSignal(window.suggest_runner.finished, timeout=60_000):
-        window.suggest_document_action.trigger()
+        window.menus.suggest_document_action.trigger()
     assert window.suggest_runner.report_box.text() == Errors.E513

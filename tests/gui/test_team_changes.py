@@ -33,7 +33,7 @@ def _span_at(project: Project, doc_id: int, word: str, label: str, annotator: st
 
 def test_f5_shows_a_teammates_new_span_and_keeps_the_analysts_place(
         qtbot: QtBot, window: MainWindow, teammate: Project, doc_ids: list[int]) -> None:
-    window.show_others_action.setChecked(True)
+    window.menus.show_others_action.setChecked(True)
     select_text(window, "NATO")
     window.apply_label("ACTOR")
     own = window.editor.current_span()
@@ -56,7 +56,7 @@ def test_f5_shows_a_teammates_new_span_and_keeps_the_analysts_place(
 
 def test_the_poll_reloads_when_others_change_the_open_document(
         qtbot: QtBot, window: MainWindow, teammate: Project, doc_ids: list[int]) -> None:
-    window.show_others_action.setChecked(True)
+    window.menus.show_others_action.setChecked(True)
     select_text(window, "NATO")
     window.apply_label("ACTOR")  # an own edit moves the baseline: no "others changed" for it
     window.bridge.poll()
@@ -110,7 +110,7 @@ def test_two_reviewers_on_one_gold_span_in_the_comparison(
     for name, label in (("anna", "ACTOR"), ("boris", "TARGET")):
         _span_at(project, doc_id, "NATO", label, name)
     window = make_window(project, "carol")
-    compare = window.open_comparison(doc_id, ["anna", "boris"])
+    compare = window.windows.open_comparison(doc_id, ["anna", "boris"])
     compare.setProperty("quiet_errors", True)
     compare.select_item(0)
     compare.accept_version("anna")
