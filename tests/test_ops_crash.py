@@ -78,3 +78,61 @@ def test_a_kill_during_bulk_accept_undo_or_redo_leaves_all_or_nothing(project: P
         child.wait()
         seen.add(_all_or_nothing(location, doc_id))
     assert seen  # at least one state checked after each kill; which one depends on timing
+
+
+AGREED_LOOP = """
+import sys
+from annotator.ops import History
+from annotator.ops.adjudication import AcceptAgreed
+from annotator.store import Project
+
+project = Project.open(sys.argv[1])
+doc_id = int(sys.argv[2])
+history = History.of(project, "rita")
+print("ready", flush=True)
+while True:
+    if history.redo_label is None:
+        history.perform(AcceptAgreed(doc_id, ["anna", "boris"], "rita"))
+    else:
+        history.redo()
+    history.undo()
+"""
+
+
+def _agreed_all_or_nothing(location: str, doc_id: int) -> int:
+    """Every agreed item in gold with both annotators' spans marked accepted, or none of it;
+    then back to nothing for the next round."""
+    with Project.open(location) as project:
+        gold = project.annotations.spans(doc_id, layers=["gold"])
+        marks = {s.status for s in project.annotations.spans(doc_id, annotators=["anna", "boris"],
+                                                             layers=["annotation"])}
+        assert len(gold) in (0, WORDS)
+        assert marks == ({"accepted"} if gold else {None})
+        if gold:
+            with project.transaction() as connection:
+                connection.execute(SPAN.delete().where(SPAN.c.layer == "gold"))
+                connection.execute(SPAN.update().where(SPAN.c.layer == "annotation").values(status=None))
+    return len(gold)
+
+
+def test_a_kill_during_accept_all_agreed_its_undo_or_redo_leaves_all_or_nothing(project: Project,
+                                                                               tmp_path: Path) -> None:
+    source = tmp_path / "long.txt"
+    source.write_text(" ".join(f"word{n:03d}" for n in range(WORDS)) + "\n", encoding="utf-8")
+    doc_id = import_paths(project, [source]).imported[0].id
+    with project.transaction():
+        for who in ("anna", "boris"):
+            for n in range(WORDS):
+                project.annotations.add_span(doc_id, n * 8, n * 8 + 7, "ACTOR", who)
+    location = project.location
+    project.close()
+    rng = random.Random(17)
+    environment = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    for _ in range(6):
+        child = subprocess.Popen([sys.executable, "-c", AGREED_LOOP, location, str(doc_id)], stdout=subprocess.PIPE,
+                                 env=environment, text=True)
+        assert child.stdout is not None and child.stdout.readline().strip() == "ready"
+        time.sleep(rng.uniform(0.05, 0.8))
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        _agreed_all_or_nothing(location, doc_id)
