@@ -16,19 +16,17 @@ Design (see also ``scene.py``):
   that only sets backgrounds, against 50 ms for this view's whole open and first paint.
 - ``GappedLayout`` leaves room above each line for chips and arcs and below it for stacked
   underlines, as much as that line needs (``_room``: read from the very scenes that are
-  painted). When annotations change, only the blocks they touch are asked again, and only
-  those whose room changed are laid out again (``_changed``).
-- Window-level single-key shortcuts must reach the main window, so the view declines the
-  ``ShortcutOverride`` for them (``_leave_to_shortcuts``) and claims it for the keys that move,
-  select and copy (``_is_view_key``), which a read-only QPlainTextEdit would otherwise give up.
+  painted, ``scene_cache.py``). When annotations change, only the blocks they touch are asked
+  again, and only those whose room changed are laid out again (``_changed``).
+- Where lines are on screen (what a paint or a click reaches, repainting a range, scrolling to a
+  span) is ``screen.py``; which keys the view keeps from the window's shortcuts, ``keys.py``.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtGui import (
     QContextMenuEvent,
     QFont,
@@ -41,32 +39,23 @@ from PySide6.QtGui import (
     QTextBlock,
     QTextCursor,
     QTextDocument,
-    QTextLine,
 )
 from PySide6.QtWidgets import QApplication, QMenu, QPlainTextEdit, QToolTip, QWidget
 
 from annotator.gui.offsets import OffsetMap, qt_display_text
+from annotator.gui.textview.keys import is_view_key, leave_to_shortcuts
 from annotator.gui.textview.layout import Gap, GappedLayout
 from annotator.gui.textview.metrics import Metrics
 from annotator.gui.textview.model import SpanModel
 from annotator.gui.textview.paint import Shown, paint_overlays, paint_tints
-from annotator.gui.textview.scene import LineScene, SceneBuilder
+from annotator.gui.textview.scene import SceneBuilder
+from annotator.gui.textview.scene_cache import SceneCache, line_rooms
+from annotator.gui.textview.screen import ScreenLines
 from annotator.gui.textview.style import SpanColors
 from annotator.gui.textview.tooltips import tooltip_html
 from annotator.store.records import RelationRecord, SpanRecord
 
 DOCUMENT_MARGIN = 14.0
-SCENE_CACHE_BLOCKS = 256  # blocks whose line scenes are kept: a few screens' worth
-_SHORTCUT_KEYS = (Qt.Key.Key_Tab, Qt.Key.Key_Backtab, Qt.Key.Key_Delete, Qt.Key.Key_Backspace,
-                  Qt.Key.Key_Return, Qt.Key.Key_Enter)
-_VIEW_KEYS = tuple(
-    getattr(QKeySequence.StandardKey, name)
-    for name in ("Copy", "SelectAll")
-    + tuple(f"{verb}{where}" for verb in ("MoveTo", "Select") for where in (
-        "NextChar", "PreviousChar", "NextWord", "PreviousWord", "NextLine", "PreviousLine", "NextPage",
-        "PreviousPage", "StartOfLine", "EndOfLine", "StartOfBlock", "EndOfBlock", "StartOfDocument",
-        "EndOfDocument"))
-)
 
 
 class DocumentView(QPlainTextEdit):
@@ -108,9 +97,8 @@ class DocumentView(QPlainTextEdit):
         self._press: QPoint | None = None
         self._double_clicked = False
         self._last_click: tuple[tuple[int, ...], int] | None = None
-        # block number -> ((line starts, line width), scene of each line): see _block_scenes
-        self._block_cache: OrderedDict[int, tuple[tuple[tuple[int, ...], float], list[LineScene | None]]] = \
-            OrderedDict()
+        self._scenes = SceneCache(self._builder)
+        self._screen = ScreenLines(self, self._layout, self._scenes)
 
         self._metrics = Metrics(self.font())
         self._layout.set_room(self._room)
@@ -133,7 +121,7 @@ class DocumentView(QPlainTextEdit):
         self._current = None
         self._last_click = None
         self._model.reset(spans, relations)
-        self._block_cache.clear()
+        self._scenes.clear()
         self._layout.forget()  # setPlainText lays everything out again, with the new model
         self._load_text()
         self.verticalScrollBar().setValue(0)
@@ -157,7 +145,7 @@ class DocumentView(QPlainTextEdit):
         self._model.reset(spans, relations)
         if self._current not in self._model.spans:
             self._current = None
-        self._block_cache.clear()
+        self._scenes.clear()
         self._layout.reset()
         self.viewport().update()
 
@@ -215,8 +203,7 @@ class DocumentView(QPlainTextEdit):
             while block.isValid() and block.blockNumber() <= last:
                 blocks[block.blockNumber()] = block
                 block = block.next()
-        for number in blocks:
-            self._block_cache.pop(number, None)
+        self._scenes.drop(blocks)
         if self._layout.refresh(blocks.values()):
             self.viewport().update()
             return
@@ -224,42 +211,8 @@ class DocumentView(QPlainTextEdit):
             self._update_range(start, end)
 
     def _room(self, block: QTextBlock) -> list[Gap]:
-        """Room above and below each line of a laid-out block: the layout's callback. A line no
-        span touches gets the breathing room of bare text; the last line of a paragraph that
-        runs straight into the next one (no blank line between) some paragraph spacing."""
-        metrics = self._metrics
-        bare = metrics.room(0, 0, 0)
-        rooms = [bare if scene is None else (scene.room_above, scene.room_below)
-                 for scene in self._block_scenes(block)]
-        following = block.next()
-        if rooms and following.isValid() and following.length() > 1:
-            above, below = rooms[-1]
-            rooms[-1] = (above, below + metrics.paragraph_gap)
-        return rooms
-
-    def _block_scenes(self, block: QTextBlock) -> list[LineScene | None]:
-        """The scene of each line of a laid-out block, cached while its line breaks stay.
-
-        Whatever changes a cached scene drops it: ``_changed`` for the blocks whose annotations
-        changed, a new document, annotations, owner or font for all. A new width re-breaks the
-        lines, which the key catches.
-        """
-        layout = block.layout()
-        count = layout.lineCount()
-        if count == 0:
-            return []
-        lines = [layout.lineAt(index) for index in range(count)]
-        key = (tuple(line.textStart() for line in lines), lines[0].width())
-        number = block.blockNumber()
-        cached = self._block_cache.get(number)
-        if cached is not None and cached[0] == key:
-            self._block_cache.move_to_end(number)
-            return cached[1]
-        scenes = self._builder().block(block.position(), lines)
-        self._block_cache[number] = (key, scenes)
-        if len(self._block_cache) > SCENE_CACHE_BLOCKS:
-            self._block_cache.popitem(last=False)
-        return scenes
+        """Room above and below each line of a laid-out block: the layout's callback."""
+        return line_rooms(block, self._scenes.scenes(block), self._metrics)
 
     def set_colors(self, colors: dict[str, str]) -> None:
         """Label (and relation) name to "#rrggbb"."""
@@ -270,7 +223,7 @@ class DocumentView(QPlainTextEdit):
     def set_owner(self, owner: str | None) -> None:
         """The current annotator, whose "annotation" layer spans are editable and tinted."""
         self._owner = owner
-        self._block_cache.clear()
+        self._scenes.clear()
         self.viewport().update()
 
     # --- queries -------------------------------------------------------------------------
@@ -300,7 +253,7 @@ class DocumentView(QPlainTextEdit):
             self._update_range(previous.start, previous.end)
         if span is not None:
             if scroll:
-                self._scroll_to(self._offsets.to_qt(span.start))
+                self._screen.scroll_to(self._offsets.to_qt(span.start))
             self._update_range(span.start, span.end)
 
     def set_relation_mode(self, active: bool) -> None:
@@ -331,6 +284,11 @@ class DocumentView(QPlainTextEdit):
         cursor = QTextCursor(self.document())
         cursor.setPosition(self._offsets.to_qt(start))
         cursor.setPosition(self._offsets.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+
+    def clear_selection(self) -> None:
+        cursor = self.textCursor()
+        cursor.clearSelection()
         self.setTextCursor(cursor)
 
     def _on_selection_changed(self) -> None:
@@ -369,7 +327,7 @@ class DocumentView(QPlainTextEdit):
     # --- painting ------------------------------------------------------------------------
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
-        shown: list[Shown] = [(offset, scene) for _block, offset, scene in self._shown(event.rect())]
+        shown: list[Shown] = [(offset, scene) for _block, offset, scene in self._screen.shown(event.rect())]
         if any(scene.tints for _offset, scene in shown):
             painter = QPainter(self.viewport())
             painter.setClipRect(event.rect())
@@ -383,125 +341,17 @@ class DocumentView(QPlainTextEdit):
                            relation_mode=self._relation_mode, owner=self._owner)
             painter.end()
 
-    def _shown(self, clip: QRect) -> Iterator[tuple[QTextBlock, QPointF, LineScene]]:
-        """Scenes of the lines whose text, chips, arcs or underlines fall inside ``clip``, with
-        their block and where the line's origin (x of its layout, y of its top) is."""
-        for block, rect in self._visible_blocks():
-            if rect.top() > clip.bottom():
-                break
-            if rect.bottom() < clip.top() or not block.isVisible():
-                continue
-            scenes = self._block_scenes(block)
-            if not any(scenes):
-                continue
-            layout = block.layout()
-            for index, scene in enumerate(scenes):
-                if scene is None:
-                    continue
-                top = rect.top() + layout.lineAt(index).y()
-                if top - scene.room_above <= clip.bottom() and top + scene.bottom + scene.room_below >= clip.top():
-                    yield block, QPointF(rect.left(), top), scene
-
     def _builder(self) -> SceneBuilder:
         return SceneBuilder(self._model, self._offsets, self._metrics, self._owner, self.viewport().width())
 
-    def _visible_blocks(self) -> Iterator[tuple[QTextBlock, QRectF]]:
-        """Blocks on screen, top to bottom, with their rectangles in viewport coordinates.
-
-        Walks from ``firstVisibleBlock`` adding heights, as ``QPlainTextEdit`` paints, rather
-        than asking ``blockBoundingGeometry`` per block (which walks from the top each time).
-        """
-        block = self.firstVisibleBlock()
-        offset = self.contentOffset()
-        height = self.viewport().height()
-        while block.isValid() and offset.y() <= height:
-            rect = self.blockBoundingRect(block).translated(offset)
-            yield block, rect
-            offset.setY(rect.bottom())
-            block = block.next()
-
     def _update_range(self, start: int, end: int) -> None:
         """Repaint only the blocks that hold code points ``[start, end)``, where visible."""
-        document = self.document()
-        first = document.findBlock(self._offsets.to_qt(start)).blockNumber()
-        last = document.findBlock(self._offsets.to_qt(max(start, end - 1))).blockNumber()
-        top: float | None = None
-        bottom = 0.0
-        for block, rect in self._visible_blocks():
-            number = block.blockNumber()
-            if number > last:
-                break
-            if number >= first:
-                top = rect.top() if top is None else top
-                bottom = rect.bottom()
-        if top is not None:
-            self.viewport().update(QRect(0, int(top) - 1, self.viewport().width(), int(bottom - top) + 3))
-
-    def _scroll_to(self, position: int) -> None:
-        """Bring UTF-16 ``position`` into view, a third of a page from the top, unless its
-        line is already fully visible."""
-        block = self.document().findBlock(position)
-        self._layout.blockBoundingRect(block)  # lays the block out, so its lines are known
-        line = block.layout().lineForTextPosition(position - block.position())
-        if not line.isValid():
-            return
-        height = self.viewport().height()
-        for shown, rect in self._visible_blocks():
-            if shown == block:
-                top, bottom = self._line_extent(block, line.lineNumber())
-                if rect.top() + top >= 0 and rect.top() + bottom <= height:
-                    return
-                break
-        # The vertical scroll bar counts visual lines: count those that fit in the third of a
-        # page above the target line, each with its own room.
-        context = 0
-        room = height / 3
-        shown, index = block, line.lineNumber()
-        while True:
-            if index == 0:
-                shown = shown.previous()
-                if not shown.isValid():
-                    break
-                self._layout.blockBoundingRect(shown)
-                index = shown.layout().lineCount()
-                if index == 0:  # a hidden block takes no lines
-                    continue
-            index -= 1
-            top, bottom = self._line_extent(shown, index)
-            room -= bottom - top
-            if room < 0:
-                break
-            context += 1
-        self.verticalScrollBar().setValue(max(0, block.firstLineNumber() + line.lineNumber() - context))
-
-    def _line_extent(self, block: QTextBlock, index: int) -> tuple[float, float]:
-        """Top and bottom of line ``index`` of a laid-out block with its room, relative to the
-        block."""
-        line = block.layout().lineAt(index)
-        gaps = self._layout.gaps(block)
-        above, below = gaps[index] if index < len(gaps) else (0.0, 0.0)
-        return line.y() - above, line.y() + line.height() + below
+        self._screen.update(self._offsets.to_qt(start), self._offsets.to_qt(max(start, end - 1)))
 
     # --- hit testing, clicks and tooltips -------------------------------------------------
 
     def _hit(self, point: QPoint) -> list[int]:
-        """Span ids at a viewport point: the chip's span, the spans under the character (innermost
-        first), or the span whose underline is there."""
-        for block, offset, scene in self._shown(QRect(point, point)):
-            pos = QPointF(point) - offset  # in the line's coordinates
-            for mark in scene.marks:
-                if mark.chip is not None and mark.chip.contains(pos):
-                    return [mark.span.id]
-            if scene.top <= pos.y() < scene.bottom and scene.left <= pos.x() <= scene.right:
-                line = block.layout().lineAt(scene.line_index)
-                relative = line.xToCursor(pos.x(), QTextLine.CursorPosition.CursorOnCharacter)
-                return self._model.spans_at(self._offsets.from_qt(scene.block_position + relative))
-            if pos.y() >= scene.bottom:
-                for mark in scene.marks:
-                    y = scene.underline_y(mark.level)
-                    if mark.x1 <= pos.x() <= mark.x2 and y - 1 <= pos.y() <= y + scene.step:
-                        return [mark.span.id]
-        return []
+        return self._screen.hit(point, self._model, self._offsets)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt override)
         self._press = event.position().toPoint() if event.button() == Qt.MouseButton.LeftButton else None
@@ -552,10 +402,10 @@ class DocumentView(QPlainTextEdit):
         if isinstance(event, QKeyEvent) and event.type() == QEvent.Type.ShortcutOverride:
             # Accepting the override keeps the key for the view; ignoring it lets a window
             # QAction with that shortcut fire.
-            if _is_view_key(event):
+            if is_view_key(event):
                 event.accept()
                 return True
-            if _leave_to_shortcuts(event):
+            if leave_to_shortcuts(event):
                 event.ignore()
                 return True
         return super().event(event)
@@ -564,27 +414,9 @@ class DocumentView(QPlainTextEdit):
         # Qt may send these while QPlainTextEdit.__init__ runs, before our fields exist.
         if event.type() == QEvent.Type.FontChange and hasattr(self, "_metrics"):
             self._metrics = Metrics(self.font())
-            self._block_cache.clear()
+            self._scenes.clear()
             self._layout.reset()
         elif event.type() == QEvent.Type.PaletteChange and hasattr(self, "_metrics"):
             self._span_colors = SpanColors(self.palette(), self._colors)
         super().changeEvent(event)
 
-
-def _is_view_key(event: QKeyEvent) -> bool:
-    """Moving the caret, selecting and copying: these stay with the view even if the window
-    binds the same keys (a read-only QPlainTextEdit would let such a shortcut take them)."""
-    return any(event.matches(key) for key in _VIEW_KEYS)
-
-
-def _leave_to_shortcuts(event: QKeyEvent) -> bool:
-    """Keys the main window binds as shortcuts and the read-only view has no use for: single
-    characters without Ctrl/Alt/Meta (label keys, R, N, P), Tab/Backtab, Delete, Backspace and
-    Return/Enter. Arrows, Home/End, PageUp/Down, Ctrl+A and Ctrl+C stay with the view."""
-    if event.key() in _SHORTCUT_KEYS:
-        return True
-    command = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.MetaModifier
-    if event.modifiers() & command:
-        return False
-    text = event.text()
-    return len(text) == 1 and text.isprintable()

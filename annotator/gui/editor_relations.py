@@ -1,0 +1,137 @@
+"""Relations in the editor: relation mode, adding a relation and deleting one.
+
+R starts relation mode at the current span (the head); a click on a span, or Tab to it and
+Enter, picks the tail. When the schema allows one relation type between their labels it is
+added at once; when it allows several, a small menu at the tail span offers them (keyboard-
+navigable like any menu). Adding and deleting are operations performed through the editor
+(``DocumentEditor.perform``), one transaction and one undo step each.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPoint
+from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QMenu
+
+from annotator.errors import Errors
+from annotator.gui.offsets import OffsetMap
+from annotator.ops.spans import AddRelation, DeleteRelation
+from annotator.schema import RelationType
+from annotator.store.records import SpanRecord
+
+if TYPE_CHECKING:
+    from annotator.gui.editor import DocumentEditor
+
+RELATION_PROMPT = "Pick the tail span: click it, or Tab to it and press Enter; Esc cancels."
+
+
+class EditorRelations:
+    """Adding and deleting the analyst's relations in the editor's open document."""
+
+    def __init__(self, editor: DocumentEditor) -> None:
+        self._editor = editor
+        self._head: SpanRecord | None = None  # relation mode: the span the relation starts at
+        self.menu: QMenu | None = None  # the relation types offered, while that menu is open
+
+    @property
+    def active(self) -> bool:
+        """In relation mode: the next span picked becomes the tail."""
+        return self._head is not None
+
+    def start(self) -> None:
+        editor = self._editor
+        span = editor.current_span()
+        if span is None:
+            editor.message.emit(Errors.E505)
+            return
+        if not editor.refuse_unless_own(span):
+            return
+        self._head = span
+        editor.view.set_relation_mode(True)
+        editor.message.emit(f"Relation from {span.label} “{editor.covered_text(span)}”. {RELATION_PROMPT}")
+
+    def complete_at_current(self) -> None:
+        """Enter in relation mode: the current span (reached with Tab) becomes the tail."""
+        current = self._editor.view.current_span_id()
+        if self._head is not None and current is not None:
+            self.complete(current)
+
+    def complete(self, tail_id: int) -> None:
+        editor = self._editor
+        head = self._head
+        tail = editor.view.span(tail_id)
+        if head is None or tail is None:
+            return
+        if tail.id == head.id:
+            editor.message.emit(Errors.E506)
+            return
+        if not editor.refuse_unless_own(tail):
+            return
+        choices = editor.project.schema.relation_types_for(head.label, tail.label)
+        if not choices:
+            self.end()
+            editor.message.emit(Errors.E502.format(head=head.label, tail=tail.label,
+                                                   allowed=self._relations_from(head.label)))
+        elif len(choices) == 1:
+            self.end()
+            self._add(head, tail, choices[0])
+        else:
+            self._offer_types(head, tail, choices)
+
+    def end(self) -> None:
+        """Leave relation mode (and close the menu of types, if it is open)."""
+        if self.menu is not None:
+            menu, self.menu = self.menu, None
+            menu.aboutToHide.disconnect(self.end)
+            menu.hide()
+            menu.deleteLater()
+        if self._head is not None:
+            self._head = None
+            self._editor.view.set_relation_mode(False)
+
+    def _relations_from(self, label: str) -> str:
+        allowed = [f"{relation.name} → {'/'.join(relation.tail)}"
+                   for relation in self._editor.project.schema.relation_types if label in relation.head]
+        return "; ".join(allowed) or "no relations"
+
+    def _offer_types(self, head: SpanRecord, tail: SpanRecord, choices: list[RelationType]) -> None:
+        """Several types fit: a small menu at the tail span, keyboard-navigable like any menu."""
+        menu = QMenu(self._editor.view)
+        for relation in choices:
+            action = menu.addAction(f"{relation.name}  ({head.label} → {tail.label})")
+            action.setToolTip(relation.description)
+            action.triggered.connect(lambda _checked=False, chosen=relation: self._add(head, tail, chosen))
+        menu.aboutToHide.connect(self.end)
+        self.menu = menu
+        menu.popup(self._span_position(tail))
+
+    def _span_position(self, span: SpanRecord) -> QPoint:
+        document = self._editor.document
+        assert document is not None
+        view = self._editor.view
+        cursor = QTextCursor(view.document())
+        cursor.setPosition(OffsetMap(document.text).to_qt(span.end))
+        return view.viewport().mapToGlobal(view.cursorRect(cursor).bottomLeft())
+
+    def _add(self, head: SpanRecord, tail: SpanRecord, relation: RelationType) -> None:
+        self.end()
+        if head.label not in relation.head or tail.label not in relation.tail:  # symmetric, other way round
+            head, tail = tail, head
+        self._editor.perform(AddRelation(head, tail, relation.name, self._editor.annotator))
+
+    def delete(self, relation_id: int) -> None:
+        editor = self._editor
+        if editor.document is None:
+            return
+        relation = next((r for r in editor.project.annotations.relations(editor.document.id)
+                         if r.id == relation_id), None)
+        if relation is None:  # someone else deleted it since the inspector listed it
+            editor.reload_from_store()
+            editor.message.emit(Errors.E562.format(relation_id=relation_id))
+            return
+        if relation.annotator != editor.annotator:
+            editor.message.emit(Errors.E501.format(owner=relation.annotator, annotator=editor.annotator))
+            return
+        editor.perform(DeleteRelation(relation))
