@@ -32,12 +32,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QMenu
 
 from annotator.errors import Errors
 from annotator.formats.detect import AUTO_SUFFIXES
 from annotator.gui.actors import create_actor, link_actor
-from annotator.gui.editor_relations import RELATION_PROMPT as RELATION_PROMPT  # where callers look for it
 from annotator.gui.editor_relations import EditorRelations
 from annotator.gui.history_steps import HistorySteps
 from annotator.gui.span_navigation import SpanNavigation
@@ -139,11 +137,6 @@ class DocumentEditor(QObject):
     @property
     def in_relation_mode(self) -> bool:
         return self.relations.active
-
-    @property
-    def relation_menu(self) -> QMenu | None:
-        """The menu of relation types, while it is open."""
-        return self.relations.menu
 
     def set_project(self, project: Project, annotator: str) -> None:
         """Edit another project (or as another annotator): its own undo history applies."""

@@ -6,7 +6,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCursor
 from pytestqt.qtbot import QtBot
 
-from annotator.gui.editor import RELATION_PROMPT
+from annotator.gui.editor_relations import RELATION_PROMPT
 from annotator.gui.mainwindow import MainWindow
 from annotator.gui.offsets import OffsetMap
 from annotator.store.records import SpanRecord
@@ -90,7 +90,7 @@ def test_several_allowed_types_are_offered_in_a_menu(qtbot: QtBot, window: MainW
     press(qtbot, window, Key.Key_R)
     window.editor.select_span(place.id)  # as a click on it does
 
-    menu = window.editor.relation_menu
+    menu = window.editor.relations.menu
     assert menu is not None and menu.isVisible()
     titles = [action.text().split()[0] for action in menu.actions()]
     assert titles == ["targets", "located_at"]  # THREAT → LOCATION in the schema, in schema order
