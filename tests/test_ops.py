@@ -14,15 +14,26 @@ import pytest
 import sqlalchemy as sa
 
 from annotator.corpus.importer import import_paths
+from annotator.errors import UserError
 from annotator.ops import ChangeFeed, History, Operation, StepRefused
 from annotator.ops.documents import SetDocumentLabel, SetDocumentNote, SetStatus
-from annotator.ops.spans import AddRelation, AddSpan, DeleteRelation, DeleteSpan, UpdateSpan
+from annotator.ops.spans import (
+    AddFragment,
+    AddRelation,
+    AddSpan,
+    DeleteRelation,
+    DeleteSpan,
+    RemoveFragment,
+    UpdateSpan,
+)
 from annotator.ops.suggestions import AcceptSuggestions, RejectSuggestions
 from annotator.store import Project
 from annotator.store.change_log import LOG, Changes
 from annotator.store.database import create_project_engine, location_to_url
 from annotator.store.migrate import upgrade
 from annotator.store.suggestions import DocumentCandidates, SpanCandidate
+from annotator.store.tables import SPAN
+from annotator.store.versions import ConflictError
 
 TEXT = "Lukashenko said that Moscow threatened Belarus with new sanctions.\n"
 ME = "alice"
@@ -44,8 +55,8 @@ def _suggest(project: Project, doc_id: int) -> None:
 
 def snapshot(project: Project, doc_id: int) -> dict[str, Any]:
     """Everything an edit of the document can change, as comparable values (ids included)."""
-    spans = [(s.id, s.label, s.start, s.end, s.layer, s.annotator, tuple(sorted(s.attrs.items())), s.note, s.status)
-             for s in project.annotations.spans(doc_id)]
+    spans = [(s.id, s.label, s.start, s.end, s.fragments, s.layer, s.annotator, tuple(sorted(s.attrs.items())),
+              s.note, s.status) for s in project.annotations.spans(doc_id)]
     relations = [(r.id, r.label, r.head_id, r.tail_id, r.layer) for r in project.annotations.relations(doc_id)]
     return {"spans": spans, "relations": relations, "labels": project.annotations.doc_labels(doc_id, ME),
             "status": project.annotations.status(doc_id, ME),
@@ -91,6 +102,16 @@ def _resize_and_attrs(project: Project, doc_id: int) -> Operation:
     return UpdateSpan(span, start=20, end=27, attrs={"actor_type": "state"})
 
 
+def _add_fragment(project: Project, doc_id: int) -> Operation:
+    span = project.annotations.add_span(doc_id, 0, 10, "ACTOR", ME)  # "Lukashenko" … "Belarus"
+    return AddFragment(span, 39, 46, "ACTOR")
+
+
+def _remove_fragment(project: Project, doc_id: int) -> Operation:
+    span = project.annotations.add_span(doc_id, 0, 46, "ACTOR", ME, fragments=[(0, 10), (21, 27), (39, 46)])
+    return RemoveFragment(span, 21, 27, "ACTOR")
+
+
 def _add_relation(project: Project, doc_id: int) -> Operation:
     actor, claim = _claim_and_speaker(project, doc_id)
     return AddRelation(actor, claim, "speaker_of", ME)
@@ -132,7 +153,8 @@ def _reject_all(project: Project, doc_id: int) -> Operation:
 
 CASES: dict[str, Case] = {
     "add span": _add_span, "delete span with its relation": _delete_span_with_relation, "relabel": _relabel,
-    "resize and set attributes": _resize_and_attrs, "add relation": _add_relation,
+    "resize and set attributes": _resize_and_attrs, "add a fragment": _add_fragment,
+    "remove a fragment": _remove_fragment, "add relation": _add_relation,
     "delete relation": _delete_relation, "status": _status, "document label": _document_label,
     "document note": _document_note, "accept all suggestions": _accept_all, "accept one suggestion": _accept_one,
     "reject all suggestions": _reject_all,
@@ -300,3 +322,98 @@ def test_deletable_tables_never_reuse_ids_in_new_and_migrated_projects(tmp_path:
             tables = {name: sql for name, sql in connection.execute("SELECT name, sql FROM sqlite_master WHERE type='table'")}
         for table in ("span", "relation", "note", "document_label", "actor", "actor_alias", "change_log"):
             assert "AUTOINCREMENT" in tables[table], (path.name, table)
+
+
+def test_fragments_added_and_removed_keep_the_span_its_id_and_relations(project: Project, doc_id: int) -> None:
+    """Shift with the label key: a selection becomes a piece of the current span (pieces it
+    touches or overlaps merge), a selection that is exactly a piece leaves it; the span keeps
+    its id, attributes and relations, and each step undoes in one."""
+    history = History.of(project, ME)
+    actor = history.perform(AddSpan(doc_id, 0, 10, "ACTOR", ME, attrs={"actor_type": "state"})).result
+    claim = project.annotations.add_span(doc_id, 11, 20, "CLAIM", ME)
+    relation = history.perform(AddRelation(actor, claim, "speaker_of", ME)).result
+    span = history.perform(AddFragment(actor, 39, 46, "ACTOR")).result
+    assert (span.id, span.start, span.end, span.fragments) == (actor.id, 0, 46, ((0, 10), (39, 46)))
+    assert history.undo_label == "Add a fragment to ACTOR"
+    span = history.perform(AddFragment(span, 21, 27, "ACTOR")).result
+    assert span.fragments == ((0, 10), (21, 27), (39, 46))
+    span = history.perform(AddFragment(span, 27, 39, "ACTOR")).result  # the gap between two pieces
+    assert span.fragments == ((0, 10), (21, 46))
+    span = history.perform(RemoveFragment(span, 0, 10, "ACTOR")).result  # one piece left: contiguous
+    assert (span.start, span.end, span.fragments, span.attrs) == (21, 46, None, {"actor_type": "state"})
+    assert [(r.id, r.head_id, r.tail_id) for r in project.annotations.relations(doc_id)] == \
+        [(relation.id, actor.id, claim.id)]
+    for expected in (((0, 10), (21, 46)), ((0, 10), (21, 27), (39, 46)), ((0, 10), (39, 46)), None):
+        history.undo()
+        stored = project.annotations.span(actor.id)
+        assert stored.fragments == expected
+        assert (stored.start, stored.end) == ((0, 46) if expected else (0, 10))
+    for _ in range(4):
+        history.redo()
+    stored = project.annotations.span(actor.id)
+    assert (stored.start, stored.end, stored.fragments) == (21, 46, None)
+    assert len(project.annotations.relations(doc_id)) == 1
+
+
+@pytest.mark.parametrize(("pieces", "operation", "code"), [
+    (None, lambda span: AddFragment(span, 39, 46, "LOCATION"), "E590"),  # another label's key
+    (None, lambda span: AddFragment(span, 2, 6, "ACTOR"), "E592"),  # already inside the span
+    ([(0, 10), (39, 46)], lambda span: AddFragment(span, 39, 46, "ACTOR"), "E592"),
+    (None, lambda span: RemoveFragment(span, 0, 10, "ACTOR"), "E593"),  # its only piece
+    ([(0, 10), (39, 46)], lambda span: RemoveFragment(span, 39, 46, "THREAT"), "E590"),
+])
+def test_a_refused_fragment_step_says_why_and_changes_nothing(
+        project: Project, doc_id: int, pieces: list[tuple[int, int]] | None,
+        operation: Callable[[Any], Operation], code: str) -> None:
+    span = project.annotations.add_span(doc_id, 0, 46 if pieces else 10, "ACTOR", ME, fragments=pieces)
+    history = History.of(project, ME)
+    before, rows = snapshot(project, doc_id), log_rows(project)
+    with pytest.raises(UserError, match=rf"\[{code}\]"):
+        history.perform(operation(span))
+    assert snapshot(project, doc_id) == before and log_rows(project) == rows
+    assert history.undo_label is None
+
+
+def test_a_fragment_added_to_a_span_a_teammate_changed_is_a_conflict(project: Project, doc_id: int) -> None:
+    history = History.of(project, ME)
+    span = history.perform(AddSpan(doc_id, 0, 10, "ACTOR", ME)).result
+    with Project.open(project.location) as teammate:
+        teammate.annotations.update_span(span.id, note="checked")
+    stored = snapshot(project, doc_id)
+    with pytest.raises(ConflictError, match=r"\[E130\]"):
+        history.perform(AddFragment(span, 39, 46, "ACTOR"))
+    assert snapshot(project, doc_id) == stored
+    fragmented = history.perform(AddFragment(project.annotations.span(span.id), 39, 46, "ACTOR")).result
+    with Project.open(project.location) as teammate:
+        teammate.annotations.update_span(span.id, label="LOCATION")
+    with pytest.raises(StepRefused, match="E190"):
+        history.undo()  # the teammate relabelled the span after the fragment was added
+    assert project.annotations.span(span.id).fragments == fragmented.fragments
+
+
+def test_the_store_keeps_fragments_valid_on_update(project: Project, doc_id: int) -> None:
+    """``update_span(fragments=…)``: pieces in order, not overlapping, inside the text; start and
+    end follow them; one piece is a contiguous span; a resize moves the outer pieces' ends."""
+    annotations = project.annotations
+    span = annotations.add_span(doc_id, 0, 10, "ACTOR", ME)
+    span = annotations.update_span(span.id, fragments=[(0, 10), (21, 27)])
+    assert (span.start, span.end, span.fragments) == (0, 27, ((0, 10), (21, 27)))
+    for bad, code in (([(21, 27), (0, 10)], "E594"), ([(0, 10), (5, 27)], "E594"), ([(0, 10), (60, 80)], "E106"),
+                      ([(0, 10), (12, 12)], "E106"), ([(-1, 10), (21, 27)], "E106")):
+        with pytest.raises(UserError, match=rf"\[{code}\]"):
+            annotations.update_span(span.id, fragments=bad)
+    with pytest.raises(UserError, match=r"\[E106\]"):
+        annotations.update_span(span.id, fragments=[(0, 10), (21, 27)], start=0, end=30)  # ends disagree
+    assert annotations.span(span.id) == span
+    span = annotations.update_span(span.id, start=2, end=46)  # resized: the outer ends move
+    assert (span.start, span.end, span.fragments) == (2, 46, ((2, 10), (21, 46)))
+    span = annotations.update_span(span.id, start=21, end=46)  # one piece left inside: contiguous
+    assert (span.start, span.end, span.fragments) == (21, 46, None)
+    span = annotations.update_span(span.id, fragments=[(0, 10), (39, 46)])
+    span = annotations.update_span(span.id, fragments=[(39, 46)])
+    assert (span.start, span.end, span.fragments) == (39, 46, None)
+    span = annotations.update_span(span.id, fragments=[(0, 10), (39, 46)])
+    span = annotations.update_span(span.id, fragments=None, start=0, end=10)
+    assert (span.start, span.end, span.fragments) == (0, 10, None)
+    with project.reading() as connection:  # contiguous again is SQL NULL, as a span never split
+        assert connection.execute(sa.select(SPAN.c.fragments.is_(None)).where(SPAN.c.id == span.id)).scalar_one()

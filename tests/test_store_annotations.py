@@ -132,7 +132,7 @@ def test_discontinuous_span_keeps_its_fragments(project: Project, doc_id: int) -
     deleted = project.annotations.delete_span(span.id)
     project.annotations.restore_span(deleted)
     assert project.annotations.spans(doc_id)[0].fragments == pieces
-    with pytest.raises(UserError, match=r"\[E106\]"):
+    with pytest.raises(UserError, match=r"\[E594\]"):  # overlapping pieces
         project.annotations.add_span(doc_id, 0, 20, "ACTOR", "alice", fragments=((0, 9), (5, 20)))
 
 

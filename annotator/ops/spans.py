@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import Any
 
+from annotator.errors import Errors, UserError
 from annotator.ops.documents import keeping_status
 from annotator.ops.operation import Done, Operation
 from annotator.ops.settle import settled_relation, settled_span
@@ -19,7 +20,9 @@ from annotator.review.adjudicate import provenance
 from annotator.store import Project
 from annotator.store.records import DeletedSpan, RelationRecord, SpanRecord
 
-SPAN_FIELDS = ("label", "attrs", "note", "start", "end")
+SPAN_FIELDS = ("label", "attrs", "note", "start", "end", "fragments")
+
+Pieces = tuple[tuple[int, int], ...]
 
 
 class AddSpan(Operation):
@@ -101,11 +104,85 @@ class UpdateSpan(Operation):
 def _update_label(span: SpanRecord, changes: dict[str, Any]) -> str:
     if "label" in changes and changes["label"] != span.label:
         return f"Relabel {span.label} as {changes['label']}"
+    if "fragments" in changes:
+        return f"Change the fragments of {span.label}"
     if {"start", "end"} & set(changes):
         return f"Resize {span.label}"
     if "attrs" in changes:
         return f"Set attributes of {span.label}"
     return f"Edit note of {span.label}"
+
+
+class AddFragment(UpdateSpan):
+    """Add ``[start, end)`` to ``before`` as a piece of a discontinuous span (Shift with the
+    label key on a selection). Pieces it overlaps or touches merge with it, so covering a gap
+    makes the span contiguous there. The key's ``label`` must be the span's: a fragment is
+    part of its span, not a second annotation (E590). One ``UpdateSpan`` of the pieces, start
+    and end, so undo and redo are one transaction each and relations stay."""
+
+    def __init__(self, before: SpanRecord, start: int, end: int, label: str) -> None:
+        super().__init__(before, title=f"Add a fragment to {before.label}")
+        self._piece = (start, end)
+        self._key_label = label
+
+    def run(self, project: Project) -> Done[SpanRecord]:
+        before = self._before
+        _check_same_label(before, self._key_label)
+        start, end = self._piece
+        if any(a <= start and end <= b for a, b in pieces_of(before)):
+            raise UserError(Errors.E592.format(start=start, end=end, label=before.label))
+        merged = _merged(sorted((*pieces_of(before), self._piece)))
+        return UpdateSpan(before, title=self.label, **fragment_changes(merged)).run(project)
+
+
+class RemoveFragment(UpdateSpan):
+    """Take the piece ``[start, end)`` out of a discontinuous span (Shift with the label key on
+    a selection that is exactly that piece); the span stays, with the pieces left (E593 for its
+    last one: deleting a span is Delete)."""
+
+    def __init__(self, before: SpanRecord, start: int, end: int, label: str) -> None:
+        super().__init__(before, title=f"Remove a fragment of {before.label}")
+        self._piece = (start, end)
+        self._key_label = label
+
+    def run(self, project: Project) -> Done[SpanRecord]:
+        before = self._before
+        _check_same_label(before, self._key_label)
+        pieces = pieces_of(before)
+        if self._piece not in pieces:
+            raise ValueError(f"{self._piece} is not a fragment of span {before.id}: {pieces}")
+        left = tuple(piece for piece in pieces if piece != self._piece)
+        if not left:
+            raise UserError(Errors.E593.format(start=self._piece[0], end=self._piece[1], label=before.label))
+        return UpdateSpan(before, title=self.label, **fragment_changes(left)).run(project)
+
+
+def pieces_of(span: SpanRecord) -> Pieces:
+    """The pieces a span covers: its fragments, or its one stretch of text."""
+    return span.fragments or ((span.start, span.end),)
+
+
+def fragment_changes(pieces: Pieces) -> dict[str, Any]:
+    """The ``UpdateSpan`` changes that give a span these pieces (sorted, not overlapping): its
+    start and end with them, so that undo, which restores the same fields, makes a
+    discontinuous span contiguous again or the other way round."""
+    return {"fragments": pieces if len(pieces) > 1 else None, "start": pieces[0][0], "end": pieces[-1][1]}
+
+
+def _merged(pieces: list[tuple[int, int]]) -> Pieces:
+    """Sorted pieces with those that overlap or touch joined."""
+    joined: list[tuple[int, int]] = []
+    for a, b in pieces:
+        if joined and a <= joined[-1][1]:
+            joined[-1] = (joined[-1][0], max(joined[-1][1], b))
+        else:
+            joined.append((a, b))
+    return tuple(joined)
+
+
+def _check_same_label(span: SpanRecord, label: str) -> None:
+    if label != span.label:
+        raise UserError(Errors.E590.format(current=span.label, label=label))
 
 
 class AddRelation(Operation):

@@ -136,18 +136,40 @@ def conflict_error(connection: Connection, kind: str, item_id: int, expected: in
 
 def _check_fragments(fragments: Sequence[tuple[int, int]] | None, start: int, end: int,
                      doc_id: int, length: int) -> tuple[tuple[int, int], ...] | None:
-    """The pieces of a discontinuous span as a tuple, or None; refuse pieces that do not fit."""
+    """The pieces of a discontinuous span as a tuple, or None; refuse pieces that do not fit
+    (E106) or are out of order or overlap (E594)."""
     if not fragments or len(fragments) < 2:
         return None
     pieces = tuple((int(a), int(b)) for a, b in fragments)
     previous_end = -1
     for a, b in pieces:
-        if not (0 <= a < b <= length) or a < previous_end:
+        if not 0 <= a < b <= length:
             raise UserError(Errors.E106.format(start=a, end=b, doc_id=doc_id, length=length))
+        if a < previous_end:
+            raise UserError(Errors.E594.format(pieces=_piece_text(pieces), doc_id=doc_id))
         previous_end = b
     if pieces[0][0] != start or pieces[-1][1] != end:
         raise UserError(Errors.E106.format(start=pieces[0][0], end=pieces[-1][1], doc_id=doc_id, length=length))
     return pieces
+
+
+def _piece_text(pieces: Sequence[tuple[int, int]]) -> str:
+    """Pieces as brat writes them ("0 5;9 14"), for messages."""
+    return ";".join(f"{a} {b}" for a, b in pieces)
+
+
+def _clipped(pieces: tuple[tuple[int, int], ...] | None, start: int,
+             end: int) -> tuple[tuple[int, int], ...] | None:
+    """The pieces of a discontinuous span resized to ``[start, end)``: the pieces still inside,
+    the first starting at ``start`` and the last ending at ``end`` (None when one is left), so a
+    resize never leaves fragments that disagree with the span's ends."""
+    if pieces is None:
+        return None
+    kept = [[a, b] for a, b in pieces if b > start and a < end]
+    if len(kept) < 2:
+        return None
+    kept[0][0], kept[-1][1] = start, end
+    return tuple((a, b) for a, b in kept)
 
 
 def _check_layer(layer: str) -> None:
@@ -260,9 +282,15 @@ class Annotations:
 
     def update_span(self, span_id: int, *, label: str = _UNSET, attrs: dict[str, Any] = _UNSET,
                     note: str = _UNSET, start: int = _UNSET, end: int = _UNSET,
+                    fragments: Sequence[tuple[int, int]] | None = _UNSET,
                     expected_version: int | None = None) -> SpanRecord:
         """Change some fields of a span and commit; returns the span as it now is (new version).
 
+        ``fragments`` gives the pieces of a discontinuous span (in text order, not overlapping,
+        within the text); its start and end are then those of the pieces, unless given too, when
+        they must agree. One piece, or None, makes the span contiguous again (over that piece, or
+        over ``start``/``end``). Resizing a discontinuous span without ``fragments`` moves its
+        first and last pieces' outer ends (``_clipped``).
         With ``expected_version`` (the version the editor saw) the change is made only if nobody
         changed the span since; otherwise ``ConflictError`` shows its current value.
         """
@@ -281,14 +309,27 @@ class Annotations:
                 values["note"] = note
             new_start = current.start if start is _UNSET else start
             new_end = current.end if end is _UNSET else end
-            if (new_start, new_end) != (current.start, current.end):
+            pieces = current.fragments
+            if fragments is not _UNSET:
+                given = tuple((int(a), int(b)) for a, b in fragments or ())
+                if given:
+                    new_start = given[0][0] if start is _UNSET else start
+                    new_end = given[-1][1] if end is _UNSET else end
+                if len(given) == 1 and given[0] != (new_start, new_end):
+                    raise UserError(Errors.E594.format(pieces=_piece_text(given), doc_id=current.document_id))
+                pieces = given if len(given) > 1 else None
+            elif (new_start, new_end) != (current.start, current.end):
+                pieces = _clipped(pieces, new_start, new_end)
+            if (new_start, new_end, pieces) != (current.start, current.end, current.fragments):
                 length = connection.execute(
                     sa.select(DOC.c.n_chars).where(DOC.c.id == current.document_id)
                 ).scalar_one()
+                pieces = _check_fragments(pieces, new_start, new_end, current.document_id, length)
                 if not 0 <= new_start < new_end <= length:
                     raise UserError(Errors.E106.format(start=new_start, end=new_end,
                                                        doc_id=current.document_id, length=length))
-                values.update(start_offset=new_start, end_offset=new_end)
+                values.update(start_offset=new_start, end_offset=new_end,
+                              fragments=[list(piece) for piece in pieces] if pieces else sa.null())
             if values:
                 now = utcnow()
                 if not update_row(connection, SPAN, span_id, current.version, {**values, "updated_at": now}):
