@@ -407,6 +407,9 @@ class Errors(metaclass=_CodedMessages):
     E570 = ("The search stopped because of an unexpected error: {reason}. The project was not "
             "changed; try again, and report the problem if it persists.")
     E571 = "There are no results to export yet: run a search first (type words or choose a filter)."
+    # E572-E574: search and dashboard following the project's changes (annotator/gui/dashboard_window.py)
+    E572 = ("The project changed since these figures were computed ({changes}). Refresh (F5) to "
+            "compute them again.")
     # E580-E599: the dashboard window (annotator/gui/dashboard_window.py)
     E580 = ("Computing the dashboard stopped because of an unexpected error: {reason}. Nothing was "
             "changed in the project; change a filter or reopen Review ▸ Dashboard to try again.")

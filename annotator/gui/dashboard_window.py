@@ -6,6 +6,12 @@ lays out the network), and the charts are the core's Matplotlib figures shown in
 ``FigureCanvasQTAgg`` canvases (``dashboard_tabs``). Changing a filter starts a new computation
 at once; a result that arrives for filters changed since is dropped, so the charts always show
 the filters on screen. Export report… writes HTML or PDF in the background too.
+
+Edits made after a computation started (the analyst's own or a teammate's, from the main
+window's change events) do not recompute by themselves: the computation reads the whole
+selection and lays out the network, too much to repeat for each label an analyst sets. A line
+above the charts says what changed since, with a Refresh button (F5). Document notes and
+document labels, which no chart shows, do not count.
 """
 
 from __future__ import annotations
@@ -15,12 +21,14 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
     QDialog,
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -36,9 +44,12 @@ from annotator.dashboard.report import write_html, write_pdf
 from annotator.errors import Errors, UserError
 from annotator.gui.dashboard_tabs import ChartTab, NetworkTab
 from annotator.gui.error_dialog import show_unexpected_error
+from annotator.gui.follow_changes import ChangeFollower, describe
+from annotator.gui.ops_bridge import OpsBridge
 from annotator.gui.workers import BackgroundTask, progress_dialog
 from annotator.output_files import ProtectedPaths
 from annotator.store import Project
+from annotator.store.change_log import Changes
 from annotator.tasks import Cancelled, TaskControl
 
 ALL = "All"
@@ -54,7 +65,8 @@ class DashboardWindow(QDialog):
     documentRequested = Signal(int)
     dashboardShown = Signal()
 
-    def __init__(self, parent: QWidget, project: Project) -> None:
+    def __init__(self, parent: QWidget, project: Project, *, bridge: OpsBridge | None = None) -> None:
+        """``bridge``: the change events to follow (by default the parent window's, if it has one)."""
         super().__init__(parent)
         self.setWindowTitle(f"Dashboard — {project.display_name}")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -63,6 +75,11 @@ class DashboardWindow(QDialog):
         self.dashboard: Dashboard | None = None
         self.task: BackgroundTask | None = None
         self._generation = 0  # which filters the latest computation was started for
+        self.changed_since: Changes | None = None  # what changed since the latest computation started
+        feed = bridge or getattr(parent, "bridge", None)
+        self.follower = ChangeFollower(self, feed if isinstance(feed, OpsBridge) else None, _touches_figures,
+                                       quiet_ms=0)
+        self.follower.settled.connect(self._changes_arrived)
 
         self.threat_combo = QComboBox()
         self.threat_combo.addItem(f"{ALL} threat types", None)
@@ -96,6 +113,8 @@ class DashboardWindow(QDialog):
         self.network_tab.documentRequested.connect(self.documentRequested)
         self.status_label = QLabel()
         self.status_label.setWordWrap(True)
+        self.stale_notice, self.stale_label = self._stale_notice()
+        QShortcut(QKeySequence.StandardKey.Refresh, self, self.refresh)  # F5
 
         filters = QHBoxLayout()
         filters.addWidget(QLabel("Threats:"))
@@ -111,6 +130,7 @@ class DashboardWindow(QDialog):
         filters.addWidget(self.report_button)
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
+        layout.addWidget(self.stale_notice)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.status_label)
         self.resize(1280, 820)
@@ -127,6 +147,21 @@ class DashboardWindow(QDialog):
         check.toggled.connect(self.refresh)
         edit.dateChanged.connect(lambda _date: self.refresh() if check.isChecked() else None)
         return check, edit
+
+    def _stale_notice(self) -> tuple[QFrame, QLabel]:
+        """The line that says the figures are older than the project, with its Refresh button."""
+        notice = QFrame()
+        notice.setFrameShape(QFrame.Shape.StyledPanel)
+        label = QLabel()
+        label.setWordWrap(True)
+        button = QPushButton("&Refresh")
+        button.setToolTip("Compute the figures again for the current filters (F5)")
+        button.clicked.connect(self.refresh)
+        row = QHBoxLayout(notice)
+        row.addWidget(label, 1)
+        row.addWidget(button)
+        notice.hide()
+        return notice, label
 
     @property
     def network_tab(self) -> NetworkTab:
@@ -153,6 +188,8 @@ class DashboardWindow(QDialog):
         computation still running is cancelled and its result ignored."""
         if self.task is not None:
             self.task.cancel()
+        self.changed_since = None  # what commits from now on may or may not be in the figures
+        self.stale_notice.hide()
         self._generation += 1
         generation = self._generation
         project, filters, trend_by = self.project, self.filters(), self.trend_combo.currentData()
@@ -186,6 +223,7 @@ class DashboardWindow(QDialog):
         self.status_label.setText(f"{len(data.documents)} documents, {len(data.spans)} spans, "
                                   f"{len(dashboard.network.edges)} actor links. "
                                   + "; ".join(dashboard.filters.describe()) + ".")
+        self._show_stale()  # changes made while it computed
         self.dashboardShown.emit()
 
     def _failed(self, generation: int, error: Exception) -> None:
@@ -194,6 +232,18 @@ class DashboardWindow(QDialog):
         self.task = None
         self.status_label.setText(str(error) if isinstance(error, UserError)
                                   else show_unexpected_error(error, Errors.E580, self))
+
+    # --- following the project ----------------------------------------------------------------
+
+    def _changes_arrived(self, changes: Changes) -> None:
+        self.changed_since = changes if self.changed_since is None else self.changed_since.merged(changes)
+        if self.task is None:  # while computing, the notice waits for the figures it is about
+            self._show_stale()
+
+    def _show_stale(self) -> None:
+        if self.changed_since is not None and self.dashboard is not None:
+            self.stale_label.setText(Errors.E572.format(changes=describe(self.changed_since)))
+            self.stale_notice.show()
 
     def show_message(self, text: str) -> None:
         self.status_label.setText(text)
@@ -225,6 +275,14 @@ class DashboardWindow(QDialog):
         task.finished.connect(progress.deleteLater)
         task.start()
         return task
+
+
+def _touches_figures(changes: Changes) -> bool:
+    """Whether ``changes`` can alter a chart: spans, relations and actors make the labels, the
+    agreement trend, the network and the timeline; statuses the progress. Document notes and
+    labels (``documents`` alone) show in none."""
+    return bool(changes.everything or changes.document_list or changes.schema or changes.spans
+                or changes.relations or changes.actors or changes.statuses)
 
 
 def _day(edit: QDateEdit) -> date:

@@ -5,13 +5,22 @@ for the database; a newer search cancels the one still running and only the newe
 shown. Double-clicking a row asks the main window (``hitActivated``) to open the document with
 the hit selected. The filter choices come from the project: labels and their attributes from
 the schema, annotators and actors from the data.
+
+The results follow the project (issue 13): a change, the analyst's own or a teammate's, that can
+alter them runs the shown search again, half a second after the last such change, in the
+background like any search, keeping the selected row where its hit is still found. Re-running
+is cheap (the index picks the documents, work stops at the hit limit) and only changes that can
+matter start it: spans and actors for a span search, none for a plain text search except new
+documents and, with a status filter, statuses. F5 runs the shown search again at once.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -30,6 +39,8 @@ from PySide6.QtWidgets import (
 
 from annotator.errors import Errors, UserError
 from annotator.gui.error_dialog import show_unexpected_error
+from annotator.gui.follow_changes import ChangeFollower
+from annotator.gui.ops_bridge import OpsBridge
 from annotator.gui.search_model import (
     LEFT,
     SORT_ROLE,
@@ -38,12 +49,14 @@ from annotator.gui.search_model import (
 )
 from annotator.gui.workers import BackgroundTask
 from annotator.output_files import ProtectedPaths
-from annotator.search import SearchFilters, SearchResult, search, write_csv
+from annotator.search import SearchFilters, SearchHit, SearchResult, search, write_csv
 from annotator.store import Project
+from annotator.store.change_log import Changes
 from annotator.store.models import LAYERS, STATUSES
 from annotator.tasks import Cancelled, TaskControl
 
 ANY = "(any)"
+RERUN_QUIET_MS = 500  # after the last relevant change: a burst of edits runs the search once
 
 
 class SearchWindow(QDialog):
@@ -52,13 +65,21 @@ class SearchWindow(QDialog):
     hitActivated = Signal(int, int, int, object)  # doc id, start, end, span id or None
     searchFinished = Signal()  # the newest search's result or error is shown
 
-    def __init__(self, parent: QWidget, project: Project) -> None:
+    def __init__(self, parent: QWidget, project: Project, *, bridge: OpsBridge | None = None) -> None:
+        """``bridge``: the change events to follow (by default the parent window's, if it has one)."""
         super().__init__(parent)
         self.setWindowTitle("Find in corpus")
         self.setWindowFlag(Qt.WindowType.Window)
         self._project = project
         self._task: BackgroundTask | None = None
         self.search_result: SearchResult | None = None
+        self._shown: tuple[str, SearchFilters] | None = None  # the query and filters of the rows shown
+        self._running: tuple[str, SearchFilters, bool] | None = None  # the search in flight, and `again`
+        self._stale = False  # a change came while the window was minimised: run again when restored
+        feed = bridge or getattr(parent, "bridge", None)
+        self.follower = ChangeFollower(self, feed if isinstance(feed, OpsBridge) else None, self._touches_results,
+                                       quiet_ms=RERUN_QUIET_MS)
+        self.follower.settled.connect(self._results_changed)
 
         self.query = QLineEdit()
         self.query.setPlaceholderText('words (all must occur), "a phrase", prefix*')
@@ -103,6 +124,7 @@ class SearchWindow(QDialog):
             self.table.setColumnWidth(column, width)
         self.table.doubleClicked.connect(self._activate)
         self.table.activated.connect(self._activate)  # Enter on a row, as a double click
+        QShortcut(QKeySequence.StandardKey.Refresh, self, self.rerun)  # F5
 
         self._build_layout()
         self.resize(1100, 600)
@@ -193,9 +215,22 @@ class SearchWindow(QDialog):
 
     def run_search(self) -> BackgroundTask:
         """Start a search with the current query and filters, cancelling one still running."""
+        self.count.setText("Searching…")
+        return self._start(self.query.text(), self.filters(), False)
+
+    def rerun(self) -> BackgroundTask:
+        """Run the shown search again (F5, or after changes), whatever the boxes hold now; the rows
+        stay until the new ones arrive, and the selected hit stays selected if it is still found."""
+        if self._shown is None:
+            return self.run_search()
+        self._stale = False
+        return self._start(*self._shown, True)
+
+    def _start(self, query: str, filters: SearchFilters, again: bool) -> BackgroundTask:
         if self._task is not None:
             self._task.cancel()
-        project, query, filters = self._project, self.query.text(), self.filters()
+        project = self._project
+        self._running = (query, filters, again)
 
         def work(control: TaskControl) -> SearchResult:
             return search(project, query, filters, control=control)
@@ -204,25 +239,80 @@ class SearchWindow(QDialog):
         self._task = task
         task.succeeded.connect(lambda result: self._show_result(task, result))
         task.failed.connect(lambda error: self._show_error(task, error))
-        self.count.setText("Searching…")
         task.start()
         return task
 
     def _show_result(self, task: BackgroundTask, result: SearchResult) -> None:
-        if task is not self._task:
+        if task is not self._task or self._running is None:
             return  # an older search finished after a newer one started
-        self._task = None
+        query, filters, again = self._running
+        self._task = self._running = None
+        self._shown = (query, filters)
         self.search_result = result
+        chosen = self._selected_hit() if again else None
+        scrolled = self.table.verticalScrollBar().value()
         self.model.set_hits(result.hits)
-        self.count.setText(result.summary()[0].upper() + result.summary()[1:] + ".")
+        if again:
+            self.table.verticalScrollBar().setValue(scrolled)
+            self._select(chosen)
+        summary = result.summary()[0].upper() + result.summary()[1:] + "."
+        self.count.setText(f"{summary} Updated at {datetime.now():%H:%M:%S}." if again else summary)
         self.searchFinished.emit()
 
     def _show_error(self, task: BackgroundTask, error: Exception) -> None:
         if task is not self._task or isinstance(error, Cancelled):
             return
-        self._task = None
+        if self._running is not None and not self._running[2]:
+            self._shown = None  # a new search failed: the rows are not its results, so they stop following
+        self._task = self._running = None
         self.count.setText(str(error) if isinstance(error, UserError) else show_unexpected_error(error, Errors.E570, self))
         self.searchFinished.emit()
+
+    # --- following the project ----------------------------------------------------------------
+
+    def _touches_results(self, changes: Changes) -> bool:
+        """Whether ``changes`` can alter the rows shown. Document texts never change once
+        imported, so text hits change only with new documents (or statuses, when filtered by
+        them); span hits with any span (a new one may match) and actors (their names are shown,
+        aliases resolve the actor filter). Relations, notes and document labels show nowhere.
+        A search still running is judged by its own filters."""
+        followed = self._running or self._shown
+        if followed is None:
+            return False
+        filters = followed[1]
+        return (changes.everything or changes.document_list or changes.schema
+                or bool(filters.statuses and changes.statuses)
+                or (filters.selects_spans and bool(changes.spans or changes.actors)))
+
+    def _results_changed(self, _changes: Changes) -> None:
+        if self.isMinimized():
+            self._stale = True  # no searches for a window nobody sees
+        elif self._running is not None:
+            self._start(*self._running)  # it may have read the project before the change
+        else:
+            self.rerun()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.WindowStateChange and self._stale and not self.isMinimized():
+            self.rerun()
+
+    def _selected_hit(self) -> tuple[int | str, ...] | None:
+        index = self.table.selectionModel().currentIndex()
+        if not index.isValid() or not self.table.selectionModel().isRowSelected(index.row(), QModelIndex()):
+            return None
+        return _hit_key(self.model.hit(self.proxy.mapToSource(index).row()))
+
+    def _select(self, key: tuple[int | str, ...] | None) -> None:
+        """Select the row of the hit ``key`` again, without taking the keyboard from anyone."""
+        if key is None:
+            return
+        for row, hit in enumerate(self.model.hits):
+            if _hit_key(hit) == key:
+                index = self.proxy.mapFromSource(self.model.index(row, 0))
+                self.table.selectionModel().setCurrentIndex(
+                    index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+                return
 
     def _activate(self, index: QModelIndex) -> None:
         hit = self.model.hit(self.proxy.mapToSource(index).row())
@@ -251,6 +341,11 @@ class SearchWindow(QDialog):
             self.count.setText(str(error))
             return
         self.count.setText(f"Wrote {len(hits)} rows to {path}.")
+
+
+def _hit_key(hit: SearchHit) -> tuple[int | str, ...]:
+    """What identifies a hit across runs: its span (which may have moved) or its place."""
+    return ("span", hit.span_id) if hit.span_id is not None else ("text", hit.doc_id, hit.start, hit.end)
 
 
 def _buddy_label(text: str, buddy: QWidget) -> QLabel:

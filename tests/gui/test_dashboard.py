@@ -1,5 +1,6 @@
 """Review ▸ Dashboard…: opens on a project, filters redraw the network, a click on a link lists
-the spans behind it, and the charts and the report export."""
+the spans behind it, the charts and the report export, and edits made since the figures were
+computed are announced with a Refresh button."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
 from annotator.dashboard.charts import edge_midpoint
@@ -14,9 +16,11 @@ from annotator.gui.dashboard_window import DashboardWindow
 from annotator.gui.mainwindow import MainWindow
 from annotator.gui.settings import GuiSettings
 from annotator.store import Project
-from tests.dashboard_fixture import build_dashboard_project
+from tests.dashboard_fixture import DOC2, build_dashboard_project
+from tests.gui.helpers import select_text
 
 WAIT_MS = 60_000
+QUIET_MS = 2_500  # more than two rounds of the main window's 1 s poll for others' changes
 
 
 def _open(qtbot: QtBot, window: MainWindow) -> DashboardWindow:
@@ -124,3 +128,44 @@ def test_dark_theme_draws_dark_charts_and_exports_light_ones(
     assert exported is not None
     corner = QImage(str(exported)).pixelColor(2, 2)
     assert corner.lightness() > 240  # the exported chart is on white, for printed reports
+
+
+def test_edits_since_the_figures_were_computed_are_announced_and_refresh_brings_them_in(
+        qtbot: QtBot, project: Project, tmp_path: Path, make_window: Callable[..., MainWindow]) -> None:
+    ids = build_dashboard_project(project, tmp_path / "corpus")
+    window = make_window(project)
+    dashboard = _open(qtbot, window)
+    assert dashboard.status_label.text().startswith("2 documents, 22 spans")
+    notice = dashboard.stale_notice
+    with Project.open(project.location) as teammate:
+        with qtbot.assertNotEmitted(dashboard.dashboardShown, wait=QUIET_MS):
+            teammate.annotations.set_document_note(ids["doc2"], "bob", "check the date")  # shown in no chart
+        assert notice.isHidden()
+
+        window.open_document(ids["doc2"])
+        select_text(window, "imposed")
+        with qtbot.assertNotEmitted(dashboard.dashboardShown, wait=QUIET_MS):  # nothing recomputes by itself
+            window.apply_label("THREAT")  # an own edit, through the editor
+            qtbot.waitUntil(lambda: not notice.isHidden())
+        assert dashboard.stale_label.text() == (
+            "[E572] The project changed since these figures were computed (1 span). "
+            "Refresh (F5) to compute them again.")
+        start = DOC2.index("threatened")
+        teammate.annotations.add_span(ids["doc2"], start, start + len("threatened"), "THREAT", "bob")
+        qtbot.waitUntil(lambda: "(2 spans, 1 document status)" in dashboard.stale_label.text(), timeout=WAIT_MS)
+        assert dashboard.status_label.text().startswith("2 documents, 22 spans")  # the figures as computed
+
+    with qtbot.waitSignal(dashboard.dashboardShown, timeout=WAIT_MS):
+        qtbot.mouseClick(notice.findChild(QPushButton), Qt.MouseButton.LeftButton)
+    assert notice.isHidden()
+    assert dashboard.status_label.text().startswith("2 documents, 24 spans")
+
+    with qtbot.waitSignal(dashboard.dashboardShown, timeout=WAIT_MS):
+        dashboard.refresh()
+        window.project.annotations.set_status(ids["doc1"], "alice", "in_progress")  # while it computes
+    qtbot.waitUntil(lambda: not notice.isHidden())  # maybe in the figures, maybe not: said either way
+    assert "(1 document status)" in dashboard.stale_label.text()
+
+    assert dashboard.follower.following
+    dashboard.close()
+    assert not dashboard.follower.following
