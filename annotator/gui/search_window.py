@@ -250,11 +250,8 @@ class SearchWindow(QDialog):
         self._shown = (query, filters)
         self.search_result = result
         chosen = self._selected_hit() if again else None
-        scrolled = self.table.verticalScrollBar().value()
-        self.model.set_hits(result.hits)
-        if again:
-            self.table.verticalScrollBar().setValue(scrolled)
-            self._select(chosen)
+        self.model.set_hits(result.hits)  # the view keeps its scroll position through the reset
+        self._select(chosen)
         summary = result.summary()[0].upper() + result.summary()[1:] + "."
         self.count.setText(f"{summary} Updated at {datetime.now():%H:%M:%S}." if again else summary)
         self.searchFinished.emit()
