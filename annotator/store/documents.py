@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 _STATUS_ORDER = {"todo": 0, "in_progress": 1, "done": 2}
 _LISTED = 10  # documents named in an "ambiguous name" message
+_IN_CHUNK = 500  # ids per IN (...) list, well under every backend's bound-parameter limit
 
 
 class UnknownDocument(UserError):
@@ -96,7 +97,7 @@ class Documents:
                     sa.select(STATUS.c.document_id, STATUS.c.status)
                     .where(STATUS.c.document_id.in_(doc_ids), STATUS.c.annotator_id == annotator_id)
                 ).all())
-            counts: dict[int, int] = dict(connection.execute(counts_query).tuples().all())
+            counts: dict[int, int] = {doc_id: count for doc_id, count in connection.execute(counts_query)}
         by_id = {row.id: row for row in rows}
         return [
             DocumentSummary(
@@ -123,6 +124,16 @@ class Documents:
         """The texts of some documents in one query (for batch work such as suggestions)."""
         with self._project.reading() as connection:
             return dict(connection.execute(sa.select(DOC.c.id, DOC.c.text).where(DOC.c.id.in_(doc_ids))).all())
+
+    def characters(self, doc_ids: list[int] | None = None) -> int:
+        """How many characters ``doc_ids`` (None: every document) hold together: what a long run
+        over them (suggestions) reports its progress against."""
+        total = sa.select(sa.func.coalesce(sa.func.sum(DOC.c.n_chars), 0))
+        with self._project.reading() as connection:
+            if doc_ids is None:
+                return int(connection.execute(total).scalar_one())
+            return sum(int(connection.execute(total.where(DOC.c.id.in_(doc_ids[start:start + _IN_CHUNK]))).scalar_one())
+                       for start in range(0, len(doc_ids), _IN_CHUNK))
 
     def resolve(self, reference: str | int) -> int:
         """A document id from what a user typed: its numeric id or its name.
