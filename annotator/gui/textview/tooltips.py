@@ -32,7 +32,7 @@ def _one(span: SpanRecord, text: str, owner: str | None) -> str:
     lines.extend(f"{escape(str(key))}: {escape(_value(value))}" for key, value in span.attrs.items())
     if span.note:
         lines.append(f"<i>Note:</i> {escape(span.note)}")
-    quote = text[span.start:span.end]
+    quote = " … ".join(text[a:b] for a, b in span.fragments or [(span.start, span.end)])  # pieces, not gaps
     if len(quote) > MAX_QUOTE:
         quote = quote[:MAX_QUOTE - 1] + "…"
     lines.append(f"“{escape(quote)}”")
