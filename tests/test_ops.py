@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from annotator.corpus.importer import import_paths
 from annotator.errors import UserError
 from annotator.ops import ChangeFeed, History, Operation, StepRefused
 from annotator.ops.documents import SetDocumentLabel, SetDocumentNote, SetStatus
@@ -34,16 +33,14 @@ from annotator.store.migrate import upgrade
 from annotator.store.suggestions import DocumentCandidates, SpanCandidate
 from annotator.store.tables import SPAN
 from annotator.store.versions import ConflictError
+from tests.ops_support import import_article, log_rows
 
-TEXT = "Lukashenko said that Moscow threatened Belarus with new sanctions.\n"
 ME = "alice"
 
 
 @pytest.fixture
 def doc_id(project: Project, tmp_path: Path) -> int:
-    source = tmp_path / "article.txt"
-    source.write_text(TEXT, encoding="utf-8")
-    return import_paths(project, [source]).imported[0].id
+    return import_article(project, tmp_path)
 
 
 def _suggest(project: Project, doc_id: int) -> None:
@@ -61,11 +58,6 @@ def snapshot(project: Project, doc_id: int) -> dict[str, Any]:
     return {"spans": spans, "relations": relations, "labels": project.annotations.doc_labels(doc_id, ME),
             "status": project.annotations.status(doc_id, ME),
             "notes": [(who, text) for _id, who, text in project.annotations.notes(doc_id)]}  # one row per author, re-made on change
-
-
-def log_rows(project: Project) -> int:
-    with project.reading() as connection:
-        return connection.execute(sa.select(sa.func.count()).select_from(LOG)).scalar_one()
 
 
 def _span(project: Project, doc_id: int, label: str = "ACTOR") -> Any:

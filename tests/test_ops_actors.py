@@ -11,22 +11,18 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from annotator.corpus.importer import import_paths
 from annotator.ops import History, Operation
 from annotator.ops import actors as ops
 from annotator.store import Project
-from annotator.store.change_log import LOG
 from annotator.store.tables import ACTOR, ALIAS, SPAN
+from tests.ops_support import import_article, log_rows
 
-TEXT = "Lukashenko said that Moscow threatened Belarus with new sanctions.\n"
 ME = "alice"
 
 
 @pytest.fixture
 def doc_id(project: Project, tmp_path: Path) -> int:
-    source = tmp_path / "article.txt"
-    source.write_text(TEXT, encoding="utf-8")
-    doc = import_paths(project, [source]).imported[0].id
+    doc = import_article(project, tmp_path)
     luka = project.actors.create("Alexander Lukashenko", type=None, aliases=["Lukashenko"])
     russia = project.actors.create("Russia", aliases=["Moscow"])
     project.annotations.add_span(doc, 0, 10, "ACTOR", ME)
@@ -44,11 +40,6 @@ def snapshot(project: Project) -> dict[str, Any]:
                                                               ACTOR.c.country)).all()),
                 "aliases": sorted(connection.execute(sa.select(ALIAS.c.id, ALIAS.c.actor_id, ALIAS.c.alias)).all()),
                 "links": sorted(connection.execute(sa.select(SPAN.c.id, SPAN.c.actor_id)).all())}
-
-
-def log_rows(project: Project) -> int:
-    with project.reading() as connection:
-        return connection.execute(sa.select(sa.func.count()).select_from(LOG)).scalar_one()
 
 
 def _actor(project: Project, name: str) -> Any:

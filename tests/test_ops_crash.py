@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,21 @@ while True:
 """
 
 
+def _kill_at_random_moments(loop: str, location: str, doc_id: int, kills: int, rng: random.Random,
+                            check: Callable[[str, int], object]) -> None:
+    """Run ``loop`` in a process on the project, SIGKILL it at a random moment, ``check`` what
+    the kill left; ``kills`` times."""
+    environment = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    for _ in range(kills):
+        child = subprocess.Popen([sys.executable, "-c", loop, location, str(doc_id)], stdout=subprocess.PIPE,
+                                 env=environment, text=True)
+        assert child.stdout is not None and child.stdout.readline().strip() == "ready"
+        time.sleep(rng.uniform(0.05, 0.8))
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        check(location, doc_id)
+
+
 def _all_or_nothing(location: str, doc_id: int) -> str:
     """Check the state a kill left, then make every suggestion pending again for the next round
     (a new process has no history to undo with)."""
@@ -66,18 +82,7 @@ def test_a_kill_during_bulk_accept_undo_or_redo_leaves_all_or_nothing(project: P
     project.suggestions.replace_pending("model", [DocumentCandidates(doc_id, spans)])
     location = project.location
     project.close()
-    seen = set()
-    rng = random.Random(13)
-    environment = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
-    for _ in range(kills):
-        child = subprocess.Popen([sys.executable, "-c", LOOP, location, str(doc_id)], stdout=subprocess.PIPE,
-                                 env=environment, text=True)
-        assert child.stdout is not None and child.stdout.readline().strip() == "ready"
-        time.sleep(rng.uniform(0.05, 0.6))
-        child.send_signal(signal.SIGKILL)
-        child.wait()
-        seen.add(_all_or_nothing(location, doc_id))
-    assert seen  # at least one state checked after each kill; which one depends on timing
+    _kill_at_random_moments(LOOP, location, doc_id, kills, random.Random(13), _all_or_nothing)
 
 
 AGREED_LOOP = """
@@ -126,13 +131,4 @@ def test_a_kill_during_accept_all_agreed_its_undo_or_redo_leaves_all_or_nothing(
                 project.annotations.add_span(doc_id, n * 8, n * 8 + 7, "ACTOR", who)
     location = project.location
     project.close()
-    rng = random.Random(17)
-    environment = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
-    for _ in range(6):
-        child = subprocess.Popen([sys.executable, "-c", AGREED_LOOP, location, str(doc_id)], stdout=subprocess.PIPE,
-                                 env=environment, text=True)
-        assert child.stdout is not None and child.stdout.readline().strip() == "ready"
-        time.sleep(rng.uniform(0.05, 0.8))
-        child.send_signal(signal.SIGKILL)
-        child.wait()
-        _agreed_all_or_nothing(location, doc_id)
+    _kill_at_random_moments(AGREED_LOOP, location, doc_id, 6, random.Random(17), _agreed_all_or_nothing)

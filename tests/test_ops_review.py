@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from annotator.corpus.importer import import_paths
 from annotator.ops import History, Operation, StepRefused
 from annotator.ops.adjudication import (
     AcceptAgreed,
@@ -28,11 +27,10 @@ from annotator.ops.adjudication import (
 )
 from annotator.review.adjudicate import accept_span, provenance, span_comments
 from annotator.store import Project
-from annotator.store.change_log import LOG
 from annotator.store.tables import SPAN
 from annotator.store.versions import ConflictError
+from tests.ops_support import import_article, log_rows
 
-TEXT = "Lukashenko said that Moscow threatened Belarus with new sanctions.\n"
 REVIEWER = "rita"
 
 
@@ -40,9 +38,7 @@ REVIEWER = "rita"
 def doc_id(project: Project, tmp_path: Path) -> int:
     """anna and boris agree on Lukashenko and the claim "said", differ on the label of Belarus; anna's
     Lukashenko has an attribute and a relation to her Moscow."""
-    source = tmp_path / "article.txt"
-    source.write_text(TEXT, encoding="utf-8")
-    doc = import_paths(project, [source]).imported[0].id
+    doc = import_article(project, tmp_path)
     annotations = project.annotations
     for name, label in (("anna", "ACTOR"), ("boris", "TARGET")):
         head = annotations.add_span(doc, 0, 10, "ACTOR", name,
@@ -66,11 +62,6 @@ def snapshot(project: Project, doc_id: int) -> dict[str, Any]:
     relations = [(r.id, r.label, r.head_id, r.tail_id, r.layer) for r in project.annotations.relations(doc_id)]
     return {"spans": spans, "provenance": provenances, "relations": relations,
             "status": project.annotations.status(doc_id, REVIEWER), "comments": span_comments(project, doc_id)}
-
-
-def log_rows(project: Project) -> int:
-    with project.reading() as connection:
-        return connection.execute(sa.select(sa.func.count()).select_from(LOG)).scalar_one()
 
 
 def _of(project: Project, doc_id: int, who: str, start: int) -> Any:

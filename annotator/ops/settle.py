@@ -14,6 +14,8 @@ writers (a write that lands in between moves the version the write expects).
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -25,22 +27,22 @@ from annotator.store.tables import REL, SPAN
 
 def settled_span(project: Project, left: SpanRecord) -> SpanRecord:
     """``left`` with the version its row has now, if the row still holds what ``left`` says."""
-    with project.reading() as connection:
-        row = connection.execute(span_query().where(SPAN.c.id == left.id)).one_or_none()
-    if row is None:
-        return left
-    current = span_record(row)
-    return current if _same_values(current, left) else left
+    return _settled(project, left, span_query().where(SPAN.c.id == left.id), span_record)
 
 
 def settled_relation(project: Project, left: RelationRecord) -> RelationRecord:
     """``left`` with the version its row has now, if the row still holds what ``left`` says."""
+    return _settled(project, left, relation_query().where(REL.c.id == left.id), relation_record)
+
+
+def _settled[R: (SpanRecord, RelationRecord)](project: Project, left: R, query: sa.Select[Any],
+                                               record: Callable[[sa.Row[Any]], R]) -> R:
     with project.reading() as connection:
-        row = connection.execute(relation_query().where(REL.c.id == left.id)).one_or_none()
+        row = connection.execute(query).one_or_none()
     if row is None:
         return left
-    current = relation_record(row)
-    return current if _same_values(current, left) else left
+    current = record(row)
+    return current if dataclasses.replace(current, version=left.version) == left else left
 
 
 def settled_mark(project: Project, span_id: int, mark: str | None, version: int) -> int:
@@ -52,6 +54,3 @@ def settled_mark(project: Project, span_id: int, mark: str | None, version: int)
         return version
     return int(row.version)
 
-
-def _same_values(current: SpanRecord | RelationRecord, left: SpanRecord | RelationRecord) -> bool:
-    return dataclasses.replace(current, version=left.version) == left
