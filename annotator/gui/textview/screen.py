@@ -1,6 +1,11 @@
 """Where the view's lines are on screen: the lines shown in a rectangle, repainting the lines of
 a range, scrolling a position into view, and which spans are at a point.
 
+Where the analyst's own span and a suggestion (or another annotator's span) overlap, the own
+span comes first at a point, so a click (in relation mode too) takes the analyst's span and the
+keys that act on the current span act on it; clicking again at the same place reaches the
+others.
+
 A line takes the room the layout gave it above and below its text (``GappedLayout.gaps``), so
 its extent on screen is its text's plus that room; chips, arcs and underlines are drawn there.
 Positions here are Qt's UTF-16 positions; the view converts code points (``OffsetMap``).
@@ -19,6 +24,7 @@ from annotator.gui.textview.layout import GappedLayout
 from annotator.gui.textview.model import SpanModel
 from annotator.gui.textview.scene import LineScene
 from annotator.gui.textview.scene_cache import SceneCache
+from annotator.gui.textview.style import SpanStyle
 
 
 class ScreenLines:
@@ -129,21 +135,27 @@ class ScreenLines:
         return line.y() - above, line.y() + line.height() + below
 
     def hit(self, point: QPoint, model: SpanModel, offsets: OffsetMap) -> list[int]:
-        """Span ids at a viewport point: the chip's span, the spans under the character (innermost
-        first), or the span whose underline is there. Reads the scenes that were painted, so what
-        is clicked is what was drawn."""
+        """Span ids at a viewport point, the analyst's own spans first: the chip's span, the
+        spans under the character (innermost first), or the spans whose underlines are there.
+        Reads the scenes that were painted, so what is clicked is what was drawn."""
         for block, offset, scene in self.shown(QRect(point, point)):
             pos = QPointF(point) - offset  # in the line's coordinates
-            for mark in scene.marks:
-                if mark.chip is not None and mark.chip.contains(pos):
-                    return [mark.span.id]
+            own = {mark.span.id for mark in scene.marks if mark.style is SpanStyle.OWN}
+            chips = [mark.span.id for mark in scene.marks if mark.chip is not None and mark.chip.contains(pos)]
+            if chips:
+                return _own_first(chips, own)
             if scene.top <= pos.y() < scene.bottom and scene.left <= pos.x() <= scene.right:
                 line = block.layout().lineAt(scene.line_index)
                 relative = line.xToCursor(pos.x(), QTextLine.CursorPosition.CursorOnCharacter)
-                return model.spans_at(offsets.from_qt(scene.block_position + relative))
+                return _own_first(model.spans_at(offsets.from_qt(scene.block_position + relative)), own)
             if pos.y() >= scene.bottom:
-                for mark in scene.marks:
-                    y = scene.underline_y(mark.level)
-                    if mark.x1 <= pos.x() <= mark.x2 and y - 1 <= pos.y() <= y + scene.step:
-                        return [mark.span.id]
+                underlined = [mark.span.id for mark in scene.marks if mark.x1 <= pos.x() <= mark.x2
+                              and scene.underline_y(mark.level) - 1 <= pos.y() <= scene.underline_y(mark.level) + scene.step]
+                if underlined:
+                    return _own_first(underlined, own)
         return []
+
+
+def _own_first(span_ids: list[int], own: set[int]) -> list[int]:
+    """The analyst's spans before the rest, each kind in the order given (innermost first), once."""
+    return sorted(dict.fromkeys(span_ids), key=lambda span_id: span_id not in own)
