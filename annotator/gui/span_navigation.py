@@ -1,13 +1,16 @@
 """Moving between spans in the editor from the keyboard: Tab / Shift+Tab and ] / [.
 
-Tab walks the analyst's own spans and the shown suggestions, ] and [ only the suggestions, both
-in reading order and wrapping. With no current span (a suggestion just accepted or rejected
-leaves none, or another one), ] and [ continue from the suggestion last decided on, so a review
-goes through the document in order.
+Tab walks only the analyst's own spans (the suggestions would bury them: the first sample
+article has about thirty before its first claim), ] and [ only the suggestions, both in reading
+order and wrapping. With no current span (a suggestion just accepted or rejected leaves none,
+or another one), ] and [ continue from the suggestion last decided on, so a review goes through
+the document in order. A step finds its place in the view's reading order by bisection and
+walks on from there, so it costs the spans it passes over, not the document's.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -35,9 +38,9 @@ class SpanNavigation:
         self._anchor = None
 
     def step_span(self, step: int) -> None:
-        """Tab / Shift+Tab: the next or previous of the analyst's own spans and the shown
-        suggestions, in text order, wrapping."""
-        self._step(step, lambda span: self._editor.is_own(span) or is_suggestion(span))
+        """Tab / Shift+Tab: the next or previous of the analyst's own spans, in text order,
+        wrapping."""
+        self._step(step, self._editor.is_own)
 
     def step_suggestion(self, step: int) -> None:
         """] / [: the next or previous suggestion, continuing from the current span or from the
@@ -49,22 +52,28 @@ class SpanNavigation:
         """Make the next (or previous) ``wanted`` span after the current one current; False if
         there is none to go to."""
         view = self._editor.view
-        spans = [span for span_id in view.span_ids_in_order()
-                 if (span := view.span(span_id)) is not None and wanted(span)]
-        if not spans:
+        order = view.span_ids_in_order()
+        if not order:
             return False
         current = self._editor.current_span()
         anchor = _order_key(current) if current is not None else self._anchor
-        keys = [_order_key(span) for span in spans]
         if anchor is None:
-            target = spans[0] if step > 0 else spans[-1]
-        elif step > 0:
-            target = next((span for span, key in zip(spans, keys, strict=True) if key > anchor), spans[0])
+            first = 0 if step > 0 else len(order) - 1
         else:
-            target = next((span for span, key in zip(reversed(spans), reversed(keys), strict=True) if key < anchor), spans[-1])
-        view.set_current_span(target.id)
-        self._editor.currentSpanChanged.emit()
-        return True
+            def key(span_id: int) -> tuple[int, int, int]:
+                shown = view.span(span_id)
+                assert shown is not None
+                return _order_key(shown)
+
+            # the first span after the anchor, or the last one before it
+            first = bisect_right(order, anchor, key=key) if step > 0 else bisect_left(order, anchor, key=key) - 1
+        for passed in range(len(order)):  # on from there, wrapping round to the anchor itself
+            span = view.span(order[(first + step * passed) % len(order)])
+            if span is not None and wanted(span):
+                view.set_current_span(span.id)
+                self._editor.currentSpanChanged.emit()
+                return True
+        return False
 
 
 def _order_key(span: SpanRecord) -> tuple[int, int, int]:
