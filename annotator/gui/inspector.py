@@ -6,13 +6,20 @@ types (``attribute_fields``), so a new attribute in the YAML needs no GUI code. 
 so showing a value never looks like the analyst changing it. An ACTOR span also shows its
 canonical actor (``annotator.gui.actors.ActorField``); a model suggestion shows where it came
 from, with buttons to accept or reject it.
+
+The span inspector is reached from the keyboard: ``focus_attributes`` (Edit ▸ Edit attributes,
+F2) puts the focus on the span's first attribute, Tab and Shift+Tab walk its fields in the
+order shown, each field is set by keys (``attribute_fields``), and Esc commits what is being
+typed and hands the focus back to the text (``leaveRequested``), the span still current.
 """
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal, SignalInstance
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -24,6 +31,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -37,6 +45,17 @@ from annotator.store.records import RelationRecord, SpanRecord
 RelatedSpan = tuple[RelationRecord, SpanRecord, str]  # a relation, the span at its other end, its text
 NOTE_COMMIT_DELAY_MS = 800
 RELATED_TEXT_CHARS = 24
+_OPENING_QUOTES = ("“", "„", "«", "‹", "‘", '"', "'")
+_CLOSING_QUOTES = ("”", "“", "»", "›", "’", '"', "'")
+
+
+def quoted(text: str) -> str:
+    """``text`` in “ ”, without doubling the quotation marks a span may hold itself (a CLAIM
+    taken with its quotes showed as ““…””): a side that already has one gets none, except an
+    apostrophe closing a word ("Belarus’s") when the text does not open with a quote."""
+    opens = text.startswith(_OPENING_QUOTES)
+    closes = text.endswith(_CLOSING_QUOTES) and (opens or not text.endswith(("’", "'")))
+    return ("" if opens else "“") + text + ("" if closes else "”")
 
 
 class DeferredTextEdit(QPlainTextEdit):
@@ -95,6 +114,7 @@ class SpanInspector(QGroupBox):
     spanRequested = Signal(int)                 # span id at the other end of a relation
     acceptRequested = Signal(int)               # suggestion id
     rejectRequested = Signal(int)               # suggestion id
+    leaveRequested = Signal()                   # Esc: the focus goes back to the text
 
     def __init__(self, schema: LabelSchema) -> None:
         super().__init__("Span")
@@ -109,9 +129,9 @@ class SpanInspector(QGroupBox):
         self.label_combo.activated.connect(self._label_activated)
         self._owner = QLabel()
         self._owner.setWordWrap(True)
-        self._text = QLabel()
-        self._text.setWordWrap(True)
-        self._text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.text_label = QLabel()
+        self.text_label.setWordWrap(True)
+        self.text_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.accept_button = QPushButton("Accept (Y)")
         self.accept_button.setToolTip("Copy this suggestion into your annotations")
         self.accept_button.clicked.connect(lambda: self._emit_for_span(self.acceptRequested))
@@ -140,7 +160,7 @@ class SpanInspector(QGroupBox):
         form = QFormLayout(self._details)
         form.setContentsMargins(0, 0, 0, 0)
         form.addRow("Label", self.label_combo)
-        form.addRow("Text", self._text)
+        form.addRow("Text", self.text_label)
         form.addRow("", self._owner)
         form.addRow(self._decision)
         form.addRow("Actor", self.actor_field)
@@ -153,6 +173,9 @@ class SpanInspector(QGroupBox):
         layout = QVBoxLayout(self)
         layout.addWidget(self._empty)
         layout.addWidget(self._details)
+        # Esc anywhere in the inspector (an open list or completer takes its own Esc first).
+        leave = QShortcut(QKeySequence(Qt.Key.Key_Escape), self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        leave.activated.connect(self._leave)
         self.set_schema(schema)
         self.show_span(None)
 
@@ -174,8 +197,28 @@ class SpanInspector(QGroupBox):
         self._rebuild_fields(None)
 
     def flush(self) -> None:
-        """Commit a note being typed before the inspector moves on."""
+        """Commit a choice or note being typed before the inspector moves on."""
+        for field in self._fields:
+            field.flush()
         self.note_edit.flush()
+
+    def focus_attributes(self) -> bool:
+        """Put the focus on the current span's first attribute (its label when it has none),
+        scrolled into view; False when there is no editable span to take it."""
+        if self._span is None or not self.label_combo.isEnabled():
+            return False
+        target = self._fields[0].focus_widgets()[0] if self._fields else self.label_combo
+        target.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        area = self.parentWidget()
+        while area is not None and not isinstance(area, QScrollArea):
+            area = area.parentWidget()
+        if area is not None:
+            area.ensureWidgetVisible(target)
+        return True
+
+    def _leave(self) -> None:
+        self.flush()
+        self.leaveRequested.emit()
 
     def show_span(self, span: SpanRecord | None, covered_text: str = "",
                   relations: list[RelatedSpan] | None = None, editable: bool = True) -> None:
@@ -190,12 +233,12 @@ class SpanInspector(QGroupBox):
         self._details.setVisible(span is not None)
         if span is None:
             return
-        if previous is None or previous.id != span.id or previous.label != span.label:
+        if previous is None or previous.label != span.label:  # the same fields show the next span's values
             self._rebuild_fields(span.label)
         if self.label_combo.findData(span.label) < 0:  # a label from outside the schema (an import)
             self.label_combo.addItem(span.label, span.label)
         self.label_combo.setCurrentIndex(self.label_combo.findData(span.label))
-        self._text.setText(f"“{covered_text}”")
+        self.text_label.setText(quoted(covered_text))
         suggested = is_suggestion(span)
         if suggested:
             self._owner.setText(_origin(span))
@@ -225,18 +268,30 @@ class SpanInspector(QGroupBox):
             field.edited.connect(self._attrs_edited)
             caption = definition.name + (" *" if definition.required else "")
             self._attributes.addRow(caption, field.widget)
+            field.widget.show()  # now, not when the layout's queued show runs: F2 may focus it at once
             self._fields.append(field)
+        self._chain_focus()
+
+    def _chain_focus(self) -> None:
+        """Tab walks the inspector in the order shown: the fields of a label are made after the
+        rest of the window, so without this they would come last in the window's chain."""
+        actor = self.actor_field
+        chain = [self.label_combo, self.accept_button, self.reject_button, actor.line, actor.new_button,
+                 actor.unlink_button, *(widget for field in self._fields for widget in field.focus_widgets()),
+                 self.relations_list, self.delete_relation_button, self.note_edit]
+        for first, second in pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
     def _show_relations(self, span: SpanRecord, relations: list[RelatedSpan]) -> None:
         self.relations_list.clear()
         for relation, other, other_text in relations:
             short = other_text if len(other_text) <= RELATED_TEXT_CHARS else other_text[:RELATED_TEXT_CHARS] + "…"
             if relation.head_id == span.id:
-                shown = f"{relation.label} → {other.label} “{short}”"
+                shown = f"{relation.label} → {other.label} {quoted(short)}"
             else:
-                shown = f"{other.label} “{short}” {relation.label} → this"
+                shown = f"{other.label} {quoted(short)} {relation.label} → this"
             item = QListWidgetItem(shown)
-            item.setToolTip(f"{relation.label} by {relation.annotator}: {other.label} “{other_text}”")
+            item.setToolTip(f"{relation.label} by {relation.annotator}: {other.label} {quoted(other_text)}")
             item.setData(Qt.ItemDataRole.UserRole, relation.id)
             item.setData(Qt.ItemDataRole.UserRole + 1, other.id)
             self.relations_list.addItem(item)

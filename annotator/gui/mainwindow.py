@@ -115,6 +115,8 @@ class MainWindow(QMainWindow):
         self.editor.documentShown.connect(self._document_shown)
         self.editor.currentSpanChanged.connect(self._show_current_span)
         self.editor.message.connect(self.show_message)
+        self.editor.attributesRequested.connect(self.inspector.focus_attributes)
+        self.inspector.leaveRequested.connect(self.view.setFocus)
         self.doc_list.documentChosen.connect(self.open_document)
         self.doc_list.documentClicked.connect(lambda _doc_id: self.view.setFocus())
         self.palette.labelChosen.connect(self.apply_label)
