@@ -83,7 +83,8 @@ class DarkStyle(QProxyStyle):
         text = palette.color(QPalette.ColorRole.Text)
         base = palette.color(QPalette.ColorRole.Base)
         outline = QColor.fromRgbF(*(t * INDICATOR_OUTLINE + b * (1 - INDICATOR_OUTLINE) for t, b in
-                                    zip(text.getRgbF()[:3], base.getRgbF()[:3], strict=True)))
+                                    ((text.redF(), base.redF()), (text.greenF(), base.greenF()),
+                                     (text.blueF(), base.blueF()))))
         rect = QRectF(option.rect).adjusted(0.5, 0.5, -0.5, -0.5)  # type: ignore[attr-defined]
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)

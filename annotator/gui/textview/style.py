@@ -88,8 +88,7 @@ def readable(color: QColor, background: QColor) -> QColor:
     ratio = LABEL_CONTRAST["dark" if dark else "light"]
     if contrast(color, background) >= ratio:
         return color
-    hue, saturation, lightness, _alpha = color.getHslF()
-    hue = max(hue, 0.0)  # greys report hue -1
+    hue, saturation, lightness = max(color.hslHueF(), 0.0), color.hslSaturationF(), color.lightnessF()  # grey: hue -1
     target = 1.0 if dark else 0.0
     near, far = lightness, target  # near fails the ratio; far (black or white) is the best there is
     for _ in range(20):
