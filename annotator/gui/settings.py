@@ -123,6 +123,15 @@ class GuiSettings:
         self._qs.setValue("view/show_suggestions", shown)
 
     @property
+    def quiet_suggestions(self) -> bool:
+        """Suggestions without chips and with a light underline until hovered or current."""
+        return self._qs.value("view/quiet_suggestions", True, type=bool)
+
+    @quiet_suggestions.setter
+    def quiet_suggestions(self, quiet: bool) -> None:
+        self._qs.setValue("view/quiet_suggestions", quiet)
+
+    @property
     def snapping(self) -> bool:
         return self._qs.value("edit/snapping", True, type=bool)
 
