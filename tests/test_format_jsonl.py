@@ -219,7 +219,7 @@ def test_random_documents_round_trip(docs: list[dict[str, Any]]) -> None:
         assert len(exported) == len(docs)
         for given_doc, out in zip(docs, exported, strict=True):
             assert out["text"] == given_doc["text"].replace("\r\n", "\n").replace("\r", "\n")
-            if "\r" not in given_doc["text"]:
-                assert sorted((s["start"], s["end"]) for s in out["spans"]) == sorted(
-                    (s["start"], s["end"]) for s in given_doc["spans"])
+            if "\r" not in given_doc["text"]:  # identical spans are stored once
+                distinct = {(s["start"], s["end"], s["label"], s["annotator"], s["layer"]) for s in given_doc["spans"]}
+                assert sorted((s["start"], s["end"]) for s in out["spans"]) == sorted(key[:2] for key in distinct)
             assert all(s["text"] == out["text"][s["start"]:s["end"]] for s in out["spans"])

@@ -10,7 +10,10 @@ Decisions:
 - Documents are matched by content hash (the corpus importer's): a known text gets the file's
   annotations added, it is not stored twice. Spans, relations, document labels and notes that
   the matched document already has (same offsets, label, annotator and layer) are not added
-  again, so importing a file twice changes nothing the second time.
+  again, so importing a file twice changes nothing the second time. Identical spans within one
+  input (same document, annotator, layer, label and offsets) are stored once, and so are the
+  relations that become identical through them; ``IngestReport.duplicate_spans`` and
+  ``duplicate_relations`` count the rest, which ``pipeline.import_input`` reports as left out.
 - Span and relation ids of the file are kept when they are all positive integers, unique and
   unused in the project (an import into an empty project), which is what makes export → import
   → export give the same file; otherwise they are renumbered and relations follow.
@@ -81,6 +84,8 @@ class IngestReport:
     notes: int = 0
     statuses: int = 0
     already_present: int = 0  # spans/relations/labels/notes a matched document had already
+    duplicate_spans: int = 0  # spans identical to one written before them in the same input
+    duplicate_relations: int = 0  # relations identical to one written before them (often through such spans)
     new_labels: list[tuple[str, str]] = field(default_factory=list)  # (kind, name)
     new_annotators: list[str] = field(default_factory=list)
     new_actors: list[str] = field(default_factory=list)
@@ -481,7 +486,9 @@ class _Writer:
         """Insert the spans; returns, per document, the file's span key (as repr) → database id."""
         maps: list[dict[str, int]] = []
         rows: list[dict[str, Any]] = []
-        for doc, doc_id in zip(docs, doc_ids, strict=True):
+        first: dict[tuple[Any, ...], tuple[int, str]] = {}  # key → (document, file key) of the span written for it
+        repeats: list[tuple[int, str, tuple[int, str]]] = []
+        for position, (doc, doc_id) in enumerate(zip(docs, doc_ids, strict=True)):
             mapping: dict[str, int] = {}
             for span in doc.spans:
                 label_id = self.label_id("span", span.label)
@@ -491,6 +498,11 @@ class _Writer:
                     mapping[repr(span.key)] = existing["spans"][key]
                     self.report.already_present += 1
                     continue
+                if key in first:  # the same span again in this input: its relations go to the first
+                    mapping[repr(span.key)] = 0  # resolved below, once the first has its id
+                    repeats.append((position, repr(span.key), first[key]))
+                    continue
+                first[key] = (position, repr(span.key))
                 rows.append({
                     "file_key": span.key, "document_id": doc_id, "annotator_id": annotator_id, "layer": span.layer,
                     "label_id": label_id, "start_offset": span.start, "end_offset": span.end, "attrs": span.attrs,
@@ -506,6 +518,9 @@ class _Writer:
                 if repr(span.key) not in mapping:
                     mapping[repr(span.key)] = rows[index]["id"]
                     index += 1
+        for position, span_key, (at, first_key) in repeats:
+            maps[position][span_key] = maps[at][first_key]
+        self.report.duplicate_spans += len(repeats)
         if rows:
             self.connection.execute(self.stamped(SPAN), rows)
         self.report.spans += len(rows)
@@ -515,6 +530,7 @@ class _Writer:
                    existing: dict[str, Any]) -> None:
         rows: list[dict[str, Any]] = []
         keys: list[Any] = []
+        written: set[tuple[Any, ...]] = set()
         for doc, doc_id, mapping in zip(docs, doc_ids, span_ids, strict=True):
             for relation in doc.relations:
                 head, tail = mapping[repr(relation.head)], mapping[repr(relation.tail)]
@@ -524,6 +540,10 @@ class _Writer:
                 if key in existing["relations"]:
                     self.report.already_present += 1
                     continue
+                if key in written:
+                    self.report.duplicate_relations += 1
+                    continue
+                written.add(key)
                 keys.append(relation.key)
                 rows.append({"document_id": doc_id, "annotator_id": annotator_id, "layer": relation.layer,
                                  "label_id": label_id, "head_id": head, "tail_id": tail, "attrs": relation.attrs,

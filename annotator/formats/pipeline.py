@@ -216,7 +216,10 @@ def import_input(project: Project, source: Path, files: Sequence[Path], fmt: For
     loss = LossReport()
     docs = list(fmt.read(files, options, loss))
     actors = [actor for path in files for actor in _actors_beside(path, fmt)]
-    return ingest_documents(project, docs, control=control, source=str(source), options=options, actors=actors), loss
+    ingested = ingest_documents(project, docs, control=control, source=str(source), options=options, actors=actors)
+    loss.add("duplicate spans (same annotator, layer, label and offsets: stored once)", ingested.duplicate_spans)
+    loss.add("duplicate relations (same ends, label, annotator and layer: stored once)", ingested.duplicate_relations)
+    return ingested, loss
 
 
 def _check_folder(folder: Path, fmt: Format) -> None:
