@@ -1,14 +1,22 @@
-"""doccano and Prodigy JSONL: round trips of what they carry, both doccano shapes, broken lines."""
+"""doccano and Prodigy JSONL: round trips of what they carry, both doccano shapes, broken lines; what each
+Prodigy recipe saves (ner, rel, textcat, choice, entity linking, review) stored or counted."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from annotator.errors import UserError
 from annotator.formats import LossReport, ReadOptions, doccano, prodigy
+from annotator.formats.base import ExportOptions
+from annotator.formats.detect import detect_format
+from annotator.formats.select import select_documents
+from annotator.importing import import_files
+from annotator.limits import DEFAULT_LIMITS
+from annotator.store import Project
 from tests.format_fixtures import carried, sample_docs
 
 
@@ -96,4 +104,100 @@ def test_prodigy_reads_accepted_tasks_only_with_or_without_tokens(tmp_path: Path
     [doc] = prodigy.read([path], ReadOptions(), report)
     assert [s["text"] for s in doc["spans"]] == ["Russia", "Ukraine"]
     assert doc["relations"][0]["head"] == 1 and doc["relations"][0]["tail"] == 2
-    assert report.lines() == ["left out 2 Prodigy tasks not accepted (answer 'reject' or 'ignore'), skipped"]
+    assert report.lines() == ["left out 1 Prodigy tasks answered 'ignore', not stored",
+                              "left out 1 Prodigy tasks answered 'reject', not stored"]
+
+
+# --- Prodigy: what each recipe saves (fixtures in tests/fixtures/prodigy, in db-out's shapes) --------------------
+
+PRODIGY = Path(__file__).parent / "fixtures" / "prodigy"
+
+
+def _prodigy(name: str) -> tuple[list[dict[str, Any]], list[str]]:
+    report = LossReport()
+    docs = list(prodigy.read([PRODIGY / name], ReadOptions(), report))
+    return docs, report.lines()  # type: ignore[return-value]
+
+
+def test_prodigy_textcat_answers_are_document_labels_of_their_annotators() -> None:
+    docs, lines = _prodigy("textcat_binary.jsonl")
+    assert [(doc["text"][:6], doc["doc_labels"], doc["spans"]) for doc in docs] == [
+        ("Moscow", [{"label": "THREAT", "annotator": "threats-alice", "layer": "annotation"}], []),
+        ("Moscow", [{"label": "THREAT", "annotator": "threats-bob", "layer": "annotation"}], []),  # _session_id
+        ("Tanks ", [{"label": "MILITARY", "annotator": "threats-bob", "layer": "annotation"}], [])]
+    assert lines == ["left out 1 Prodigy pattern highlights in classification tasks (not annotations)",
+                     "left out 1 Prodigy textcat answers 'reject' (the label does not apply)",
+                     "left out 1 Prodigy textcat tasks answered 'ignore', not stored"]
+
+
+def test_prodigy_choice_answers_are_document_labels() -> None:
+    docs, lines = _prodigy("textcat_choice.jsonl")
+    assert [[label["label"] for label in doc["doc_labels"]] for doc in docs] == [["THREAT", "MILITARY"], []]
+    assert {label["annotator"] for label in docs[0]["doc_labels"]} == {"cats-alice"}
+    assert lines == ["left out 1 Prodigy choice tasks answered 'reject', not stored"]
+
+
+def test_prodigy_entity_links_are_kb_ids_of_their_spans_not_document_labels() -> None:
+    docs, lines = _prodigy("entity_link.jsonl")
+    assert [[(s["text"], s["label"], s["attrs"]) for s in doc["spans"]] for doc in docs] == [
+        [("Emerson", "PERSON", {"kb_id": "Q48226"})], [("Emerson Fittipaldi", "PERSON", {"kb_id": "Q215952"})],
+        [("Emerson", "PERSON", {}), ("Emerson", "PERSON", {})]]
+    assert all(doc["doc_labels"] == [] for doc in docs)
+    assert lines == ["left out 1 Prodigy entity-link answers on tasks with several spans (which span they link is "
+                     "not known)"]
+
+
+def test_prodigy_ner_tasks_what_cannot_be_a_span_is_counted() -> None:
+    docs, lines = _prodigy("ner_manual.jsonl")
+    assert [[(s["text"], s["annotator"], s["layer"]) for s in doc["spans"]] for doc in docs] == [
+        [("Tanks", "ner-alice", "annotation"), ("border", "ner-alice", "annotation"),
+         ("Tanks", "ner-alice", "annotation")],  # the repeated span: ingestion stores it once and counts it
+        [("Tanks", "ner-bob", "annotation")],
+        [("Tanks", "ner-review", "gold"), ("border", "ner-review", "gold")]]
+    assert lines == ["left out 1 Prodigy image, audio and video tasks (no text)",
+                     "left out 2 Prodigy review versions (each annotator's answer under \"versions\"; the reviewed "
+                     "one is stored as gold)",
+                     "left out 1 Prodigy spans whose offsets do not fit the text",
+                     "left out 1 Prodigy spans without a label"]
+
+
+def test_prodigy_files_import_with_annotators_and_duplicates_counted(project: Project, tmp_path: Path) -> None:
+    sessions = tmp_path / "sessions.jsonl"  # 42 annotators' answers to one text
+    sessions.write_text("".join(json.dumps({"text": "Minsk hosted the talks.", "label": "DIPLOMACY",
+                                            "answer": "accept", "_annotator_id": f"talks-{n}",
+                                            "_session_id": f"talks-{n}"}) + "\n" for n in range(42)),
+                        encoding="utf-8")
+    report = import_files(project, [sessions, *sorted(PRODIGY.glob("*.jsonl"))])
+    assert not report.refused and {entry.format for entry in report.files} == {"prodigy"}
+    assert report.files[0].doc_labels == 42 and len([name for name in report.new_annotators if name.startswith("talks-")]) == 42
+    ner = next(entry for entry in report.files if entry.path.endswith("ner_manual.jsonl"))
+    assert ner.spans == 5 and "left out 1 duplicate spans (same annotator, layer, label and offsets: stored once)" \
+        in ner.loss.lines()
+    kb_ids = [(s["text"], s["attrs"]) for doc in select_documents(project, ExportOptions())
+              for s in doc["spans"] if s["attrs"]]
+    assert kb_ids == [("Emerson", {"kb_id": "Q48226"}), ("Emerson Fittipaldi", {"kb_id": "Q215952"})]
+
+
+def test_prodigy_export_writes_one_task_per_annotator_and_keeps_kb_ids(tmp_path: Path) -> None:
+    doc = sample_docs()[0]
+    text = doc["text"]
+    doc["spans"][1]["attrs"] = {"kb_id": "Q7184"}
+    doc["spans"].append({"id": 7, "start": text.index("Kyiv"), "end": text.index("Kyiv") + 4, "text": "Kyiv",
+                         "label": "GPE", "annotator": "bob", "layer": "annotation", "attrs": {}})
+    doc["relations"].append({"id": 8, "head": 4, "tail": 7, "label": "THREATENS", "annotator": "bob",
+                             "layer": "annotation", "attrs": {}})
+    out, report = tmp_path / "out.jsonl", LossReport()
+    prodigy.export([doc], out, report)
+    tasks = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [task["_annotator_id"] for task in tasks] == ["alice", "bob"]
+    assert [span.get("kb_id") for span in tasks[0]["spans"]] == [None, "Q7184", None, None]
+    assert "left out 1 relations between spans of different annotators (a Prodigy task is one annotator's answer)" \
+        in report.lines()
+    back = list(prodigy.read([out], ReadOptions(), LossReport()))
+    assert [(s["text"], s["annotator"], s["attrs"]) for s in back[1]["spans"]] == [("Kyiv", "bob", {})]
+    assert back[0]["spans"][1]["attrs"] == {"kb_id": "Q7184"}
+
+
+def test_prodigy_classification_file_is_detected_in_an_auto_import() -> None:
+    assert detect_format(PRODIGY / "textcat_binary.jsonl", DEFAULT_LIMITS) == "prodigy"
+    assert detect_format(PRODIGY / "textcat_choice.jsonl", DEFAULT_LIMITS) == "prodigy"
