@@ -567,3 +567,12 @@ class Errors(metaclass=_CodedMessages):
     E954 = "No annotator {names} in project {location}; its annotators are: {known}."
     E956 = ("Say what the dashboard should write: --html FILE, --pdf FILE or --png-dir DIR (or "
             "several of them).")
+    # E970-E979: Label Studio JSON (annotator/formats/label_studio.py)
+    E970 = ("{path} is not valid JSON ({problem}). A Label Studio export is one JSON list of tasks "
+            "(Export ▸ JSON in Label Studio). Nothing was imported.")
+    E971 = ("{path} is not a Label Studio JSON export: {problem}. Export the project from Label Studio "
+            "as JSON (a list of tasks, each with \"data\" and \"annotations\"), or choose the format the "
+            "file is in. Nothing was imported.")
+    E972 = "{path}, task {task}: {problem}. Nothing was imported."
+    E973 = ("{path} is not UTF-8 text ({problem}). Label Studio writes its JSON exports in UTF-8; "
+            "re-save the file as UTF-8. Nothing was imported.")

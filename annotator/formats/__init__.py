@@ -11,13 +11,15 @@ import importlib
 
 from annotator.formats.base import FORMATS, CanonicalDoc, Format, LossReport, ReadOptions, register
 
-FORMAT_MODULES = ("jsonl", "docbin", "brat", "conll", "xmi", "doccano", "prodigy", "csv_spans")
+FORMAT_MODULES = ("jsonl", "docbin", "brat", "conll", "xmi", "doccano", "prodigy", "csv_spans",
+                  "label_studio")
 
 __all__ = ["FORMATS", "CanonicalDoc", "Format", "LossReport", "ReadOptions", "formats", "register"]
 
 
 def formats() -> dict[str, Format]:
-    """Every registered format by its CLI name (jsonl, spacy, brat, conll, xmi, doccano, prodigy, csv)."""
+    """Every registered format by its CLI name (jsonl, spacy, brat, conll, xmi, doccano, prodigy, csv,
+    label-studio)."""
     for module in FORMAT_MODULES:
         importlib.import_module(f"annotator.formats.{module}")
     return FORMATS
