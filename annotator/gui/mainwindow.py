@@ -37,6 +37,7 @@ from annotator.gui.secondary_windows import SecondaryWindows
 from annotator.gui.settings import GuiSettings
 from annotator.gui.status_line import StatusLine, project_title
 from annotator.gui.suggest_runner import SuggestionRunner
+from annotator.gui.text_focus import TextFocus
 from annotator.gui.textview import DocumentView
 from annotator.gui.theme import ThemeManager
 from annotator.gui.window_files import WindowFiles
@@ -77,6 +78,7 @@ class MainWindow(QMainWindow):
         self.inspector = SpanInspector(project.schema)
         self.inspector.actor_field.candidates = self.editor.actor_candidates
         self.document_panel = DocumentPanel(project.schema, STATUS_TITLES)
+        self.text_focus = TextFocus(self.view, (self.palette, self.inspector, self.document_panel))
         self.changes = ChangeView(self)  # every change to the panels; View ▸ Refresh; conflict dialogs
         self.files = WindowFiles(self)
         self.windows = SecondaryWindows(self)
@@ -140,6 +142,10 @@ class MainWindow(QMainWindow):
         self.document_panel.statusChosen.connect(self.editor.set_status)
         self.document_panel.labelToggled.connect(self.editor.set_doc_label)
         self.document_panel.noteCommitted.connect(self.editor.set_document_note)
+        for edited in (self.inspector.labelChosen, self.inspector.attrsEdited, self.inspector.relationDeleteRequested,
+                       self.inspector.spanRequested, self.document_panel.statusChosen,
+                       self.document_panel.labelToggled):
+            edited.connect(self.text_focus.after_panel_edit)  # after the edit: a click gives the keys back
 
     # --- settings ------------------------------------------------------------------------------
 

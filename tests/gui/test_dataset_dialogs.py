@@ -178,11 +178,11 @@ def test_formats_that_fail_to_load_are_named_and_the_others_offered(
 def test_dataset_actions_have_their_own_keys(window: MainWindow) -> None:
     rows = menu_shortcuts(window.menuBar())
     keys = {action: keys for _menu, action, keys in rows}
-    assert keys["Export dataset…"] == "Ctrl+E"
+    assert keys["Export dataset…"] == "Ctrl+Shift+E"
     assert keys["Import dataset…"] == "Ctrl+Shift+D"
     assert keys["Import folder…"] == "Ctrl+Shift+I"
     every = [key for _menu, _action, shortcut in rows for key in shortcut.split(", ") if key]
-    assert every.count("Ctrl+E") == 1 and every.count("Ctrl+Shift+D") == 1
+    assert every.count("Ctrl+Shift+E") == 1 and every.count("Ctrl+Shift+D") == 1
 
 
 def test_the_import_annotator_defaults_to_imported(qtbot: QtBot) -> None:
