@@ -74,7 +74,7 @@ def test_every_kind_of_result_is_stored_or_counted() -> None:
     assert first["notes"] == [{"text": "Threat against NATO.", "annotator": alice}]
     assert first["status"] == {alice: "done", bob: "done"}
     assert first["id"] == "101" and first["meta"]["label_studio"] == {
-        "task": 101, "data": {"source_url": "https://example.org/wire/1"}, "users": {alice: 10}}
+        "task": 101, "data": {"source_url": "https://example.org/wire/1"}, "users": {alice: 10, bob: 11}}
     assert _spans(third) == [("Minsk", "GPE", alice, "annotation")] and third["meta"]["batch"] == 7
 
 

@@ -252,12 +252,13 @@ class _TaskReader:
         """A readable name for who completed ``annotation`` (see the module docstring)."""
         user = annotation.get("completed_by")
         if isinstance(user, dict):
-            if _is_email(user.get("email")):
-                return str(user["email"]).strip()
             full = " ".join(str(user.get(key) or "").strip() for key in ("first_name", "last_name")).strip()
-            if full:
-                return full
+            name = str(user["email"]).strip() if _is_email(user.get("email")) else full
             user = user.get("id")
+            if name:
+                if _is_id(user):
+                    self.users[name] = user
+                return name
         if _is_id(user):
             name = self.emails.get(user, f"label-studio-user-{user}")
             self.users[name] = user
