@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
+import pty
+import re
+import struct
+import subprocess
+import sys
+import termios
 from pathlib import Path
 
 import pytest
@@ -13,12 +21,13 @@ from annotator.errors import UserError
 from annotator.nlp.patterns import default_pattern_files, load_pattern_files
 from annotator.nlp.pipelines import LoadedPipeline, load_pipeline
 from annotator.nlp.speech import find_quotations, reported_speech
-from annotator.nlp.suggest import PIPELINE_SETTING, pieces, pipeline_name, suggest
+from annotator.nlp.suggest import PIPELINE_SETTING, groups, pieces, pipeline_name, suggest
 from annotator.store import Project
 from annotator.store.database import create_project_engine, location_to_url
 from annotator.store.migrate import HEAD_REVISION, upgrade
 from annotator.store.records import SpanRecord
 from annotator.tasks import TaskControl
+from tests.long_document import import_long_document
 
 FIRST = "000_674545b150a673a3"  # the United Transitional Cabinet's statement
 
@@ -104,6 +113,22 @@ def test_long_documents_are_cut_at_line_breaks() -> None:
     assert all(len(piece) <= 100 for _offset, piece in parts)
     assert all(text[offset:offset + len(piece)] == piece for offset, piece in parts)
     assert all(piece.endswith("\n") for _offset, piece in parts[:-1])
+
+
+def test_long_documents_are_cut_at_paragraph_breaks_first() -> None:
+    paragraph = "Minsk said this.\nAnd that, on a second line.\n\n"  # 46 characters
+    text = paragraph * 10
+    parts = list(pieces(text, limit=100))
+    assert "".join(piece for _offset, piece in parts) == text
+    assert [piece for _offset, piece in parts] == [paragraph * 2] * 5
+    assert [len(piece) for _offset, piece in pieces("word " * 100, limit=100)][:2] == [100, 100]
+    assert [len(piece) for _offset, piece in pieces("x" * 250, limit=100)] == [100, 100, 50]
+
+
+def test_pieces_go_through_the_pipeline_in_groups_of_bounded_size() -> None:
+    work = [("a" * size, (1, index)) for index, size in enumerate([10, 10, 10, 40, 5, 5, 5, 5, 5])]
+    sizes = [[len(piece) for piece, _where in group] for group in groups(work, count=4, chars=30)]
+    assert sizes == [[10, 10, 10], [40], [5, 5, 5, 5], [5]]
 
 
 # --- decisions ---------------------------------------------------------------------------
@@ -283,20 +308,54 @@ def test_bundled_pattern_files_are_valid(project: Project) -> None:
 
 
 def test_cancel_stops_between_batches(sample_project: Project, english_pipeline: LoadedPipeline) -> None:
-    seen: list[int] = []
+    seen: list[tuple[int, str]] = []
     control = TaskControl()
 
-    def on_progress(done: int, _total: int, _message: str) -> None:
-        seen.append(done)
+    def on_progress(done: int, _total: int, message: str) -> None:
+        seen.append((done, message))
         if done >= 1:
             control.cancel()
 
     control.on_progress = on_progress
     result = suggest(sample_project, pipeline=english_pipeline, control=control, batch_size=2)
     assert result.cancelled and result.documents == 2
-    assert seen == [0, 1, 2]
+    first_two = sum(len(sample_project.documents.get(d).text) for d in sample_project.documents.ids()[:2])
+    assert seen == [(0, "0 of 5 documents"), (first_two, "0 of 5 documents"), (first_two, "2 of 5 documents")]
     with_suggestions = [d for d in sample_project.documents.ids() if sample_project.suggestions.spans(d)]
     assert with_suggestions == sample_project.documents.ids()[:2]
+
+
+def test_progress_moves_within_one_long_document(project: Project, tmp_path: Path) -> None:
+    doc_id = import_long_document(project, tmp_path)
+    total = len(project.documents.get(doc_id).text)
+    reports: list[tuple[int, int, str]] = []
+    result = suggest(project, [doc_id], pipeline=load_pipeline("blank:en"),
+                     control=TaskControl(on_progress=lambda *report: reports.append(report)))
+    assert result.documents == 1 and result.spans["THREAT"] > 0
+    assert {report_total for _done, report_total, _message in reports} == {total}
+    parsing = [done for done, _total, message in reports if message == "0 of 1 documents"]
+    assert len(parsing) >= 5 and parsing == sorted(parsing) and parsing[0] == 0 and 0 < parsing[1] < total // 2
+    assert reports[-1] == (total, total, "1 of 1 documents")
+
+
+def test_cancel_within_a_long_document_leaves_it_untouched(project: Project, tmp_path: Path) -> None:
+    doc_id = import_long_document(project, tmp_path)
+    blank = load_pipeline("blank:en")
+    suggest(project, [doc_id], pipeline=blank)
+    before = project.suggestions.spans(doc_id)
+    control = TaskControl()
+    parsed: list[int] = []
+
+    def on_progress(done: int, _total: int, _message: str) -> None:
+        parsed.append(done)
+        if done > 0:
+            control.cancel()
+
+    control.on_progress = on_progress
+    result = suggest(project, [doc_id], pipeline=blank, control=control)
+    assert result.cancelled and result.documents == 0 and not result.spans
+    assert 0 < parsed[-1] < len(project.documents.get(doc_id).text)
+    assert project.suggestions.spans(doc_id) == before  # the same rows, ids and all: not rewritten
 
 
 # --- command line and storage ---------------------------------------------------------------
@@ -316,6 +375,34 @@ def test_cli_suggest_then_show_lists_suggestions(sample_project: Project, capsys
     assert any(r["label"] == "speaker_of" and r["layer"] == "suggestion" for r in shown["relations"])
     assert main(["show", location, FIRST]) == 0
     assert "suggestion (pending)" in capsys.readouterr().out
+
+
+def test_cli_suggest_shows_progress_within_one_long_document(tmp_path: Path) -> None:
+    """The bar is drawn only on a terminal: the real command runs with stderr on a pseudo-terminal."""
+    location = str(tmp_path / "long.db")
+    with Project.open(location) as project:
+        import_long_document(project, tmp_path)
+    terminal, child_side = pty.openpty()
+    fcntl.ioctl(child_side, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 160, 0, 0))  # a terminal has a size
+    process = subprocess.Popen([sys.executable, "-m", "annotator", "suggest", location, "--model", "blank:en"],
+                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=child_side, text=True)
+    os.close(child_side)
+    drawn = b""
+    while True:
+        try:
+            chunk = os.read(terminal, 65536)
+        except OSError:  # EIO: the command has closed the terminal
+            break
+        if not chunk:
+            break
+        drawn += chunk
+    os.close(terminal)
+    out, _ = process.communicate(timeout=120)
+    shown = drawn.decode("utf-8", "replace")
+    assert process.returncode == 0 and "in 1 documents" in out and "Traceback" not in shown
+    percents = {int(value) for value in re.findall(r"(\d+)%\|", shown)}
+    assert len({value for value in percents if 0 < value < 100}) >= 3, shown
+    assert "0 of 1 documents" in shown and "kchar" in shown
 
 
 def test_upgrade_from_the_first_revision_keeps_relations(tmp_path: Path) -> None:

@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
 
     with Project.open(args.project, create=False) as project:
         doc_ids = [project.documents.resolve(reference) for reference in args.docs] if args.docs else None
-        with ProgressBar("Suggesting", unit="doc") as control:
+        with ProgressBar("Suggesting", unit="char", scaled=True, with_message=True) as control:
             result = suggest(project, doc_ids, model=args.model, patterns=args.patterns, control=control,
                              batch_size=max(1, args.batch_size))
     for line in result.notes:

@@ -86,18 +86,26 @@ def format_counts(counts: dict[str, Any]) -> str:
 
 
 class ProgressBar:
-    """A tqdm bar on stderr driven by a ``TaskControl``; silent when stderr is not a terminal."""
+    """A tqdm bar on stderr driven by a ``TaskControl``; silent when stderr is not a terminal.
 
-    def __init__(self, description: str, unit: str = "file") -> None:
+    ``scaled`` counts large units in k and M (characters); ``with_message`` shows each report's
+    message after the bar ("3 of 40 documents" while the bar counts characters)."""
+
+    def __init__(self, description: str, unit: str = "file", *, scaled: bool = False,
+                 with_message: bool = False) -> None:
         from tqdm import tqdm  # imported on use: most commands draw no bar
 
-        self._bar = tqdm(total=0, desc=description, unit=unit, file=sys.stderr, disable=None, leave=False)
+        self._bar = tqdm(total=0, desc=description, unit=unit, unit_scale=scaled, file=sys.stderr, disable=None,
+                         leave=False)
+        self._with_message = with_message
         self.control = TaskControl(on_progress=self._update)
 
-    def _update(self, done: int, total: int, _message: str) -> None:
+    def _update(self, done: int, total: int, message: str) -> None:
         if self._bar.total != total:
             self._bar.total = total
         self._bar.n = done
+        if self._with_message:
+            self._bar.set_postfix_str(printable(message), refresh=False)
         self._bar.refresh()
 
     def __enter__(self) -> TaskControl:

@@ -7,9 +7,11 @@ progress dialog. Loaded pipelines live in one process-wide slot (``cached_pipeli
 the first run pays for loading, and switching projects does not load again.
 
 A run shows a window-modal progress dialog, so the analyst does not edit documents whose
-suggestions are being replaced. Cancel stops between batches of documents (see
-``annotator.nlp.suggest``); documents finished by then keep their new suggestions. The choice of
-pipeline is the project setting ``nlp_pipeline``, made in Suggestions ▸ Pipeline.
+suggestions are being replaced. Its bar counts the characters parsed, so it moves within one long
+document too, and its label the documents finished. Cancel stops within about a second (see
+``annotator.nlp.suggest``); documents finished by then keep their new suggestions, the others
+are left as they were. The choice of pipeline is the project setting ``nlp_pipeline``, made in
+Suggestions ▸ Pipeline.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from annotator.tasks import TaskControl
 
 _loaded: dict[str, LoadedPipeline] = {}
 _loading = threading.Lock()
+PROGRESS_STEPS = 1000  # the bar's range: characters of a corpus can pass a QProgressDialog's int
 
 
 def cached_pipeline(name: str) -> LoadedPipeline:
@@ -191,8 +194,10 @@ class SuggestionRunner(QObject):
         project = self._project
         name = self.chosen()
         ids = None if doc_ids is None else list(doc_ids)
+        pipeline = name  # None until ``prepare`` has found the default: then the work names it
 
         def work(control: TaskControl) -> SuggestResult:
+            nonlocal pipeline
             pipeline = name or default_pipeline_name()
             control.report(0, 0, f"Loading the spaCy pipeline {pipeline}…")
             loaded = cached_pipeline(pipeline)
@@ -200,17 +205,20 @@ class SuggestionRunner(QObject):
 
         task = BackgroundTask(work)
         progress = progress_dialog(self._window, "Making suggestions", "Starting…", task)
-        progress.canceled.connect(lambda: self.message.emit("Cancelling after the current batch of documents…"))
+        progress.canceled.connect(lambda: self.message.emit(
+            "Cancelling: documents finished so far keep their new suggestions, the others stay as they were…"))
 
         def show_progress(done: int, total: int, text: str) -> None:
+            """While loading: what is loaded. Then the bar: characters parsed; the label:
+            documents finished ("0 of 1 documents" while a long one is read)."""
             if task.control.cancelled:
                 return
             if total == 0:
                 progress.setLabelText(text)
                 return
-            progress.setMaximum(total)
-            progress.setValue(done)
-            progress.setLabelText(f"Suggesting with {text}: {done} of {total} documents")
+            progress.setMaximum(PROGRESS_STEPS)
+            progress.setValue(min(done, total) * PROGRESS_STEPS // total)
+            progress.setLabelText(f"Suggesting with {_title(pipeline or '')}: {text}")
 
         task.progressed.connect(show_progress)
         task.succeeded.connect(self._succeeded)

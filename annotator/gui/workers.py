@@ -29,7 +29,7 @@ Work = Callable[[TaskControl], Any]
 class BackgroundTask(QObject):
     """One call of ``work`` on the thread pool; connect the signals, then ``start()``."""
 
-    progressed = Signal(int, int, str)  # done, total, message
+    progressed = Signal(object, object, str)  # done, total, message (Python ints: characters pass 2**31)
     succeeded = Signal(object)          # the work's return value
     failed = Signal(object)             # the exception it raised, with its traceback
     finished = Signal()                 # after succeeded or failed

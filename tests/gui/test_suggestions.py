@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -15,11 +16,13 @@ from annotator.errors import Errors
 from annotator.gui import suggest_runner
 from annotator.gui.dialogs import menu_shortcuts
 from annotator.gui.mainwindow import MainWindow
+from annotator.gui.suggest_runner import PROGRESS_STEPS
 from annotator.nlp.pipelines import BLANK, LoadedPipeline
 from annotator.nlp.suggest import PIPELINE_SETTING, SuggestResult, suggest
 from annotator.store import Project
 from annotator.store.records import SpanRecord
 from tests.gui.helpers import click_text, press
+from tests.long_document import import_long_document
 
 Key = Qt.Key
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -256,7 +259,8 @@ def test_suggest_for_all_documents_runs_in_the_background_with_progress(qtbot: Q
         task.progressed.connect(lambda done, total, _text: reports.append((done, total)))
     result: SuggestResult = finished.args[0]
     assert result.documents == 5 and result.trained and not result.cancelled
-    assert reports[-1] == (5, 5)
+    characters = window.project.documents.characters()
+    assert reports[-1] == (characters, characters)
     assert window.suggest_runner.progress_dialog is None and window.suggest_runner.task is None
     assert len(shown_suggestions(window)) == len(pending(window)) > 0
     assert window.statusBar().currentMessage().startswith(f"Suggested with {result.pipeline} in 5 documents:")
@@ -267,6 +271,25 @@ def test_suggest_for_all_documents_runs_in_the_background_with_progress(qtbot: Q
         window.menus.suggest_document_action.trigger()
     assert finished.args[0].documents == 1  # only the open one: the other keeps its decisions
     assert window.project.suggestions.spans(other) == []
+
+
+def test_the_progress_bar_moves_within_one_long_document(
+        qtbot: QtBot, project: Project, tmp_path: Path, make_window: Callable[..., MainWindow]) -> None:
+    """One document of 60,000 characters: the bar moves while the label still says 0 of 1."""
+    import_long_document(project, tmp_path, chars=60_000)
+    window = make_window(project)
+    qtbot.waitUntil(lambda: window.suggest_runner.chosen() is not None, timeout=60_000)
+    shown: list[tuple[int, str]] = []
+    with qtbot.waitSignal(window.suggest_runner.finished, timeout=120_000) as finished:
+        window.menus.suggest_document_action.trigger()
+        progress = window.suggest_runner.progress_dialog
+        assert progress is not None
+        window.suggest_runner.task.progressed.connect(  # after the dialog's own slot: what it shows
+            lambda *_report: shown.append((progress.value(), progress.labelText())))
+    assert finished.args[0].documents == 1
+    reading = [value for value, label in shown if label.endswith(": 0 of 1 documents")]
+    assert reading == sorted(reading) and len({value for value in reading if 0 < value < PROGRESS_STEPS}) >= 2
+    assert shown[-1] == (PROGRESS_STEPS, f"Suggesting with {finished.args[0].pipeline}: 1 of 1 documents")
 
 
 def test_cancel_stops_the_run_and_keeps_the_window_usable(
