@@ -48,11 +48,14 @@ class LossReport:
 @dataclass(frozen=True)
 class ReadOptions:
     """How to read foreign files: whose layer their spans go to when the file does not say, and
-    how big a file or document may be (``pipeline.import_files`` puts the project's limits here)."""
+    how big a file or document may be (``pipeline.import_files`` puts the project's limits here).
+    ``label_map`` holds ``(LAYER[.FEATURE], LABEL)`` pairs for INCEpTION's layers (XMI, WebAnno
+    TSV; see ``inception_layers``)."""
 
     annotator: str = "imported"
     layer: str = "annotation"
     limits: ImportLimits = DEFAULT_LIMITS
+    label_map: tuple[tuple[str, str], ...] = ()
 
 
 class DatasetFormat(Protocol):

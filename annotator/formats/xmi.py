@@ -20,8 +20,11 @@ here and are reported; discontinuous spans are exported whole.
 Import reads every ``*.xmi`` under each PATH (a folder or a ``.zip``, extracted only if no entry
 escapes the archive), with the ``TypeSystem.xml`` of its folder or a parent folder. Each XML file
 is first parsed with defusedxml, which refuses DTDs and entities ("billion laughs"), and all files
-are read before the first document is yielded. Besides our own types, INCEpTION's ``NamedEntity``
-(feature ``value``) is read as spans.
+are read before the first document is yielded. Every layer of the CAS is read or counted by
+``xmi_layers``: span and relation layers of any name become labels (``inception_layers``: the
+user's ``--map``, else the label feature's value, else the layer's name), document layers become
+document labels, and linguistic layers, chains, slot features and zero-width annotations are
+counted in the loss report by kind.
 """
 
 from __future__ import annotations
@@ -37,21 +40,18 @@ from typing import TYPE_CHECKING, Any
 
 from annotator.errors import Errors, UserError
 from annotator.formats.base import CanonicalDoc, Format, LossReport, ReadOptions, register
-from annotator.formats.canonical import ItemId, new_document
-from annotator.formats.foreign import add_relation, add_span, report_unexportable
+from annotator.formats.foreign import report_unexportable
+from annotator.formats.xmi_layers import ATTRIBUTE_PREFIX, JSON_MARK, METADATA_TYPE, read_cas
 from annotator.limits import ImportLimits
 from annotator.output_files import OutputSet, staging
 
 if TYPE_CHECKING:
-    from cassis import Cas, TypeSystem
+    from cassis import TypeSystem
 
 SPAN_TYPE = "webanno.custom.Span"
 RELATION_TYPE = "webanno.custom.Relation"
 NAMED_ENTITY_TYPE = "de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity"
-METADATA_TYPE = "de.tudarmstadt.ukp.dkpro.core.api.metadata.type.DocumentMetaData"
 TYPESYSTEM_NAME = "TypeSystem.xml"
-ATTRIBUTE_PREFIX = "annotator attribute: "
-JSON_MARK = " (JSON)"
 STRING = "uima.cas.String"
 SPAN_FEATURES = ("label", "annotator", "layer", "note", "actor")
 RELATION_FEATURES = ("label", "annotator", "layer")
@@ -253,66 +253,7 @@ def _read_cas(xmi: Path, system_file: Path, options: ReadOptions, report: LossRe
     except Exception as error:
         raise UserError(Errors.E880.format(path=xmi, problem=error)) from None
     _report_cassis_warnings(caught, report)
-    text = cas.sofa_string or ""
-    metadata = _first(cas, system, METADATA_TYPE)
-    doc = new_document((metadata and metadata.get("documentId")) or xmi.stem, text,
-                  title=metadata.get("documentTitle") if metadata else None)
-    where = (xmi, 0)
-    ids: dict[int, ItemId] = {}
-    if system.contains_type(SPAN_TYPE):
-        attributes = _attribute_features(system, SPAN_TYPE)
-        for annotation in cas.select(SPAN_TYPE):
-            extra = {name: annotation.get(name) for name in SPAN_FEATURES[1:] if annotation.get(name) is not None}
-            span = add_span(doc, annotation.begin, annotation.end, annotation.get("label") or "", options,
-                            where=where, **extra, attrs=_attributes(annotation, attributes))
-            ids[annotation.xmiID] = span["id"]
-    if system.contains_type(NAMED_ENTITY_TYPE):
-        for annotation in cas.select(NAMED_ENTITY_TYPE):
-            add_span(doc, annotation.begin, annotation.end, annotation.get("value") or "", options, where=where)
-    if system.contains_type(RELATION_TYPE):
-        attributes = _attribute_features(system, RELATION_TYPE)
-        for annotation in cas.select(RELATION_TYPE):
-            governor, dependent = annotation.get("Governor"), annotation.get("Dependent")
-            if governor is None or dependent is None or governor.xmiID not in ids or dependent.xmiID not in ids:
-                report.add("XMI relations without both ends, skipped")
-                continue
-            extra = {name: annotation.get(name) for name in RELATION_FEATURES[1:] if annotation.get(name) is not None}
-            add_relation(doc, ids[governor.xmiID], ids[dependent.xmiID], annotation.get("label") or "", options,
-                         **extra, attrs=_attributes(annotation, attributes))
-    return doc
-
-
-def _first(cas: Cas, system: TypeSystem, type_name: str) -> Any:
-    if not system.contains_type(type_name):
-        return None
-    return next(iter(cas.select(type_name)), None)
-
-
-def _attribute_features(system: TypeSystem, type_name: str) -> dict[str, tuple[str, bool]]:
-    """Feature name → (attribute name, stored as JSON) for the attribute features of a type."""
-    found = {}
-    for feature in system.get_type(type_name).features:
-        description = feature.description or ""
-        if description.startswith(ATTRIBUTE_PREFIX):
-            found[feature.name] = (description.removeprefix(ATTRIBUTE_PREFIX).removesuffix(JSON_MARK),
-                                   description.endswith(JSON_MARK))
-    return found
-
-
-def _attributes(annotation: Any, features: dict[str, tuple[str, bool]]) -> dict[str, Any]:
-    attrs = {}
-    for feature, (attribute, as_json) in features.items():
-        value = annotation.get(feature)
-        if value is None:
-            continue
-        if as_json:
-            try:
-                decoded = json.loads(value)
-            except json.JSONDecodeError:
-                decoded = value
-            value = value if isinstance(decoded, str) else decoded
-        attrs[attribute] = value
-    return attrs
+    return read_cas(cas, system, xmi, options, report)
 
 
 FORMAT = register(Format(

@@ -39,6 +39,7 @@ class ImportOptions:
       CoNLL and most tools never do; canonical JSONL names its annotators).
     - ``text_column``: the column of a plain CSV holding the document text.
     - ``limits``: the largest file and document accepted; None is the project's own.
+    - ``label_map``: ``(LAYER[.FEATURE], LABEL)`` pairs for INCEpTION's layers (XMI, WebAnno TSV).
     """
 
     format: str = AUTO
@@ -46,6 +47,7 @@ class ImportOptions:
     layer: str = "annotation"
     text_column: str = "text"
     limits: ImportLimits | None = None
+    label_map: tuple[tuple[str, str], ...] = ()
 
 
 def import_files(project: Project, paths: Sequence[str | Path], options: ImportOptions = ImportOptions(), *,
@@ -62,7 +64,8 @@ def import_files(project: Project, paths: Sequence[str | Path], options: ImportO
     limits = options.limits or project_limits(project)
     fmt = _format(options.format)
     inputs = plan_inputs(paths, fmt, limits)
-    read_options = ReadOptions(annotator=options.annotator, layer=options.layer, limits=limits)
+    read_options = ReadOptions(annotator=options.annotator, layer=options.layer, limits=limits,
+                               label_map=options.label_map)
     report = ImportReport()
     corpus = CorpusWriter(project, text_column=options.text_column, limits=limits)
     plain: dict[str, FileReport] = {}  # by the path the corpus readers give as a document's source
