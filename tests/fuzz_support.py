@@ -111,6 +111,8 @@ IMPORTERS: dict[str, Importer] = {
     "xmi": Importer("xmi", lambda: _exported("xmi"), "doc-1.xmi", False, _dataset("xmi", whole_folder=True)),
     "xmi-typesystem": Importer("xmi-typesystem", lambda: _exported("xmi"), "TypeSystem.xml", False,
                                _dataset("xmi", whole_folder=True)),
+    "webanno-tsv": Importer("webanno-tsv", lambda: _exported("webanno-tsv"), "doc-1.tsv", False,
+                            _dataset("webanno-tsv", whole_folder=True)),
 }
 
 
