@@ -4,8 +4,9 @@ Every import goes through ``annotator.importing.import_files``, as the window's 
 file gives the same result here and there. Without ``--format`` each file is routed by what it
 is: .txt, .md, .csv and plain .jsonl are documents; canonical JSONL (what 'annotator export
 --format jsonl' writes), doccano and Prodigy .jsonl, brat .ann (with its .txt), CoNLL .conll
-and spaCy .spacy come in with their annotations. ``--format NAME`` reads every input in one
-dataset format instead (XMI is only read that way).
+and spaCy .spacy come in with their annotations, and so does a .tsv in WebAnno TSV 3 (INCEpTION).
+``--format NAME`` reads every input in one dataset format instead (XMI is only read that way);
+``--map LAYER[.FEATURE]=LABEL`` names the labels INCEpTION's layers become.
 
 Each file is read completely before anything of it is written: a bad file is refused with the
 reason (and nothing of it written), the others are imported. Documents whose text is already in
@@ -26,6 +27,7 @@ import argparse
 from collections.abc import Sequence
 
 from annotator.cli.output import ProgressBar, note, say
+from annotator.formats.inception_layers import LabelMap
 from annotator.importing import (
     AUTO,
     ImportOptions,
@@ -48,10 +50,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--text-column", default="text", help="CSV column holding the text (default: text)")
     parser.add_argument("--schema", help="label schema YAML to install when creating the project")
     parser.add_argument("--format", dest="format_name", metavar="NAME", default=AUTO,
-                        help="read every input as one dataset format: jsonl, spacy, brat, conll, xmi, doccano "
-                             "or prodigy (default: auto, each file by what it is)")
+                        help="read every input as one dataset format: jsonl, spacy, brat, conll, xmi, webanno-tsv, "
+                             "doccano or prodigy (default: auto, each file by what it is)")
     parser.add_argument("--annotator", default="imported",
                         help="whose layer annotations go to when the files do not say (default: imported)")
+    parser.add_argument("--map", dest="label_map", action="append", default=[], metavar="LAYER[.FEATURE]=LABEL",
+                        help="INCEpTION's layers (xmi, webanno-tsv) as labels: LAYER.FEATURE=LABEL labels LAYER's "
+                             "annotations that have a value in FEATURE, LAYER=LABEL all of them; LAYER is a full or "
+                             "short type name; repeatable (default: the label feature's value, else the layer's name)")
     parser.add_argument("--verbose", "-v", action="store_true",
                         help=f"list every skipped duplicate and refused file (by default the first {SHOWN} of each) "
                              "and what each file brought")
@@ -68,13 +74,14 @@ def add_limit_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     schema = load_schema(args.schema) if args.schema else None
+    label_map = LabelMap.parse(args.label_map)  # a malformed entry is refused before the project is opened
     with Project.open(args.project) as project:
         if schema is not None:
             project.install_schema(schema)
         limits = with_overrides(project_limits(project), max_file_mb=args.max_file_mb,
                                 max_document_mb=args.max_document_mb)
         options = ImportOptions(format=args.format_name, annotator=args.annotator, text_column=args.text_column,
-                                limits=limits)
+                                limits=limits, label_map=label_map)
         with ProgressBar("Importing") as control:
             report = import_files(project, args.paths, options, control=control)
     _print_report(report, args.project, args.verbose)

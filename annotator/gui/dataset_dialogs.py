@@ -42,14 +42,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.errors import Errors
+from annotator.errors import Errors, UserError
 from annotator.formats.base import EXPORT_LAYERS, FORMATS, Format
+from annotator.formats.inception_layers import LabelMap
 from annotator.importing import AUTO
 
 #: Titles of the core's export layers (``annotator.formats.base.EXPORT_LAYERS``), in its order.
 LAYER_TITLES = {"annotation": "Annotation", "gold": "Gold", "gold-else-annotation": "Gold, else annotation",
                 "suggestion": "Suggestions (not yet accepted)", "all": "All layers"}
 IMPORT_LAYERS = (("annotation", "Annotation"), ("gold", "Gold"))
+#: The formats whose layers a label mapping names (INCEpTION's); "auto" may meet a WebAnno .tsv.
+LABEL_MAP_FORMATS = (AUTO, "xmi", "webanno-tsv")
 DEFAULT_SPLIT = (0.8, 0.1, 0.1)
 SPLIT_NAMES = ("train", "dev", "test")
 #: Imported spans are someone else's work (another tool or team): keeping them under their own
@@ -57,7 +60,7 @@ SPLIT_NAMES = ("train", "dev", "test")
 #: on their own. Formats that name the annotator per span (canonical JSONL) keep that name.
 IMPORT_ANNOTATOR = "imported"
 AUTO_TITLE = ("auto — each file as what it is: documents (.txt, .md, .csv, .jsonl) or annotations "
-              "(canonical, doccano or Prodigy .jsonl, brat .ann, CoNLL .conll, spaCy .spacy)")
+              "(canonical, doccano or Prodigy .jsonl, brat .ann, CoNLL .conll, spaCy .spacy, WebAnno .tsv)")
 
 
 def available_formats() -> tuple[dict[str, Format], dict[str, str]]:
@@ -100,6 +103,7 @@ class ImportChoice:
     paths: tuple[Path, ...]
     annotator: str
     layer: str
+    label_map: tuple[tuple[str, str], ...] = ()  # LAYER[.FEATURE] → LABEL for INCEpTION's files
 
 
 def _check_list(names: list[str], checked: set[str]) -> QListWidget:
@@ -376,11 +380,18 @@ class ImportDialog(_DatasetDialog):
         annotator_hint.setWordWrap(True)
         self.form.addRow("", annotator_hint)
         self.form.addRow("Layer", self.layer_combo)
+        self.map_edit = QLineEdit()
+        self.map_edit.setPlaceholderText("e.g. NamedEntity.value=ACTOR; webanno.custom.Sentiment=SENTIMENT")
+        self.map_edit.setToolTip("INCEpTION's layers (XMI, WebAnno TSV): LAYER.FEATURE=LABEL labels the layer's "
+                                 "annotations that have a value in FEATURE, LAYER=LABEL all of them; separate several "
+                                 "with ;. Without a mapping the label is the feature's value, else the layer's name.")
+        self.form.addRow("Label mapping", self.map_edit)
+        self.map_edit.textChanged.connect(self._update)
         self.format_combo.currentIndexChanged.connect(self._update)
         self.paths_edit.textEdited.connect(self._paths_typed)
         self.annotator_combo.editTextChanged.connect(self._update)
         self._update()
-        self.resize(560, 260)
+        self.resize(560, 290)
 
     def format(self) -> Format | None:
         """The format chosen by name; None for auto."""
@@ -403,6 +414,7 @@ class ImportDialog(_DatasetDialog):
         fmt = self.format()
         folder = fmt is not None and fmt.target == "folder"
         self.paths_hint.setText(_paths_hint(fmt))
+        self.map_edit.setEnabled(self.format_combo.currentData() in LABEL_MAP_FORMATS)
         if not self._formats:
             problem: str | None = self._no_formats()
         elif not self._paths:
@@ -410,8 +422,20 @@ class ImportDialog(_DatasetDialog):
         elif not self.annotator_combo.currentText().strip():
             problem = Errors.E538
         else:
-            problem = None
+            problem = self._map_problem()
         self._show_problem(problem)
+
+    def _label_map(self) -> tuple[tuple[str, str], ...]:
+        if not self.map_edit.isEnabled():
+            return ()
+        return LabelMap.parse(part for part in self.map_edit.text().split(";") if part.strip())
+
+    def _map_problem(self) -> str | None:
+        try:
+            self._label_map()
+        except UserError as error:
+            return str(error)
+        return None
 
     def _browse(self) -> None:
         fmt = self.format()
@@ -429,4 +453,4 @@ class ImportDialog(_DatasetDialog):
     def choice(self) -> ImportChoice:
         return ImportChoice(format_name=self.format_combo.currentData(), paths=tuple(self._paths),
                             annotator=self.annotator_combo.currentText().strip(),
-                            layer=self.layer_combo.currentData())
+                            layer=self.layer_combo.currentData(), label_map=self._label_map())

@@ -122,7 +122,8 @@ class DatasetRunner(QObject):
         def work(control: TaskControl) -> Any:
             from annotator.importing import ImportOptions, import_files  # lazily: see the module docstring
 
-            options = ImportOptions(format=choice.format_name, annotator=choice.annotator, layer=choice.layer)
+            options = ImportOptions(format=choice.format_name, annotator=choice.annotator, layer=choice.layer,
+                                    label_map=choice.label_map)
             return import_files(project, list(choice.paths), options, control=control)
 
         return self._run(work, "Importing dataset", "Reading files…", self._import_succeeded,
