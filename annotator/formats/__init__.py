@@ -11,7 +11,7 @@ import importlib
 
 from annotator.formats.base import FORMATS, CanonicalDoc, Format, LossReport, ReadOptions, register
 
-FORMAT_MODULES = ("jsonl", "docbin", "brat", "conll", "xmi", "doccano", "prodigy", "csv_spans",
+FORMAT_MODULES = ("jsonl", "docbin", "brat", "conll", "xmi", "webanno_tsv", "doccano", "prodigy", "csv_spans",
                   "label_studio")
 
 __all__ = ["FORMATS", "CanonicalDoc", "Format", "LossReport", "ReadOptions", "formats", "register"]

@@ -5,6 +5,8 @@ may be plain documents or any of three annotation formats:
 
 - ``.ann``, and a ``.txt`` with a ``.ann`` of the same name beside it: brat standoff;
 - ``.conll``: CoNLL BIO; ``.spacy``: a spaCy DocBin;
+- ``.tsv`` whose first line is ``#FORMAT=WebAnno TSV 3…``: WebAnno TSV (INCEpTION); any other
+  ``.tsv`` is offered to the corpus readers, which say they do not read it;
 - ``.json``: Label Studio JSON, the only JSON (not JSON Lines) format read here; the file is not
   peeked into (it may be one large list), its reader refuses one that is not a list of tasks;
 - ``.jsonl`` whose first record has Prodigy's marks (``"answer"`` accept, reject or ignore, or
@@ -29,8 +31,9 @@ from annotator.corpus.file_checks import has_storable_name, special_kind
 from annotator.limits import ImportLimits
 
 #: Suffixes an "auto" import looks for in folders: the corpus readers' and the annotation files'.
-AUTO_SUFFIXES = (".txt", ".md", ".jsonl", ".csv", ".ann", ".conll", ".spacy", ".json")
+AUTO_SUFFIXES = (".txt", ".md", ".jsonl", ".csv", ".ann", ".conll", ".spacy", ".json", ".tsv")
 _BY_SUFFIX = {".conll": "conll", ".spacy": "spacy", ".json": "label-studio"}
+WEBANNO_TSV = "#FORMAT=WebAnno TSV 3"  # the first line of a WebAnno TSV 3 file
 
 
 def detect_format(path: Path, limits: ImportLimits) -> str | None:
@@ -43,7 +46,17 @@ def detect_format(path: Path, limits: ImportLimits) -> str | None:
         return "brat"
     if suffix == ".jsonl" and _peekable(path, limits):
         return _jsonl_format(_first_record(path))
+    if suffix == ".tsv" and _peekable(path, limits) and _first_line(path).lstrip("\ufeff").startswith(WEBANNO_TSV):
+        return "webanno-tsv"
     return None
+
+
+def _first_line(path: Path) -> str:
+    try:
+        with path.open("r", encoding="utf-8", errors="replace") as handle:
+            return handle.readline(200)
+    except OSError:
+        return ""
 
 
 def _jsonl_format(record: object) -> str | None:
