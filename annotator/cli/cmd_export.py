@@ -19,14 +19,14 @@ from annotator.formats.base import EXPORT_LAYERS, ExportOptions
 from annotator.formats.pipeline import export_project
 from annotator.store import Project
 
-HELP = "export annotations as a dataset (jsonl, spacy, brat, conll, xmi, doccano, prodigy, csv)"
+HELP = "export annotations as a dataset (jsonl, spacy, brat, conll, xmi, webanno-tsv, doccano, prodigy, csv)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("project", help="project file or database URL")
     parser.add_argument("out", type=Path, help="file or folder to write (a folder with --split)")
     parser.add_argument("--format", required=True, dest="format_name", metavar="NAME",
-                        help="jsonl, spacy, brat, conll, xmi, doccano, prodigy or csv")
+                        help="jsonl, spacy, brat, conll, xmi, webanno-tsv, doccano, prodigy or csv")
     parser.add_argument("--annotators", nargs="+", metavar="NAME", help="only these annotators' layers")
     parser.add_argument("--layer", choices=EXPORT_LAYERS,
                         help="which layer (default: all for jsonl, annotation for the others)")
