@@ -151,6 +151,22 @@ def test_export_round_trip_is_exact_for_what_tsv_carries(tmp_path: Path) -> None
     assert first.count("1-1[0_2]") == 1  # the relation: on its tail's row, the head's row and both ids
 
 
+def test_export_counts_renamed_attributes_and_suggestion_scores(tmp_path: Path) -> None:
+    doc = sample_docs()[1]
+    doc["spans"] = [{"id": 1, "start": 0, "end": 2, "text": "No", "label": "X", "annotator": "model",
+                     "layer": "suggestion", "attrs": {"tone level": "calm", "label": "y"}, "score": 0.5,
+                     "source": "rules", "status": "pending"}]
+    report = LossReport()
+    export([doc], tmp_path, report)  # type: ignore[list-item]
+    assert "|tone_level|label_2\n" in (tmp_path / "doc-2.tsv").read_text(encoding="utf-8")
+    [back], _loss = read(tmp_path / "doc-2.tsv")
+    assert back["spans"][0]["attrs"] == {"tone_level": "calm", "label_2": "y"}
+    assert report.lines() == [
+        "left out 2 span and relation attributes whose name is not a TSV feature name (written under another name)",
+        "left out 1 suggestions' scores, sources and review statuses (WebAnno TSV has none)",
+    ]
+
+
 def test_reexport_of_a_reexport_is_identical(tmp_path: Path) -> None:
     export(sample_docs(), tmp_path / "one", LossReport())
     back, _loss = read(tmp_path / "one")

@@ -15,9 +15,10 @@ its disambiguation id (``[N]``); a relation sits on the first token of its depen
 the governor's (head's) token in the ``BT_`` column.
 
 Reported, not written: document labels, notes, titles, metadata and statuses, the gaps of
-discontinuous spans (exported whole) and suggestions' scores; attribute values that are not text
-are written as JSON text (``true``, ``0.9``, ``["a", "b"]``) and come back as text, and attribute
-names that are not TSV feature names are written under a changed name; both are counted.
+discontinuous spans (exported whole) and suggestions' scores, sources and statuses. Attribute
+values that are not text are written as JSON text (``true``, ``0.9``, ``["a", "b"]``) and come
+back as text, and attribute names that are not TSV feature names are written under a changed
+name; both are counted.
 """
 
 from __future__ import annotations
@@ -86,8 +87,8 @@ def _report(doc: CanonicalDoc, report: LossReport, span_features: dict[str, str]
     report.add("documents' metadata (WebAnno TSV has none)", 1 if doc.get("meta") else 0)
     report.add("document statuses (WebAnno TSV has none)", len(doc.get("status") or {}))
     spans: list[CanonicalSpan] = doc["spans"]
-    report.add("suggestion scores and sources (WebAnno TSV has none)",
-               sum(1 for span in spans if span.get("score") is not None or span.get("source")))
+    report.add("suggestions' scores, sources and review statuses (WebAnno TSV has none)",
+               sum(1 for span in spans if span.get("score") is not None or span.get("source") or span.get("status")))
     attrs = [(features, name, value) for items, features in ((spans, span_features),
                                                              (doc["relations"], relation_features))
              for item in items for name, value in (item.get("attrs") or {}).items()]
