@@ -4,10 +4,16 @@ Modelled on Anki's browser table: a filter or sort asks the core for ids only (o
 even for 100,000 documents); ``data()`` fetches the summaries of a window of rows around the
 one asked for, caches them, and later calls are served from the cache. The view must therefore
 never ask every row for its size: the table uses fixed row heights and fixed column widths.
+
+Those widths come from the font, not from pixels written down: the narrow columns (id, status,
+spans, last edit) are as wide as the widest value they can show, and the title takes the rest.
+"Last edit" is short so that it fits ("14:05" today, "7 Dec" this year, "Dec 2025" before), with
+the full date and time in its tooltip, as the full title is in the title's.
 """
 
 from __future__ import annotations
 
+import calendar
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,6 +25,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -28,6 +35,8 @@ from annotator.store.documents import Documents
 from annotator.store.records import DocumentSummary
 
 FETCH_WINDOW = 100
+TITLE_CHARS = 60  # a document title in a window title
+WIDEST_COUNT = "88888"  # the span counts a column is made wide enough for
 MAX_CACHED = 20_000
 FILTER_DELAY_MS = 250
 STATUS_TITLES = {"todo": "To do", "in_progress": "In progress", "done": "Done", "reviewed": "Reviewed"}
@@ -150,6 +159,8 @@ class DocumentListModel(QAbstractTableModel):
             return None
         column = index.column()
         if role == Qt.ItemDataRole.ToolTipRole:
+            if column == 4:
+                return f"Last edit {_local(summary.updated_at):%Y-%m-%d %H:%M:%S}"
             return f"{summary.title}\n{summary.name} · id {summary.id} · {summary.n_chars:,} characters"
         if role == Qt.ItemDataRole.ForegroundRole:
             return QColor(_STATUS_COLORS[summary.status]) if column == 2 else None
@@ -157,7 +168,7 @@ class DocumentListModel(QAbstractTableModel):
             numeric = column in (0, 3)
             return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter if numeric else None
         return (summary.id, summary.title or summary.name, STATUS_TITLES.get(summary.status, summary.status),
-                summary.span_count, _local_time(summary.updated_at))[column]
+                summary.span_count, short_time(summary.updated_at))[column]
 
     def can_sort(self, column: int) -> bool:
         return self.SORT_KEYS[column] is not None
@@ -171,10 +182,39 @@ class DocumentListModel(QAbstractTableModel):
         self.reload()
 
 
-def _local_time(moment: datetime) -> str:
+def _local(moment: datetime) -> datetime:
     if moment.tzinfo is None:  # SQLite hands back naive datetimes; they were stored in UTC
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+    return moment.astimezone()
+
+
+def short_time(moment: datetime, now: datetime | None = None) -> str:
+    """When, in the fewest characters that still say it: the time today, the day this year,
+    else the month (the tooltip has the rest)."""
+    local = _local(moment)
+    today = _local(now) if now is not None else datetime.now().astimezone()
+    if local.date() == today.date():
+        return f"{local:%H:%M}"
+    if local.year == today.year:
+        return f"{local.day} {local:%b}"
+    return f"{local:%b %Y}"
+
+
+def _widest_times() -> list[str]:
+    """What ``short_time`` can show at its widest, for the column's width."""
+    months = calendar.month_abbr[1:]
+    return ["23:59", *(f"28 {month}" for month in months), *(f"{month} 2088" for month in months)]
+
+
+def short_title(title: str, limit: int = TITLE_CHARS) -> str:
+    """A title of at most ``limit`` characters, cut after a whole word where one ends in its
+    second half, with an ellipsis: a first sentence used as a title runs to 200 characters."""
+    title = " ".join(title.split())
+    if len(title) <= limit:
+        return title
+    cut = title[:limit - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space >= limit // 2 else cut).rstrip(" ,;:.-–—") + "…"
 
 
 class DocumentListPanel(QWidget):
@@ -210,8 +250,8 @@ class DocumentListPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((0, 44), (2, 80), (3, 44), (4, 125)):
-            header.resizeSection(column, width)
+        self.fit_columns()
+        model.modelReset.connect(self.fit_columns)  # more documents: wider ids
         # Sorting by hand rather than setSortingEnabled: a click on a column the core cannot sort
         # by (span count) must leave the order and the indicator as they are.
         header.setSectionsClickable(True)
@@ -230,6 +270,23 @@ class DocumentListPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(filters)
         layout.addWidget(self.table)
+
+    def fit_columns(self) -> None:
+        """Each narrow column as wide as the widest value it can show and its header (with the
+        sort arrow); the title stretches over the rest."""
+        style = self.table.style()
+        cell_margins = 2 * (style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1) + 4  # as the delegate's, and a little air
+        label_margins = 4 * style.pixelMetric(QStyle.PixelMetric.PM_HeaderMargin)
+        arrow = style.pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize)
+        cells = self.table.fontMetrics()
+        header = self.table.horizontalHeader()
+        labels = header.fontMetrics()
+        widest = {0: [str(max(self.model.ids, default=1))], 2: list(STATUS_TITLES.values()), 3: [WIDEST_COUNT],
+                  4: _widest_times()}
+        for column, values in widest.items():
+            width = max(cells.horizontalAdvance(value) for value in values) + cell_margins
+            label = labels.horizontalAdvance(DocumentListModel.COLUMNS[column]) + label_margins + arrow
+            header.resizeSection(column, max(width, label))
 
     def _header_clicked(self, column: int) -> None:
         header = self.table.horizontalHeader()

@@ -27,7 +27,7 @@ from annotator.gui.backup_timer import BackupScheduler
 from annotator.gui.changes import ChangeView
 from annotator.gui.dataset_runner import DatasetRunner
 from annotator.gui.dialogs import ask_annotator_name
-from annotator.gui.doclist import STATUS_TITLES, DocumentListModel, DocumentListPanel
+from annotator.gui.doclist import STATUS_TITLES, DocumentListModel, DocumentListPanel, short_title
 from annotator.gui.editor import DocumentEditor, load_spacy_tokenizer
 from annotator.gui.error_dialog import show_unexpected_error
 from annotator.gui.inspector import DocumentPanel, SpanInspector
@@ -108,7 +108,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.view)
         self.splitter.addWidget(side_scroll)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([290, 760, 320])
+        self.splitter.setSizes([420, 680, 320])  # the list: a title beside id, status, spans and last edit
         self.setCentralWidget(self.splitter)
         available = self.screen().availableGeometry()
         self.resize(min(1440, available.width() * 19 // 20), min(900, available.height() * 19 // 20))
@@ -279,7 +279,8 @@ class MainWindow(QMainWindow):
         assert document is not None
         self.doc_list.select_document(doc_id)
         self.show_document_panel()
-        self.setWindowTitle(f"{document.title or document.name} — {project_title(self._project)} — Annotator")
+        self.setWindowTitle(f"{short_title(document.title or document.name)} — {project_title(self._project)} — "
+                            f"{self._annotator} — Annotator")
         self._settings.set_last_document(self._project.location, doc_id)
         self._settings.sync()
 

@@ -1,18 +1,29 @@
-"""The document list on a large project: ids up front, rows fetched only where the table looks."""
+"""The document list: on a large project, ids up front and rows fetched only where the table looks;
+columns that fit what they show; short values with the full ones in tooltips; the window title."""
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QHeaderView
+from PySide6.QtWidgets import QHeaderView, QStyle
 from pytestqt.qtbot import QtBot
 
 from annotator.corpus.importer import import_paths
-from annotator.gui.doclist import FETCH_WINDOW, DocumentListModel, DocumentListPanel
+from annotator.gui.doclist import (
+    FETCH_WINDOW,
+    STATUS_TITLES,
+    TITLE_CHARS,
+    DocumentListModel,
+    DocumentListPanel,
+    short_time,
+    short_title,
+)
 from annotator.gui.mainwindow import MainWindow
 from annotator.store import Project
 from annotator.store.documents import Documents
@@ -124,3 +135,74 @@ def test_window_list_follows_edits(qtbot: QtBot, big_project: Project,
     window.doc_list.table.setFocus()
     qtbot.keyClick(window.doc_list.table, Qt.Key.Key_Down)
     assert window.editor.document.title == "Report 00777 from Moscow"
+
+
+# --- column widths, short values, tooltips, the window title --------------------------------
+
+
+def test_last_edit_is_short_and_the_tooltip_has_it_all() -> None:
+    now = datetime(2026, 6, 15, 12, 0).astimezone()
+    assert short_time(now.replace(hour=9, minute=5), now) == "09:05"
+    assert short_time(datetime(2026, 3, 2, 8, 0).astimezone(), now) == "2 Mar"
+    assert short_time(datetime(2024, 11, 30, 8, 0).astimezone(), now) == "Nov 2024"
+    stored = datetime(2024, 11, 30, 8, 0)  # SQLite hands back naive UTC
+    assert short_time(stored, now) == short_time(stored.replace(tzinfo=UTC), now)
+
+
+def test_short_title_cuts_after_a_whole_word() -> None:
+    sentence = ("The United Transitional Cabinet of Belarus has declared that interference by the Russian "
+                "Federation in the country's internal affairs is unacceptable")
+    assert short_title(sentence) == "The United Transitional Cabinet of Belarus has declared…"
+    assert short_title("Belarus\n  and   Russia") == "Belarus and Russia"
+    assert short_title("x" * 100) == "x" * (TITLE_CHARS - 1) + "…"
+
+
+def test_narrow_columns_fit_every_value_they_can_show_and_the_title_takes_the_rest(
+        qtbot: QtBot, project: Project, doc_ids: list[int], make_window: Callable[..., MainWindow]) -> None:
+    project.annotations.set_status(doc_ids[1], "alice", "in_progress")
+    project.annotations.add_span(doc_ids[2], 0, 10, "ACTOR", "alice")
+    window = make_window(project)
+    panel, model = window.doc_list, window.doc_model
+    table = panel.table
+    qtbot.waitUntil(lambda: table.horizontalScrollBar().maximum() == 0)  # laid out, nothing to scroll sideways
+    style = table.style()
+    margins = 2 * (style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1)  # what the delegate keeps
+    metrics = table.fontMetrics()
+
+    def fits(column: int, text: str) -> bool:
+        return metrics.horizontalAdvance(text) + margins <= table.columnWidth(column)
+
+    now = datetime.now().astimezone()
+    for row in range(model.rowCount()):
+        for column in (0, 2, 3, 4):
+            assert fits(column, str(model.data(model.index(row, column)))), (row, column)
+    assert all(fits(2, title) for title in STATUS_TITLES.values())
+    assert fits(3, "20000")
+    every_time = [short_time(datetime(year, month, 28, 23, 59).astimezone(), now)
+                  for year in (now.year, now.year - 1) for month in range(1, 13)]
+    assert all(fits(4, text) for text in every_time + [short_time(now, now)])
+    header = table.horizontalHeader()
+    arrow = style.pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize)
+    assert all(header.fontMetrics().horizontalAdvance(name) + arrow <= table.columnWidth(column)
+               for column, name in enumerate(DocumentListModel.COLUMNS))  # sorted by it, the label still shows
+    narrow = [table.columnWidth(column) for column in (0, 2, 3, 4)]
+    assert table.columnWidth(1) > max(narrow) and table.columnWidth(1) >= 120
+
+    title = model.data(model.index(0, 1), Qt.ItemDataRole.ToolTipRole)
+    assert title.startswith(project.documents.get(model.doc_id(0)).title)
+    last_edit = model.data(model.index(0, 4), Qt.ItemDataRole.ToolTipRole)
+    assert re.fullmatch(r"Last edit \d{4}-\d\d-\d\d \d\d:\d\d:\d\d", last_edit)
+
+
+def test_the_window_title_names_a_long_document_briefly_with_project_and_annotator(
+        qtbot: QtBot, project: Project, tmp_path: Path, make_window: Callable[..., MainWindow]) -> None:
+    sentence = ("The United Transitional Cabinet of Belarus has declared that interference by the Russian "
+                "Federation in the country's internal affairs is unacceptable and has described recent statements "
+                "by Russian officials as a threat to Belarus's sovereignty.")
+    source = tmp_path / "statement.txt"
+    source.write_text(f"{sentence}\n\nThe Cabinet said more.\n", encoding="utf-8")
+    import_paths(project, [source])
+    window = make_window(project)
+    assert len(window.editor.document.title) > 150  # the first sentence became the title
+    assert window.windowTitle() == (f"The United Transitional Cabinet of Belarus has declared… — "
+                                    f"{project.display_name} — alice — Annotator")
