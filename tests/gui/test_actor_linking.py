@@ -161,7 +161,7 @@ def test_registry_renames_in_place_merges_and_deletes(qtbot: QtBot, window: Main
     span_id = actor_span(qtbot, window, "Kremlin")
     window.editor.link_actor(span_id, moscow.id)
 
-    press(qtbot, window, Key.Key_A, CTRL | SHIFT)  # Edit ▸ Actor registry…
+    press(qtbot, window, Key.Key_K, CTRL | SHIFT)  # Edit ▸ Actor registry…
     dialog = window.windows.actor_registry
     assert dialog is not None and dialog.isVisible()
     table = dialog.table
@@ -211,7 +211,7 @@ def test_registry_edits_are_undone_and_redone_with_their_ids_aliases_and_links(
     moscow = actors.create("Moscow", aliases=["Moskva"])
     span_id = actor_span(qtbot, window, "Kremlin")
     window.editor.link_actor(span_id, moscow.id)
-    press(qtbot, window, Key.Key_A, CTRL | SHIFT)
+    press(qtbot, window, Key.Key_K, CTRL | SHIFT)
     dialog = window.windows.actor_registry
     assert dialog is not None
     qtbot.waitUntil(dialog.isActiveWindow)

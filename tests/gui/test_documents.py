@@ -55,7 +55,7 @@ def test_ctrl_enter_marks_done_and_moves_to_the_next_not_done(qtbot: QtBot, wind
 def test_next_and_previous_document(qtbot: QtBot, window: MainWindow, doc_ids: list[int]) -> None:
     press(qtbot, window, Key.Key_N)
     assert window.editor.document.id == doc_ids[1]
-    press(qtbot, window, Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    press(qtbot, window, Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
     assert window.editor.document.id == doc_ids[2]
     press(qtbot, window, Key.Key_N)
     assert window.editor.document.id == doc_ids[2]
