@@ -157,6 +157,7 @@ class EditorRelations:
         if self._head is not None:
             self._head = None
             self._editor.view.set_relation_mode(False)
+            self._editor.message.emit("")  # the prompt is done with: linked, cancelled or refused
 
     def _relations_from(self, label: str) -> str:
         allowed = [f"{relation.name} → {'/'.join(relation.tail)}"
