@@ -67,6 +67,7 @@ def _action_keys() -> frozenset[int]:
             if not action.property(_WATCHED):
                 action.setProperty(_WATCHED, True)
                 action.changed.connect(_forget)
+                action.destroyed.connect(_forget)  # a new action may come where it was (its id)
         _seen = ids, frozenset(sequence[0].toCombined() for action in actions if action.isEnabled()
                                for sequence in action.shortcuts() if sequence.count() == 1)
     return _seen[1]
