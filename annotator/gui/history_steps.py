@@ -5,8 +5,9 @@ transaction, undoable from the Edit menu); undo and redo are steps of the same h
 refusal is never raised to the window: a conflict (``ConflictError``, E107 for a row gone, an
 undo/redo the history dropped: ``StepRefused``) reloads the document and is reported through
 the editor's ``conflicted``, anything else through its ``message``. After a step the view
-follows its outcome: a first run of a span or relation edit incrementally, where that is cheap;
-anything else (an undo, a redo, a bulk acceptance) by showing the document's annotations again.
+follows its outcome span by span (``shown_changes``: the spans and relations the step changed,
+read again by id), or, where that cannot be done (a bulk acceptance, the schema), by
+showing the document's annotations again.
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from annotator.errors import UserError
+from annotator.gui.shown_changes import show_changes
 from annotator.ops import Operation, Outcome
-from annotator.ops.spans import AddRelation, AddSpan, DeleteRelation, DeleteSpan, UpdateSpan
-from annotator.store.records import DeletedSpan
+from annotator.ops.spans import AddSpan
+from annotator.ops.suggestions import AcceptSuggestions
+from annotator.store.change_log import Changes
 from annotator.store.versions import ConflictError
 
 if TYPE_CHECKING:
@@ -55,12 +58,12 @@ class HistorySteps:
         if documents and (editor.document is None or editor.document.id not in documents):
             editor.open_document(documents[0])
         else:
-            editor.refresh()
+            self._show_changes(outcome.changes)
         current = view.current_span_id()
         shown = [span_id for span_id in sorted(outcome.changes.spans) if view.span(span_id) is not None]
         if shown and current not in shown:  # the span the step was about (a suggestion back, a copy)
             view.set_current_span(shown[0])
-            editor.currentSpanChanged.emit()
+        editor.currentSpanChanged.emit()
         return outcome
 
     def _guarded(self, step: Callable[[], Outcome]) -> Outcome | None:
@@ -80,25 +83,21 @@ class HistorySteps:
         return None
 
     def _show_outcome(self, operation: Operation, outcome: Outcome) -> None:
-        """The view follows a first run incrementally where that is cheap, else reloads."""
+        """The view shows what the step changed; a new span becomes current, and so does the copy
+        of the current suggestion when it is accepted. The panels hear of it once."""
         view = self._editor.view
-        result = outcome.result
+        current = view.current_span_id()
+        self._show_changes(outcome.changes)
         if isinstance(operation, AddSpan):
-            view.add_span(result)
             view.clear_selection()
-            view.set_current_span(result.id)
-        elif isinstance(operation, DeleteSpan) and isinstance(result, DeletedSpan):
-            for relation in result.relations:
-                view.remove_relation(relation.id)
-            view.remove_span(result.span.id)
-            if view.current_span_id() == result.span.id:
-                view.set_current_span(None)
-        elif isinstance(operation, UpdateSpan):
-            view.replace_span(result)
-        elif isinstance(operation, AddRelation):
-            view.add_relation(result)
-        elif isinstance(operation, DeleteRelation):
-            view.remove_relation(result.id)
-        elif outcome.changes.spans or outcome.changes.relations or outcome.changes.actors:
-            self._editor.refresh()
+            view.set_current_span(outcome.result.id)
+        elif isinstance(operation, AcceptSuggestions):
+            copies = {acceptance.suggestion.id: acceptance.span.id for acceptance in outcome.result}
+            if current in copies:  # brought into view when it is the one decided on, not one of many
+                view.set_current_span(copies[current], scroll=len(copies) == 1)
         self._editor.currentSpanChanged.emit()
+
+    def _show_changes(self, changes: Changes) -> None:
+        """Span by span where it can be done (``show_changes``), else the whole document again."""
+        if not show_changes(self._editor, changes):
+            self._editor.refresh()

@@ -33,15 +33,12 @@ class SuggestionReview:
         self._navigation = navigation  # ] and [ continue from the suggestion last decided on
 
     def accept_current(self) -> None:
+        """Accept the current suggestion; its copy becomes current (``HistorySteps``)."""
         editor = self._editor
         span = self._current_suggestion()
         if span is not None:
             self._navigation.continue_after(span)
-            outcome = editor.perform(AcceptSuggestions(span.document_id, editor.annotator, suggestion=span))
-            if outcome is not None:
-                [acceptance] = outcome.result
-                editor.view.set_current_span(acceptance.span.id)
-                editor.currentSpanChanged.emit()
+            editor.perform(AcceptSuggestions(span.document_id, editor.annotator, suggestion=span))
 
     def reject_current(self) -> None:
         span = self._current_suggestion()
@@ -54,13 +51,8 @@ class SuggestionReview:
         editor = self._editor
         scope = self._bulk_scope(of_current_label)
         if scope is not None:
-            current = editor.view.current_span_id()
             outcome = editor.perform(AcceptSuggestions(scope[0], editor.annotator, label=scope[1]))
-            if outcome is not None:
-                copies = {acceptance.suggestion.id: acceptance.span.id for acceptance in outcome.result}
-                if current in copies:  # the copy of the current suggestion becomes current
-                    editor.view.set_current_span(copies[current], scroll=False)
-                    editor.currentSpanChanged.emit()
+            if outcome is not None:  # the copy of the current suggestion is current (``HistorySteps``)
                 editor.message.emit(f"Accepted {_count(len(outcome.result), scope[1])}.")
 
     def reject_all(self, *, of_current_label: bool = False) -> None:
