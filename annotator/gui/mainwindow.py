@@ -33,6 +33,7 @@ from annotator.gui.error_dialog import show_unexpected_error
 from annotator.gui.inspector import DocumentPanel, SpanInspector
 from annotator.gui.ops_bridge import OpsBridge
 from annotator.gui.palette import LabelPalette
+from annotator.gui.reading_place import PlaceMemory
 from annotator.gui.secondary_windows import SecondaryWindows
 from annotator.gui.settings import GuiSettings
 from annotator.gui.status_line import StatusLine, project_title
@@ -86,6 +87,7 @@ class MainWindow(QMainWindow):
 
         self._build_layout()
         self.menus = WindowMenus(self)
+        self.reading = PlaceMemory(self)  # before _connect: it records an opened document first, the window then syncs
         self._connect()
         self._restore_layout()
         self.status_line.show_identity()
@@ -108,10 +110,11 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.view)
         self.splitter.addWidget(side_scroll)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([420, 680, 320])  # the list: a title beside id, status, spans and last edit
         self.setCentralWidget(self.splitter)
         available = self.screen().availableGeometry()
         self.resize(min(1440, available.width() * 19 // 20), min(900, available.height() * 19 // 20))
+        listed = min(420, self.width() * 3 // 10)  # the list: a title beside id, status, spans and last edit
+        self.splitter.setSizes([listed, self.width() - listed - 320, 320])
 
     def _connect(self) -> None:
         self.editor.documentShown.connect(self._document_shown)

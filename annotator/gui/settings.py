@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
@@ -30,6 +31,19 @@ def open_qsettings() -> QSettings:
 
 def _project_key(location: str) -> str:
     return hashlib.sha1(location.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class ReadingPlace:
+    """Where the analyst was in a document: the first character on screen and the caret (code
+    points, so a place outlasts another window width or font), the current span's id, and the
+    pixel row the top line was drawn at (a line can sit a pixel higher or lower)."""
+
+    document: int
+    top: int
+    caret: int
+    span: int | None = None
+    top_y: int = 0
 
 
 class GuiSettings:
@@ -85,6 +99,20 @@ class GuiSettings:
 
     def set_last_document(self, project_location: str, doc_id: int) -> None:
         self._qs.setValue(f"documents/{_project_key(project_location)}", doc_id)
+
+    def reading_place(self, project_location: str) -> ReadingPlace | None:
+        """Where the analyst was in the project's last document; None if nothing (usable) is kept."""
+        value = self._text(f"reading/{_project_key(project_location)}")
+        try:
+            document, top, caret, span, top_y = (value or "").split()
+            return ReadingPlace(int(document), int(top), int(caret), None if span == "-" else int(span), int(top_y))
+        except ValueError:  # nothing kept, or a hand-edited file: start at the top
+            return None
+
+    def set_reading_place(self, project_location: str, place: ReadingPlace) -> None:
+        span = "-" if place.span is None else str(place.span)
+        self._qs.setValue(f"reading/{_project_key(project_location)}",
+                          f"{place.document} {place.top} {place.caret} {span} {place.top_y}")
 
     # --- appearance and editing --------------------------------------------------------------
 

@@ -158,11 +158,16 @@ def test_short_title_cuts_after_a_whole_word() -> None:
 
 
 def test_narrow_columns_fit_every_value_they_can_show_and_the_title_takes_the_rest(
-        qtbot: QtBot, project: Project, doc_ids: list[int], make_window: Callable[..., MainWindow]) -> None:
+        qtbot: QtBot, project: Project, doc_ids: list[int]) -> None:
+    """At the width the window gives the list on a desktop screen (420 pixels)."""
     project.annotations.set_status(doc_ids[1], "alice", "in_progress")
     project.annotations.add_span(doc_ids[2], 0, 10, "ACTOR", "alice")
-    window = make_window(project)
-    panel, model = window.doc_list, window.doc_model
+    model = DocumentListModel(project.documents, "alice")
+    panel = DocumentListPanel(model)
+    qtbot.addWidget(panel)
+    panel.resize(420, 300)
+    panel.show()
+    qtbot.waitExposed(panel)
     table = panel.table
     qtbot.waitUntil(lambda: table.horizontalScrollBar().maximum() == 0)  # laid out, nothing to scroll sideways
     style = table.style()

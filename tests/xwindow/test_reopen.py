@@ -63,8 +63,6 @@ def test_the_same_document_is_open(reopened: Reopened) -> None:
     assert reopened.app.title() == reopened.title
 
 
-@pytest.mark.xfail(strict=True, reason="reopening at the scroll position is helper F's part of issue 14, "
-                                      "not in the tree yet")
 def test_the_text_is_scrolled_as_it_was(reopened: Reopened) -> None:
     """The view shows the same lines: nearly every pixel of it is as it was (the caret may
     blink elsewhere)."""
