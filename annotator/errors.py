@@ -416,6 +416,22 @@ class Errors(metaclass=_CodedMessages):
     E581 = ("Writing {path} stopped because of an unexpected error: {reason}. The file may be "
             "incomplete; choose another name or folder and export again.")
     E582 = "The charts are still being computed; export once they appear."
+    # E583-E584: keyboard reach, attributes and relation targets (gui/editor.py, gui/editor_relations.py)
+    E583 = ("No span is current: click one of your spans or press Tab to reach it, then press F2 to "
+            "set its attributes from the keyboard (Esc goes back to the text).")
+    E584 = ("None of your spans in this document can be the tail of a relation from {label}: from "
+            "{label} the schema allows {allowed}. Press Esc, mark the tail span first, then R again.")
+    # E590-E594: discontinuous spans, fragments added and removed (annotator/ops/spans.py)
+    E590 = ("A fragment takes its span's label: the current span is {current}, not {label}. Press Shift "
+            "with {current}'s key to add the selection to it, or make a {label} span current first.")
+    E591 = ("To add a fragment, make a span of yours current (click it or Tab to it), select the text "
+            "to add and press Shift with its label key; select exactly one of its fragments to remove it.")
+    E592 = ("The selected text ({start}-{end}) is already part of this {label} span. To remove a "
+            "fragment, select exactly that fragment and press Shift with the label key again.")
+    E593 = ("{start}-{end} is the only fragment of this {label} span, and a span keeps at least one. "
+            "Press Delete to delete the span.")
+    E594 = ("The fragments {pieces} of a span in document {doc_id} must be in text order and must not "
+            "overlap (each piece is \"start end\" in code points, end exclusive).")
 
     # --- E6xx: NLP -----------------------------------------------------------------------
     E601 = ("The spaCy pipeline '{name}' is not installed (installed: {installed}). Install it "
@@ -558,6 +574,30 @@ class Errors(metaclass=_CodedMessages):
     E905 = ("Relation {relation_id} cannot be accepted: its {end} span is not in gold yet. Accept "
             "both of its spans first.")
     E906 = "Span {span_id} is not a gold span; only gold spans take reviewer comments and edits here."
+    # E1000-E1019: agreement, why a figure is not available and what was left out (annotator/review/agreement.py)
+    E1000 = ("No document has two observers under --observed {observed}: of {considered} documents, {one} "
+             "have one observer and {none} none. Documents not marked done are the likeliest cause: mark "
+             "them done, or count work in progress with --observed any-status.")
+    E1001 = "No units: no span{labels} in the {documents} counted documents, so there is nothing to agree on."
+    E1002 = ("One category only ({category}) in {what}: agreement cannot be told from chance with a single "
+             "category.")
+    E1003 = ("No document is observed by all {count} annotators ({names}); Fleiss' κ needs them all on the "
+             "same documents. See each pair's Cohen's κ, or choose fewer annotators.")
+    E1004 = ("The {label} units leave no room to differ (expected disagreement 0: they cover the texts), so "
+             "αu is not defined.")
+    E1005 = ("{spans} spans in {documents} documents overlap another span of the same annotator and label; "
+             "each such group is measured as one unit, their union (in αu, F1, the token measures, "
+             "attributes and relations alike).")
+    E1006 = "No relation between measured spans in the documents both observe, so relation F1 is not defined."
+    E1007 = "No matched span has a value for {attribute}, so agreement on it is not defined."
+    E1008 = ("{documents} counted document(s): a bootstrap interval resamples documents and needs at least "
+             "two.")
+    E1009 = "'{value}' is not a rule for which documents count; choose one of: {known}."
+    E1010 = "--replicates must be a whole number from {low} to {high}, not {value}."
+    E1011 = "{undefined} of {replicates} resamples left the figure undefined; the interval is over the others."
+    E1012 = ("{count} relation(s) link spans of labels not measured here (--labels), and are left out of "
+             "relation agreement.")
+    E1013 = "No document is observed by both {a} and {b}, so their pairwise figures are not defined."
     # E950-E959: the dashboard and its reports (annotator/dashboard)
     E950 = "'{value}' is not a date for {what}; write it as YYYY-MM-DD, e.g. 2020-11-10."
     E951 = ("The date range starts on {start}, after it ends on {end}; give the earlier date as "
@@ -567,6 +607,18 @@ class Errors(metaclass=_CodedMessages):
     E954 = "No annotator {names} in project {location}; its annotators are: {known}."
     E956 = ("Say what the dashboard should write: --html FILE, --pdf FILE or --png-dir DIR (or "
             "several of them).")
+    # E960-E969: INCEpTION's layers as labels and WebAnno TSV 3 (annotator/formats/inception_layers.py,
+    # annotator/formats/webanno_tsv.py)
+    E960 = ("The label mapping '{entry}' is not LAYER.FEATURE=LABEL or LAYER=LABEL, e.g. "
+            "NamedEntity.value=ACTOR or webanno.custom.Sentiment=SENTIMENT. Nothing was imported.")
+    E961 = ("{path}: the label mapping {key} names the feature '{feature}', which the layer {layer} "
+            "does not have; its features are: {known}. Nothing of this file was imported.")
+    E962 = ("{path} is not UTF-8 text ({problem}). INCEpTION writes WebAnno TSV files in UTF-8; "
+            "re-export it or re-save it as UTF-8. Nothing was imported from this file.")
+    E963 = ("{path} is not a WebAnno TSV 3 file: its first line is '{line}', where INCEpTION writes "
+            "'#FORMAT=WebAnno TSV 3.3'. Export the document from INCEpTION as 'WebAnno TSV v3.3'. "
+            "Nothing was imported from this file.")
+    E964 = "{path}, line {line}: {problem}. Nothing was imported from this file."
     # E970-E979: Label Studio JSON (annotator/formats/label_studio.py)
     E970 = ("{path} is not valid JSON ({problem}). A Label Studio export is one JSON list of tasks "
             "(Export ▸ JSON in Label Studio). Nothing was imported.")

@@ -11,14 +11,19 @@ reach it through ``apply_changes``, fed by the window's one ``OpsBridge``.
 The editor keeps the open document, the span edits and the document-level edits; its
 collaborators own the rest: ``HistorySteps`` (performing, undoing and redoing through the
 history, refusals, the view following an outcome), ``EditorRelations`` (relation mode, adding
-and deleting relations), ``SpanNavigation`` (Tab, ] and [) and ``SuggestionReview`` (accepting
-and rejecting suggestions). The editor's methods for these delegate, so the window binds its
-actions to the editor alone.
+and deleting relations, Tab through the targets in relation mode), ``SpanNavigation`` (Tab,
+] and [) and ``SuggestionReview`` (accepting and rejecting suggestions). The editor's methods
+for these delegate, so the window binds its actions to the editor alone.
 
 Model suggestions (the ``suggestion`` layer) are shown beside the analyst's spans, read-only:
-Tab walks both, ] and [ only the suggestions, and accepting or rejecting one is an operation of
-``annotator.ops.suggestions``. A suggestion the analyst already has (same label and offsets) is
-not shown.
+Tab walks only the analyst's own spans, ] and [ only the suggestions, and accepting or
+rejecting one is an operation of ``annotator.ops.suggestions``. A suggestion the analyst
+already has (same label and offsets) is not shown. Where a suggestion (or another annotator's
+span) and one of the analyst's spans overlap, a click takes the analyst's
+(``textview.screen``), so the keys that act on the current span act on it.
+
+F2 (``edit_attributes``) asks for the focus in the inspector's attributes
+(``attributesRequested``): the window hands it to the inspector.
 
 A step refused because someone else changed or deleted the item (``ConflictError``, E107 for a
 row gone, or an undo/redo the history dropped: ``StepRefused``) reloads the document and is
@@ -44,7 +49,7 @@ from annotator.gui.textview import DocumentView
 from annotator.nlp.snapping import Tokenize, snap_to_tokens, trim_whitespace
 from annotator.ops import History, Operation, Outcome
 from annotator.ops.documents import SetDocumentLabel, SetDocumentNote, SetStatus
-from annotator.ops.spans import AddSpan, DeleteSpan, UpdateSpan
+from annotator.ops.spans import AddFragment, AddSpan, DeleteSpan, RemoveFragment, UpdateSpan, pieces_of
 from annotator.schema import LabelSchema
 from annotator.store import Project
 from annotator.store.actors import ActorCandidate
@@ -78,7 +83,7 @@ def initial_attrs(schema: LabelSchema, label: str, previous: dict[str, Any] | No
     spec = schema.span_label(label)
     if spec is None:
         return dict(previous or {})
-    attrs = {attribute.name: attribute.default for attribute in spec.attributes if attribute.default is not None}
+    attrs = spec.default_attrs()
     for attribute in spec.attributes:
         if previous and attribute.name in previous:
             attrs[attribute.name] = previous[attribute.name]
@@ -92,6 +97,7 @@ class DocumentEditor(QObject):
     currentSpanChanged = Signal()      # the current span, or its contents or relations, changed
     message = Signal(str)              # for the status bar
     conflicted = Signal(str)           # an edit refused: someone else changed the item (reloaded already)
+    attributesRequested = Signal()     # F2 on an own span: the focus goes to the inspector's attributes
 
     def __init__(self, project: Project, annotator: str, view: DocumentView) -> None:
         super().__init__(view)
@@ -169,8 +175,11 @@ class DocumentEditor(QObject):
         span_id = self._view.current_span_id()
         return self._view.span(span_id) if span_id is not None else None
 
-    def covered_text(self, span: SpanRecord) -> str:
-        return self._document.text[span.start:span.end] if self._document is not None else ""
+    def covered_text(self, span: SpanRecord, gap: str = " … ") -> str:
+        """The span's text; a discontinuous span's pieces joined by ``gap``."""
+        if self._document is None:
+            return ""
+        return gap.join(self._document.text[a:b] for a, b in pieces_of(span))
 
     # --- documents ---------------------------------------------------------------------------
 
@@ -183,14 +192,14 @@ class DocumentEditor(QObject):
         self.documentShown.emit(doc_id)
         self.currentSpanChanged.emit()
 
-    def _shown_annotators(self) -> list[str] | None:
+    def shown_annotators(self) -> list[str] | None:
         """Whose layers are shown: the analyst's, or everyone's (None) when others are shown."""
         return None if self._show_others else [self._annotator]
 
     def _annotations(self, doc_id: int) -> tuple[list[SpanRecord], list[RelationRecord]]:
         """What the view shows: the analyst's layer (and others' when asked), then pending
         suggestions the analyst does not already have, with relations between shown ones."""
-        annotators = self._shown_annotators()
+        annotators = self.shown_annotators()
         annotations = self._project.annotations
         spans = list(annotations.spans(doc_id, annotators=annotators, layers=[LAYER]))
         relations = list(annotations.relations(doc_id, annotators=annotators, layers=[LAYER]))
@@ -274,16 +283,38 @@ class DocumentEditor(QObject):
 
     def _add_span(self, label: str, start: int, end: int) -> None:
         assert self._document is not None
-        text = self._document.text
-        if self.snapping:
-            bounds = snap_to_tokens(text, start, end, self._tokenize)
-        else:
-            bounds = trim_whitespace(text, start, end)
+        bounds = self._snapped(start, end)
         if bounds is None:
             self.message.emit(Errors.E504)
             return
         attrs = initial_attrs(self._project.schema, label)
         self.perform(AddSpan(self._document.id, *bounds, label, self._annotator, attrs=attrs))
+
+    def _snapped(self, start: int, end: int) -> tuple[int, int] | None:
+        """A selection snapped to tokens (trimmed of white space when snapping is off)."""
+        assert self._document is not None
+        if self.snapping:
+            return snap_to_tokens(self._document.text, start, end, self._tokenize)
+        return trim_whitespace(self._document.text, start, end)
+
+    def toggle_fragment(self, label: str) -> None:
+        """Shift with a label key: the selection, snapped as for a new span, becomes a fragment
+        of the current span, or stops being one when it is exactly one of its fragments
+        (``AddFragment``, ``RemoveFragment``: one step each; refusals say why)."""
+        selection = self._view.selected_range()
+        span = self.current_span()
+        if self._document is None or span is None or selection is None:
+            self.message.emit(Errors.E591)
+            return
+        if not self.refuse_unless_own(span):
+            return
+        bounds = self._snapped(*selection)
+        if bounds is None:
+            self.message.emit(Errors.E504)
+            return
+        step = RemoveFragment if bounds in pieces_of(span) else AddFragment
+        if self.perform(step(span, *bounds, label)) is not None:
+            self._view.clear_selection()
 
     def delete_current_span(self) -> None:
         """Delete the current span; on a suggestion, deleting it means rejecting it."""
@@ -322,8 +353,12 @@ class DocumentEditor(QObject):
         self.currentSpanChanged.emit()
 
     def step_span(self, step: int) -> None:
-        """Tab / Shift+Tab (``SpanNavigation.step_span``)."""
-        self.navigation.step_span(step)
+        """Tab / Shift+Tab: the next of the analyst's spans (``SpanNavigation.step_span``), in
+        relation mode the next target, nearest the head first (``EditorRelations.step_target``)."""
+        if self.relations.active:
+            self.relations.step_target(step)
+        else:
+            self.navigation.step_span(step)
 
     def step_suggestion(self, step: int) -> None:
         """] / [ (``SpanNavigation.step_suggestion``)."""
@@ -337,15 +372,24 @@ class DocumentEditor(QObject):
             self.accept_current()
 
     def cancel(self) -> None:
-        """Escape: leave relation mode, else drop the selection, else the current span."""
+        """Escape: leave relation mode (the head current again), else drop the selection, else
+        the current span."""
         if self.relations.active:
-            self.relations.end()
-            self.message.emit("Relation cancelled.")
+            self.relations.cancel()
         elif self._view.selected_range() is not None:
             self._view.clear_selection()
         elif self._view.current_span_id() is not None:
             self._view.set_current_span(None)
             self.currentSpanChanged.emit()
+
+    def edit_attributes(self) -> None:
+        """F2: the focus to the current span's attributes in the inspector, if the span is the
+        analyst's; else a message saying why not."""
+        span = self.current_span()
+        if span is None:
+            self.message.emit(Errors.E583)
+        elif self.refuse_unless_own(span):
+            self.attributesRequested.emit()
 
     # --- suggestions (``SuggestionReview``) ----------------------------------------------------
 
@@ -380,7 +424,7 @@ class DocumentEditor(QObject):
         """A new registry actor named after the span, linked to it."""
         span = self._view.span(span_id)
         if span is not None and self.refuse_unless_own(span):
-            self.perform(create_actor(self._project, span, self.covered_text(span).strip()))
+            self.perform(create_actor(self._project, span, self.covered_text(span, " ").strip()))
 
     # --- relations (``EditorRelations``) -------------------------------------------------------
 
@@ -391,19 +435,8 @@ class DocumentEditor(QObject):
         self.relations.delete(relation_id)
 
     def relations_of(self, span: SpanRecord) -> list[tuple[RelationRecord, SpanRecord, str]]:
-        """The span's relations, each with the span at its other end and its text, for the inspector."""
-        if is_suggestion(span):
-            relations = self._project.suggestions.relations(span.document_id)
-        else:
-            relations = self._project.annotations.relations(span.document_id, annotators=self._shown_annotators(),
-                                                            layers=[LAYER])
-        found = []
-        for relation in relations:
-            if span.id in (relation.head_id, relation.tail_id):
-                other_id = relation.tail_id if relation.head_id == span.id else relation.head_id
-                other = self._view.span(other_id) or self._project.annotations.span(other_id)
-                found.append((relation, other, self.covered_text(other)))
-        return found
+        """The span's relations for the inspector (``EditorRelations.of_span``)."""
+        return self.relations.of_span(span)
 
     # --- the document as a whole ---------------------------------------------------------------
 

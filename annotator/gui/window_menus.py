@@ -1,10 +1,16 @@
 """The main window's menus: every action sits in a menu, which shows its keys and feeds Help ▸
 Keyboard shortcuts (``dialogs.menu_shortcuts`` reads the menu bar).
 
-Shortcuts come in two scopes: keys with a modifier (Ctrl+Z, Ctrl+Enter, Alt+Right) work
+Shortcuts come in two scopes: keys with a modifier (Ctrl+Z, Ctrl+Enter, Ctrl+Shift+E) work
 anywhere in the window; bare keys (label keys, R, Tab, Enter, Delete, Esc, and Y, X, ] and [
 for suggestions) belong to the text view (``in_text``), so they never steal typing or Tab
-navigation from the filter box, the note fields or the inspector's widgets. The menus only
+navigation from the filter box, the note fields or the inspector's widgets. No key is one a
+platform uses to move, select or edit text (X11 binds Ctrl+E to "end of line", macOS Alt+Right
+to "next word", X11 Ctrl+Shift+A to "deselect"): ``tests/gui/test_shortcuts.py`` checks them
+against Qt's tables for Windows, macOS and Linux, and where a platform binds one anyway the
+window's action wins in the text (``textview.keys``). After a window-wide action the keys go
+back to the text (undo and redo, a dialog closed, a view toggled), unless the action is there
+to take them elsewhere (``keeps_focus``: F2 into the inspector). The menus only
 connect keys to what does the work: the window and its editor, ``window_files`` (projects,
 imports, merges, exports) and ``secondary_windows``. The Edit menu's Undo and Redo are a view of
 the core ``History`` of the current project and annotator.
@@ -48,10 +54,12 @@ class WindowMenus(QObject):
 
     def _action(self, menu: QMenu, text: str, slot: Callable[..., object],
                 keys: Sequence[str | QKeySequence.StandardKey] = (), *, in_text: bool = False,
-                checked: bool | None = None) -> QAction:
+                checked: bool | None = None, keeps_focus: bool = False) -> QAction:
         """A menu action; ``in_text`` scopes its keys to the text view (bare keys, see module doc).
 
         With ``checked`` the action is a toggle starting in that state, calling ``slot(bool)``.
+        A window-wide action hands the keys back to the text once its slot has run (a modal
+        dialog has closed by then), unless it ``keeps_focus``.
         """
         window = self._window
         action = QAction(text, window)
@@ -63,6 +71,8 @@ class WindowMenus(QObject):
             action.toggled.connect(slot)
         else:
             action.triggered.connect(slot)
+        if not (in_text or keeps_focus):  # triggered: by the analyst, after the slot (after toggled)
+            action.triggered.connect(lambda *_args: window.view.setFocus())
         if in_text:
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             window.view.addAction(action)
@@ -82,7 +92,8 @@ class WindowMenus(QObject):
         self._action(menu, "Import &folder…", files.import_folder_dialog, ["Ctrl+Shift+I"])
         # Ctrl+Shift+I is taken by Import folder…; D for dataset, next to E for export.
         self._action(menu, "Import &dataset…", files.import_dataset_dialog, ["Ctrl+Shift+D"])
-        self._action(menu, "&Export dataset…", files.export_dataset_dialog, ["Ctrl+E"])
+        # Ctrl+E is "end of line" in X11's text bindings; Shift makes it the window's everywhere.
+        self._action(menu, "&Export dataset…", files.export_dataset_dialog, ["Ctrl+Shift+E"])
         self._action(menu, "Import &limits…", files.import_limits_dialog)
         menu.addSeparator()
         self._action(menu, "&Switch annotator…", self._window.switch_annotator_dialog, ["Ctrl+Shift+U"])
@@ -99,11 +110,14 @@ class WindowMenus(QObject):
         self.build_label_actions()
         self._action(menu, "&Delete span", editor.delete_current_span, ["Delete", "Backspace"], in_text=True)
         self._action(menu, "&Clear selection / cancel", editor.cancel, ["Esc"], in_text=True)
+        self._action(menu, "Edit attri&butes (Esc: back to the text)", editor.edit_attributes, ["F2"],
+                     keeps_focus=True)
         menu.addSeparator()
         self.snapping_action = self._action(menu, "Snap to &tokens", window.set_snapping, ["Ctrl+T"],
                                             checked=editor.snapping)
         menu.addSeparator()
-        self._action(menu, "&Actor registry…", window.windows.show_actor_registry, ["Ctrl+Shift+A"])
+        # Ctrl+Shift+A is "deselect" in X11's text bindings (the filter box, the actor field).
+        self._action(menu, "&Actor registry…", window.windows.show_actor_registry, ["Ctrl+Shift+K"])
         self._action(menu, "&Find in corpus…", window.windows.show_search, ["Ctrl+Shift+F"])
 
     def _build_view_menu(self, menu: QMenu) -> None:
@@ -125,13 +139,21 @@ class WindowMenus(QObject):
                                                ["Ctrl+Shift+O"], checked=window.settings.show_other_annotators)
         self.show_suggestions_action = self._action(menu, "Show s&uggestions", window.set_show_suggestions,
                                                     ["Ctrl+Shift+S"], checked=window.editor.show_suggestions)
+        window.view.set_quiet_suggestions(window.settings.quiet_suggestions)  # chips only on hover or when current
+        self.quiet_suggestions_action = self._action(menu, "&Quiet suggestions", self._set_quiet_suggestions,
+                                                     checked=window.settings.quiet_suggestions)
         self._action(menu, "&Refresh (teammates' changes)", window.changes.refresh, ["F5"])
+
+    def _set_quiet_suggestions(self, quiet: bool) -> None:
+        self._window.settings.quiet_suggestions = quiet
+        self._window.view.set_quiet_suggestions(quiet)
 
     def _build_document_menu(self, menu: QMenu) -> None:
         window = self._window
         editor = window.editor
-        self._action(menu, "&Next document", window.next_document, ["N", "Alt+Right"], in_text=True)
-        self._action(menu, "&Previous document", window.previous_document, ["P", "Alt+Left"], in_text=True)
+        # Alt+Right/Left are "next/previous word" on macOS; Ctrl+PgDown/PgUp, as for tabs elsewhere.
+        self._action(menu, "&Next document", window.next_document, ["N", "Ctrl+PgDown"], in_text=True)
+        self._action(menu, "&Previous document", window.previous_document, ["P", "Ctrl+PgUp"], in_text=True)
         self._action(menu, "Mark &done and next", window.mark_done_and_next, ["Ctrl+Return", "Ctrl+Enter"])
         self._action(menu, "Mark &in progress", lambda: editor.set_status("in_progress"), ["Ctrl+Shift+Return"])
         menu.addSeparator()
@@ -187,6 +209,11 @@ class WindowMenus(QObject):
             keys = [label.key.upper()] if label.key else []
             self._action(self.label_menu, label.name,
                          lambda _checked=False, name=label.name: window.apply_label(name), keys, in_text=True)
+        self.label_menu.addSeparator()  # Shift+key: the selection as a fragment of the current span, or back out
+        for label in window.project.schema.span_labels:
+            self._action(self.label_menu, f"Add/remove fragment of {label.name}",
+                         lambda _checked=False, name=label.name: window.editor.toggle_fragment(name),
+                         [f"Shift+{label.key.upper()}"] if label.key else [], in_text=True)
 
     def update_undo_actions(self) -> None:
         """The Edit menu as a view of the core history: "Undo Add ACTOR", enabled when there is one."""

@@ -471,7 +471,7 @@ def test_tooltip_lists_every_span_at_the_point(view: DocumentView) -> None:
     event = QHelpEvent(QEvent.Type.ToolTip, point, view.viewport().mapToGlobal(point))
     QApplication.sendEvent(view.viewport(), event)
     shown = QToolTip.text()
-    assert shown.index("ACTOR") < shown.index("CLAIM")  # innermost first
+    assert shown.index("CLAIM") < shown.index("ACTOR")  # the owner's span first, as a click takes it
     for expected in ("bob", "actor_type: military", "metonym: no", "check the source", "“NATO”"):
         assert expected in shown
     QToolTip.hideText()
@@ -519,31 +519,24 @@ def word_on_line(view: DocumentView, line: int, nth: int = 1) -> SpanRecord:
                       annotator=OWNER, layer="annotation")
 
 
-def test_a_line_without_annotations_is_markedly_shorter_than_one_with_a_span(view: DocumentView) -> None:
+def test_every_line_keeps_one_pitch_with_or_without_spans(view: DocumentView) -> None:
     view.set_document(WORDS, [], [], COLORS, owner=OWNER)
     text_height = view.cursorRect(cursor_at(view, WORDS, 0)).height()
     view.add_span(word_on_line(view, 2))
     tops = line_tops(view)
     assert len(tops) >= 5
-    plain = tops[1] - tops[0]
-    assert plain <= 1.5 * text_height  # normal reading spacing, not a triple-spaced draft
-    assert tops[4] - tops[3] == plain  # the lines below are plain again
-    # Line 2 takes its chip row above and its underline below: one plain pitch plus more than
-    # a chip's height.
-    annotated = tops[3] - tops[1] - plain
-    assert annotated >= plain + 0.6 * text_height
-    assert plain < 0.75 * annotated
+    pitches = {b - a for a, b in zip(tops, tops[1:], strict=False)}
+    assert len(pitches) == 1  # the annotated line 2 is spaced like every other line
+    # Room for a chip row above and the underlines below, and no more than that.
+    assert 1.8 * text_height <= pitches.pop() <= 3 * text_height
 
 
-def test_adding_a_span_to_a_plain_line_grows_it_and_removing_it_shrinks_it_back(view: DocumentView) -> None:
+def test_adding_and_removing_a_span_moves_no_line(view: DocumentView) -> None:
     view.set_document(WORDS, [], [], COLORS, owner=OWNER)
     before = line_tops(view)
     actor = word_on_line(view, 2)
     view.add_span(actor)
-    grown = line_tops(view)
-    assert grown[:2] == before[:2]  # lines above do not move
-    assert grown[2] - before[2] >= 10  # room for the chip row above line 2
-    assert grown[3] - grown[2] > before[3] - before[2]  # and for the underline below it
+    assert line_tops(view) == before  # the chip and the underline fit the room every line has
     nato = text_rect(view, WORDS, actor.start, actor.end)
     assert count(grab(view), below(nato), RED) > 20
     assert count(grab(view), above(nato), RED) > 20  # the chip
@@ -580,16 +573,16 @@ def test_only_the_blocks_a_change_touches_are_laid_out_again(view: DocumentView)
     near = PARAGRAPHS.index("Minsk", PARAGRAPHS.index("Paragraph 3 "))
     view.add_span(minsk)
     view.add_span(replace(minsk, id=2, start=near, end=near + 5))
-    grab(view)
-    # Two blocks changed height; Qt also drops the layout of the block after each (it counts
-    # a dirty range twice), which is placed again with the gaps it already had.
-    assert 2 <= layout.placements - placed <= 4
-    placed = layout.placements
     brest = PARAGRAPHS.index("Brest")
-    view.add_span(span(3, "Brest", "THREAT", text=PARAGRAPHS))  # same line, room enough already
+    view.add_span(span(3, "Brest", "THREAT", text=PARAGRAPHS))
     grab(view)
-    assert layout.placements == placed
+    assert layout.placements == placed  # spans and chips fit the room every line has
     assert view.spans_at(brest) == [3]
+    view.add_relation(relation(9, 1, 3))  # an arc over paragraph 0 needs a band for it
+    grab(view)
+    # One block changed height; Qt also drops the layout of the block after it (it counts a
+    # dirty range twice), which is placed again with the gaps it already had.
+    assert 1 <= layout.placements - placed <= 2
 
 
 def test_clicks_land_on_the_right_span_after_lines_move(view: DocumentView, qtbot: QtBot) -> None:
@@ -621,7 +614,7 @@ def test_clicks_land_on_the_right_span_after_lines_move(view: DocumentView, qtbo
     assert clicked == [lower.id, lower.id, lower.id]
 
 
-def test_resizing_rewraps_and_gives_the_room_to_the_span_s_new_line(view: DocumentView, qtbot: QtBot) -> None:
+def test_resizing_rewraps_and_keeps_the_span_drawn_and_clickable(view: DocumentView, qtbot: QtBot) -> None:
     view.set_document(WORDS, [], [], COLORS, owner=OWNER)
     actor = word_on_line(view, 3)
     view.add_span(actor)
@@ -634,10 +627,7 @@ def test_resizing_rewraps_and_gives_the_room_to_the_span_s_new_line(view: Docume
         layout = view.document().firstBlock().layout()
         line = layout.lineForTextPosition(actor.start).lineNumber()
         lines.append(line)
-        pitches = [b - a for a, b in zip(tops, tops[1:], strict=False)]
-        plain = min(pitches)
-        assert pitches[line - 1] >= plain + 10  # the chip row above the span's (new) line
-        assert all(pitch == plain for number, pitch in enumerate(pitches) if number not in (line - 1, line))
+        assert len({b - a for a, b in zip(tops, tops[1:], strict=False)}) == 1  # one pitch, span or not
         rect = text_rect(view, WORDS, actor.start, actor.end)
         assert count(grab(view), below(rect), RED) > 20
         qtbot.wait(QApplication.doubleClickInterval() + 50)
@@ -716,14 +706,21 @@ def test_window_shortcuts_fire_while_the_view_has_focus(qtbot: QtBot) -> None:
     assert fired == ["a", "Shift+A", "7", "Tab", "Shift+Tab", "Delete", "Backspace", "Ctrl+Return"]
     assert view.hasFocus()
 
-    # Selecting and copying stay with the view even when the window binds the same keys.
+    # A key the window binds wins over the view's own use of it (issue 14: X11 makes Ctrl+E "end
+    # of line"); with no enabled action on them, the same keys select and copy.
     fired.clear()
     start = TEXT.index("NATO")
     view.select_range(start, start)
+    qtbot.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert fired == ["Shift+Right", "Ctrl+C"]
+    assert view.selected_range() is None
+    for action in window.actions():
+        action.setEnabled(False)
     for _ in range(4):
         qtbot.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
     qtbot.keyClick(view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
-    assert fired == []
+    assert fired == ["Shift+Right", "Ctrl+C"]
     assert view.selected_range() == (start, start + 4)
     assert QApplication.clipboard().text() == "NATO"
 

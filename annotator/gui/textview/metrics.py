@@ -4,15 +4,15 @@ Everything scales with the font so that ``set_font_point_size`` keeps the propor
 chips stay a little smaller than the text, and the room under a line fits up to three stacked
 underlines before they start to squeeze together.
 
-Room per line (``room``), brat-style, grows only as much as the line's annotations need:
-- above: ``pad_above`` always (breathing room, and the gap between the previous line's
-  underlines and this line's chips), plus a row per chip row that starts on the line, plus
-  ``arc_room`` for the heights at which relation arcs (or the ends of arcs that cross lines)
-  run there;
-- below: ``pad_below`` for a bare line, else room for its underline levels (at most
-  ``UNDERLINE_LEVELS``; deeper nesting squeezes the levels together).
-A bare line is thus ``text_height + pad_above + pad_below`` high, about 1.3 times the text;
-paragraphs not already set apart by a blank line get ``paragraph_gap`` more under their last
+Room per line (``room``). Every line of text keeps the same room for its chips and underlines,
+annotated or not, so that nothing moves when a span, a suggestion or a chip appears or goes
+(lines that grew as their first chip arrived made the text jump under the analyst's eyes):
+- above: ``pad_above`` (breathing room, and the gap between the previous line's underlines and
+  this line's chips), one chip row, and ``arc_room`` for the heights at which relation arcs
+  (or the ends of connectors that cross lines) run there: relations are the only thing that
+  adds room, and only on the lines where they start or end;
+- below: room for ``UNDERLINE_LEVELS`` underline levels (deeper nesting squeezes the levels).
+Paragraphs not already set apart by a blank line get ``paragraph_gap`` more under their last
 line.
 """
 
@@ -22,10 +22,8 @@ import math
 
 from PySide6.QtGui import QFont, QFontMetricsF, QStaticText
 
-CHIP_ROWS = 2          # chips that would collide stack into a second row, then shift right
 UNDERLINE_LEVELS = 3   # levels that fit below a line at full spacing; more are squeezed
-ARC_LEVELS = 3         # heights at which arcs on one line can run
-ARC_LEVEL_STEP = 4.0   # pixels between those heights
+ARC_CURVE = 4.0        # pixels under the lowest arc height for arcs to curve down onto chips
 
 
 class Metrics:
@@ -47,7 +45,8 @@ class Metrics:
         self.chip_pad = 3.0
         self.chip_text_top = (self.chip_height - self._chip.height()) / 2  # centres the text
         self.label_height = math.ceil(self._label.height())
-        self.chip_row = float(self.chip_height + 1)  # a chip and the pixel between stacked chips
+        self.arc_step = float(self.label_height + 1)  # arc heights a label apart: stacked labels never touch
+        self.chip_row = float(self.chip_height + 1)  # the chip row: a chip and a pixel under it
         self.step = float(max(3, round(self.text_height * 0.22)))
         self.pad_above = float(max(2, round(self.text_height * 0.15)))
         self.pad_below = float(max(2, round(self.text_height * 0.15)))
@@ -56,20 +55,17 @@ class Metrics:
         self._label_widths: dict[str, float] = {}
 
     def arc_room(self, arc_levels: int) -> float:
-        """The band for arcs running at this many heights: the highest label, a step per further
-        height, and under the lowest apex half a label and 4 px for the arcs to curve down onto
-        their chips."""
+        """The band for arcs running at this many heights: a label's height (and a pixel) per
+        height, and ``ARC_CURVE`` under the lowest for the arcs to curve down onto their chips."""
         if arc_levels <= 0:
             return 0.0
-        return float(math.ceil(self.label_height + 4 + (min(arc_levels, ARC_LEVELS) - 1) * ARC_LEVEL_STEP))
+        return float(math.ceil(ARC_CURVE + arc_levels * self.arc_step))
 
-    def room(self, chip_rows: int, arc_levels: int, levels: int) -> tuple[float, float]:
-        """Pixels above and below a line with this many chip rows, arc heights and underline
-        levels."""
-        above = self.pad_above + chip_rows * self.chip_row + self.arc_room(arc_levels)
-        below = self.pad_below
-        if levels:
-            below = max(below, 2.0 + min(levels, UNDERLINE_LEVELS) * self.step)
+    def room(self, arc_levels: int = 0) -> tuple[float, float]:
+        """Pixels above and below a line of text whose relations run at ``arc_levels`` heights
+        (0 for most lines): the same for every line but for the arcs."""
+        above = self.pad_above + self.chip_row + self.arc_room(arc_levels)
+        below = max(self.pad_below, 2.0 + UNDERLINE_LEVELS * self.step)
         return above, below
 
     def chip_text(self, label: str) -> tuple[QStaticText, float]:

@@ -22,6 +22,7 @@ class SpanModel:
         self.relations: dict[int, RelationRecord] = {}
         self._relations_of: dict[int, set[int]] = {}
         self._order: list[int] | None = None
+        self.relations_version = 0  # moves on whenever a relation or a linked span changes
 
     def reset(self, spans: Iterable[SpanRecord], relations: Iterable[RelationRecord]) -> None:
         self.spans = {span.id: span for span in spans}
@@ -29,6 +30,7 @@ class SpanModel:
         self.relations = {}
         self._relations_of = {}
         self._order = None
+        self.relations_version += 1
         for relation in relations:
             self.add_relation(relation)
 
@@ -40,6 +42,8 @@ class SpanModel:
         self.spans[span.id] = span
         self.index.add(span.start, span.end, span.id)
         self._order = None
+        if span.id in self._relations_of:
+            self.relations_version += 1
         return previous
 
     def remove_span(self, span_id: int) -> tuple[SpanRecord | None, list[RelationRecord]]:
@@ -62,8 +66,11 @@ class SpanModel:
         return self._order
 
     def spans_at(self, position: int) -> list[int]:
-        """Ids of spans covering code point ``position``, innermost first."""
-        return [entry[2] for entry in self.index.covering(position)]
+        """Ids of spans covering code point ``position``, innermost first (not a discontinuous
+        span whose gap it is in)."""
+        spans = self.spans
+        return [entry[2] for entry in self.index.covering(position)
+                if not (pieces := spans[entry[2]].fragments) or any(a <= position < b for a, b in pieces)]
 
     # --- relations -----------------------------------------------------------------------
 
@@ -71,12 +78,14 @@ class SpanModel:
         """Add or replace a relation."""
         self.remove_relation(relation.id)
         self.relations[relation.id] = relation
+        self.relations_version += 1
         for span_id in (relation.head_id, relation.tail_id):
             self._relations_of.setdefault(span_id, set()).add(relation.id)
 
     def remove_relation(self, relation_id: int) -> RelationRecord | None:
         relation = self.relations.pop(relation_id, None)
         if relation is not None:
+            self.relations_version += 1
             for span_id in (relation.head_id, relation.tail_id):
                 linked = self._relations_of.get(span_id)
                 if linked is not None:

@@ -64,9 +64,10 @@ class SceneCache:
 
 def line_rooms(block: QTextBlock, scenes: list[LineScene | None], metrics: Metrics) -> list[Gap]:
     """Room above and below each line of a laid-out block, for the layout. A line no span
-    touches gets the breathing room of bare text; the last line of a paragraph that runs
-    straight into the next one (no blank line between) some paragraph spacing."""
-    bare = metrics.room(0, 0, 0)
+    touches gets the room of any line without relations (its chips and underlines would fit,
+    so the first span on it moves nothing); the last line of a paragraph that runs straight
+    into the next one (no blank line between) some paragraph spacing."""
+    bare = metrics.room()
     rooms = [bare if scene is None else (scene.room_above, scene.room_below) for scene in scenes]
     following = block.next()
     if rooms and following.isValid() and following.length() > 1:

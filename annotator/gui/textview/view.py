@@ -19,14 +19,16 @@ Design (see also ``scene.py``):
   painted, ``scene_cache.py``). When annotations change, only the blocks they touch are asked
   again, and only those whose room changed are laid out again (``_changed``).
 - Where lines are on screen (what a paint or a click reaches, repainting a range, scrolling to a
-  span) is ``screen.py``; which keys the view keeps from the window's shortcuts, ``keys.py``.
+  span) is ``screen.py``; which keys the view keeps from the window's shortcuts, ``keys.py``;
+  relations across lines, one connector each, ``connectors.py``; quiet suggestions (no chip
+  until hovered or current), ``quiet.py``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QEvent, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QContextMenuEvent,
     QFont,
@@ -35,6 +37,7 @@ from PySide6.QtGui import (
     QKeySequence,
     QMouseEvent,
     QPainter,
+    QPainterPath,
     QPaintEvent,
     QTextBlock,
     QTextCursor,
@@ -43,11 +46,13 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication, QMenu, QPlainTextEdit, QToolTip, QWidget
 
 from annotator.gui.offsets import OffsetMap, qt_display_text
+from annotator.gui.textview.connectors import Connector, Connectors, drawn_relations
 from annotator.gui.textview.keys import is_view_key, leave_to_shortcuts
 from annotator.gui.textview.layout import Gap, GappedLayout
 from annotator.gui.textview.metrics import Metrics
 from annotator.gui.textview.model import SpanModel
 from annotator.gui.textview.paint import Shown, paint_overlays, paint_tints
+from annotator.gui.textview.quiet import SuggestionFocus
 from annotator.gui.textview.scene import SceneBuilder
 from annotator.gui.textview.scene_cache import SceneCache, line_rooms
 from annotator.gui.textview.screen import ScreenLines
@@ -99,6 +104,9 @@ class DocumentView(QPlainTextEdit):
         self._last_click: tuple[tuple[int, ...], int] | None = None
         self._scenes = SceneCache(self._builder)
         self._screen = ScreenLines(self, self._layout, self._scenes)
+        self._connectors = Connectors()
+        self._focus = SuggestionFocus(self._model, lambda point: self._screen.hit(point, self._model, self._offsets),
+                                      self._screen.shown, self._update_range, self.viewport().update)
 
         self._metrics = Metrics(self.font())
         self._layout.set_room(self._room)
@@ -120,6 +128,7 @@ class DocumentView(QPlainTextEdit):
         self._span_colors = SpanColors(self.palette(), self._colors)
         self._current = None
         self._last_click = None
+        self._focus.reset()
         self._model.reset(spans, relations)
         self._scenes.clear()
         self._layout.forget()  # setPlainText lays everything out again, with the new model
@@ -255,6 +264,7 @@ class DocumentView(QPlainTextEdit):
             if scroll:
                 self._screen.scroll_to(self._offsets.to_qt(span.start))
             self._update_range(span.start, span.end)
+        self._focus.current_changed(previous, span)
 
     def set_relation_mode(self, active: bool) -> None:
         """Cross cursor and a highlighted head (the current span); clicks still emit spanClicked."""
@@ -263,6 +273,17 @@ class DocumentView(QPlainTextEdit):
         if self._current is not None:
             span = self._model.spans[self._current]
             self._update_range(span.start, span.end)
+
+    def set_quiet_suggestions(self, quiet: bool) -> None:
+        """Suggestions without chips and with a light underline until hovered or current."""
+        self._focus.reset(quiet=quiet)
+        self.viewport().setMouseTracking(quiet)
+        self._scenes.clear()
+        self._layout.reset()
+        self.viewport().update()
+
+    def quiet_suggestions(self) -> bool:
+        return self._focus.quiet
 
     def set_font_point_size(self, size: float) -> None:
         font = QFont(self.font())
@@ -328,21 +349,34 @@ class DocumentView(QPlainTextEdit):
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
         shown: list[Shown] = [(offset, scene) for _block, offset, scene in self._screen.shown(event.rect())]
+        connectors = self._visible_connectors()
         if any(scene.tints for _offset, scene in shown):
             painter = QPainter(self.viewport())
             painter.setClipRect(event.rect())
             paint_tints(painter, shown, self._span_colors)
             painter.end()
         super().paintEvent(event)
-        if shown:
+        if shown or connectors:
             painter = QPainter(self.viewport())
             painter.setClipRect(event.rect())
             paint_overlays(painter, shown, self._span_colors, self._metrics, current=self._current,
-                           relation_mode=self._relation_mode, owner=self._owner)
+                           relation_mode=self._relation_mode, owner=self._owner, connectors=connectors,
+                           revealed=self._focus.revealed(self._current), quiet=self._focus.quiet)
             painter.end()
 
+    def _visible_connectors(self) -> list[Connector]:
+        return self._connectors.visible(list(self._screen.visible_blocks()), self._scenes, self._model,
+                                        self.contentOffset().x() + self.document().documentMargin(),
+                                        self.viewport().height())
+
+    def drawn_relations(self) -> list[tuple[int, QPainterPath, QRectF | None]]:
+        """Each relation on screen as drawn, in viewport coordinates: its id, its one path (an
+        arc, or a connector across lines) and its label's rectangle (None when off screen)."""
+        return drawn_relations(self._screen.shown(self.viewport().rect()), self._visible_connectors())
+
     def _builder(self) -> SceneBuilder:
-        return SceneBuilder(self._model, self._offsets, self._metrics, self._owner, self.viewport().width())
+        return SceneBuilder(self._model, self._offsets, self._metrics, self._owner, self.viewport().width(),
+                            quiet=self._focus.quiet)
 
     def _update_range(self, start: int, end: int) -> None:
         """Repaint only the blocks that hold code points ``[start, end)``, where visible."""
@@ -351,7 +385,12 @@ class DocumentView(QPlainTextEdit):
     # --- hit testing, clicks and tooltips -------------------------------------------------
 
     def _hit(self, point: QPoint) -> list[int]:
-        return self._screen.hit(point, self._model, self._offsets)
+        chip = self._focus.chip_at(point, self._current)  # a quiet suggestion's chip, shown in focus
+        return [chip] if chip is not None else self._screen.hit(point, self._model, self._offsets)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt override)
+        self._focus.move(event.position().toPoint(), self._current)
+        super().mouseMoveEvent(event)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt override)
         self._press = event.position().toPoint() if event.button() == Qt.MouseButton.LeftButton else None
@@ -382,6 +421,8 @@ class DocumentView(QPlainTextEdit):
         self.spanClicked.emit(candidates[index])
 
     def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.Leave:  # the pointer left the text (for the scroll bar too)
+            self._focus.leave()
         if isinstance(event, QHelpEvent) and event.type() == QEvent.Type.ToolTip:
             ids = self._hit(event.pos())
             if ids:
