@@ -1,18 +1,25 @@
-"""Inter-annotator agreement: Krippendorff's αu, span F1 and token κ between annotators.
+"""Inter-annotator agreement: Krippendorff's αu, span F1, token κ, α and AC1, attributes and
+relations, with bootstrap intervals on request.
 
-Computed over documents at least two of the chosen annotators marked done (or, with
---all-annotated, in which they made spans), on the annotation layer.
+Which documents and annotators count is --observed (annotator.review.corpus says each rule);
+the header says the rule and what it counted, each figure the documents and annotators it
+rests on, and a figure that cannot be computed is "n/a" with the reason (null and a
+``_reason`` field in --json), never 1.0.
 """
 
 from __future__ import annotations
 
 import argparse
 
-from annotator.cli.output import print_json, print_table, say
-from annotator.review.agreement import AgreementOptions, agreement
+from annotator.cli.output import ProgressBar, note, print_json, print_table, say
+from annotator.errors import Errors, UserError
+from annotator.review.agreement import AgreementOptions, AgreementReport, agreement
+from annotator.review.bootstrap import HIGHEST, LOWEST, REPLICATES, Resampling
+from annotator.review.corpus import OBSERVED, OBSERVED_RULES
+from annotator.review.figures import Figure
 from annotator.store import Project
 
-HELP = "measure agreement between annotators (αu, span F1, Cohen's and Fleiss' κ)"
+HELP = "measure agreement between annotators (αu, span F1, token κ/α/AC1, attributes, relations)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -20,39 +27,88 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--annotators", nargs="+", metavar="NAME", help="annotators to compare (default: all people)")
     parser.add_argument("--labels", nargs="+", metavar="LABEL", help="only these span labels")
     parser.add_argument("--docs", nargs="+", metavar="DOC", help="only these documents (ids or names)")
-    parser.add_argument("--all-annotated", action="store_true",
-                        help="use every document two annotators made spans in, not only those marked done")
+    parser.add_argument("--observed", choices=OBSERVED, default="done",
+                        help="which annotators count in a document: "
+                             + "; ".join(f"{name}: {rule}" for name, rule in OBSERVED_RULES.items())
+                             + " (default: done)")
+    parser.add_argument("--all-annotated", action="store_true", help="the same as --observed with-spans")
+    parser.add_argument("--ci", action="store_true",
+                        help="95%% bootstrap intervals for αu and the token figures (documents resampled)")
+    parser.add_argument("--replicates", type=int, default=REPLICATES, metavar="N",
+                        help=f"bootstrap resamples with --ci (default: {REPLICATES})")
+    parser.add_argument("--seed", type=int, default=0, help="bootstrap seed with --ci (default: 0): same seed, same intervals")
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
 
 
-def _fmt(value: float | None) -> str:
-    return "-" if value is None else f"{value:.4f}"
-
-
 def run(args: argparse.Namespace) -> int:
+    if not LOWEST <= args.replicates <= HIGHEST:
+        raise UserError(Errors.E1010.format(low=LOWEST, high=HIGHEST, value=args.replicates))
     options = AgreementOptions(
         annotators=tuple(args.annotators) if args.annotators else None,
         labels=tuple(args.labels) if args.labels else None,
         documents=tuple(args.docs) if args.docs else None,
-        all_annotated=args.all_annotated,
+        observed="with-spans" if args.all_annotated else args.observed,
     )
-    with Project.open(args.project, create=False) as project:
-        report = agreement(project, options)
-    data = report.to_json()
+    resampling = Resampling(args.replicates, args.seed) if args.ci else None
+    with Project.open(args.project, create=False) as project, \
+            ProgressBar("Agreement", unit="step", with_message=True) as control:
+        report = agreement(project, options, resampling, control)
     if args.json:
-        print_json(data)
-        return 0
-    say(f"documents:  {data['documents']}")
-    say(f"alpha_u:    {_fmt(data['overall']['alpha_u'])}")
-    say(f"fleiss κ:   {_fmt(data['fleiss_kappa'])}")
-    if data["per_label"]:
-        say()
-        print_table(["label", "alpha_u", "F1 exact", "F1 overlap"],
-                    [[label, _fmt(s["alpha_u"]), _fmt(s["f1_exact"]), _fmt(s["f1_overlap"])]
-                     for label, s in data["per_label"].items()])
-    if data["pairwise"]:
-        say()
-        print_table(["a", "b", "F1 exact", "F1 overlap", "Cohen κ"],
-                    [[p["a"], p["b"], _fmt(p["f1_exact"]), _fmt(p["f1_overlap"]), _fmt(p["cohen_kappa"])]
-                     for p in data["pairwise"]])
+        print_json(report.to_json())
+    else:
+        _print(report)
+    for warning in report.warnings:
+        note(f"warning: {warning}")
     return 0
+
+
+def _print(report: AgreementReport) -> None:
+    for line in report.header():
+        say(line)
+    reasons: dict[str, list[str]] = {}
+    intervals = report.resampling is not None
+
+    def cells(figure: Figure, where: str, with_interval: bool = False) -> list[str]:
+        """The value (``n/a``, its reason listed under the tables), and the interval column."""
+        if figure.value is None:
+            reasons.setdefault(figure.reason or "", []).append(where)
+        return [figure.text()] + ([figure.interval_text()] if intervals and with_interval else [])
+
+    def headers(*names: str) -> list[str]:
+        return [part for name in names for part in ([name[:-1], "95% CI"] if name.endswith("*") else [name])
+                if intervals or part != "95% CI"]
+
+    everyone, fleiss = len(report.annotators), report.fleiss
+    say()
+    print_table(headers("figure", "value*", "documents", "annotators"), [
+        ["αu (characters)", *cells(report.alpha_u, "αu", True), report.documents, everyone],
+        ["Krippendorff's α (tokens)", *cells(report.token_alpha, "token α", True), report.documents, everyone],
+        ["Gwet's AC1 (tokens)", *cells(report.ac1, "AC1", True), report.documents, everyone],
+        ["Fleiss' κ (tokens)", *cells(report.fleiss_kappa, "Fleiss' κ", True), fleiss.documents,
+         len(fleiss.annotators)]])
+    if report.per_label:
+        say()
+        print_table(headers("label", "units", "αu*", "F1 exact", "F1 overlap", "token α*", "AC1*"),
+                    [[label, s.units, *cells(s.alpha_u, f"{label} αu", True), *cells(s.f1_exact, f"{label} F1"),
+                      *cells(s.f1_overlap, f"{label} F1 overlap"), *cells(s.token_alpha, f"{label} token α", True),
+                      *cells(s.ac1, f"{label} AC1", True)] for label, s in report.per_label.items()])
+    if report.pairwise:
+        say()
+        print_table(headers("a", "b", "documents", "F1 exact", "F1 overlap", "Cohen κ*", "relation F1"),
+                    [[p.a, p.b, p.documents, *cells(p.f1_exact, f"{p.a}-{p.b} F1"),
+                      *cells(p.f1_overlap, f"{p.a}-{p.b} F1 overlap"), *cells(p.cohen_kappa, f"{p.a}-{p.b} κ", True),
+                      *cells(p.relation_f1, f"{p.a}-{p.b} relation F1")] for p in report.pairwise])
+    if report.attributes:
+        say()
+        print_table(["attribute", "κ", "each pair: matched spans, same value, κ"],
+                    [[item.key, *cells(item.kappa, f"{item.key} κ"),
+                      "; ".join(f"{p.a}-{p.b}: {p.spans}, {p.observed.text(2)}, {p.kappa.text(3)}" for p in item.pairs)]
+                     for item in report.attributes], max_width=90)
+    relations = report.relations
+    say()
+    say(f"relations: F1 {cells(relations.f1, 'relation F1')[0]} over {relations.relations} relations"
+        + "".join(f"; {name} {figure.text()}" for name, figure in relations.per_type.items()))
+    if reasons:
+        say()
+        for reason, where in reasons.items():
+            say(f"n/a ({', '.join(where)}): {reason}")

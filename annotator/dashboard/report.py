@@ -85,7 +85,8 @@ def summary_lines(dashboard: Dashboard) -> list[str]:
     lines.append(f"Actor network: {len(network.nodes)} actors, {len(network.edges)} links.")
     if dashboard.trend.points:
         last = dashboard.trend.points[-1]
-        lines.append(f"Agreement (αu) in the week of {last.week.isoformat()}: {last.alpha_u:.3f} "
+        value = "not defined" if last.alpha_u is None else f"{last.alpha_u:.3f}"
+        lines.append(f"Agreement (αu) in the week of {last.week.isoformat()}: {value} "
                      f"over {last.documents} documents.")
     return lines
 

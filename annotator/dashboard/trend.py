@@ -1,9 +1,11 @@
 """Agreement over time: Krippendorff's αu and span F1 (overlap) per week.
 
-The documents are those ``annotator.review.corpus.load_corpus`` compares (marked done by at
-least two of the chosen annotators), grouped by week in one of two ways:
+The documents are those ``annotator.review.corpus.load_corpus`` compares under its default rule
+(marked done or reviewed by at least two of the chosen annotators), grouped by week in one of
+two ways:
 
-- ``annotated`` (the default): the week the *last* of its annotators marked the document done,
+- ``annotated`` (the default): the week the *last* of its observers marked the document done
+  (or reviewed),
   i.e. when it became comparable. This is the trend a team watches while it learns the
   guidelines: does agreement rise as the weeks of annotation go by?
 - ``published``: the week the article was published. This asks whether some periods of the news
@@ -11,8 +13,9 @@ least two of the chosen annotators), grouped by week in one of two ways:
   the team worked in. Undated documents drop out.
 
 Each week's figures come from ``annotator.review.agreement.compute`` on that week's documents
-alone, so a week's αu is exactly what ``annotator agreement --docs …`` says for them. Span labels
-are not narrowed by the threat-type filter: agreement is about where spans are, not attributes.
+alone, so a week's αu is exactly what ``annotator agreement --docs …`` says for them; a week
+where αu is not defined (no units, say) has no αu point rather than 1.0. Span labels are not
+narrowed by the threat-type filter: agreement is about where spans are, not attributes.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from annotator.tasks import TaskControl
 class TrendPoint:
     week: date  # Monday
     documents: int
-    alpha_u: float
+    alpha_u: float | None  # None: not defined that week
     f1_overlap: float | None  # mean over annotator pairs who share a document that week
 
 
@@ -54,14 +57,14 @@ def agreement_trend(project: Project, filters: DashboardFilters, doc_dates: dict
     documents the filters selected)."""
     options = AgreementOptions(annotators=filters.annotators)
     try:
-        docs, chosen = load_corpus(project, options)
+        corpus = load_corpus(project, options)
     except UserError as error:  # fewer than two annotators: a state of the project, not a mistake
         return AgreementTrend(by, reason=str(error))
-    docs = [doc for doc in docs if doc.id in doc_dates]
+    docs = [doc for doc in corpus.docs if doc.id in doc_dates]
     if by == "published":
         days = {doc.id: doc_dates[doc.id] for doc in docs}
     else:
-        days = _completed(project, docs, chosen)
+        days = _completed(project, docs, corpus.chosen)
     weeks: dict[date, list[DocData]] = defaultdict(list)
     for doc in docs:
         day = days.get(doc.id)
@@ -75,20 +78,20 @@ def agreement_trend(project: Project, filters: DashboardFilters, doc_dates: dict
         if control is not None:  # between weeks: each week's figures are independent
             control.raise_if_cancelled()
         report = compute(weeks[week])
-        f1 = [pair.f1_overlap for pair in report.pairwise if pair.documents]
-        points.append(TrendPoint(week, len(weeks[week]), report.alpha_u, sum(f1) / len(f1) if f1 else None))
+        f1 = [pair.f1_overlap.value for pair in report.pairwise if pair.f1_overlap.value is not None]
+        points.append(TrendPoint(week, len(weeks[week]), report.alpha_u.value, sum(f1) / len(f1) if f1 else None))
     return AgreementTrend(by, points)
 
 
 def _completed(project: Project, docs: list[DocData], chosen: tuple[str, ...]) -> dict[int, date | None]:
-    """Each document's day of completion: when the last of its observers marked it done."""
+    """Each document's day of completion: when the last of its observers marked it done or reviewed."""
     if not docs:
         return {}
     observers = {doc.id: set(doc.observers) for doc in docs}
     last: dict[int, date] = {}
     query = (sa.select(STATUS.c.document_id, ANNOTATOR.c.name, STATUS.c.updated_at)
              .join(ANNOTATOR, ANNOTATOR.c.id == STATUS.c.annotator_id)
-             .where(STATUS.c.status == "done", ANNOTATOR.c.name.in_(chosen)))
+             .where(STATUS.c.status.in_(("done", "reviewed")), ANNOTATOR.c.name.in_(chosen)))
     with project.engine.connect() as connection:
         for doc_id, name, updated in connection.execute(query):
             if name in observers.get(doc_id, ()):

@@ -11,7 +11,6 @@ performed through the adjudicator's history, so its undo and redo are the core's
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
@@ -20,8 +19,10 @@ import sqlalchemy as sa
 
 from annotator.errors import UserError
 from annotator.review import adjudicate
-from annotator.review.agreement import AgreementOptions, compute, per_document
-from annotator.review.corpus import load_corpus
+from annotator.review.agreement import AgreementOptions, Resampling, agreement
+from annotator.review.agreement_report import DocumentScore
+from annotator.review.corpus import Observed
+from annotator.review.figures import Figure
 from annotator.store import Project
 from annotator.store.models import Annotator
 from annotator.store.records import SpanRecord
@@ -31,63 +32,63 @@ from annotator.tasks import TaskControl
 
 
 @dataclass(frozen=True)
-class DocumentScore:
-    """One row of the per-document list; ``score`` is the document's αu (NaN: nothing to compare)."""
+class FigureRow:
+    """One line of the window's table of figures: what, its value, and what it rests on."""
 
-    doc_id: int
     name: str
-    score: float | None
-    spans: int
+    figure: Figure
+    documents: int
+    annotators: int
 
 
 @dataclass
 class AgreementSummary:
-    """What the agreement window shows, already shaped for display."""
+    """What the agreement window shows, already shaped for display. Figures carry their value
+    or the reason there is none, and their interval when intervals were asked for."""
 
     annotators: tuple[str, ...]
-    pairwise: dict[tuple[str, str], dict[str, float | None]]
-    per_label: list[tuple[str, dict[str, float | None]]]
-    alpha_u: float | None
-    fleiss_kappa: float | None
+    header: list[str]
+    overall: list[FigureRow]
+    pairwise: dict[tuple[str, str], dict[str, Figure]]
+    per_label: list[tuple[str, dict[str, Figure]]]
+    attributes: list[FigureRow]
     n_documents: int
     documents: list[DocumentScore] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def alpha_u(self) -> Figure:
+        return self.overall[0].figure
 
 
-def _number(value: float | None) -> float | None:
-    return None if value is None or math.isnan(value) else float(value)
-
-
-def compute_agreement(project: Project, annotators: Sequence[str], *, only_done: bool,
-                      control: TaskControl | None = None) -> AgreementSummary:
-    """All measures over the chosen annotators' documents (worker thread: no widgets here).
-
-    The core has no progress reporting of its own, so progress is reported per stage, and a
-    cancel takes effect between stages (nothing is written, so stopping anywhere is safe).
-    """
-    control = control or TaskControl()
-    options = AgreementOptions(annotators=tuple(annotators), all_annotated=not only_done)
-    control.report(0, 3, "Reading annotations…")
-    docs, _chosen = load_corpus(project, options)
-    control.raise_if_cancelled()
-    control.report(1, 3, f"Measuring agreement over {len(docs)} documents…")
-    report = compute(docs)
-    control.raise_if_cancelled()
-    control.report(2, 3, "Scoring each document…")
-    span_counts = {doc.id: sum(len(spans) for spans in doc.spans.values()) for doc in docs}
-    rows = [DocumentScore(doc_id, title or f"#{doc_id}", _number(score), span_counts.get(doc_id, 0))
-            for doc_id, title, score in per_document(project, options)]
-    rows.sort(key=lambda row: (row.score is None, row.score if row.score is not None else 0.0, row.doc_id))
-    control.report(3, 3, "Done.")
+def compute_agreement(project: Project, annotators: Sequence[str], *, observed: Observed = "done",
+                      intervals: bool = False, control: TaskControl | None = None) -> AgreementSummary:
+    """All measures over the chosen annotators' documents (worker thread: no widgets here);
+    the core reports progress and stops at its next step when cancelled."""
+    options = AgreementOptions(annotators=tuple(annotators), observed=observed)
+    report = agreement(project, options, Resampling() if intervals else None, control)
+    everyone, fleiss = len(report.annotators), report.fleiss
+    overall = [FigureRow("Krippendorff's αu (characters)", report.alpha_u, report.documents, everyone),
+               FigureRow("Krippendorff's α (tokens)", report.token_alpha, report.documents, everyone),
+               FigureRow("Gwet's AC1 (tokens)", report.ac1, report.documents, everyone),
+               FigureRow("Fleiss' κ (tokens)", report.fleiss_kappa, fleiss.documents, len(fleiss.annotators)),
+               FigureRow("Relation F1", report.relations.f1, report.documents, everyone)]
+    overall += [FigureRow(f"{pair.a} × {pair.b}: Cohen's κ", pair.cohen_kappa, pair.documents, 2)
+                for pair in report.pairwise]
     return AgreementSummary(
         annotators=tuple(report.annotators) or tuple(annotators),
-        pairwise={(pair.a, pair.b): {"f1_overlap": _number(pair.f1_overlap), "f1_exact": _number(pair.f1_exact),
-                                     "cohen_kappa": _number(pair.cohen_kappa)} for pair in report.pairwise},
-        per_label=[(label, {"αu": _number(scores.alpha_u), "F1": _number(scores.f1_overlap)})
+        header=report.header(),
+        overall=overall,
+        pairwise={(pair.a, pair.b): {"f1_overlap": pair.f1_overlap, "f1_exact": pair.f1_exact,
+                                     "cohen_kappa": pair.cohen_kappa, "relation_f1": pair.relation_f1}
+                  for pair in report.pairwise},
+        per_label=[(label, {"αu": scores.alpha_u, "F1": scores.f1_overlap, "AC1": scores.ac1})
                    for label, scores in report.per_label.items()],
-        alpha_u=_number(report.alpha_u),
-        fleiss_kappa=_number(report.fleiss_kappa),
+        attributes=[FigureRow(f"{item.key} (κ)", item.kappa, max((pair.spans for pair in item.pairs), default=0),
+                              everyone) for item in report.attributes],
         n_documents=report.documents,
-        documents=rows,
+        documents=list(report.document_scores),
+        warnings=list(report.warnings),
     )
 
 

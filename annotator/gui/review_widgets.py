@@ -1,8 +1,10 @@
-"""Small display widgets of the review windows: a heat-map matrix and per-label bars.
+"""Small display widgets of the review windows: a heat-map matrix, per-label bars and a table
+of figures.
 
-Kept apart from the windows so that they only take plain numbers: the agreement window decides
+Kept apart from the windows so that they only take figures: the agreement window decides
 *which* measure is shown, these widgets only how it looks. Values are agreement coefficients
-(F1, κ, αu), at most 1; κ and αu can go below 0, which is shown as the worst colour.
+(F1, κ, α, AC1), at most 1; κ and α can go below 0, which is shown as the worst colour. A
+figure that is not available shows "n/a" in grey, never a number, and its reason as a tooltip.
 """
 
 from __future__ import annotations
@@ -10,15 +12,20 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
-from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QHelpEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QHeaderView,
     QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
+    QToolTip,
+    QTreeWidget,
+    QTreeWidgetItem,
     QWidget,
 )
+
+from annotator.review.figures import Figure
 
 #: Low, middle and high ends of the heat scale: red for disagreement, green for agreement.
 _SCALE = (QColor("#d7301f"), QColor("#fdd835"), QColor("#2e7d32"))
@@ -45,7 +52,19 @@ def heat_color(value: float | None) -> QColor:
 
 
 def format_value(value: float | None) -> str:
-    return "—" if value is None or math.isnan(value) else f"{value:.3f}"
+    return "n/a" if value is None or math.isnan(value) else f"{value:.3f}"
+
+
+def describe(figure: Figure) -> str:
+    """A figure in words for a tooltip: its value and interval, or why it is not available."""
+    if figure.value is None:
+        return f"Not available: {figure.reason}"
+    text = format_value(figure.value)
+    if figure.interval is not None:
+        text += f", 95% interval {figure.interval_text()}"
+    if figure.interval_note:
+        text += f" ({figure.interval_note})"
+    return text
 
 
 class HeatMapTable(QTableWidget):
@@ -60,7 +79,7 @@ class HeatMapTable(QTableWidget):
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
 
-    def show_matrix(self, names: Sequence[str], values: Mapping[tuple[str, str], float | None]) -> None:
+    def show_matrix(self, names: Sequence[str], values: Mapping[tuple[str, str], Figure]) -> None:
         """``values`` holds each unordered pair once, in either order."""
         self.clear()
         self.setRowCount(len(names))
@@ -72,13 +91,13 @@ class HeatMapTable(QTableWidget):
                 item = QTableWidgetItem()
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 if row != column:
-                    value = values.get((first, second), values.get((second, first)))
-                    color = heat_color(value)
-                    item.setText(format_value(value))
+                    figure = values.get((first, second), values.get((second, first), Figure(None, "not computed")))
+                    color = heat_color(figure.value)
+                    item.setText(format_value(figure.value))
                     item.setBackground(color)
                     item.setForeground(QColor("#000000") if color.lightnessF() > 0.45 else QColor("#ffffff"))
-                    item.setToolTip(f"{first} × {second}: {format_value(value)}")
-                    item.setData(Qt.ItemDataRole.UserRole, value)
+                    item.setToolTip(f"{first} × {second}: {describe(figure)}")
+                    item.setData(Qt.ItemDataRole.UserRole, figure.value)
                 self.setItem(row, column, item)
 
     def value(self, row: int, column: int) -> float | None:
@@ -93,25 +112,46 @@ class LabelBars(QWidget):
     what a reviewer looks for first.
     """
 
-    ROW_HEIGHT = 34
+    BAR_HEIGHT = 15  # each measure's bar and its value; a label's row holds one per measure
     NAME_WIDTH = 120
 
     def __init__(self, measures: Sequence[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._measures = tuple(measures)
-        self._rows: list[tuple[str, dict[str, float | None]]] = []
+        self.row_height = self.BAR_HEIGHT * max(1, len(self._measures)) + 10
+        self._rows: list[tuple[str, dict[str, Figure]]] = []
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
 
-    def set_rows(self, rows: Sequence[tuple[str, Mapping[str, float | None]]]) -> None:
+    def set_rows(self, rows: Sequence[tuple[str, Mapping[str, Figure]]]) -> None:
         self._rows = [(label, dict(values)) for label, values in rows]
         self.updateGeometry()
         self.update()
 
     def rows(self) -> list[tuple[str, dict[str, float | None]]]:
-        return list(self._rows)
+        """Each label's values (None: not available)."""
+        return [(label, {name: figure.value for name, figure in values.items()}) for label, values in self._rows]
+
+    def tooltip_at(self, y: float) -> str:
+        """What the row at height ``y`` says in words: each measure's value or reason."""
+        index = int((y - 4) // self.row_height)
+        if not 0 <= index < len(self._rows):
+            return ""
+        label, values = self._rows[index]
+        return "\n".join([label] + [f"{measure}: {describe(values[measure])}" for measure in self._measures
+                                     if measure in values])
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            text = self.tooltip_at(event.pos().y())
+            if text:
+                QToolTip.showText(event.globalPos(), text, self)
+            else:
+                QToolTip.hideText()
+            return True
+        return super().event(event)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
-        return QSize(360, max(1, len(self._rows)) * self.ROW_HEIGHT + 8)
+        return QSize(360, max(1, len(self._rows)) * self.row_height + 8)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         return self.sizeHint()
@@ -122,14 +162,14 @@ class LabelBars(QWidget):
         text = self.palette().color(QPalette.ColorRole.Text)
         bar_left = self.NAME_WIDTH + 34
         width = max(10, self.width() - bar_left - 60)
-        bar_height = (self.ROW_HEIGHT - 8) / max(1, len(self._measures))
+        bar_height = (self.row_height - 8) / max(1, len(self._measures))
         for index, (label, values) in enumerate(self._rows):
-            top = 4 + index * self.ROW_HEIGHT
+            top = 4 + index * self.row_height
             painter.setPen(text)
-            painter.drawText(QRectF(0, top, self.NAME_WIDTH, self.ROW_HEIGHT - 4),
+            painter.drawText(QRectF(0, top, self.NAME_WIDTH, self.row_height - 4),
                              Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, label)
             for slot, measure in enumerate(self._measures):
-                value = values.get(measure)
+                value = values[measure].value if measure in values else None
                 y = top + slot * bar_height
                 painter.setPen(text)
                 painter.drawText(QRectF(self.NAME_WIDTH, y, 32, bar_height),
@@ -142,3 +182,38 @@ class LabelBars(QWidget):
                 painter.drawText(QRectF(bar_left + length + 4, y, 56, bar_height),
                                  Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, format_value(value))
         painter.end()
+
+
+class FiguresTable(QTreeWidget):
+    """Every overall figure on a line: value, 95% interval, what it rests on, and for a figure
+    that is not available the reason, in words, in its own column."""
+
+    COLUMNS = ("Figure", "Value", "95% interval", "Documents", "Annotators", "Note")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setHeaderLabels(list(self.COLUMNS))
+        self.setRootIsDecorated(False)
+        self.setWordWrap(True)
+        header = self.header()
+        header.setStretchLastSection(True)
+        for column in range(len(self.COLUMNS) - 1):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+
+    def show_rows(self, rows: Sequence[tuple[str, Figure, int, int]]) -> None:
+        self.clear()
+        for name, figure, documents, annotators in rows:
+            item = QTreeWidgetItem([name, format_value(figure.value), figure.interval_text(), str(documents),
+                                    str(annotators), figure.reason or figure.interval_note or ""])
+            item.setBackground(1, heat_color(figure.value))
+            item.setToolTip(1, describe(figure))
+            item.setToolTip(5, figure.reason or figure.interval_note or "")
+            self.addTopLevelItem(item)
+
+    def row(self, name: str) -> list[str] | None:
+        """The cells of the line called ``name`` (for tests and accessibility)."""
+        for index in range(self.topLevelItemCount()):
+            item = self.topLevelItem(index)
+            if item is not None and item.text(0) == name:
+                return [item.text(column) for column in range(len(self.COLUMNS))]
+        return None

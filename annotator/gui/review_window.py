@@ -1,16 +1,23 @@
 """Review ▸ Agreement…: how far the chosen annotators agree, and where they agree least.
 
-The computation runs in a ``BackgroundTask`` (a corpus of a thousand documents takes seconds)
-behind the shared progress dialog; the window only shows the result the core returns, through
-``annotator.gui.review_bridge``: the pairwise matrix as a heat map (F1 overlap or Cohen's κ,
-chosen in a combo box: the matrix is the same shape, only the measure changes), per-label bars
-(αu and F1), overall αu and Fleiss' κ, and the documents sorted worst first. Double-clicking a
-document asks the main window to open the comparison view on it (``compareRequested``).
+The reviewer chooses the annotators and the rule for which documents count (the same
+``--observed`` rules as ``annotator agreement``, said in words under the choice), and whether
+to compute 95% bootstrap intervals. The computation runs in a ``BackgroundTask`` (a corpus of
+a thousand documents takes seconds, with intervals several more) behind the shared progress
+dialog, whose Cancel stops it between steps; the window only shows the result the core
+returns, through ``annotator.gui.review_bridge``: what was counted (the rule, documents,
+annotators), the table of figures with their intervals and what each rests on, the pairwise
+matrix as a heat map (F1 overlap or exact, Cohen's κ, relation F1: the matrix is the same
+shape, only the measure changes), per-label bars (αu, F1 and AC1), and the documents sorted
+worst first. A figure that is not available shows "n/a" and says why, never 1.0.
+Double-clicking a document asks the main window to open the comparison view on it
+(``compareRequested``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from html import escape
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -38,17 +45,25 @@ from annotator.gui import review_bridge as bridge
 from annotator.gui.error_dialog import show_unexpected_error
 from annotator.gui.review_bridge import AgreementSummary
 from annotator.gui.review_widgets import (
+    FiguresTable,
     HeatMapTable,
     LabelBars,
+    describe,
     format_value,
     heat_color,
 )
 from annotator.gui.workers import BackgroundTask, progress_dialog
+from annotator.review.corpus import ADJUDICATION_RULE, OBSERVED, OBSERVED_RULES, Observed
 from annotator.store import Project
 from annotator.tasks import Cancelled, TaskControl
 
 #: Matrix measures: combo title -> key of ``AgreementSummary.pairwise`` values.
-MATRIX_MEASURES = {"F1 (overlap)": "f1_overlap", "F1 (exact)": "f1_exact", "Cohen's κ": "cohen_kappa"}
+MATRIX_MEASURES = {"F1 (overlap)": "f1_overlap", "F1 (exact)": "f1_exact", "Cohen's κ": "cohen_kappa",
+                   "Relation F1": "relation_f1"}
+#: The rules' titles in the choice, in ``OBSERVED``'s order.
+OBSERVED_TITLES: dict[Observed, str] = {
+    "done": "Marked done or reviewed (default)", "reviewed": "Done, on reviewed documents only",
+    "any-status": "Done, or with spans whatever the status", "with-spans": "With spans, whatever the status"}
 
 
 class AgreementWindow(QDialog):
@@ -71,8 +86,13 @@ class AgreementWindow(QDialog):
             item.setCheckState(Qt.CheckState.Checked)
             self.annotator_list.addItem(item)
         self.annotator_list.setMaximumHeight(96)
-        self.only_done = QCheckBox("Only documents marked done by at least two of them")
-        self.only_done.setChecked(True)
+        self.observed_combo = QComboBox()
+        for rule in OBSERVED:
+            self.observed_combo.addItem(OBSERVED_TITLES[rule], rule)
+        self.observed_combo.currentIndexChanged.connect(self._show_rule)
+        self.rule_label = QLabel()
+        self.rule_label.setWordWrap(True)
+        self.intervals = QCheckBox("95% bootstrap intervals (1,000 resamples of the documents; takes longer)")
         self.compute_button = QPushButton("Compute")
         self.compute_button.setDefault(True)
         self.compute_button.clicked.connect(self.compute)
@@ -83,7 +103,9 @@ class AgreementWindow(QDialog):
         self.matrix = HeatMapTable()
         self.overall_label = QLabel("Choose annotators and press Compute.")
         self.overall_label.setWordWrap(True)
-        self.label_bars = LabelBars(("αu", "F1"))
+        self.overall_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.figures = FiguresTable()
+        self.label_bars = LabelBars(("αu", "F1", "AC1"))
         bars_scroll = QScrollArea()
         bars_scroll.setWidget(self.label_bars)
         bars_scroll.setWidgetResizable(True)
@@ -100,7 +122,9 @@ class AgreementWindow(QDialog):
 
         choose = QFormLayout()
         choose.addRow("Annotators:", self.annotator_list)
-        choose.addRow("", self.only_done)
+        choose.addRow("Which work counts:", self.observed_combo)
+        choose.addRow("", self.rule_label)
+        choose.addRow("", self.intervals)
         choose_row = QHBoxLayout()
         choose_row.addLayout(choose, 1)
         choose_row.addWidget(self.compute_button, 0, Qt.AlignmentFlag.AlignBottom)
@@ -112,8 +136,8 @@ class AgreementWindow(QDialog):
         measure_row.addWidget(self.measure_combo, 1)
         left_layout.addLayout(measure_row)
         left_layout.addWidget(self.matrix, 2)
-        left_layout.addWidget(self.overall_label)
-        left_layout.addWidget(QLabel("Per label:"))
+        left_layout.addWidget(self.figures, 2)
+        left_layout.addWidget(QLabel("Per label (hover a label for the values in words):"))
         left_layout.addWidget(bars_scroll, 1)
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -125,10 +149,19 @@ class AgreementWindow(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addLayout(choose_row)
+        layout.addWidget(self.overall_label)
         layout.addWidget(splitter, 1)
-        self.resize(1000, 700)
+        self.resize(1100, 800)
+        self._show_rule()
 
     # --- choosing and computing ----------------------------------------------------------------
+
+    def _show_rule(self) -> None:
+        self.rule_label.setText(f"{OBSERVED_RULES[self.observed()]}; {ADJUDICATION_RULE}.")
+
+    def observed(self) -> Observed:
+        rule: Observed = self.observed_combo.currentData()
+        return rule
 
     def chosen_annotators(self) -> list[str]:
         return [self.annotator_list.item(row).text() for row in range(self.annotator_list.count())
@@ -139,10 +172,11 @@ class AgreementWindow(QDialog):
         if len(annotators) < 2:
             self.overall_label.setText(Errors.E540)
             return None
-        project, only_done = self._project, self.only_done.isChecked()
+        project, observed, intervals = self._project, self.observed(), self.intervals.isChecked()
 
         def work(control: TaskControl) -> AgreementSummary:
-            return bridge.compute_agreement(project, annotators, only_done=only_done, control=control)
+            return bridge.compute_agreement(project, annotators, observed=observed, intervals=intervals,
+                                            control=control)
 
         task = BackgroundTask(work)
         progress = progress_dialog(self, "Computing agreement", "Reading annotations…", task)
@@ -186,23 +220,30 @@ class AgreementWindow(QDialog):
     def show_summary(self, summary: AgreementSummary) -> None:
         self._summary = summary
         self._show_matrix()
-        self.overall_label.setText(
-            f"Overall αu: <b>{format_value(summary.alpha_u)}</b> &nbsp; Fleiss' κ: "
-            f"<b>{format_value(summary.fleiss_kappa)}</b> &nbsp; over {summary.n_documents} documents")
+        alpha = summary.alpha_u
+        headline = (f"Overall αu: <b>{format_value(alpha.value)}</b> {escape(alpha.interval_text())}"
+                    if alpha.defined else f"Overall αu: <b>not available</b>: {escape(alpha.reason or '')}")
+        lines = [headline] + [escape(line) for line in summary.header[1:]]
+        lines += [f"<span style='color:#b35900'>Warning: {escape(warning)}</span>" for warning in summary.warnings]
+        self.overall_label.setText("<br>".join(lines))
+        self.overall_label.setToolTip(summary.header[0])
+        self.figures.show_rows([(row.name, row.figure, row.documents, row.annotators)
+                                for row in summary.overall + summary.attributes])
         self.label_bars.set_rows(summary.per_label)
         self.document_list.clear()
         for row in summary.documents:
-            item = QTreeWidgetItem([row.name, format_value(row.score), str(row.spans)])
+            item = QTreeWidgetItem([row.title, format_value(row.alpha_u.value), str(row.spans)])
             item.setData(0, Qt.ItemDataRole.UserRole, row.doc_id)
-            item.setBackground(1, heat_color(row.score))
-            item.setToolTip(0, row.name)
+            item.setBackground(1, heat_color(row.alpha_u.value))
+            item.setToolTip(0, row.title)
+            item.setToolTip(1, describe(row.alpha_u))
             self.document_list.addTopLevelItem(item)
 
     def _show_matrix(self) -> None:
         if self._summary is None:
             return
         measure = MATRIX_MEASURES[self.measure_combo.currentText()]
-        values = {pair: scores.get(measure) for pair, scores in self._summary.pairwise.items()}
+        values = {pair: scores[measure] for pair, scores in self._summary.pairwise.items()}
         self.matrix.show_matrix(self._summary.annotators, values)
 
     def _document_activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:

@@ -1,325 +1,390 @@
 """Inter-annotator agreement of a project's annotation layers.
 
-Measures (see ``AgreementReport``):
-- Krippendorff's αu on character offsets, per label and overall (``krippendorff.py``). The
-  published definition is for one continuum, so the selected documents are laid end to end as
-  one continuum of their total length (units never cross a document boundary). Documents whose
-  observers differ form separate continua whose disagreements are averaged weighted by length;
-  with one set of observers this is exactly the published formula.
-- Span precision / recall / F1 of each pair, exact (same offsets and label) and overlap
-  (same label, overlapping, matched greedily one-to-one, largest overlap first), per label and
-  micro-averaged over labels.
-- Cohen's κ per pair and Fleiss' κ on token labels: tokens of ``spacy.blank("en")``, ``O``
-  outside spans. Where spans overlap, the token takes the innermost (shortest) span's label,
-  the earliest-starting one among equals. A token takes the label at its first character, or
-  at its last when the first is outside every span. Cohen's κ of a pair uses the documents both
-  observe; Fleiss' κ the documents every annotator of the report observes (None if there are
-  none).
+Which documents and annotators count is ``corpus.py``'s ``observed`` rule; what a span
+contributes is ``units.py``'s (each fragment a unit, one annotator's overlapping spans of a
+label merged, with a warning). The measures:
+
+- Krippendorff's αu on character offsets, per label and overall (``krippendorff.py``, computed
+  through ``alpha_terms.py``). The published definition is for one continuum, so the counted
+  documents are laid end to end as one continuum (units never cross a document boundary).
+  Documents whose observers differ form separate continua whose disagreements are averaged
+  weighted by length; with one set of observers this is exactly the published formula.
+- Span F1 of each pair, exact and overlap (``span_matching.py``: optimal one-to-one matching),
+  per label micro-averaged over pairs.
+- On token labels (``token_measures.py``, one tie-break rule for all): Cohen's κ per pair,
+  Fleiss' κ on the documents every annotator observes, Krippendorff's nominal α and Gwet's AC1
+  overall and per label.
+- Attribute values of matched spans (``attribute_agreement.py``) and relations between matched
+  spans (``relation_agreement.py``).
+- With a ``Resampling``: bootstrap 95% intervals (``bootstrap.py``) for αu (overall and per
+  label) and every token figure.
+
+Every figure says what it rests on (documents, annotators); one that cannot be computed is not
+available, with the reason (``figures.py``), never 1.0.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from functools import lru_cache
-from itertools import combinations
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from annotator.review.corpus import AgreementOptions, DocData, load_corpus, observers_in
-from annotator.review.kappa import cohen_kappa, fleiss_kappa
-from annotator.review.krippendorff import Components, alpha_from, category_components
+from annotator.errors import Errors
+from annotator.review.agreement_report import (
+    AgreementReport,
+    Counts,
+    Coverage,
+    DocumentScore,
+    LabelScores,
+    PairScores,
+    RelationScores,
+)
+from annotator.review.alpha_terms import CorpusAlpha
+from annotator.review.attribute_agreement import AttributeScores, MatchedSpans, attribute_scores
+from annotator.review.bootstrap import Resampling, counts, draws, interval
+from annotator.review.corpus import AgreementOptions, DocData, Selection, load_corpus, observers_in
+from annotator.review.figures import Figure
+from annotator.review.relation_agreement import relation_counts
+from annotator.review.span_matching import PairMatch, match_pair
+from annotator.review.token_measures import (
+    TokenSums,
+    cohen,
+    fleiss,
+    gwet_ac1,
+    gwet_binary,
+    krippendorff_binary,
+    krippendorff_nominal,
+    token_sums,
+    token_table,
+)
+from annotator.review.units import Units, build_units, span_columns
 from annotator.store.project import Project
+from annotator.tasks import TaskControl
 
-__all__ = [
-    "AgreementOptions",
-    "AgreementReport",
-    "LabelScores",
-    "PairScores",
-    "agreement",
-    "compute",
-    "per_document",
-]
+__all__ = ["AgreementOptions", "AgreementReport", "Resampling", "agreement", "compute"]
 
-
-@dataclass
-class Counts:
-    """Span counts of one pair and label: a's spans, b's spans, exact and overlap matches."""
-
-    n_a: int = 0
-    n_b: int = 0
-    exact: int = 0
-    overlap: int = 0
-
-    def add(self, other: Counts) -> None:
-        self.n_a += other.n_a
-        self.n_b += other.n_b
-        self.exact += other.exact
-        self.overlap += other.overlap
-
-    def f1(self, matched: int) -> float:
-        total = self.n_a + self.n_b
-        return 1.0 if total == 0 else 2.0 * matched / total
-
-
-@dataclass
-class PairScores:
-    a: str
-    b: str
-    counts: dict[str, Counts]
-    cohen_kappa: float | None
-    documents: int
-
-    def total(self) -> Counts:
-        total = Counts()
-        for counts in self.counts.values():
-            total.add(counts)
-        return total
-
-    @property
-    def f1_exact(self) -> float:
-        total = self.total()
-        return total.f1(total.exact)
-
-    @property
-    def f1_overlap(self) -> float:
-        total = self.total()
-        return total.f1(total.overlap)
-
-    @property
-    def precision_exact(self) -> float:
-        total = self.total()
-        return total.exact / total.n_b if total.n_b else 1.0
-
-    @property
-    def recall_exact(self) -> float:
-        total = self.total()
-        return total.exact / total.n_a if total.n_a else 1.0
-
-
-@dataclass
-class LabelScores:
-    alpha_u: float
-    f1_exact: float
-    f1_overlap: float
-    observed: float = 0.0
-    expected: float = 0.0
-
-
-@dataclass
-class AgreementReport:
-    alpha_u: float
-    per_label: dict[str, LabelScores]
-    pairwise: list[PairScores]
-    fleiss_kappa: float | None
-    documents: int
-    annotators: tuple[str, ...] = ()
-    doc_ids: list[int] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, Any]:
-        """The ``annotator agreement --json`` shape; undefined figures are null."""
-        return {
-            "overall": {"alpha_u": _num(self.alpha_u)},
-            "per_label": {label: {"alpha_u": _num(s.alpha_u), "f1_exact": _num(s.f1_exact),
-                                  "f1_overlap": _num(s.f1_overlap)} for label, s in self.per_label.items()},
-            "pairwise": [{"a": p.a, "b": p.b, "f1_exact": _num(p.f1_exact), "f1_overlap": _num(p.f1_overlap),
-                          "cohen_kappa": _num(p.cohen_kappa)} for p in self.pairwise],
-            "fleiss_kappa": _num(self.fleiss_kappa),
-            "documents": self.documents,
-        }
-
-
-def _num(value: float | None) -> float | None:
-    return None if value is None or math.isnan(value) else round(float(value), 6)
-
-
+FloatArray = NDArray[np.float64]
 _ALL = AgreementOptions()
 
 
-def agreement(project: Project, options: AgreementOptions = _ALL) -> AgreementReport:
+def agreement(project: Project, options: AgreementOptions = _ALL, resampling: Resampling | None = None,
+              control: TaskControl | None = None) -> AgreementReport:
     """Every measure over the documents the options select (see the module docstring)."""
-    docs, _chosen = load_corpus(project, options)
-    return compute(docs)
+    control = control or TaskControl()
+    control.report(0, 1, "Reading annotations…")
+    corpus = load_corpus(project, options)
+    control.raise_if_cancelled()
+    return compute(corpus.docs, chosen=corpus.chosen, labels=options.labels, selection=corpus.selection,
+                   attributes=corpus.attributes, resampling=resampling, control=control)
 
 
-def per_document(project: Project, options: AgreementOptions = _ALL) -> list[tuple[int, str, float]]:
-    """``(doc_id, title, αu)`` of each selected document, worst first, for the review window."""
-    docs, _chosen = load_corpus(project, options)
-    scores = []
-    for doc in docs:
-        labels = sorted({label for spans in doc.spans.values() for _s, _e, label in spans})
-        observed = expected = 0.0
-        for label in labels:
-            units = [np.array([(s, e) for s, e, lab in doc.spans[name] if lab == label], dtype=np.int64)
-                     .reshape(-1, 2) for name in doc.observers]
-            components = category_components(units, len(doc.text))
-            observed += components.observed
-            expected += components.expected
-        scores.append((doc.id, doc.title, alpha_from(observed, expected)))
-    scores.sort(key=lambda item: (item[2], item[0]))
-    return scores
+def compute(docs: Sequence[DocData], *, chosen: Sequence[str] = (), labels: Sequence[str] | None = None,
+            selection: Selection | None = None, attributes: Mapping[str, Sequence[str]] | None = None,
+            resampling: Resampling | None = None, control: TaskControl | None = None) -> AgreementReport:
+    """The report for documents already loaded (``corpus.load_corpus``); ``labels`` are the
+    labels asked for (shown even when unused), ``attributes`` each label's schema attributes."""
+    control = control or TaskControl()
+    selection = selection or Selection("done", len(docs))
+    annotators = observers_in(docs) or tuple(chosen)
+    columns = span_columns(docs, annotators)
+    label_names = tuple(sorted(columns.label_names() | set(labels or ())))
+    steps = 5 + (resampling.replicates if resampling is not None and len(docs) >= 2 else 0)
+    control.report(1, steps, f"Measuring agreement over {len(docs)} documents…")
+    units = build_units(docs, annotators, label_names, columns)
+    observed = np.array([[name in doc.observers for doc in docs] for name in annotators], dtype=bool).reshape(
+        len(annotators), len(docs))
+    no_docs = Errors.E1000.format(observed=selection.observed, considered=selection.considered,
+                                  one=selection.one_observer, none=selection.no_observer)
+    asked = f" labelled {', '.join(labels)}" if labels else ""
+    no_units = Errors.E1001.format(labels=asked, documents=len(docs))
 
-
-def compute(docs: Sequence[DocData]) -> AgreementReport:
-    """The report for documents already loaded (``corpus.load_corpus``)."""
-    annotators = observers_in(docs)
-    labels = sorted({label for doc in docs for spans in doc.spans.values() for _s, _e, label in spans})
-    code = {label: index + 1 for index, label in enumerate(labels)}
-    alpha, label_components = _alpha(docs, labels)
-    pairwise = []
-    tokens = _token_labels(docs, code)
-    for a, b in combinations(annotators, 2):
-        both = [doc for doc in docs if a in doc.observers and b in doc.observers]
-        counts = _span_counts(both, a, b, labels)
-        kappa = None
-        if both:
-            kappa = cohen_kappa(np.concatenate([tokens[doc.id][a] for doc in both]),
-                                np.concatenate([tokens[doc.id][b] for doc in both]))
-        pairwise.append(PairScores(a, b, counts, kappa, len(both)))
-    everyone = [doc for doc in docs if set(annotators) <= set(doc.observers)]
-    fleiss = None
-    if everyone and len(annotators) >= 2:
-        fleiss = fleiss_kappa([np.concatenate([tokens[doc.id][name] for doc in everyone]) for name in annotators])
-    per_label = {}
-    for label in labels:
-        total = Counts()
-        for pair in pairwise:
-            total.add(pair.counts.get(label, Counts()))
-        components = label_components[label]
-        per_label[label] = LabelScores(components.alpha, total.f1(total.exact), total.f1(total.overlap),
-                                       components.observed, components.expected)
-    return AgreementReport(alpha, per_label, pairwise, fleiss, len(docs), annotators, [doc.id for doc in docs])
+    alpha_model = _alpha_model(docs, units) if docs else None
+    alpha, alpha_labels = _alpha_figures(alpha_model, units, no_docs, no_units)
+    control.raise_if_cancelled()
+    control.report(2, steps, "Matching spans…")
+    pairwise, matches, label_counts = _pairs(docs, units, observed, no_docs)
+    control.raise_if_cancelled()
+    control.report(3, steps, "Labelling tokens…")
+    sums = token_sums(token_table([doc.text for doc in docs], observed, units)) if docs else None
+    tokens = _token_figures(sums, units, no_docs)
+    control.raise_if_cancelled()
+    control.report(4, steps, "Comparing attributes and relations…")
+    relations, relation_f1 = _relations(docs, units, matches)
+    report = AgreementReport(
+        annotators, len(docs), selection, alpha, tokens["alpha"], tokens["ac1"], tokens["fleiss"],
+        Coverage(int(sums.fleiss_docs.sum()) if sums is not None else 0, annotators), {}, pairwise,
+        _attributes(docs, units, matches, attributes or {}), relations, doc_ids=[doc.id for doc in docs])
+    for index, pair in enumerate(pairwise):
+        pair.cohen_kappa = tokens["cohen"][index]
+        pair.relation_f1 = relation_f1[index]
+    for code, label in enumerate(label_names):
+        total = label_counts[label]
+        reason = Errors.E1001.format(labels=f" labelled {label}", documents=len(docs)) if docs else no_docs
+        report.per_label[label] = LabelScores(
+            int(np.sum(units.label == code)), alpha_labels[code], total.f1(total.exact, reason),
+            total.f1(total.overlap, reason), tokens["label_alpha"][code], tokens["label_ac1"][code])
+    if units.overlapping_spans:
+        report.warnings.append(Errors.E1005.format(spans=units.overlapping_spans, documents=units.overlapping_docs))
+    if report.relations.left_out:
+        report.warnings.append(Errors.E1012.format(count=report.relations.left_out))
+    if alpha_model is not None:
+        report.document_scores = _document_scores(docs, alpha_model, units, no_units)
+    if resampling is not None:
+        _intervals(report, resampling, alpha_model, sums, control, steps)
+    control.report(steps, steps, "Done.")
+    return report
 
 
 # --- αu ---------------------------------------------------------------------------------------
 
 
-def _alpha(docs: Sequence[DocData], labels: Sequence[str]) -> tuple[float, dict[str, Components]]:
-    """Overall αu and per-label components over continua grouped by observers (length-weighted)."""
-    groups: dict[tuple[str, ...], list[DocData]] = {}
-    for doc in docs:
-        groups.setdefault(doc.observers, []).append(doc)
-    total_length = sum(len(doc.text) for doc in docs) or 1
-    observed = {label: 0.0 for label in labels}
-    expected = {label: 0.0 for label in labels}
-    for observers, group in groups.items():
-        offsets = np.cumsum([0] + [len(doc.text) for doc in group])
-        length = int(offsets[-1])
-        weight = length / total_length
-        for label in labels:
-            units = []
-            for name in observers:
-                pieces = [(s + offset, e + offset) for doc, offset in zip(group, offsets[:-1].tolist(), strict=True)
-                          for s, e, lab in doc.spans[name] if lab == label]
-                units.append(np.array(pieces, dtype=np.int64).reshape(-1, 2))
-            components = category_components(units, length)
-            observed[label] += weight * components.observed
-            expected[label] += weight * components.expected
-    per_label = {label: Components(observed[label], expected[label]) for label in labels}
-    return alpha_from(sum(observed.values()), sum(expected.values())), per_label
+def _alpha_model(docs: Sequence[DocData], units: Units) -> CorpusAlpha:
+    """Groups of documents by observers, and each group's units per label and observer."""
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for index, doc in enumerate(docs):
+        groups.setdefault(doc.observers, []).append(index)
+    observer_code = {name: index for index, name in enumerate(units.annotators)}
+    group_list = [(np.array(members, dtype=np.int64), tuple(observer_code[name] for name in observers))
+                  for observers, members in groups.items()]
+    group_of = np.zeros(len(docs), dtype=np.int64)
+    local = np.zeros(len(docs), dtype=np.int64)
+    for g, (members, _observers) in enumerate(group_list):
+        group_of[members] = g
+        local[members] = np.arange(len(members))
+    # units sorted by group, label, observer, document, start: each (group, label, observer) a slice
+    unit_group, unit_local = group_of[units.doc], local[units.doc]
+    order = np.lexsort((units.start, unit_local, units.observer, units.label, unit_group))
+    key = (unit_group[order] * max(1, len(units.labels)) + units.label[order]) * len(units.annotators) + \
+        units.observer[order]
+    keys, first = np.unique(key, return_index=True)
+    last = np.append(first[1:], len(order))[:len(first)]
+    slices = dict(zip(keys.tolist(), zip(first.tolist(), last.tolist(), strict=True), strict=True))
+    empty = np.zeros(0, dtype=np.int64)
+    per_group = []
+    for g, (_members, observers) in enumerate(group_list):
+        per_label: dict[int, list[tuple[Any, Any, Any]]] = {}
+        for label in range(len(units.labels)):
+            per_label[label] = []
+            for o in observers:
+                begin, end = slices.get((g * max(1, len(units.labels)) + label) * len(units.annotators) + o, (0, 0))
+                rows = order[begin:end]
+                per_label[label].append((unit_local[rows], units.start[rows], units.end[rows]) if end > begin
+                                        else (empty, empty, empty))
+        per_group.append(per_label)
+    lengths = np.array([len(doc.text) for doc in docs], dtype=np.int64)
+    return CorpusAlpha(lengths, group_list, per_group, len(units.labels))
+
+
+def _alpha_value(observed: FloatArray, expected: FloatArray) -> FloatArray:
+    usable = expected > 0
+    return np.where(usable, 1.0 - observed / np.where(usable, expected, 1.0), np.nan)
+
+
+def _alpha_figures(model: CorpusAlpha | None, units: Units, no_docs: str,
+                   no_units: str) -> tuple[Figure, list[Figure]]:
+    if model is None:
+        return Figure(None, no_docs), [Figure(None, no_docs) for _label in units.labels]
+    observed, expected = model.corpus()
+    per_label = []
+    for code, label in enumerate(units.labels):
+        has_units = bool(np.any(units.label == code))
+        reason = Errors.E1004.format(label=label) if has_units else Errors.E1001.format(
+            labels=f" labelled {label}", documents=len(model.lengths))
+        per_label.append(Figure.of(float(_alpha_value(observed[code:code + 1], expected[code:code + 1])[0]), reason))
+    reason = Errors.E1004.format(label="") if len(units) else no_units
+    overall = Figure.of(float(_alpha_value(observed.sum(keepdims=True), expected.sum(keepdims=True))[0]), reason)
+    return overall, per_label
+
+
+def _document_scores(docs: Sequence[DocData], model: CorpusAlpha, units: Units, no_units: str) -> list[DocumentScore]:
+    observed, expected = model.documents()
+    values = _alpha_value(observed.sum(axis=1), expected.sum(axis=1))
+    rows = [DocumentScore(doc.id, doc.title or f"#{doc.id}", Figure.of(float(value), no_units),
+                          sum(len(layer) for layer in doc.spans.values()))
+            for doc, value in zip(docs, values.tolist(), strict=True)]
+    rows.sort(key=lambda row: (row.alpha_u.value is None, row.alpha_u.value or 0.0, row.doc_id))
+    return rows
 
 
 # --- span F1 ----------------------------------------------------------------------------------
 
 
-def _global_spans(docs: Sequence[DocData], name: str, labels: Sequence[str]) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
-    """A's spans on one line: documents end to end, each label on its own stretch of it."""
-    offsets = np.cumsum([0] + [len(doc.text) + 1 for doc in docs])
-    stride = int(offsets[-1]) + 1
-    code = {label: index for index, label in enumerate(labels)}
-    rows = [(code[lab] * stride + offset + s, code[lab] * stride + offset + e, code[lab])
-            for doc, offset in zip(docs, offsets[:-1].tolist(), strict=True) for s, e, lab in doc.spans[name]]
-    array = np.array(rows, dtype=np.int64).reshape(-1, 3)
-    array = array[np.lexsort((array[:, 1], array[:, 0]))]
-    return array[:, 0], array[:, 1], array[:, 2]
+def _pairs(docs: Sequence[DocData], units: Units, observed: NDArray[np.bool_],
+           no_docs: str) -> tuple[list[PairScores], list[tuple[int, int, NDArray[np.bool_], PairMatch]],
+                                  dict[str, Counts]]:
+    label_counts = {label: Counts() for label in units.labels}
+    pairwise, matches = [], []
+    for a in range(len(units.annotators)):
+        for b in range(a + 1, len(units.annotators)):
+            name_a, name_b = units.annotators[a], units.annotators[b]
+            both = observed[a] & observed[b]
+            match = match_pair(units, a, b, both)
+            counts = {label: Counts(int(match.n_a[code]), int(match.n_b[code]), int(match.exact[code]),
+                                    int(match.overlap[code])) for code, label in enumerate(units.labels)}
+            total = Counts()
+            for label, label_total in counts.items():
+                total.add(label_total)
+                label_counts[label].add(label_total)
+            reason = (Errors.E1001.format(labels="", documents=int(both.sum())) if both.any()
+                      else Errors.E1013.format(a=name_a, b=name_b) if len(docs) else no_docs)
+            pairwise.append(PairScores(name_a, name_b, int(both.sum()), counts, total.f1(total.exact, reason),
+                                       total.f1(total.overlap, reason), Figure(None), Figure(None)))
+            matches.append((a, b, both, match))
+    return pairwise, matches, label_counts
 
 
-def _span_counts(docs: Sequence[DocData], a: str, b: str, labels: Sequence[str]) -> dict[str, Counts]:
-    a_start, a_end, a_label = _global_spans(docs, a, labels)
-    b_start, b_end, b_label = _global_spans(docs, b, labels)
-    counts = {label: Counts() for label in labels}
-    n_a = np.bincount(a_label, minlength=len(labels))
-    n_b = np.bincount(b_label, minlength=len(labels))
-    # exact: identical (start, end) rows, label included in the position
-    a_rows = np.unique(np.column_stack([a_start, a_end]), axis=0)
-    b_rows = np.unique(np.column_stack([b_start, b_end]), axis=0)
-    both = np.vstack([a_rows, b_rows])
-    exact_label = np.zeros(len(labels), dtype=np.int64)
-    if len(both):
-        rows, seen = np.unique(both, axis=0, return_counts=True)
-        shared = rows[seen == 2]
-        if len(shared):
-            label_of = np.searchsorted(a_start, shared[:, 0])
-            exact_label = np.bincount(a_label[label_of], minlength=len(labels))
-    overlap_label = np.bincount(_greedy_overlap(a_start, a_end, a_label, b_start, b_end),
-                                minlength=len(labels)) if len(a_start) and len(b_start) else np.zeros(len(labels), int)
-    for index, label in enumerate(labels):
-        counts[label] = Counts(int(n_a[index]), int(n_b[index]), int(exact_label[index]), int(overlap_label[index]))
-    return counts
+# --- token measures ---------------------------------------------------------------------------
 
 
-def _greedy_overlap(a_start: NDArray[np.int64], a_end: NDArray[np.int64], a_label: NDArray[np.int64],
-                    b_start: NDArray[np.int64], b_end: NDArray[np.int64]) -> NDArray[np.int64]:
-    """Labels of the one-to-one matches of overlapping spans, largest overlap first."""
-    longest = int((b_end - b_start).max())
-    lo = np.searchsorted(b_start, a_start - longest, side="left")
-    hi = np.searchsorted(b_start, a_end, side="left")
-    counts = np.maximum(hi - lo, 0)
-    i = np.repeat(np.arange(len(a_start)), counts)
-    j = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts) + np.repeat(lo, counts)
-    overlap = np.minimum(a_end[i], b_end[j]) - np.maximum(a_start[i], b_start[j])
-    keep = overlap > 0
-    i, j, overlap = i[keep], j[keep], overlap[keep]
-    order = np.lexsort((j, i, -overlap))
-    used_a: set[int] = set()
-    used_b: set[int] = set()
-    matched = []
-    for x, y in zip(i[order].tolist(), j[order].tolist(), strict=True):
-        if x not in used_a and y not in used_b:
-            used_a.add(x)
-            used_b.add(y)
-            matched.append(x)
-    return a_label[np.array(matched, dtype=np.int64)]
+def _token_values(sums: TokenSums, weights: FloatArray | None) -> dict[str, Any]:
+    """Every token figure's value for each row: the corpus (weights None) or resamples."""
+    rows = sums.total(weights)
+    return {
+        "cohen": [cohen(matrix, sums.k) for matrix in rows.confusion],
+        "fleiss": fleiss(rows.fleiss_squares, rows.fleiss_items, rows.fleiss_categories, sums.m),
+        "alpha": krippendorff_nominal(rows.coincidence, sums.k),
+        "ac1": gwet_ac1(rows.agree, rows.rated_twice, rows.share, rows.rated),
+        "label_alpha": [krippendorff_binary(rows.coincidence, sums.k, code) for code in range(1, sums.k)],
+        "label_ac1": [gwet_binary(rows.agree_label[:, code], rows.rated_twice, rows.share[:, code], rows.rated)
+                      for code in range(1, sums.k)],
+    }
 
 
-# --- token labels -----------------------------------------------------------------------------
+def _token_figures(sums: TokenSums | None, units: Units, no_docs: str) -> dict[str, Any]:
+    if sums is None:
+        missing = Figure(None, no_docs)
+        n_pairs = len(units.annotators) * (len(units.annotators) - 1) // 2
+        return {"cohen": [missing] * n_pairs, "fleiss": missing, "alpha": missing, "ac1": missing,
+                "label_alpha": [missing] * len(units.labels), "label_ac1": [missing] * len(units.labels)}
+    values = _token_values(sums, None)
+    only_o = Errors.E1002.format(category="O, outside every span", what="the token labels")
+
+    def one(what: str) -> str:
+        return Errors.E1002.format(category="one label everywhere", what=what)
+
+    cohen_figures = []
+    for (a, b), value, confusion in zip(sums.pairs, values["cohen"], sums.confusion, strict=True):
+        name_a, name_b = units.annotators[a], units.annotators[b]
+        reason = one(f"{name_a} and {name_b}'s token labels") if confusion.sum() else \
+            Errors.E1013.format(a=name_a, b=name_b)
+        cohen_figures.append(Figure.of(float(value[0]), reason))
+    names = ", ".join(units.annotators)
+    fleiss_reason = one("the token labels") if sums.fleiss_docs.any() else Errors.E1003.format(
+        count=len(units.annotators), names=names)
+    return {
+        "cohen": cohen_figures,
+        "fleiss": Figure.of(float(values["fleiss"][0]), fleiss_reason),
+        "alpha": Figure.of(float(values["alpha"][0]), only_o if not len(units) else one("the token labels")),
+        "ac1": Figure.of(float(values["ac1"][0]), only_o if not len(units) else one("the token labels")),
+        "label_alpha": [Figure.of(float(value[0]), one(f"the tokens, {label} or not"))
+                        for value, label in zip(values["label_alpha"], units.labels, strict=True)],
+        "label_ac1": [Figure.of(float(value[0]), one(f"the tokens, {label} or not"))
+                      for value, label in zip(values["label_ac1"], units.labels, strict=True)],
+    }
 
 
-@lru_cache(maxsize=1)
-def _tokenizer() -> Any:
-    import spacy
-
-    return spacy.blank("en").tokenizer
+# --- attributes and relations -----------------------------------------------------------------
 
 
-def token_bounds(texts: Sequence[str]) -> list[tuple[NDArray[np.int64], NDArray[np.int64]]]:
-    """Start and end character offsets of each text's spaCy tokens."""
-    result = []
-    for doc in _tokenizer().pipe(texts, batch_size=256):
-        starts = np.fromiter((token.idx for token in doc), dtype=np.int64, count=len(doc))
-        lengths = np.fromiter((len(token) for token in doc), dtype=np.int64, count=len(doc))
-        result.append((starts, starts + lengths))
-    return result
+def _attributes(docs: Sequence[DocData], units: Units, matches: Sequence[tuple[int, int, Any, PairMatch]],
+                schema: Mapping[str, Sequence[str]]) -> list[AttributeScores]:
+    """The matched spans' attribute values, compared (``attribute_agreement.py``): pairs where
+    neither span has values are counted per label, the others read one by one."""
+    attrs = {span_id: values for doc in docs for layer in doc.spans.values() for span_id, values in layer.attrs.items()}
+    labels_with = [code for code, label in enumerate(units.labels) if schema.get(label)]
+    if not attrs and not labels_with:
+        return []
+    with_values = np.fromiter(attrs, dtype=np.int64, count=len(attrs))
+    pairs = []
+    for a, b, _both, match in matches:
+        # each distinct pair of spans once (a span with fragments is matched piece by piece)
+        spans = np.column_stack([units.span[match.pairs_a], units.span[match.pairs_b]])
+        _keys, first = np.unique(spans, axis=0, return_index=True)
+        rows = np.sort(first)
+        span_a, span_b, label = spans[rows, 0], spans[rows, 1], units.label[match.pairs_a[rows]]
+        valued = np.isin(span_a, with_values) | np.isin(span_b, with_values)
+        plain = np.bincount(label[~valued], minlength=len(units.labels))
+        pairs.append(MatchedSpans(
+            units.annotators[a], units.annotators[b],
+            [(units.labels[code], attrs.get(x, {}), attrs.get(y, {})) for code, x, y in
+             zip(label[valued].tolist(), span_a[valued].tolist(), span_b[valued].tolist(), strict=True)],
+            {units.labels[code]: int(plain[code]) for code in labels_with if plain[code]}))
+    return attribute_scores(pairs, schema)
 
 
-def token_labels(length: int, spans: Sequence[tuple[int, int, str]], code: dict[str, int],
-                 starts: NDArray[np.int64], ends: NDArray[np.int64]) -> NDArray[np.int64]:
-    """One code per token (0 = ``O``); innermost span wins, then the earliest (module docstring)."""
-    chars = np.zeros(length + 1, dtype=np.int32)
-    for s, e, label in sorted(spans, key=lambda span: (-(span[1] - span[0]), -span[0])):
-        chars[s:e] = code[label]
-    if len(starts) == 0:
-        return np.zeros(0, dtype=np.int64)
-    first = chars[starts]
-    last = chars[np.maximum(ends - 1, starts)]
-    return np.where(first > 0, first, last).astype(np.int64)
+def _relations(docs: Sequence[DocData], units: Units, matches: Sequence[tuple[int, int, NDArray[np.bool_], PairMatch]]
+               ) -> tuple[RelationScores, list[Figure]]:
+    """Relation F1 over all pairs (per type and overall), and each pair's."""
+    n_a: dict[str, int] = {}
+    n_b: dict[str, int] = {}
+    matched: dict[str, int] = {}
+    left_out = 0
+    pair_f1 = []
+    for a, b, both, match in matches:
+        counts = relation_counts(docs, units, a, b, both, match)
+        left_out += counts.left_out
+        for tally, part in ((n_a, counts.n_a), (n_b, counts.n_b), (matched, counts.matched)):
+            for label, count in part.items():
+                tally[label] = tally.get(label, 0) + count
+        total = sum(counts.n_a.values()) + sum(counts.n_b.values())
+        pair_f1.append(Figure.of(2.0 * sum(counts.matched.values()) / total if total else None, Errors.E1006))
+    types = sorted(set(n_a) | set(n_b))
+    per_type = {label: Figure.of(2.0 * matched.get(label, 0) / (n_a.get(label, 0) + n_b.get(label, 0)),
+                                 Errors.E1006) for label in types}
+    total = sum(n_a.values()) + sum(n_b.values())
+    scores = RelationScores(Figure.of(2.0 * sum(matched.values()) / total if total else None, Errors.E1006),
+                            per_type, total, left_out)
+    return scores, pair_f1
 
 
-def _token_labels(docs: Sequence[DocData], code: dict[str, int]) -> dict[int, dict[str, NDArray[np.int64]]]:
-    bounds = token_bounds([doc.text for doc in docs])
-    return {doc.id: {name: token_labels(len(doc.text), doc.spans[name], code, starts, ends)
-                     for name in doc.observers}
-            for doc, (starts, ends) in zip(docs, bounds, strict=True)}
+# --- intervals --------------------------------------------------------------------------------
+
+
+def _intervals(report: AgreementReport, resampling: Resampling, model: CorpusAlpha | None, sums: TokenSums | None,
+               control: TaskControl, steps: int) -> None:
+    """Bootstrap intervals for αu and the token figures, written into ``report``'s figures."""
+    report.resampling = resampling
+    n_docs = report.documents
+    if n_docs < 2 or model is None or sums is None:
+        note = Errors.E1008.format(documents=n_docs)
+        report.alpha_u = report.alpha_u.with_interval(None, note)
+        return
+    collected: dict[str, list[FloatArray]] = {}
+
+    def keep(name: str, values: FloatArray) -> None:
+        collected.setdefault(name, []).append(values)
+
+    done = 0
+    for draw in draws(resampling, n_docs):
+        control.raise_if_cancelled()
+        observed, expected = model.replicates(draw)
+        keep("alpha_u", _alpha_value(observed.sum(axis=1), expected.sum(axis=1)))
+        for code in range(len(report.per_label)):
+            keep(f"alpha_u/{code}", _alpha_value(observed[:, code], expected[:, code]))
+        values = _token_values(sums, counts(draw, n_docs))
+        for name in ("fleiss", "alpha", "ac1"):
+            keep(name, values[name])
+        for index, value in enumerate(values["cohen"]):
+            keep(f"cohen/{index}", value)
+        for code in range(len(report.per_label)):
+            keep(f"label_alpha/{code}", values["label_alpha"][code])
+            keep(f"label_ac1/{code}", values["label_ac1"][code])
+        done += draw.shape[0]
+        control.report(5 + done, steps, f"Bootstrap: {done} of {resampling.replicates} resamples…")
+
+    def bounded(name: str) -> Callable[[Figure], Figure]:
+        found, note = interval(np.concatenate(collected[name]), resampling.level)
+        return lambda figure: figure.with_interval(found, note)
+
+    report.alpha_u = bounded("alpha_u")(report.alpha_u)
+    report.fleiss_kappa = bounded("fleiss")(report.fleiss_kappa)
+    report.token_alpha = bounded("alpha")(report.token_alpha)
+    report.ac1 = bounded("ac1")(report.ac1)
+    for index, pair in enumerate(report.pairwise):
+        pair.cohen_kappa = bounded(f"cohen/{index}")(pair.cohen_kappa)
+    for code, scores in enumerate(report.per_label.values()):
+        scores.alpha_u = bounded(f"alpha_u/{code}")(scores.alpha_u)
+        scores.token_alpha = bounded(f"label_alpha/{code}")(scores.token_alpha)
+        scores.ac1 = bounded(f"label_ac1/{code}")(scores.ac1)

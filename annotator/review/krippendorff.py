@@ -30,6 +30,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 IntArray = NDArray[np.int64]
+Segments = tuple[IntArray, IntArray, NDArray[np.bool_]]  # starts, ends, is-unit flags
 
 
 @dataclass(frozen=True)
@@ -45,9 +46,10 @@ class Components:
 
 
 def alpha_from(observed: float, expected: float) -> float:
-    """αu from its parts. No unit anywhere (D_e = 0) means nothing to disagree on: 1.0."""
+    """αu from its parts; NaN when undefined: no unit anywhere, or units that leave no room to
+    differ (D_e = 0), where agreement cannot be told from chance (never 1.0, as DKPro)."""
     if expected <= 0.0:
-        return 1.0 if observed <= 0.0 else 0.0
+        return float("nan")
     return 1.0 - observed / expected
 
 
@@ -68,7 +70,7 @@ def _merge(units: IntArray) -> IntArray:
     return np.column_stack([merged_start, merged_end])
 
 
-def _segments(units: IntArray, length: int) -> tuple[IntArray, IntArray, NDArray[np.bool_]]:
+def segments(units: IntArray, length: int) -> Segments:
     """The partition of ``[0, length)`` into units and gaps: starts, ends, is-unit flags."""
     starts, ends = units[:, 0], units[:, 1]
     gap_starts = np.concatenate([[0], ends])
@@ -81,9 +83,14 @@ def _segments(units: IntArray, length: int) -> tuple[IntArray, IntArray, NDArray
     return seg_start[order], seg_end[order], is_unit[order]
 
 
-def _observed_pair(a: tuple[IntArray, IntArray, NDArray[np.bool_]],
-                   b: tuple[IntArray, IntArray, NDArray[np.bool_]]) -> float:
+def _observed_pair(a: Segments, b: Segments) -> float:
     """Σ δ² over segments g of one observer and h of another (one order of the pair)."""
+    return float(np.sum(observed_terms(a, b)[1]))
+
+
+def observed_terms(a: Segments, b: Segments) -> tuple[IntArray, NDArray[np.float64]]:
+    """The non-zero δ² terms of ``_observed_pair``, each with the start of the unit it is about
+    (every non-zero term involves a unit), so a corpus's terms can be summed per document."""
     a_start, a_end, a_unit = a
     b_start, b_end, b_unit = b
     # segments of b overlapping segment g of a form the index range [lo, hi): both partitions
@@ -95,12 +102,12 @@ def _observed_pair(a: tuple[IntArray, IntArray, NDArray[np.bool_]],
     gs, ge, gu = a_start[g], a_end[g], a_unit[g]
     hs, he, hu = b_start[h], b_end[h], b_unit[h]
     both = gu & hu
-    total = float(np.sum(((gs - hs) ** 2 + (ge - he) ** 2)[both].astype(np.float64)))
     g_in_gap = gu & ~hu & (gs >= hs) & (ge <= he)
-    total += float(np.sum(((ge - gs) ** 2)[g_in_gap].astype(np.float64)))
     h_in_gap = hu & ~gu & (hs >= gs) & (he <= ge)
-    total += float(np.sum(((he - hs) ** 2)[h_in_gap].astype(np.float64)))
-    return total
+    positions = np.concatenate([gs[both], gs[g_in_gap], hs[h_in_gap]])
+    values = np.concatenate([((gs - hs) ** 2 + (ge - he) ** 2)[both], ((ge - gs) ** 2)[g_in_gap],
+                             ((he - hs) ** 2)[h_in_gap]]).astype(np.float64)
+    return positions, values
 
 
 def category_components(units_by_observer: Sequence[IntArray], length: int) -> Components:
@@ -109,17 +116,17 @@ def category_components(units_by_observer: Sequence[IntArray], length: int) -> C
     if m < 2 or length <= 0:
         return Components(0.0, 0.0)
     merged = [_merge(np.asarray(u, dtype=np.int64).reshape(-1, 2)) for u in units_by_observer]
-    segments = [_segments(u, length) for u in merged]
+    parts = [segments(u, length) for u in merged]
     observed_sum = 0.0
     for i in range(m):
         for j in range(m):
             if i != j:
-                observed_sum += _observed_pair(segments[i], segments[j])
+                observed_sum += _observed_pair(parts[i], parts[j])
     observed = observed_sum / (m * (m - 1) * float(length) ** 2)
 
     unit_lengths = np.concatenate([u[:, 1] - u[:, 0] for u in merged]).astype(np.float64)
     gap_lengths = np.sort(np.concatenate(
-        [(e - s)[~w] for s, e, w in segments]).astype(np.float64))
+        [(e - s)[~w] for s, e, w in parts]).astype(np.float64))
     n_units = len(unit_lengths)
     if n_units == 0:
         return Components(observed, 0.0)

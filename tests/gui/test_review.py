@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from annotator.gui.conflicts import CONFLICT_TITLE
 from annotator.gui.mainwindow import MainWindow
+from annotator.gui.review_window import AgreementWindow
 from annotator.review.adjudicate import provenance
+from annotator.review.corpus import OBSERVED
 from annotator.store import Project
 from annotator.store.change_log import Changes
 
@@ -50,10 +53,15 @@ def test_agreement_window_computes_and_fills_the_matrix_for_two_annotators(
     dialog.measure_combo.setCurrentText("Cohen's κ")
     kappa = dialog.matrix.value(0, 1)
     assert kappa is not None and -1.0 <= kappa < 1.0
+    dialog.measure_combo.setCurrentText("Relation F1")  # neither drew a relation: n/a, with the reason
+    assert dialog.matrix.value(0, 1) is None and dialog.matrix.item(0, 1).text() == "n/a"
+    assert "[E1006]" in dialog.matrix.item(0, 1).toolTip()
     labels = dict(dialog.label_bars.rows())
     assert labels["LOCATION"]["F1"] == 1.0 and labels["ACTOR"]["F1"] == 0.0
     assert dialog.document_list.topLevelItemCount() == 1
-    assert "over 1 documents" in dialog.overall_label.text()
+    assert "documents: 1 counted of" in dialog.overall_label.text()
+    row = dialog.figures.row("Fleiss' κ (tokens)")
+    assert row is not None and row[3] == "1" and row[4] == "2"  # documents, annotators it rests on
 
     row = dialog.document_list.topLevelItem(0)
     assert row is not None
@@ -61,6 +69,73 @@ def test_agreement_window_computes_and_fills_the_matrix_for_two_annotators(
     compare = window.windows.compare_window
     assert compare is not None and compare.doc_id == doc_ids[0] and compare.annotators == ["anna", "boris"]
     assert [item.kind for item in compare.items] == ["label", "agreement"]
+
+
+def _compute(qtbot: QtBot, dialog: AgreementWindow) -> None:
+    dialog.compute()
+    qtbot.waitUntil(lambda: dialog.task is None, timeout=60_000)
+
+
+def test_agreement_window_says_why_a_figure_is_not_available_and_offers_the_rules(
+        qtbot: QtBot, project: Project, doc_ids: list[int], make_window: Callable[..., MainWindow]) -> None:
+    doc_id = doc_ids[0]
+    text = project.documents.get(doc_id).text
+    start = text.index("NATO")
+    for name in ("anna", "boris"):
+        project.annotations.add_span(doc_id, start, start + 4, "ACTOR", name)
+    project.annotations.set_status(doc_id, "anna", "done")  # boris is still working on it
+    window = make_window(project, "carol")
+    dialog = window.windows.show_agreement()
+    assert [dialog.observed_combo.itemData(i) for i in range(dialog.observed_combo.count())] == list(OBSERVED)
+    for row in range(dialog.annotator_list.count()):
+        item = dialog.annotator_list.item(row)
+        if item.text() == "carol":
+            item.setCheckState(Qt.CheckState.Unchecked)
+
+    _compute(qtbot, dialog)  # done: one observer, nothing to measure; never 1.0
+    summary = dialog.summary
+    assert summary is not None and summary.alpha_u.value is None
+    assert "not available" in dialog.overall_label.text() and "[E1000]" in dialog.overall_label.text()
+    alpha = dialog.figures.row("Krippendorff's αu (characters)")
+    assert alpha is not None and alpha[1] == "n/a" and "[E1000]" in alpha[5]
+    assert dialog.matrix.item(0, 1).text() == "n/a"
+
+    dialog.observed_combo.setCurrentIndex(list(OBSERVED).index("with-spans"))
+    assert "whatever its status" in dialog.rule_label.text()
+    _compute(qtbot, dialog)  # boris's work in progress counts as it stands
+    summary = dialog.summary
+    assert summary is not None and summary.n_documents == 1 and summary.alpha_u.value == pytest.approx(1.0)
+    assert dialog.matrix.value(0, 1) == 1.0
+    assert "observed: with-spans" in dialog.overall_label.toolTip()
+
+
+def test_agreement_window_computes_intervals_in_the_background_and_cancel_stops_it(
+        qtbot: QtBot, project: Project, doc_ids: list[int], make_window: Callable[..., MainWindow]) -> None:
+    for doc_id in doc_ids[:3]:
+        text = project.documents.get(doc_id).text
+        for name, shift in (("anna", 0), ("boris", 1)):
+            for position in range(0, min(len(text), 600) - 20, 40):
+                project.annotations.add_span(doc_id, position + shift, position + 12, "ACTOR", name)
+            project.annotations.set_status(doc_id, name, "done")
+    window = make_window(project, "anna")
+    dialog = window.windows.show_agreement()
+    dialog.intervals.setChecked(True)
+    task = dialog.compute()
+    assert task is not None and not dialog.compute_button.isEnabled()  # the work is off the GUI thread
+    qtbot.waitUntil(lambda: dialog.task is None, timeout=120_000)
+    summary = dialog.summary
+    assert summary is not None and summary.alpha_u.interval is not None
+    alpha = dialog.figures.row("Krippendorff's αu (characters)")
+    assert alpha is not None and alpha[2].startswith("[")
+    assert "95% bootstrap" in dialog.overall_label.text()
+
+    dialog._summary = None
+    task = dialog.compute()
+    assert task is not None
+    task.cancel()  # what the progress dialog's Cancel does
+    qtbot.waitUntil(lambda: dialog.task is None, timeout=120_000)
+    assert dialog.summary is None and "Cancelled" in dialog.overall_label.text()
+    assert dialog.compute_button.isEnabled()
 
 
 def test_adjudication_of_a_disagreement_in_the_gui_writes_the_chosen_span_to_gold_with_its_provenance(
