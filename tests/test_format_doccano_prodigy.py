@@ -201,3 +201,17 @@ def test_prodigy_export_writes_one_task_per_annotator_and_keeps_kb_ids(tmp_path:
 def test_prodigy_classification_file_is_detected_in_an_auto_import() -> None:
     assert detect_format(PRODIGY / "textcat_binary.jsonl", DEFAULT_LIMITS) == "prodigy"
     assert detect_format(PRODIGY / "textcat_choice.jsonl", DEFAULT_LIMITS) == "prodigy"
+
+
+def test_prodigy_relation_end_with_a_list_label_is_counted_not_a_crash(tmp_path: Path) -> None:
+    """Found by the importers' fuzzing: a relation end whose label is a list was used as a key."""
+    path = tmp_path / "rel.jsonl"
+    task = {"text": "Minsk and Moscow", "answer": "accept", "spans": [{"start": 0, "end": 5, "label": "LOCATION"}],
+            "relations": [{"head": 0, "child": 10, "label": "rel",
+                           "head_span": {"start": 0, "end": 5, "label": ["LOCATION"]},
+                           "child_span": {"start": 10, "end": 16, "label": "LOCATION"}}]}
+    path.write_text(json.dumps(task) + "\n", encoding="utf-8")
+    report = LossReport()
+    [doc] = list(prodigy.read([path], ReadOptions(), report))
+    assert doc["relations"] == []
+    assert "left out 1 Prodigy relations whose head_span or child_span is not a span of the text" in report.lines()

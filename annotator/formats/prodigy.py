@@ -241,7 +241,9 @@ class _TaskReader:
         """A relation's end: the task's span with its offsets and label, else a new span."""
         if not isinstance(item, dict):
             return None
-        found = spans.get((item.get("start"), item.get("end"), item.get("label")))
+        key = (item.get("start"), item.get("end"), item.get("label"))
+        # a label or offset that is a list or an object is not a key: _span reports such an end
+        found = spans.get(key) if all(isinstance(part, (str, int, float, type(None))) for part in key) else None
         if found is None:
             found = self._span(doc, item)
             if found is not None:
