@@ -86,8 +86,8 @@ def alpha_terms(lengths: IntArray, units: list[tuple[IntArray, IntArray, IntArra
             trail[o, d[last]] = lengths[d[last]] - e[last]
     return AlphaTerms(
         m, lengths, observed, np.bincount(doc, minlength=n_docs).astype(np.float64),
-        np.bincount(doc, weights=2 * size ** 3 - 3 * size ** 2 + size, minlength=n_docs),
-        np.bincount(doc, weights=size * (size - 1), minlength=n_docs), unit_lengths, count,
+        np.bincount(doc, weights=2 * size ** 3 - 3 * size ** 2 + size, minlength=n_docs).astype(np.float64),
+        np.bincount(doc, weights=size * (size - 1), minlength=n_docs).astype(np.float64), unit_lengths, count,
         _placements(np.concatenate(gap_doc), np.concatenate(gap), n_docs, unit_lengths), has, lead, trail)
 
 
