@@ -153,7 +153,9 @@ def test_accept_agreed_relation_reject_review_comment(review_project: Project) -
     project = review_project
     doc_id = project.documents.resolve("a")
     accepted = adjudicate.accept_agreed(project, doc_id, ["alice", "bob"], "rita")
-    assert [(a.gold.start, a.gold.end, a.gold.label) for a in accepted] == [(4, 30, "ORG")]
+    assert [(a.gold.start, a.gold.end, a.gold.label, a.created) for a in accepted] == [
+        (4, 30, "ORG", True), (4, 30, "ORG", False)]  # one gold copy; alice's and bob's spans both accepted
+    assert {project.annotations.span(a.source_id).annotator for a in accepted} == {"alice", "bob"}
     assert adjudicate.compare(project, doc_id, ["alice", "bob"])[0].in_gold
     assert adjudicate.accept_agreed(project, doc_id, ["alice", "bob"], "rita") == []
     # relation: refused until both ends are in gold

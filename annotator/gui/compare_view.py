@@ -237,7 +237,7 @@ class CompareWindow(QMainWindow):
     def accept_all_agreed(self) -> None:
         accepted = self.perform(adjudicate.AcceptAgreed(self._doc_id, self._annotators, self._adjudicator))
         if accepted is not None:
-            self.statusBar().showMessage(f"{len(accepted)} agreed spans accepted into gold.", 5000)
+            self.statusBar().showMessage(f"{sum(item.created for item in accepted)} agreed spans accepted into gold.", 5000)
 
     def reject_item(self) -> None:
         """Turn the selected difference down: every version there is marked rejected, gold unchanged."""

@@ -185,7 +185,9 @@ def accept_span(project: Project, span_id: int, adjudicator: str, *,
 
 
 def accept_agreed(project: Project, doc_id: int, annotators: Sequence[str], adjudicator: str) -> list[Accepted]:
-    """Accept, in one transaction, every span all ``annotators`` made identically (one copy each).
+    """Accept, in one transaction, every span all ``annotators`` made identically: one gold copy
+    per item, and every annotator's span in it marked accepted (the first makes the copy, the
+    others find it), as accepting each version by hand would leave them.
 
     Each is guarded by the version the comparison read, so a span changed in between (by its
     annotator or another reviewer) stops the whole batch with a ``ConflictError``.
@@ -194,10 +196,7 @@ def accept_agreed(project: Project, doc_id: int, annotators: Sequence[str], adju
     accepted: list[Accepted] = []
     with project.transaction() as connection:
         for item in items:
-            by_key: dict[tuple[int, int, str], SpanRecord] = {}
             for span in item.spans:
-                by_key.setdefault((span.start, span.end, span.label), span)
-            for span in by_key.values():
                 accepted.append(_accept(project, connection, span.id, adjudicator, span.version))
     return accepted
 
