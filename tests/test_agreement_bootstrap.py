@@ -93,3 +93,11 @@ def test_one_document_has_no_interval_and_says_why(project_location: str) -> Non
     assert report.alpha_u.value is not None and report.alpha_u.interval is None
     assert "[E1008]" in (report.alpha_u.interval_note or "")
     assert "alpha_u_ci_note" in report.to_json()["overall"]
+
+
+def test_the_table_says_why_there_is_no_interval(tmp_path: Path) -> None:
+    path = tmp_path / "p.db"
+    write(Project.open(path), noisy_corpus(2, 1, ("a", "b"), 0.2)).close()
+    table = run_here("agreement", path, "--ci", "--replicates", "100")
+    assert table.returncode == 0
+    assert "interval (αu, token α, AC1, Fleiss' κ, a-b κ): [E1008] 1 counted document(s)" in table.stdout

@@ -68,10 +68,14 @@ def _print(report: AgreementReport) -> None:
     reasons: dict[str, list[str]] = {}
     intervals = report.resampling is not None
 
+    notes: dict[str, list[str]] = {}
+
     def cells(figure: Figure, where: str, with_interval: bool = False) -> list[str]:
         """The value (``n/a``, its reason listed under the tables), and the interval column."""
         if figure.value is None:
             reasons.setdefault(figure.reason or "", []).append(where)
+        if intervals and with_interval and figure.interval_note:
+            notes.setdefault(figure.interval_note, []).append(where)
         return [figure.text()] + ([figure.interval_text()] if intervals and with_interval else [])
 
     def headers(*names: str) -> list[str]:
@@ -108,7 +112,9 @@ def _print(report: AgreementReport) -> None:
     say()
     say(f"relations: F1 {cells(relations.f1, 'relation F1')[0]} over {relations.relations} relations"
         + "".join(f"; {name} {figure.text()}" for name, figure in relations.per_type.items()))
-    if reasons:
+    if reasons or notes:
         say()
         for reason, where in reasons.items():
             say(f"n/a ({', '.join(where)}): {reason}")
+        for note_text, where in notes.items():
+            say(f"interval ({', '.join(where)}): {note_text}")

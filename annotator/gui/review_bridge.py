@@ -84,8 +84,8 @@ def compute_agreement(project: Project, annotators: Sequence[str], *, observed: 
                   for pair in report.pairwise},
         per_label=[(label, {"αu": scores.alpha_u, "F1": scores.f1_overlap, "AC1": scores.ac1})
                    for label, scores in report.per_label.items()],
-        attributes=[FigureRow(f"{item.key} (κ)", item.kappa, max((pair.spans for pair in item.pairs), default=0),
-                              everyone) for item in report.attributes],
+        attributes=[FigureRow(f"{item.key}: κ over {sum(pair.spans for pair in item.pairs)} matched spans", item.kappa,
+                              report.documents, everyone) for item in report.attributes],
         n_documents=report.documents,
         documents=list(report.document_scores),
         warnings=list(report.warnings),

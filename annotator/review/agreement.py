@@ -350,6 +350,11 @@ def _intervals(report: AgreementReport, resampling: Resampling, model: CorpusAlp
     if n_docs < 2 or model is None or sums is None:
         note = Errors.E1008.format(documents=n_docs)
         report.alpha_u = report.alpha_u.with_interval(None, note)
+        report.fleiss_kappa = report.fleiss_kappa.with_interval(None, note)
+        report.token_alpha = report.token_alpha.with_interval(None, note)
+        report.ac1 = report.ac1.with_interval(None, note)
+        for pair in report.pairwise:
+            pair.cohen_kappa = pair.cohen_kappa.with_interval(None, note)
         return
     collected: dict[str, list[FloatArray]] = {}
 
