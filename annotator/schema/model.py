@@ -234,6 +234,13 @@ class _HasAttributes:
         attributes: list[AttributeDef] = self.attributes  # type: ignore[attr-defined]
         return next((a for a in attributes if a.name == name), None)
 
+    def default_attrs(self) -> dict[str, Any]:
+        """The values a new item starts with: each attribute's default, where the schema gives one
+        (lists copied, so the item never shares one with the schema)."""
+        attributes: list[AttributeDef] = self.attributes  # type: ignore[attr-defined]
+        return {a.name: list(a.default) if isinstance(a.default, list) else a.default
+                for a in attributes if a.default is not None}
+
 
 class SpanLabel(_HasAttributes, _Model):
     """A label for a stretch of text (ACTOR, CLAIM, ...), with its colour and shortcut key."""

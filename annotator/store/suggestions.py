@@ -9,7 +9,8 @@ from proposing the same thing again:
   pipeline, then writes the new ones except those whose label and offsets already carry a
   decision, whichever pipeline made it: "rejected stays rejected, accepted is not proposed twice".
 - ``accept`` copies the suggestion into the analyst's ``annotation`` layer (same offsets, label,
-  attributes and actor link; ``source`` records where it came from) and returns an
+  attributes and actor link, and the schema's defaults for attributes the suggestion leaves
+  unset, as a span made by hand gets; ``source`` records where it came from) and returns an
   ``Acceptance`` that ``undo_accept`` reverses. If the analyst already has that exact span, it
   is reused rather than duplicated (and undo leaves it alone).
 - A suggested relation is copied when the second of its two ends is accepted, between the
@@ -49,6 +50,7 @@ LAYER = "suggestion"
 _CHUNK = 500  # ids per IN (...) list, well under every backend's bound-parameter limit
 
 Key = tuple[str, int, int]  # (label, start, end): what a decision is about
+_HEAD, _TAIL = SPAN.alias("head"), SPAN.alias("tail")  # a relation's ends; made once, an alias is costly to make
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +123,7 @@ class Suggestions:
         ``status=None`` gives every status; ``hide_matching`` (an annotator name) leaves out
         suggestions identical (label and offsets) to a span that annotator already has.
         """
-        query = (span_query().where(SPAN.c.document_id == doc_id, SPAN.c.layer == LAYER)
+        query = (span_query(json_as_text=True).where(SPAN.c.document_id == doc_id, SPAN.c.layer == LAYER)
                  .order_by(SPAN.c.start_offset, SPAN.c.end_offset.desc(), SPAN.c.id))
         if status is not None:
             query = query.where(SPAN.c.status == status)
@@ -138,13 +140,20 @@ class Suggestions:
             ).all())
         return [r for r in records if (r.label, r.start, r.end) not in own]
 
-    def relations(self, doc_id: int) -> list[RelationRecord]:
-        """Suggested relations of one document whose two ends are both still pending."""
-        pending = sa.select(SPAN.c.id).where(SPAN.c.document_id == doc_id, SPAN.c.layer == LAYER,
-                                             SPAN.c.status == "pending")
-        query = (relation_query().where(REL.c.document_id == doc_id, REL.c.layer == LAYER,
-                                        REL.c.head_id.in_(pending), REL.c.tail_id.in_(pending))
+    def relations(self, doc_id: int, *, touching: Iterable[int] | None = None) -> list[RelationRecord]:
+        """Suggested relations of one document whose two ends are both still pending; with
+        ``touching``, only those with an end among these (a few) spans.
+
+        The ends are joined by id, not tested against the list of the document's pending
+        suggestions, which SQLite built anew for every call: 40 ms on a document with 20,000."""
+        head, tail = _HEAD, _TAIL
+        query = (relation_query(json_as_text=True).join(head, head.c.id == REL.c.head_id).join(tail, tail.c.id == REL.c.tail_id)
+                 .where(REL.c.document_id == doc_id, REL.c.layer == LAYER, head.c.status == "pending",
+                        tail.c.status == "pending")
                  .order_by(REL.c.id))
+        if touching is not None:
+            spans = list(touching)
+            query = query.where(sa.or_(REL.c.head_id.in_(spans), REL.c.tail_id.in_(spans)))
         with self._project.reading() as connection:
             return [relation_record(row) for row in connection.execute(query)]
 
@@ -345,7 +354,8 @@ class Suggestions:
         suggestion = self._suggestion(connection, suggestion_id)
         if suggestion.status == "accepted":
             raise UserError(Errors.E612)
-        if project.schema.span_label(suggestion.label) is None:
+        label = project.schema.span_label(suggestion.label)
+        if label is None:
             known = ", ".join(spec.name for spec in project.schema.span_labels)
             raise UserError(Errors.E108.format(label=suggestion.label, kind="span", known=known))
         annotator_id = project.annotator_id(annotator, connection=connection)
@@ -359,7 +369,8 @@ class Suggestions:
             actor_id = connection.execute(sa.select(SPAN.c.actor_id).where(SPAN.c.id == suggestion_id)).scalar_one()
             new_id = inserted_id(connection.execute(SPAN.insert().values(
                 document_id=doc_id, annotator_id=annotator_id, layer="annotation", label_id=label_id,
-                start_offset=suggestion.start, end_offset=suggestion.end, attrs=dict(suggestion.attrs), note="",
+                start_offset=suggestion.start, end_offset=suggestion.end, note="",
+                attrs=label.default_attrs() | suggestion.attrs,  # the defaults a span made by hand starts with
                 source=f"{suggestion.annotator}/{suggestion.source}" if suggestion.source else suggestion.annotator,
                 actor_id=actor_id, created_at=now, updated_at=now,
             )))
