@@ -82,6 +82,7 @@ class IngestReport:
     relations: int = 0
     doc_labels: int = 0
     notes: int = 0
+    span_notes: int = 0  # spans written with a note (brat's AnnotatorNotes, a region's note)
     statuses: int = 0
     already_present: int = 0  # spans/relations/labels/notes a matched document had already
     duplicate_spans: int = 0  # spans identical to one written before them in the same input
@@ -524,6 +525,7 @@ class _Writer:
         if rows:
             self.connection.execute(self.stamped(SPAN), rows)
         self.report.spans += len(rows)
+        self.report.span_notes += sum(1 for row in rows if row["note"])
         return maps
 
     def _relations(self, docs: list[_Doc], doc_ids: list[int], span_ids: list[dict[str, int]],
@@ -576,9 +578,12 @@ class _Writer:
                               "created_at": self.now})
             for annotator, status in doc.status.items():
                 annotator_id = self.annotator_id(annotator.strip(), "annotation")
-                if doc_id in matched:  # the file's status replaces the project's
-                    self.connection.execute(STATUS.delete().where(STATUS.c.document_id == doc_id,
-                                                                  STATUS.c.annotator_id == annotator_id))
+                if doc_id in matched:  # the file's status replaces the project's, unless it is the same
+                    mine = (STATUS.c.document_id == doc_id, STATUS.c.annotator_id == annotator_id)
+                    if self.connection.execute(sa.select(STATUS.c.status).where(*mine)).scalar() == status:
+                        self.report.already_present += 1
+                        continue
+                    self.connection.execute(STATUS.delete().where(*mine))
                 statuses[(doc_id, annotator_id)] = {"document_id": doc_id, "annotator_id": annotator_id,
                                                     "status": status, "updated_at": self.now}
         for table, rows in ((DOC_LABEL, labels), (NOTE, notes), (STATUS, list(statuses.values()))):

@@ -2,8 +2,8 @@
 
 Each input gets a ``FileReport``: documents added, plain documents skipped as duplicates,
 annotated documents whose text the project had (their annotations go onto it), what came in
-(spans, relations, document labels, notes, statuses), what its format could not carry, or the
-catalogue message it was refused with. ``ImportReport`` adds them up and keeps what the project
+(spans, relations, document labels, document notes, span notes, statuses: the rows written), what
+its format could not carry, or the catalogue message it was refused with. ``ImportReport`` adds them up and keeps what the project
 had to learn (labels, annotators, actors). The sentences here are the ones every front end
 prints, so the same import reads the same in a terminal and in the window.
 """
@@ -16,8 +16,11 @@ from annotator.corpus.importer import ImportedDocument, SkippedDuplicate
 from annotator.formats.base import LossReport
 
 #: The items of an annotated file, in the order reports name them.
-ITEMS = (("spans", "span"), ("relations", "relation"), ("doc_labels", "document label"), ("notes", "note"),
-         ("statuses", "status"))
+#: A span's note (brat's AnnotatorNotes, a Label Studio region's textarea) is stored on the span, not as a
+#: document note, so it is counted apart: counting only document notes said "0 notes" for a brat corpus
+#: whose every entity had one.
+ITEMS = (("spans", "span"), ("relations", "relation"), ("doc_labels", "document label"),
+         ("notes", "document note"), ("span_notes", "span note"), ("statuses", "status"))
 
 
 def plural(count: int, word: str) -> str:
@@ -36,7 +39,8 @@ class FileReport:
     spans: int = 0
     relations: int = 0
     doc_labels: int = 0
-    notes: int = 0
+    notes: int = 0  # document notes
+    span_notes: int = 0  # spans stored with a note
     statuses: int = 0
     already_present: int = 0  # items a matched document had already, not added twice
     loss: LossReport = field(default_factory=LossReport)
