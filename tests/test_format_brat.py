@@ -128,15 +128,17 @@ def test_round_trip_emoji_overlap_discontinuous_relations_attributes(tmp_path: P
 
 def test_what_brat_cannot_carry_is_reported(tmp_path: Path) -> None:
     text = "Putin spoke."
-    spans = [_span(1, text, 0, 5, "ACTOR", attrs={"quote": "a long text", "n": 3}, actor=7)]
+    spans = [_span(1, text, 0, 5, "ACTOR", attrs={"quote": "a long text", "cut": "two\nlines", "n": 3},
+                   actor=7)]
     doc = _doc("d", text, spans) | {"doc_labels": [{"label": "relevant", "annotator": "ana"}]}
     back, report = _round_trip([doc], tmp_path / "out")
     assert report.counts == {
-        "attribute values that are empty or contain spaces (brat values are single words)": 1,
+        "attribute values that are empty or hold a tab or line break (a brat value is the rest of one line)": 1,
         "actor links of spans (brat has no actor registry)": 1,
         "document labels (brat annotates spans only)": 1,
     }
-    assert back[0]["spans"][0]["attrs"] == {"n": "3"}  # numbers come back as brat values: strings
+    # numbers come back as brat values: strings; a value with spaces is a brat value as it is
+    assert back[0]["spans"][0]["attrs"] == {"quote": "a long text", "n": "3"}
 
 
 def test_several_annotators_get_one_collection_each(tmp_path: Path) -> None:

@@ -9,11 +9,15 @@ one to one. Decisions, each because brat's model is narrower than ours:
   ``OUT/ANNOTATOR/`` (with its own ``annotation.conf``), the way brat projects keep one copy per
   annotator. Reading assigns ``ReadOptions.annotator``/``layer`` to everything.
 - **Attributes.** ``True`` is a binary attribute (``A1<TAB>Negated T1``), ``False`` is its
-  absence; a string without spaces is a value (``A2<TAB>actor_type T1 state``); a list writes one
-  ``A`` line per value and reads back as a list when a name repeats on one span (a one-element
-  list therefore comes back as a plain value); numbers are written as values and come back as
-  strings. Values with whitespace, empty strings and attributes of relations cannot be brat
-  attribute values: they are counted in the LossReport, never bent into notes.
+  absence; a string is a value (``A2<TAB>actor_type T1 state``), spaces included: brat's own
+  parser (``annotation.py``) takes the first space-separated token of an ``A`` line's second field
+  as the name, the second as the id and all the rest, spaces and all, as the value
+  (``A3<TAB>where T1 New York``), and so do we. A list writes one ``A`` line per value and reads
+  back as a list when a name repeats on one span (a one-element list therefore comes back as a
+  plain value); numbers are written as values and come back as strings. Empty strings, values
+  holding a tab or a line break (a value is the rest of one tab-separated field of one line) and
+  attributes of relations cannot be brat attribute values: they are counted in the LossReport,
+  never bent into notes. Text after a second tab of an ``A`` line, which brat ignores, is counted.
 - **Notes.** A span note is one ``#`` AnnotatorNotes line per line of the note; reading joins
   the lines of a span with ``\\n``. Notes of other types (TDT's ``Lemma``) read as ``Type: text``.
 - **CRLF.** Reading checks the ``.ann`` against the ``.txt`` exactly as written, then stores the
@@ -48,6 +52,8 @@ from annotator.output_files import OutputSet, staging
 
 _UNSAFE_NAME = re.compile(r"[^\w.-]+")
 _BRAT_NAME = re.compile(r"\s+")
+#: What ends an ``A`` line's value for brat: the tab before a line's third field, or the line itself.
+_UNWRITABLE_VALUE = re.compile(r"[\t\n\r]")
 
 
 # --- export ------------------------------------------------------------------------------
@@ -141,8 +147,8 @@ def _attr_values(value: Any, report: LossReport) -> list[str]:
     if value is False or value is None:
         return []
     values = value if isinstance(value, list) else [value]
-    kept = [str(item) for item in values if str(item) and not any(ch.isspace() for ch in str(item))]
-    report.add("attribute values that are empty or contain spaces (brat values are single words)",
+    kept = [str(item) for item in values if str(item) and not _UNWRITABLE_VALUE.search(str(item))]
+    report.add("attribute values that are empty or hold a tab or line break (a brat value is the rest of one line)",
                len(values) - len(kept))
     return kept
 
@@ -315,13 +321,15 @@ def _read_pair(txt: Path, ann: Path | None, options: ReadOptions, report: LossRe
             else:
                 report.add("brat notes on relations or events")
         else:
-            parts = fields[1].split()
-            if len(parts) not in (2, 3):
+            name, target, value = _attribute(fields[1])
+            if not name or not target:
                 raise UserError(Errors.E840.format(path=ann, line=number,
-                                                   problem="an attribute needs a name, the id it describes and at most one value"))
-            _check_ref(parts[1], spans, relations, other_ids, ann, number)
-            if parts[1] in spans:
-                attr_values[(parts[1], parts[0])].append(parts[2] if len(parts) == 3 else True)
+                                                   problem="an attribute needs a name and the id it describes"))
+            _check_ref(target, spans, relations, other_ids, ann, number)
+            if len(fields) > 2:
+                report.add("texts after a second tab of brat attribute lines (brat ignores them)")
+            if target in spans:
+                attr_values[(target, name)].append(value)
             else:
                 report.add("brat attributes of relations or events")
     for (target, name), values in attr_values.items():
@@ -342,6 +350,18 @@ def _read_pair(txt: Path, ann: Path | None, options: ReadOptions, report: LossRe
             report.add("brat relations with an event or relation as argument")
     return {"id": txt.stem, "title": txt.stem, "text": text, "meta": {}, "spans": list(spans.values()),
             "relations": canonical_relations, "doc_labels": [], "notes": [], "status": {}}
+
+
+def _attribute(data: str) -> tuple[str, str, str | bool]:
+    """Name, target id and value of an ``A`` (or old ``M``) line's second field, as brat reads it.
+
+    brat matches ``(.+?) (.+?) (.+?)$``: the name up to the first space, the id up to the next, the
+    value all the rest, inner and outer spaces kept; no value makes a binary flag (``True``). Runs of
+    spaces before the id, which brat refuses, are passed over as the old whitespace split did.
+    """
+    name, _, rest = data.partition(" ")
+    target, _, value = rest.lstrip(" ").partition(" ")
+    return name, target, value if value else True
 
 
 def _text_bound(fields: list[str], raw: str, ann: Path, txt: Path, number: int) -> dict[str, Any]:
