@@ -2,18 +2,35 @@
 
 Every document becomes a ``Doc`` tokenized by ``spacy.blank("en")`` (no model needed):
 
-* all spans go to ``doc.spans["sc"]`` (``SPANS_KEY``, the key spaCy's ``spancat`` reads by default),
-  overlaps included;
-* the non-overlapping subset goes to ``doc.ents`` for ``ner``, chosen greedily longest first
-  (ties: the earlier span), as ``spacy.util.filter_spans`` does; the rest are counted;
+* each span goes where its attribute ``spacy_key`` (``PLACE_ATTR``) says it came from: a span key
+  of ``doc.spans``, ``doc.ents`` (the place ``"doc.ents"``, ``ENTS``), or a list of several. A span
+  without it (made here) goes to ``doc.spans["sc"]`` (``SPANS_KEY``, the key spaCy's ``spancat``
+  reads by default), overlaps included, and, if it overlaps no other, to ``doc.ents`` for ``ner``,
+  chosen greedily longest first (ties: the earlier span), as ``spacy.util.filter_spans`` does; the
+  rest are counted. A span recorded for ``doc.ents`` that overlaps another recorded one goes to
+  ``doc.spans["sc"]`` instead and is counted;
 * spans that do not fall on token boundaries are widened to whole tokens
-  (``char_span(alignment_mode="expand")``) and counted;
+  (``char_span(alignment_mode="expand")``) and counted; a span's ``kb_id`` attribute is its ``kb_id``;
+* document labels are ``doc.cats`` with the score 1.0; the categories a file scored below 0.5
+  (``CATS_META`` in the document's metadata, see below) are written back with their scores unless
+  the document now has that label;
 * relations, attributes, notes and exact offsets cannot live in a spaCy ``Doc``, so the whole
   canonical document (without its text) is kept as a JSON string in
   ``doc.user_data["annotator"]`` (``USER_DATA_KEY``; DocBin saves it with ``store_user_data=True``;
   JSON because msgpack would bring lists back as tuples). Import prefers it, which
-  makes our own round trip lossless; DocBins from elsewhere are read from ``doc.spans["sc"]`` or,
-  without it, ``doc.ents``.
+  makes our own round trip lossless.
+
+DocBins from elsewhere are read whole: every span of ``doc.ents`` and of every span group becomes
+a span whose ``spacy_key`` records where it was (an attribute, as the other importers keep what
+their tool says beyond the label: Prodigy's ``kb_id``, Label Studio's per-region values; a span's
+``source`` is the model that suggested it, not a place in a file). The same span (offsets and
+label) in ``doc.ents`` and a span group, or in two groups, is one span recording every place; the
+same span twice in one place is handed to ingestion, which stores it once and counts the repeat.
+A category (``doc.cats``) scored 0.5 or more is a document label; one scored below is a label the
+document does not have, kept with its score in the metadata under ``spacy_cats`` so that an export
+gives spaCy the same negative examples; scores between 0.5 and 1 are counted, since a document
+label has no score. Spans without a label, span group attributes (spancat's scores) and token
+annotations (tags, POS, dependencies, lemmas, morphology, sentence starts) are counted by kind.
 
 Export also writes ``config.cfg`` beside the file (``spacy init config``: English, ``ner``,
 efficiency, CPU) with ``paths.train``/``paths.dev`` set relative to the folder, so
@@ -26,12 +43,13 @@ default ``spans_key`` is ``sc``.
 from __future__ import annotations
 
 import json
+import math
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from annotator.errors import Errors, UserError
 from annotator.formats.base import CanonicalDoc, Format, LossReport, ReadOptions, register
@@ -46,6 +64,18 @@ if TYPE_CHECKING:
 SPANS_KEY = "sc"
 USER_DATA_KEY = "annotator"
 SPLIT_NAMES = ("train", "dev", "test")
+#: The span attribute recording where in a ``Doc`` a span was (a span key, ``ENTS``, or a list).
+PLACE_ATTR = "spacy_key"
+#: The place of ``doc.ents`` in ``PLACE_ATTR`` (a span key is any string; this one names the entities).
+ENTS = "doc.ents"
+#: Document metadata holding the categories a file scored below ``CAT_THRESHOLD``, with their scores.
+NEGATIVE_CATS = "spacy_negative_cats"
+#: spaCy's own threshold for a category the document has (``textcat``'s default).
+CAT_THRESHOLD = 0.5
+#: Token annotations a foreign DocBin may hold, counted since the schema has no place for them.
+_TOKEN_ANNOTATIONS = (("TAG", "tag_", "fine-grained tags"), ("POS", "pos_", "part-of-speech tags"),
+                      ("DEP", "dep_", "dependency arcs"), ("LEMMA", "lemma_", "lemmas"),
+                      ("MORPH", "morph", "morphological analyses"))
 
 
 @lru_cache(maxsize=1)
@@ -94,22 +124,86 @@ def export(docs: Iterable[CanonicalDoc], out: Path, report: LossReport, outputs:
 
 def _export(docs: Iterable[CanonicalDoc], out: Path, report: LossReport, outputs: OutputSet) -> None:
     from spacy.tokens import DocBin
-    from spacy.util import filter_spans
 
     nlp = blank_english()
     docbin = DocBin(store_user_data=True)
     for canonical in docs:
         doc = nlp.make_doc(canonical["text"])
-        spans = [aligned for span in canonical["spans"] if (aligned := token_aligned(doc, span, report)) is not None]
-        doc.spans[SPANS_KEY] = spans
-        doc.ents = filter_spans(spans)
-        report.add(f"overlapping spans from doc.ents (they are in doc.spans['{SPANS_KEY}'] only)",
-                   len(spans) - len(doc.ents))
+        _place_spans(doc, canonical, report)
+        doc.cats = _cats(canonical)
         doc.user_data[USER_DATA_KEY] = json.dumps({key: value for key, value in canonical.items() if key != "text"},
                                                   ensure_ascii=False)
         docbin.add(doc)
     outputs.write_bytes(out, docbin.to_bytes())
     _write_config(out, outputs)
+
+
+def places(span: CanonicalSpan) -> list[str]:
+    """The places recorded for a span (``PLACE_ATTR``), in order and once each; [] if none."""
+    value = (span.get("attrs") or {}).get(PLACE_ATTR)
+    listed = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    return list(dict.fromkeys(item for item in listed if isinstance(item, str) and item))
+
+
+def place_value(keys: list[str]) -> str | list[str]:
+    """``PLACE_ATTR``'s value: one place as a string (the usual case), several as a list."""
+    return keys[0] if len(keys) == 1 else keys
+
+
+def _place_spans(doc: Doc, canonical: CanonicalDoc, report: LossReport) -> None:
+    """Put each span where it was recorded, or by the default rule (``sc``, and ``doc.ents`` if free)."""
+    from spacy.util import filter_spans
+
+    groups: dict[str, list[Span]] = {}
+    recorded: list[tuple[Span, list[str]]] = []  # spans recorded for doc.ents, with all their places
+    unplaced: list[Span] = []
+    for span in canonical["spans"]:
+        aligned = token_aligned(doc, span, report)
+        if aligned is None:
+            continue
+        kb_id = (span.get("attrs") or {}).get("kb_id")
+        if isinstance(kb_id, str) and kb_id:
+            aligned.kb_id_ = kb_id
+        keys = places(span)
+        if not keys:
+            unplaced.append(aligned)
+        if ENTS in keys:
+            recorded.append((aligned, keys))
+        for key in keys if keys else [SPANS_KEY]:
+            if key != ENTS:
+                groups.setdefault(key, []).append(aligned)
+    ents = filter_spans([entity for entity, _keys in recorded])
+    chosen = {id(entity) for entity in ents}
+    for entity, keys in recorded:
+        if id(entity) not in chosen:
+            report.add(f"spans recorded for doc.ents that overlap another there (kept in doc.spans['{SPANS_KEY}'] "
+                       "or their span group)")
+            if keys == [ENTS]:
+                groups.setdefault(SPANS_KEY, []).append(entity)
+    taken = {token for entity in ents for token in range(entity.start, entity.end)}
+    free = filter_spans([entity for entity in unplaced if taken.isdisjoint(range(entity.start, entity.end))])
+    report.add(f"overlapping spans from doc.ents (they are in doc.spans['{SPANS_KEY}'] only)",
+               len(unplaced) - len(free))
+    doc.ents = sorted([*ents, *free], key=lambda entity: entity.start)
+    if unplaced or not canonical["spans"]:
+        groups.setdefault(SPANS_KEY, [])
+    for key, group in groups.items():
+        doc.spans[key] = group
+
+
+def _cats(canonical: CanonicalDoc) -> dict[str, float]:
+    """``doc.cats``: every document label at 1.0, and the negative examples a file brought (scored
+    below the threshold, kept in the metadata) unless the document has that label now."""
+    labels = {label["label"] for label in canonical["doc_labels"]}
+    negatives = (canonical.get("meta") or {}).get(NEGATIVE_CATS)
+    cats = {label: float(score) for label, score in (negatives.items() if isinstance(negatives, dict) else ())
+            if label not in labels and _is_score(score)}
+    cats.update((label, 1.0) for label in sorted(labels))
+    return cats
+
+
+def _is_score(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def config_files(out: Path) -> list[Path]:
@@ -146,7 +240,8 @@ def read(paths: Sequence[Path], options: ReadOptions, report: LossReport) -> Ite
             raise UserError(Errors.E874.format(path=path, problem="it lists no token attributes ('attrs' is empty)")) from None
         except (ValueError, KeyError, TypeError, OSError, zlib.error) as error:
             raise UserError(Errors.E874.format(path=path, problem=error)) from None
-        docs.extend(_canonical(doc, f"{path.stem}-{number}", options, path) for number, doc in enumerate(spacy_docs, 1))
+        docs.extend(_canonical(doc, f"{path.stem}-{number}", options, path, report)
+                    for number, doc in enumerate(spacy_docs, 1))
     yield from docs
 
 
@@ -162,7 +257,7 @@ def _unpacked_size(data: bytes, cap: int) -> int:
     return size
 
 
-def _canonical(doc: Doc, fallback_id: str, options: ReadOptions, path: Path) -> CanonicalDoc:
+def _canonical(doc: Doc, fallback_id: str, options: ReadOptions, path: Path, report: LossReport) -> CanonicalDoc:
     saved = doc.user_data.get(USER_DATA_KEY)
     if isinstance(saved, str):
         try:
@@ -173,15 +268,88 @@ def _canonical(doc: Doc, fallback_id: str, options: ReadOptions, path: Path) -> 
             raise UserError(Errors.E874.format(path=path, problem="its annotator data is not a JSON object"))
         return cast(CanonicalDoc, {**record, "text": doc.text})  # as the file says: ingest checks it
     canonical = new_document(fallback_id, doc.text)
-    spans = doc.spans[SPANS_KEY] if SPANS_KEY in doc.spans and len(doc.spans[SPANS_KEY]) else doc.ents
-    for span in spans:
-        add_span(canonical, span.start_char, span.end_char, span.label_, options, where=(Path(fallback_id), 0))
+    _read_spans(doc, canonical, options, report)
+    read_cats(doc.cats, canonical, options, report)
+    _count_token_annotations(doc, report)
+    report.add("spaCy custom data of documents (doc.user_data, e.g. extension attributes)",
+               sum(1 for key in doc.user_data if key != USER_DATA_KEY))
     return canonical
+
+
+def _read_spans(doc: Doc, canonical: CanonicalDoc, options: ReadOptions, report: LossReport) -> None:
+    """Every span of ``doc.ents`` and of each span group, once per offsets and label, with its places."""
+    placed = PlacedSpans(canonical, options)
+    for key, spans in [(ENTS, doc.ents), *doc.spans.items()]:
+        if key != ENTS:
+            report.add("attributes of spaCy span groups (e.g. spancat's scores)", len(doc.spans[key].attrs))
+        placed.start_place(key)
+        for span in spans:
+            if span.label_.strip():
+                placed.add(span.start_char, span.end_char, span.label_, span.kb_id_)
+            else:
+                report.add("spaCy spans without a label")
+
+
+class PlacedSpans:
+    """The spans of one document read from spaCy's places (``doc.ents``, span keys), one place at a
+    time: the same offsets and label in another place add that place to the first span (one span,
+    every place recorded); in the same place again they are a new span, which ingestion stores once
+    and counts as a duplicate, as it does for every importer."""
+
+    def __init__(self, canonical: CanonicalDoc, options: ReadOptions) -> None:
+        self.canonical, self.options = canonical, options
+        self.found: dict[tuple[int, int, str], CanonicalSpan] = {}
+        self.key, self.here = ENTS, set[tuple[int, int, str]]()
+
+    def start_place(self, key: str) -> None:
+        self.key, self.here = key, set()
+
+    def add(self, start: int, end: int, label: str, kb_id: str = "") -> None:
+        """Offsets must fit the text (the caller has checked them)."""
+        identity = (start, end, label)
+        if identity in self.found and identity not in self.here:
+            first = self.found[identity]
+            first["attrs"][PLACE_ATTR] = place_value([*places(first), self.key])
+        else:
+            attrs: dict[str, Any] = {PLACE_ATTR: self.key} | ({"kb_id": kb_id} if kb_id else {})
+            span = add_span(self.canonical, start, end, label, self.options,
+                            where=(Path(self.canonical["id"]), 0), attrs=attrs)
+            self.found.setdefault(identity, span)
+        self.here.add(identity)
+
+
+def read_cats(cats: dict[Any, Any], canonical: CanonicalDoc, options: ReadOptions, report: LossReport) -> None:
+    """spaCy's categories: one scored at least the threshold is a document label; one below it is a
+    label the document does not have, kept with its score in the metadata (``NEGATIVE_CATS``) so
+    an export gives spaCy the same negative examples."""
+    negatives: dict[str, float] = {}
+    for label, score in cats.items():
+        if not isinstance(label, str) or not label.strip() or not _is_score(score):
+            report.add("spaCy categories that are not a named label with a number as score")
+        elif score >= CAT_THRESHOLD:
+            canonical["doc_labels"].append({"label": label, "annotator": options.annotator, "layer": options.layer})
+            report.add("scores of spaCy categories between 0.5 and 1 (a document label has no score; "
+                       "exported as 1.0)", int(score < 1))
+        else:
+            negatives[label] = float(score)
+    if negatives:
+        canonical["meta"][NEGATIVE_CATS] = negatives
+
+
+def _count_token_annotations(doc: Doc, report: LossReport) -> None:
+    """Token-level analyses have no place in the schema: counted by kind, as XMI's DKPro layers are."""
+    for attr, name, what in _TOKEN_ANNOTATIONS:
+        if doc.has_annotation(attr):
+            report.add(f"spaCy token {what} (token annotations are not part of the schema)",
+                       sum(1 for token in doc if str(getattr(token, name))))
+    if doc.has_annotation("SENT_START") and not doc.has_annotation("DEP"):
+        report.add("spaCy sentence boundaries (the text keeps its sentences; boundaries are not stored)",
+                   sum(1 for _sentence in doc.sents))
 
 
 FORMAT = register(Format(
     name="spacy",
-    description="spaCy DocBin (.spacy) with doc.ents, doc.spans['sc'] and a training config.cfg",
+    description="spaCy DocBin (.spacy): doc.ents, every doc.spans key, doc.cats, and a training config.cfg",
     target="file",
     suffix=".spacy",
     export=export,
