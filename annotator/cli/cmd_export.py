@@ -35,6 +35,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--docs", nargs="+", metavar="DOC", help="only these documents (ids or names)")
     parser.add_argument("--split", metavar="RATIOS", help="train,dev[,test] fractions, e.g. 0.8,0.1,0.1")
     parser.add_argument("--seed", type=int, default=0, help="seed of the split's shuffle (default 0)")
+    parser.add_argument("--doccano-label-column", metavar="NAME",
+                        help="doccano: the column of the document labels (default label, what doccano's text "
+                             "classification reads; cats for its intent detection)")
     parser.add_argument("--force", action="store_true",
                         help="replace files that already exist, such as OUT or a config.cfg beside it (without "
                              "it, nothing is written if any of them exists)")
@@ -46,6 +49,7 @@ def run(args: argparse.Namespace) -> int:
         annotators=tuple(args.annotators) if args.annotators else None, layer=layer,
         labels=tuple(args.labels) if args.labels else None, done_only=args.done_only,
         documents=tuple(args.docs) if args.docs else None,
+        format_options=(("label_column", args.doccano_label_column),) if args.doccano_label_column is not None else (),
     )
     with Project.open(args.project, create=False) as project, ProgressBar("Exporting", unit="doc") as control:
         result = export_project(project, args.out, args.format_name, options, split=args.split, seed=args.seed,

@@ -10,7 +10,7 @@ registered in ``FORMATS`` the way spaCy registers components.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol
@@ -56,6 +56,7 @@ class ReadOptions:
     layer: str = "annotation"
     limits: ImportLimits = DEFAULT_LIMITS
     label_map: tuple[tuple[str, str], ...] = ()
+    tag_column: str | None = None  # CoNLL: the tag column's number (from 1) or header name; None: the last
 
 
 class DatasetFormat(Protocol):
@@ -84,6 +85,9 @@ class Format:
     export: Callable[[Iterable[CanonicalDoc], Path, LossReport, OutputSet], None] | None = None
     read: Callable[[Sequence[Path], ReadOptions, LossReport], Iterator[CanonicalDoc]] | None = None
     side_files: Callable[[Path], list[Path]] = lambda _out: []
+    #: The format writing with ``ExportOptions.format_options`` (doccano's label column); None
+    #: where the format takes none, and an export giving it some is refused.
+    with_options: Callable[[Mapping[str, str]], Format] | None = None
 
 
 FORMATS: dict[str, Format] = {}
@@ -110,6 +114,8 @@ class ExportOptions:
       its ends are kept.
     - ``done_only``: only documents at least one of ``annotators`` (anyone, if None) marked done.
     - ``documents``: document ids or names, None for all.
+    - ``format_options``: ``(NAME, VALUE)`` pairs for the format's writer (``Format.with_options``),
+      e.g. ``("label_column", "cats")`` for doccano.
     """
 
     annotators: tuple[str, ...] | None = None
@@ -117,3 +123,4 @@ class ExportOptions:
     labels: tuple[str, ...] | None = None
     done_only: bool = False
     documents: tuple[str | int, ...] | None = None
+    format_options: tuple[tuple[str, str], ...] = ()

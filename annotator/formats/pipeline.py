@@ -100,6 +100,12 @@ def export_project(project: Project, out: Path, format_name: str, options: Expor
     written: a failure or a cancel (the result says ``cancelled``) leaves no file behind.
     """
     fmt = get_format(format_name)
+    if options.format_options:  # refused before any file is looked at, as a bad filter is
+        if fmt.with_options is None:
+            takers = sorted(name for name, other in available_formats()[0].items() if other.with_options)
+            raise UserError(Errors.E1121.format(options=", ".join(name for name, _ in options.format_options),
+                                                formats=" or ".join(takers), format=fmt.name))
+        fmt = fmt.with_options(dict(options.format_options))
     if fmt.export is None:
         raise UserError(Errors.E802.format(name=fmt.name, can="imported", cannot="exported"))
     control = control or TaskControl()
