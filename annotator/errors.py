@@ -598,6 +598,13 @@ class Errors(metaclass=_CodedMessages):
     E1012 = ("{count} relation(s) link spans of labels not measured here (--labels), and are left out of "
              "relation agreement.")
     E1013 = "No document is observed by both {a} and {b}, so their pairwise figures are not defined."
+    # E1120-E1139: doccano JSONL and export options of a format (annotator/formats/doccano.py)
+    E1120 = ("'{name}' cannot be the doccano label column: {why}. Give another name, such as label "
+             "(the default, what doccano's text classification and sequence labelling read) or cats.")
+    E1121 = ("The export option {options} only applies to the {formats} format, and this export writes "
+             "{format}. Drop the option or choose that format. Nothing was written.")
+    E1122 = ("doccano's export takes no option {options}; its one option is label_column "
+             "(--doccano-label-column NAME). Nothing was written.")
     # E950-E959: the dashboard and its reports (annotator/dashboard)
     E950 = "'{value}' is not a date for {what}; write it as YYYY-MM-DD, e.g. 2020-11-10."
     E951 = ("The date range starts on {start}, after it ends on {end}; give the earlier date as "
