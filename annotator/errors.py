@@ -635,3 +635,13 @@ class Errors(metaclass=_CodedMessages):
     E972 = "{path}, task {task}: {problem}. Nothing was imported."
     E973 = ("{path} is not UTF-8 text ({problem}). Label Studio writes its JSON exports in UTF-8; "
             "re-save the file as UTF-8. Nothing was imported.")
+    # E1100-E1119: spaCy v2 training tuples (annotator/formats/spacy_v2.py)
+    E1100 = ("{path} is not valid JSON ({problem}). spaCy v2 training data is one JSON list of "
+             "[text, {{\"entities\": [[start, end, label], …]}}] pairs, or one such pair a line in a .jsonl "
+             "file. Nothing was imported.")
+    E1101 = ("{path} is not spaCy v2 training data: {problem}. Write it as a JSON list of "
+             "[text, {{\"entities\": [[start, end, label], …], \"cats\": {{…}}}}] pairs, or choose the format "
+             "the file is in. Nothing was imported.")
+    E1102 = "{path}, {where}: {problem}. Nothing was imported."
+    E1103 = ("{path} is not UTF-8 text ({problem}). spaCy reads its JSON training data as UTF-8; re-save "
+             "the file as UTF-8. Nothing was imported.")

@@ -12,14 +12,14 @@ import importlib
 from annotator.formats.base import FORMATS, CanonicalDoc, Format, LossReport, ReadOptions, register
 
 FORMAT_MODULES = ("jsonl", "docbin", "brat", "conll", "xmi", "webanno_tsv", "doccano", "prodigy", "csv_spans",
-                  "label_studio")
+                  "label_studio", "spacy_v2")
 
 __all__ = ["FORMATS", "CanonicalDoc", "Format", "LossReport", "ReadOptions", "formats", "register"]
 
 
 def formats() -> dict[str, Format]:
     """Every registered format by its CLI name (jsonl, spacy, brat, conll, xmi, doccano, prodigy, csv,
-    label-studio)."""
+    label-studio, spacy-v2)."""
     for module in FORMAT_MODULES:
         importlib.import_module(f"annotator.formats.{module}")
     return FORMATS

@@ -7,12 +7,14 @@ may be plain documents or any of three annotation formats:
 - ``.conll``: CoNLL BIO; ``.spacy``: a spaCy DocBin;
 - ``.tsv`` whose first line is ``#FORMAT=WebAnno TSV 3…``: WebAnno TSV (INCEpTION); any other
   ``.tsv`` is offered to the corpus readers, which say they do not read it;
-- ``.json``: Label Studio JSON, the only JSON (not JSON Lines) format read here; the file is not
-  peeked into (it may be one large list), its reader refuses one that is not a list of tasks;
+- ``.json``: spaCy v2 training tuples when its first characters open a list of lists (``[[``) or
+  NER Annotator's ``{"classes"``; otherwise Label Studio JSON, whose reader refuses a file that is
+  not a list of tasks (only the first few hundred characters are read: it may be one large list);
 - ``.jsonl`` whose first record has Prodigy's marks (``"answer"`` accept, reject or ignore, or
   ``"_input_hash"``/``"_task_hash"``): Prodigy; one with ``"spans"``: canonical JSONL (what
   ``annotator export`` writes), or Prodigy when the record also has ``"tokens"``; one with
-  ``"entities"``, or with ``"label"`` as a list: doccano;
+  ``"entities"``, or with ``"label"`` as a list: doccano; one that is a ``[text, {...}]`` pair:
+  spaCy v2 training tuples;
 - anything else a corpus reader takes (``.txt``, ``.md``, ``.csv``, other ``.jsonl``): plain
   documents.
 
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 from annotator.corpus.file_checks import has_storable_name, special_kind
@@ -34,11 +37,15 @@ from annotator.limits import ImportLimits
 AUTO_SUFFIXES = (".txt", ".md", ".jsonl", ".csv", ".ann", ".conll", ".spacy", ".json", ".tsv")
 _BY_SUFFIX = {".conll": "conll", ".spacy": "spacy", ".json": "label-studio"}
 WEBANNO_TSV = "#FORMAT=WebAnno TSV 3"  # the first line of a WebAnno TSV 3 file
+#: How a .json of spaCy v2 training tuples begins: a list of pairs, or NER Annotator's object.
+_SPACY_V2_START = re.compile(r'\s*(\[\s*\[|\{\s*"classes"\s*:)')
 
 
 def detect_format(path: Path, limits: ImportLimits) -> str | None:
     """The dataset format ``path`` is in, or None for a plain corpus file."""
     suffix = path.suffix.lower()
+    if suffix == ".json" and _peekable(path, limits) and _SPACY_V2_START.match(_start(path).lstrip("\ufeff")):
+        return "spacy-v2"
     if suffix in _BY_SUFFIX:
         return _BY_SUFFIX[suffix]
     # brat names its files in lower case, and its reader pairs them so
@@ -59,7 +66,18 @@ def _first_line(path: Path) -> str:
         return ""
 
 
+def _start(path: Path) -> str:
+    """The first few hundred characters, across lines (a pretty-printed file opens ``[`` alone on one)."""
+    try:
+        with path.open("r", encoding="utf-8", errors="replace") as handle:
+            return handle.read(400)
+    except OSError:
+        return ""
+
+
 def _jsonl_format(record: object) -> str | None:
+    if isinstance(record, list) and len(record) == 2 and isinstance(record[0], str) and isinstance(record[1], dict):
+        return "spacy-v2"
     if not isinstance(record, dict):
         return None
     if record.get("answer") in ("accept", "reject", "ignore") or "_input_hash" in record or "_task_hash" in record:

@@ -9,7 +9,8 @@ file for the corpus readers, or something a dataset format reads whole in one tr
 - a format chosen: a file is one input; a folder is one input for a folder format (brat, XMI)
   and is searched for the format's suffix otherwise, as before.
 
-Nothing is opened here except the first line of a ``.jsonl`` (and only when that cannot block);
+Nothing is opened here except the first line of a ``.jsonl`` or the first characters of a ``.json``
+(and only when that cannot block);
 a file that cannot be read is refused when its input is imported, with the others going on.
 """
 
