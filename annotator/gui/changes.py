@@ -9,7 +9,8 @@ the value; nothing else in the window fans changes out by hand:
 
 - the document list refreshes the rows of the documents (and statuses) named, and reloads when
   documents came or went (``document_list``, ``everything``);
-- the status bar's progress, and the document panel (status, labels, note) of the open document;
+- the status bar's progress when statuses or the list changed, and the document panel (status,
+  labels, note) of the open document;
 - the editor reloads the open document's layers when the change touched it and was not its own
   operation (``DocumentEditor.apply_changes``); when someone else made it the status bar says so
   (E561) — never after this window's own suggestion run, import or merge.
@@ -56,7 +57,8 @@ class ChangeView(QObject):
         else:
             for doc_id in changes.documents | changes.statuses:
                 model.refresh_document(doc_id)
-        window.show_progress()
+        if changes.statuses or changes.document_list or changes.everything:  # "n of m done" moved
+            window.show_progress()
         if document is None:
             if changes.document_list or changes.everything:
                 window.open_start_document()  # the first documents arrived

@@ -194,10 +194,10 @@ class EditorRelations:
         editor = self._editor
         project = editor.project
         if is_suggestion(span):
-            relations = project.suggestions.relations(span.document_id)
+            relations = project.suggestions.relations(span.document_id, touching=[span.id])
         else:
             relations = project.annotations.relations(span.document_id, annotators=editor.shown_annotators(),
-                                                      layers=[LAYER])
+                                                      layers=[LAYER], touching=[span.id])
         found = []
         for relation in relations:
             if span.id in (relation.head_id, relation.tail_id):
@@ -210,8 +210,7 @@ class EditorRelations:
         editor = self._editor
         if editor.document is None:
             return
-        relation = next((r for r in editor.project.annotations.relations(editor.document.id)
-                         if r.id == relation_id), None)
+        relation = next(iter(editor.project.annotations.relations(editor.document.id, ids=[relation_id])), None)
         if relation is None:  # someone else deleted it since the inspector listed it
             editor.reload_from_store()
             editor.message.emit(Errors.E562.format(relation_id=relation_id))

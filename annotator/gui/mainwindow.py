@@ -101,6 +101,9 @@ class MainWindow(QMainWindow):
         for panel in (self.palette, self.inspector, self.document_panel):
             side_layout.addWidget(panel)
         side_layout.addStretch(1)
+        # Top-aligned: when the inspector grows or shrinks (every key that changes the current
+        # span), only what moved is painted again, not the label palette above it.
+        side.setAttribute(Qt.WidgetAttribute.WA_StaticContents)
         side_scroll = QScrollArea()
         side_scroll.setWidget(side)
         side_scroll.setWidgetResizable(True)

@@ -100,6 +100,16 @@ def relation_query(*, json_as_text: bool = False) -> sa.Select[Any]:
     )
 
 
+def relations_touching(spans: Iterable[int]) -> sa.Select[Any]:
+    """Ids of the relations with an end among ``spans`` (a few), for an ``in_``.
+
+    A subquery, so that SQLite looks them up by the head and tail indexes: written as a plain
+    condition beside the document's, SQLite walks the document's index instead, every relation
+    of the layer (5 ms for one span's relations among 2,000)."""
+    ids = list(spans)
+    return sa.select(REL.c.id).where(sa.or_(REL.c.head_id.in_(ids), REL.c.tail_id.in_(ids)))
+
+
 def _decoded(value: Any) -> Any:
     """A JSON column's value: decoded already (by the JSON type, or by PostgreSQL's driver), or
     the stored text of a ``json_as_text`` query, decoded here unless it holds nothing."""
@@ -265,8 +275,7 @@ class Annotations:
         if ids is not None:
             query = query.where(REL.c.id.in_(list(ids)))
         if touching is not None:
-            spans = list(touching)
-            query = query.where(sa.or_(REL.c.head_id.in_(spans), REL.c.tail_id.in_(spans)))
+            query = query.where(REL.c.id.in_(relations_touching(touching)))
         with self._project.reading() as connection:
             return [relation_record(row) for row in connection.execute(query)]
 

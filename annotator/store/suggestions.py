@@ -34,6 +34,7 @@ from annotator.errors import Errors, UserError
 from annotator.store.annotations import (
     relation_query,
     relation_record,
+    relations_touching,
     span_query,
     span_record,
 )
@@ -152,8 +153,7 @@ class Suggestions:
                         tail.c.status == "pending")
                  .order_by(REL.c.id))
         if touching is not None:
-            spans = list(touching)
-            query = query.where(sa.or_(REL.c.head_id.in_(spans), REL.c.tail_id.in_(spans)))
+            query = query.where(REL.c.id.in_(relations_touching(touching)))
         with self._project.reading() as connection:
             return [relation_record(row) for row in connection.execute(query)]
 
