@@ -635,6 +635,16 @@ class Errors(metaclass=_CodedMessages):
     E972 = "{path}, task {task}: {problem}. Nothing was imported."
     E973 = ("{path} is not UTF-8 text ({problem}). Label Studio writes its JSON exports in UTF-8; "
             "re-save the file as UTF-8. Nothing was imported.")
+    # E1140-E1159: CoNLL tag columns and schemes (annotator/formats/conll.py)
+    E1140 = ("{path}, line {line}: there is no tag column {column} (this line has {count} columns; "
+             "--tag-column counts from 1, the token being column 1). Nothing was imported from this file.")
+    E1141 = ("{path}: there is no column named '{name}' ({found}). Name a column of the file's header "
+             "line, or give its number (the token is column 1, -1 the last). Nothing was imported from "
+             "this file.")
+    E1142 = ("'{column}' cannot be the tag column: {reason}. Give a column number from 2 (the token "
+             "is column 1; -1 is the last) or the name of a column of the file's header line.")
+    E1143 = ("CoNLL's export takes no option {options}; its one option is conll_scheme, the tag scheme "
+             "(--conll-scheme bio, bioes or iob1). Nothing was written.")
     # E1100-E1119: spaCy v2 training tuples (annotator/formats/spacy_v2.py)
     E1100 = ("{path} is not valid JSON ({problem}). spaCy v2 training data is one JSON list of "
              "[text, {{\"entities\": [[start, end, label], …]}}] pairs, or one such pair a line in a .jsonl "

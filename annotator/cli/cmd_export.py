@@ -38,6 +38,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--doccano-label-column", metavar="NAME",
                         help="doccano: the column of the document labels (default label, what doccano's text "
                              "classification reads; cats for its intent detection)")
+    parser.add_argument("--conll-scheme", choices=("bio", "bioes", "iob1"),
+                        help="conll: the tag scheme, bio (IOB2, the default), bioes or iob1 (the original "
+                             "CoNLL-2003 tagging)")
     parser.add_argument("--force", action="store_true",
                         help="replace files that already exist, such as OUT or a config.cfg beside it (without "
                              "it, nothing is written if any of them exists)")
@@ -49,7 +52,9 @@ def run(args: argparse.Namespace) -> int:
         annotators=tuple(args.annotators) if args.annotators else None, layer=layer,
         labels=tuple(args.labels) if args.labels else None, done_only=args.done_only,
         documents=tuple(args.docs) if args.docs else None,
-        format_options=(("label_column", args.doccano_label_column),) if args.doccano_label_column is not None else (),
+        format_options=tuple((name, value) for name, value in (("label_column", args.doccano_label_column),
+                                                               ("conll_scheme", args.conll_scheme))
+                             if value is not None),
     )
     with Project.open(args.project, create=False) as project, ProgressBar("Exporting", unit="doc") as control:
         result = export_project(project, args.out, args.format_name, options, split=args.split, seed=args.seed,

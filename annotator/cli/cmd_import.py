@@ -58,6 +58,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="INCEpTION's layers (xmi, webanno-tsv) as labels: LAYER.FEATURE=LABEL labels LAYER's "
                              "annotations that have a value in FEATURE, LAYER=LABEL all of them; LAYER is a full or "
                              "short type name; repeatable (default: the label feature's value, else the layer's name)")
+    parser.add_argument("--tag-column", metavar="N|NAME",
+                        help="CoNLL: the column holding the tags, by number (the token is 1, -1 the last) or by "
+                             "the name in the file's header line (default: the last column)")
     parser.add_argument("--verbose", "-v", action="store_true",
                         help=f"list every skipped duplicate and refused file (by default the first {SHOWN} of each) "
                              "and what each file brought")
@@ -81,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
         limits = with_overrides(project_limits(project), max_file_mb=args.max_file_mb,
                                 max_document_mb=args.max_document_mb)
         options = ImportOptions(format=args.format_name, annotator=args.annotator, text_column=args.text_column,
-                                limits=limits, label_map=label_map)
+                                limits=limits, label_map=label_map, tag_column=args.tag_column)
         with ProgressBar("Importing") as control:
             report = import_files(project, args.paths, options, control=control)
     _print_report(report, args.project, args.verbose)

@@ -1,28 +1,36 @@
-"""CoNLL-2003 style named-entity files: one token a line, BIO tags, blank line between sentences.
+"""CoNLL-2003 style named-entity files: one token a line, entity tags, blank line between sentences.
 
 Export writes the four CoNLL-2003 columns ``token -X- _ TAG`` separated by single spaces, with a
 ``-DOCSTART- -X- O O`` line before each document, because that is the shape the CoNLL-2003
 files, ``spacy convert --converter ner`` and most NER trainers read (they take the first column
-as the word and the last as the tag). Tokens and sentences come from ``spacy.blank("en")`` with
-a ``sentencizer`` (no model to install); a line break in the text also ends a sentence, and
-whitespace tokens are skipped. Spans become tags by token alignment, widened to whole tokens.
+as the word and the last as the tag). Tags are BIO by default, or BIOES or IOB1
+(``with_options``: ``annotator export --conll-scheme``). Tokens and sentences come from
+``spacy.blank("en")`` with a ``sentencizer`` (no model to install); a line break in the text
+also ends a sentence, and whitespace tokens are skipped. Spans become tags by token alignment,
+widened to whole tokens. A sentence never ends inside a span: the break moves after the span
+(counted), since a sentence opening with ``I-`` is another entity to BIO readers.
 
 CoNLL holds one label per token and nothing else, so export keeps the longest span where spans
 overlap (the earlier one on a tie) and counts in the LossReport every overlapping span,
 relation, attribute, note, actor link and document label it leaves out; a discontinuous span is
 tagged from its first to its last character.
 
-Import reads BIO, IOB1, BIOES and BILOU leniently, like ``seqeval``: an ``I-``/``E-``/``L-`` tag
-that does not continue an entity of its label starts one (counted in the report). The text is
-rebuilt from tokens joined by single spaces and sentences joined by ``\\n``, since CoNLL does not
-keep the original spacing. The first column is the token and the last the tag, so two-column
-files and the four CoNLL-2003 columns read alike.
+Import detects each file's scheme (IOB1, BIO, BIOES/BILOU; ``tag_schemes``) and reads entities
+as ``seqeval`` does; only tags that break the detected scheme are counted, so the original
+CoNLL-2003 IOB1 files read without a word. The text is rebuilt from tokens joined by single
+spaces and sentences joined by ``\\n``, since CoNLL does not keep the original spacing. The
+first column is the token and the last the tag, so two-column files and the four CoNLL-2003
+columns read alike; ``ReadOptions.tag_column`` (``--tag-column``) names another column by number
+or by the name in a header line (``token POS gold pred``, CoNLL-U Plus's ``# global.columns``),
+for the evaluation files that hold gold and predicted tags side by side.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +42,7 @@ from annotator.formats.base import (
     ReadOptions,
     register,
 )
+from annotator.formats.tag_schemes import SCHEMES, Scheme, detect_scheme, encode, entities, ill_formed
 from annotator.output_files import OutputSet, staging
 
 DOCSTART = "-DOCSTART- -X- O O"
@@ -43,8 +52,10 @@ _TAG = re.compile(r"O|[BIESLU]-\S+")
 # --- export ------------------------------------------------------------------------------
 
 
-def export_conll(docs: Iterable[CanonicalDoc], out: Path, report: LossReport, outputs: OutputSet | None = None) -> None:
-    """Write all documents into one CoNLL file, each after a ``-DOCSTART-`` line."""
+def export_conll(docs: Iterable[CanonicalDoc], out: Path, report: LossReport, outputs: OutputSet | None = None,
+                 *, scheme: Scheme = "bio") -> None:
+    """Write all documents into one CoNLL file, each after a ``-DOCSTART-`` line, tagged in
+    ``scheme`` (``bio``, ``bioes`` or ``iob1``; see ``tag_schemes``)."""
     import spacy  # heavy: only when this format is used
 
     nlp = spacy.blank("en")
@@ -52,13 +63,62 @@ def export_conll(docs: Iterable[CanonicalDoc], out: Path, report: LossReport, ou
     with staging(outputs) as files, files.open_text(out) as handle:
         for doc in docs:
             handle.write(DOCSTART + "\n\n")
-            for sentence in _tagged_sentences(nlp(doc["text"]), doc, report):
+            for sentence in _tagged_sentences(nlp(doc["text"]), doc, scheme, report):
                 handle.write("".join(f"{token} -X- _ {tag}\n" for token, tag in sentence) + "\n")
 
 
-def _tagged_sentences(spacy_doc: Any, doc: CanonicalDoc, report: LossReport) -> list[list[tuple[str, str]]]:
-    """The document's sentences as (token, BIO tag) pairs, with what CoNLL cannot hold reported."""
-    owner: dict[int, tuple[int, str]] = {}  # token index -> (span number, label)
+def with_options(options: Mapping[str, str]) -> Format:
+    """CoNLL writing tags in ``options["conll_scheme"]`` (``annotator export --conll-scheme``),
+    checked before any work."""
+    unknown = sorted(set(options) - {"conll_scheme"})
+    scheme = options.get("conll_scheme", "bio")
+    if unknown or scheme not in SCHEMES:
+        raise UserError(Errors.E1143.format(options=", ".join(unknown or [f"conll_scheme={scheme}"])))
+    return dataclasses.replace(FORMAT, export=partial(export_conll, scheme=scheme))
+
+
+def _tagged_sentences(spacy_doc: Any, doc: CanonicalDoc, scheme: Scheme,
+                      report: LossReport) -> list[list[tuple[str, str]]]:
+    """The document's sentences as (token, tag) pairs, with what CoNLL cannot hold reported.
+
+    A sentence never ends inside a span: a break there (the sentencizer's, or a line break in
+    the span) moves to the span's end, so the span stays one entity instead of a sentence
+    starting with ``I-``, which readers take as a different entity or drop. Such spans are counted.
+    """
+    owner = _token_owners(spacy_doc, doc, report)
+    sentences: list[list[tuple[str, tuple[int, str] | None]]] = []
+    current: list[tuple[str, tuple[int, str] | None]] = []
+    pending = False  # a sentence ends before the next token that does not go on with the span before it
+    previous: int | None = None  # the span of the last token written
+    kept_whole: set[int] = set()
+    for token in spacy_doc:
+        if token.is_sent_start and token.i:
+            pending = True
+        if token.is_space or any(ch.isspace() for ch in token.text):
+            pending = pending or "\n" in token.text
+            continue
+        entry = owner.get(token.i)
+        number = entry[0] if entry else None
+        if pending and number is not None and number == previous:
+            kept_whole.add(number)
+        elif pending:
+            if current:
+                sentences.append(current)
+                current = []
+            pending = False
+        current.append((token.text, entry))
+        previous = number
+    if current:
+        sentences.append(current)
+    report.add("sentence breaks inside spans (moved after the span, so the span stays whole; counted per span)",
+               len(kept_whole))
+    return [list(zip([token for token, _ in sentence], encode([entry for _, entry in sentence], scheme),
+                     strict=True)) for sentence in sentences]
+
+
+def _token_owners(spacy_doc: Any, doc: CanonicalDoc, report: LossReport) -> dict[int, tuple[int, str]]:
+    """Token index -> (span number, label): each token keeps the longest span covering it."""
+    owner: dict[int, tuple[int, str]] = {}
     spans = doc.get("spans", [])
     # Longest first, then earliest, so each token keeps the longest span covering it.
     order = sorted(range(len(spans)), key=lambda i: (-(spans[i]["end"] - spans[i]["start"]), spans[i]["start"]))
@@ -75,28 +135,7 @@ def _tagged_sentences(spacy_doc: Any, doc: CanonicalDoc, report: LossReport) -> 
         if span.get("fragments"):
             report.add("discontinuous spans (tagged as one continuous span)")
     _report_unsupported(doc, report)
-
-    sentences: list[list[tuple[str, str]]] = []
-    current: list[tuple[str, str]] = []
-    previous: int | None = None
-    for token in spacy_doc:
-        if token.is_sent_start and current:
-            sentences.append(current)
-            current = []
-        if token.is_space or any(ch.isspace() for ch in token.text):
-            if "\n" in token.text and current:
-                sentences.append(current)
-                current = []
-            previous = None
-            continue
-        entry = owner.get(token.i)
-        span_number = entry[0] if entry else None
-        tag = "O" if entry is None else (f"I-{entry[1]}" if span_number == previous else f"B-{entry[1]}")
-        current.append((token.text, tag))
-        previous = span_number
-    if current:
-        sentences.append(current)
-    return sentences
+    return owner
 
 
 def _report_unsupported(doc: CanonicalDoc, report: LossReport) -> None:
@@ -110,6 +149,16 @@ def _report_unsupported(doc: CanonicalDoc, report: LossReport) -> None:
 
 
 # --- import ------------------------------------------------------------------------------
+
+#: CoNLL-U Plus names a file's columns in a comment line: ``# global.columns = ID FORM … MISC``.
+_GLOBAL_COLUMNS = re.compile(r"#\s*global\.columns\s*=(.*)")
+#: What the report says of tags that break the scheme detected for their file.
+_ILL_FORMED = {
+    "bio": "I- tags that start an entity in a BIO (IOB2) file (read as B-, as seqeval reads them)",
+    "iob1": "B- tags that do not follow an entity of their label in an IOB1 file (read as a new entity)",
+    "bioes": ("tags that break the BIOES scheme (an I- or E- without a B-, a B- or I- without an E-: "
+              "entities read as seqeval reads them)"),
+}
 
 
 def read_conll(paths: Sequence[Path], options: ReadOptions, report: LossReport) -> Iterator[CanonicalDoc]:
@@ -125,6 +174,8 @@ def _read_file(path: Path, options: ReadOptions, report: LossReport) -> list[Can
         content = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise UserError(Errors.E846.format(path=path, problem=error)) from error
+    header: list[str] | None = None
+    column: int | None = None  # the tag column's index, once the header (if any) is known
     documents: list[list[list[tuple[str, str, int]]]] = [[[]]]  # docs > sentences > (token, tag, line)
     for number, line in enumerate(content.split("\n"), start=1):
         columns = line.split()
@@ -135,23 +186,67 @@ def _read_file(path: Path, options: ReadOptions, report: LossReport) -> list[Can
         if columns[0] == "-DOCSTART-":
             documents.append([[]])
             continue
+        if column is None:
+            names = _header(line, columns) if header is None else None
+            if names is not None:
+                header = names
+                report.add("header lines (column names, not tokens)")
+                continue
+            column = _tag_index(path, options.tag_column, header)
         if len(columns) < 2:
             raise UserError(Errors.E851.format(path=path, line=number, found="one column"))
-        tag = columns[-1]
+        if not -len(columns) <= column < len(columns):
+            raise UserError(Errors.E1140.format(path=path, line=number, column=options.tag_column,
+                                                count=len(columns)))
+        if column % len(columns) == 0:
+            raise UserError(Errors.E1142.format(column=options.tag_column, reason="the first column is the token"))
+        tag = columns[column]
         if not _TAG.fullmatch(tag):
             raise UserError(Errors.E850.format(path=path, line=number, tag=tag))
         documents[-1][-1].append((columns[0], tag, number))
-    docs: list[CanonicalDoc] = []
-    for sentences in documents:
-        sentences = [sentence for sentence in sentences if sentence]
-        if sentences:
-            docs.append(_document(f"{path.stem}-{len(docs) + 1}", sentences, options, report))
-    return docs
+    kept = [[sentence for sentence in sentences if sentence] for sentences in documents]
+    kept = [sentences for sentences in kept if sentences]
+    scheme = detect_scheme([[tag for _token, tag, _line in sentence] for doc in kept for sentence in doc])
+    return [_document(f"{path.stem}-{number}", sentences, scheme, options, report)
+            for number, sentences in enumerate(kept, start=1)]
 
 
-def _document(doc_id: str, sentences: list[list[tuple[str, str, int]]], options: ReadOptions,
+def _header(line: str, columns: list[str]) -> list[str] | None:
+    """The column names of a header line before the first token: CoNLL-U Plus's
+    ``# global.columns = …``, or three or more columns none of which is a tag (``token POS gold
+    pred``). Two columns without a tag are a malformed line rather than a header, refused (E850)."""
+    found = _GLOBAL_COLUMNS.fullmatch(line.strip())
+    if found:
+        return found.group(1).split()
+    if len(columns) >= 3 and not any(_TAG.fullmatch(value) for value in columns):
+        return columns
+    return None
+
+
+def _tag_index(path: Path, chosen: str | None, header: list[str] | None) -> int:
+    """The index of the tag column: the last by default, else the number (from 1, -1 the last)
+    or the header name the user gave."""
+    if chosen is None:
+        return -1
+    try:
+        number = int(chosen)
+    except ValueError:
+        if header is None:
+            raise UserError(Errors.E1141.format(path=path, name=chosen, found="the file has no header line")) from None
+        matches = [index for index, name in enumerate(header) if name.casefold() == chosen.casefold()]
+        if not matches:
+            raise UserError(Errors.E1141.format(path=path, name=chosen,
+                                                found="its columns are " + ", ".join(header))) from None
+        number = matches[0] + 1
+    if number in (0, 1):
+        reason = "columns count from 1" if number == 0 else "the first column is the token"
+        raise UserError(Errors.E1142.format(column=chosen, reason=reason))
+    return number - 1 if number > 0 else number
+
+
+def _document(doc_id: str, sentences: list[list[tuple[str, str, int]]], scheme: Scheme, options: ReadOptions,
               report: LossReport) -> CanonicalDoc:
-    """Text and spans of one document from its tagged tokens."""
+    """Text and spans of one document from its tagged tokens, read in the file's tag scheme."""
     pieces: list[str] = []
     spans: list[dict[str, Any]] = []
     offset = 0
@@ -159,26 +254,20 @@ def _document(doc_id: str, sentences: list[list[tuple[str, str, int]]], options:
         if sentence_number:
             pieces.append("\n")
             offset += 1
-        open_span: dict[str, Any] | None = None
-        for token_number, (token, tag, _line) in enumerate(sentence):
+        starts: list[int] = []
+        ends: list[int] = []
+        for token_number, (token, _tag, _line) in enumerate(sentence):
             if token_number:
                 pieces.append(" ")
                 offset += 1
-            start, end = offset, offset + len(token)
+            starts.append(offset)
             pieces.append(token)
-            offset = end
-            prefix, _, label = tag.partition("-")
-            if prefix == "O":
-                open_span = None
-            elif open_span is not None and open_span["label"] == label and prefix in "IEL":
-                open_span["end"] = end
-            else:
-                if prefix in "IEL":
-                    report.add("entities that start with an I-, E- or L- tag (read as B-, like seqeval)")
-                open_span = {"start": start, "end": end, "label": label}
-                spans.append(open_span)
-            if prefix in "ESLU":
-                open_span = None  # the entity ends at this token
+            offset += len(token)
+            ends.append(offset)
+        tags = [tag for _token, tag, _line in sentence]
+        report.add(_ILL_FORMED[scheme], ill_formed(tags, scheme))
+        spans += [{"start": starts[entity.first], "end": ends[entity.last], "label": entity.label}
+                  for entity in entities(tags)]
     text = "".join(pieces)
     return {
         "id": doc_id, "title": doc_id, "text": text, "meta": {},
@@ -197,6 +286,7 @@ FORMAT = register(Format(
     suffix=".conll",
     export=export_conll,
     read=read_conll,
+    with_options=with_options,
 ))
 
-__all__ = ["FORMAT", "export_conll", "read_conll"]
+__all__ = ["FORMAT", "export_conll", "read_conll", "with_options"]

@@ -40,6 +40,7 @@ class ImportOptions:
     - ``text_column``: the column of a plain CSV holding the document text.
     - ``limits``: the largest file and document accepted; None is the project's own.
     - ``label_map``: ``(LAYER[.FEATURE], LABEL)`` pairs for INCEpTION's layers (XMI, WebAnno TSV).
+    - ``tag_column``: CoNLL's tag column, a number from 1 (the token's) or a header name; None: the last.
     """
 
     format: str = AUTO
@@ -48,6 +49,7 @@ class ImportOptions:
     text_column: str = "text"
     limits: ImportLimits | None = None
     label_map: tuple[tuple[str, str], ...] = ()
+    tag_column: str | None = None
 
 
 def import_files(project: Project, paths: Sequence[str | Path], options: ImportOptions = ImportOptions(), *,
@@ -65,7 +67,7 @@ def import_files(project: Project, paths: Sequence[str | Path], options: ImportO
     fmt = _format(options.format)
     inputs = plan_inputs(paths, fmt, limits)
     read_options = ReadOptions(annotator=options.annotator, layer=options.layer, limits=limits,
-                               label_map=options.label_map)
+                               label_map=options.label_map, tag_column=options.tag_column)
     report = ImportReport()
     corpus = CorpusWriter(project, text_column=options.text_column, limits=limits)
     plain: dict[str, FileReport] = {}  # by the path the corpus readers give as a document's source
