@@ -121,6 +121,7 @@ class SpanInspector(QGroupBox):
         self._schema = schema
         self._span: SpanRecord | None = None
         self._fields: list[AttributeField] = []
+        self._field_sets: dict[str | None, list[AttributeField]] = {}  # by label, made when first shown
         self._shows = 0
 
         self._empty = QLabel("Select text and press a label key, or click a span.")
@@ -194,6 +195,10 @@ class SpanInspector(QGroupBox):
         for label in schema.span_labels:
             self.label_combo.addItem(label.name, label.name)
         self._span = None
+        while self._attributes.rowCount():  # the fields of the old schema's labels
+            self._attributes.removeRow(0)
+        self._fields = []
+        self._field_sets.clear()
         self._rebuild_fields(None)
 
     def flush(self) -> None:
@@ -259,8 +264,18 @@ class SpanInspector(QGroupBox):
         self._update_delete_button()
 
     def _rebuild_fields(self, label_name: str | None) -> None:
-        while self._attributes.rowCount():
-            self._attributes.removeRow(0)
+        """Show the attribute fields of ``label_name``: made the first time a span of that label
+        is shown, then hidden and shown again (a review walking suggestions of alternating
+        labels made and destroyed the widgets on every ] otherwise)."""
+        for field in self._fields:
+            self._attributes.setRowVisible(field.widget, False)
+        made = self._field_sets.get(label_name)
+        if made is not None:
+            self._fields = made
+            for field in made:
+                self._attributes.setRowVisible(field.widget, True)
+            self._chain_focus()
+            return
         self._fields = []
         spec = self._schema.span_label(label_name) if label_name else None
         for definition in spec.attributes if spec else []:
@@ -270,6 +285,7 @@ class SpanInspector(QGroupBox):
             self._attributes.addRow(caption, field.widget)
             field.widget.show()  # now, not when the layout's queued show runs: F2 may focus it at once
             self._fields.append(field)
+        self._field_sets[label_name] = self._fields
         self._chain_focus()
 
     def _chain_focus(self) -> None:

@@ -7,6 +7,7 @@ and repaints from it; the store remains the only source of truth.
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from collections.abc import Iterable
 
 from annotator.gui.textview.intervals import IntervalIndex
@@ -39,31 +40,51 @@ class SpanModel:
     def put_span(self, span: SpanRecord) -> SpanRecord | None:
         """Add a span or replace the one with its id; returns the replaced span."""
         previous = self.spans.get(span.id)
+        if previous is not None:
+            self._unorder(previous)
         self.spans[span.id] = span
         self.index.add(span.start, span.end, span.id)
-        self._order = None
+        if self._order is not None:
+            insort(self._order, span.id, key=self._order_key)
         if span.id in self._relations_of:
             self.relations_version += 1
         return previous
 
     def remove_span(self, span_id: int) -> tuple[SpanRecord | None, list[RelationRecord]]:
         """Remove a span and, as the store does, the relations that use it."""
-        span = self.spans.pop(span_id, None)
+        span = self.spans.get(span_id)
         if span is None:
             return None, []
+        self._unorder(span)
+        del self.spans[span_id]
         self.index.remove(span_id)
-        self._order = None
         removed = [self.relations[rid] for rid in sorted(self._relations_of.get(span_id, ()))]
         for relation in removed:
             self.remove_relation(relation.id)
         return span, removed
 
     def order(self) -> list[int]:
-        """All span ids by (start, -end, id): reading order, outer span before inner."""
+        """All span ids by (start, -end, id): reading order, outer span before inner.
+
+        Sorted once per document; a span added, moved or removed then takes its place by
+        bisection, so the ] or Tab after an accept or an undo does not sort 20,000 spans again."""
         if self._order is None:
-            ordered = sorted(self.spans.values(), key=lambda span: (span.start, -span.end, span.id))
+            ordered = sorted(self.spans.values(), key=_reading_order)
             self._order = [span.id for span in ordered]
         return self._order
+
+    def _order_key(self, span_id: int) -> tuple[int, int, int]:
+        return _reading_order(self.spans[span_id])
+
+    def _unorder(self, span: SpanRecord) -> None:
+        """Take ``span`` (as it is in ``spans``) out of the reading order, if one is kept."""
+        if self._order is None:
+            return
+        at = bisect_left(self._order, _reading_order(span), key=self._order_key)
+        if at < len(self._order) and self._order[at] == span.id:
+            del self._order[at]
+        else:  # never expected: sort again when next asked
+            self._order = None
 
     def spans_at(self, position: int) -> list[int]:
         """Ids of spans covering code point ``position``, innermost first (not a discontinuous
@@ -113,3 +134,7 @@ class SpanModel:
             if relation.head_id in self.spans and relation.tail_id in self.spans:
                 found.append(relation)
         return found
+
+
+def _reading_order(span: SpanRecord) -> tuple[int, int, int]:
+    return (span.start, -span.end, span.id)
