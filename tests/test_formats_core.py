@@ -113,7 +113,8 @@ def test_ingest_matches_known_text_and_renumbers_taken_ids(annotated: Project) -
     before = annotated.documents.count()
     again = ingest_documents(annotated, [doc])  # same text, same ids: all already there
     assert (again.documents_added, again.documents_matched, again.spans, again.relations) == (0, 1, 0, 0)
-    assert again.already_present == len(doc["spans"]) + len(doc["relations"])
+    assert again.already_present == len(doc["spans"]) + len(doc["relations"]) + len(doc["status"])  # statuses too
+    assert doc["status"]
     taken = max(s["id"] for d in select_documents(annotated, ExportOptions(layer="all")) for s in d["spans"])
     assert taken not in {s["id"] for s in doc["spans"]}  # a span id of another document
     new_span = dict(doc["spans"][0], id=taken, label="NEW_ONE", annotator="zoe")
