@@ -49,10 +49,11 @@ def sample_project(tmp_path: Path) -> Path:
 
 
 def _locks_on(path: Path, pid: int) -> list[str]:
-    """The POSIX locks process ``pid`` holds on the file ``path`` (Linux /proc/locks)."""
+    """The POSIX locks process ``pid`` holds on the file ``path`` (Linux /proc/locks), without
+    the line's ordinal ("4: "), which moves when other processes take or drop locks."""
     info = os.stat(path)
     device = f"{os.major(info.st_dev):02x}:{os.minor(info.st_dev):02x}:{info.st_ino}"
-    return [line for line in Path("/proc/locks").read_text().splitlines()
+    return [line.split(":", 1)[1].strip() for line in Path("/proc/locks").read_text().splitlines()
             if f" {pid} " in line and device in line]
 
 
