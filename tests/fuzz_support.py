@@ -65,6 +65,12 @@ def _dataset(format_name: str, *, whole_folder: bool = False, file_name: str = "
 ARTICLE = "Лукашэнка said the Kremlin 😀 would defend the Union State.\nMinsk insisted on sovereignty.\n"
 
 
+_SPACY_V2_PAIRS = [[ARTICLE, {"entities": [[0, 9, "ACTOR"], [19, 26, "ACTOR"]], "cats": {"RELEVANT": 1.0}}],
+                   ["Minsk insisted.", {"entities": [[0, 5, "LOCATION"]], "spans": {"sc": [[0, 5, "ACTOR"]]}}]]
+SPACY_V2_SEED = json.dumps(_SPACY_V2_PAIRS, ensure_ascii=False).encode()  # TRAIN_DATA as teams keep it
+SPACY_V2_LINES_SEED = "".join(json.dumps(pair, ensure_ascii=False) + "\n" for pair in _SPACY_V2_PAIRS).encode()
+
+
 def _corpus_seeds(suffix: str) -> Callable[[], dict[str, bytes]]:
     contents = {
         ".txt": ARTICLE.encode(),
@@ -113,6 +119,12 @@ IMPORTERS: dict[str, Importer] = {
                                _dataset("xmi", whole_folder=True)),
     "webanno-tsv": Importer("webanno-tsv", lambda: _exported("webanno-tsv"), "doc-1.tsv", False,
                             _dataset("webanno-tsv", whole_folder=True)),
+    "label-studio": Importer("label-studio", lambda: _exported("label-studio"), "data.json", False,
+                             _dataset("label-studio", file_name="data.json")),
+    "spacy-v2": Importer("spacy-v2", lambda: {"train.json": SPACY_V2_SEED}, "train.json", False,
+                         _dataset("spacy-v2", file_name="train.json")),
+    "spacy-v2-lines": Importer("spacy-v2-lines", lambda: {"train.jsonl": SPACY_V2_LINES_SEED}, "train.jsonl", True,
+                               _dataset("spacy-v2", file_name="train.jsonl")),
 }
 
 

@@ -215,3 +215,15 @@ def test_prodigy_relation_end_with_a_list_label_is_counted_not_a_crash(tmp_path:
     [doc] = list(prodigy.read([path], ReadOptions(), report))
     assert doc["relations"] == []
     assert "left out 1 Prodigy relations whose head_span or child_span is not a span of the text" in report.lines()
+
+
+def test_doccano_classification_lines_are_detected_in_an_auto_import(tmp_path: Path) -> None:
+    """doccano's text classification export (labels as a list, or under cats) is doccano; a
+    corpus line whose "label" is one string stays plain documents."""
+    for name, record, expected in (("list.jsonl", {"text": "Minsk said.", "label": ["RELEVANT"]}, "doccano"),
+                                   ("cats.jsonl", {"text": "Minsk said.", "cats": ["RELEVANT"]}, "doccano"),
+                                   ("scores.jsonl", {"text": "Minsk said.", "cats": {"RELEVANT": 1.0}}, "doccano"),
+                                   ("corpus.jsonl", {"text": "Minsk said.", "label": "wire"}, None)):
+        path = tmp_path / name
+        path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+        assert detect_format(path, DEFAULT_LIMITS) == expected, name

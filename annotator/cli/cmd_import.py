@@ -50,8 +50,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--text-column", default="text", help="CSV column holding the text (default: text)")
     parser.add_argument("--schema", help="label schema YAML to install when creating the project")
     parser.add_argument("--format", dest="format_name", metavar="NAME", default=AUTO,
-                        help="read every input as one dataset format: jsonl, spacy, brat, conll, xmi, webanno-tsv, "
-                             "doccano or prodigy (default: auto, each file by what it is)")
+                        help="read every input as one dataset format: jsonl, spacy, spacy-v2, brat, conll, xmi, "
+                             "webanno-tsv, doccano, prodigy or label-studio (default: auto, each file by what it is)")
     parser.add_argument("--annotator", default="imported",
                         help="whose layer annotations go to when the files do not say (default: imported)")
     parser.add_argument("--map", dest="label_map", action="append", default=[], metavar="LAYER[.FEATURE]=LABEL",

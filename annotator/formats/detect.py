@@ -13,7 +13,8 @@ may be plain documents or any of three annotation formats:
 - ``.jsonl`` whose first record has Prodigy's marks (``"answer"`` accept, reject or ignore, or
   ``"_input_hash"``/``"_task_hash"``): Prodigy; one with ``"spans"``: canonical JSONL (what
   ``annotator export`` writes), or Prodigy when the record also has ``"tokens"``; one with
-  ``"entities"``, or with ``"label"`` as a list: doccano; one that is a ``[text, {...}]`` pair:
+  ``"entities"``, with ``"label"`` as a list or with ``"cats"``: doccano (a ``"label"`` that is one
+  string could be any corpus's field: ``--format doccano`` reads it); one that is a ``[text, {...}]`` pair:
   spaCy v2 training tuples;
 - anything else a corpus reader takes (``.txt``, ``.md``, ``.csv``, other ``.jsonl``): plain
   documents.
@@ -84,7 +85,7 @@ def _jsonl_format(record: object) -> str | None:
         return "prodigy"
     if "spans" in record:
         return "prodigy" if "tokens" in record else "jsonl"
-    if "entities" in record or isinstance(record.get("label"), list):
+    if "entities" in record or isinstance(record.get("label"), list) or isinstance(record.get("cats"), (list, dict)):
         return "doccano"
     return None
 

@@ -60,7 +60,8 @@ SPLIT_NAMES = ("train", "dev", "test")
 #: on their own. Formats that name the annotator per span (canonical JSONL) keep that name.
 IMPORT_ANNOTATOR = "imported"
 AUTO_TITLE = ("auto — each file as what it is: documents (.txt, .md, .csv, .jsonl) or annotations "
-              "(canonical, doccano or Prodigy .jsonl, brat .ann, CoNLL .conll, spaCy .spacy, WebAnno .tsv)")
+              "(canonical, doccano or Prodigy .jsonl, brat .ann, CoNLL .conll, spaCy .spacy or v2 .json, "
+              "Label Studio .json, WebAnno .tsv)")
 
 
 def available_formats() -> tuple[dict[str, Format], dict[str, str]]:

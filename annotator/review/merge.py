@@ -44,7 +44,7 @@ class MergeReport:
         r = self.ingest
         lines = [(f"{self.source}: {r.documents_added} new documents, {r.documents_matched} matched by text; "
                   f"added {r.spans} spans, {r.relations} relations, {r.doc_labels} document labels, "
-                  f"{r.notes} notes; {r.already_present} items already present")]
+                  f"{r.notes} document notes, {r.span_notes} span notes; {r.already_present} items already present")]
         if r.new_annotators:
             lines.append(f"new annotators: {', '.join(r.new_annotators)}")
         for name, doc_id in self.clashes:
