@@ -10,7 +10,7 @@ the value; nothing else in the window fans changes out by hand:
 - the document list refreshes the rows of the documents (and statuses) named, and reloads when
   documents came or went (``document_list``, ``everything``);
 - the status bar's progress when statuses or the list changed, and the document panel (status,
-  labels, note) of the open document;
+  labels, note) of the open document when they may have changed (``shows_in_document_panel``);
 - the editor reloads the open document's layers when the change touched it and was not its own
   operation (``DocumentEditor.apply_changes``); when someone else made it the status bar says so
   (E561) — never after this window's own suggestion run, import or merge.
@@ -64,7 +64,7 @@ class ChangeView(QObject):
                 window.open_start_document()  # the first documents arrived
             return
         reloaded = window.editor.apply_changes(changes)
-        if changes.touches_document(document.id):
+        if shows_in_document_panel(changes, document.id, own=own):
             window.show_document_panel()
         if reloaded and not own and changes.touches_document(document.id):
             window.show_message(Errors.E561.format(changes=describe(changes)))
@@ -90,6 +90,19 @@ class ChangeView(QObject):
         if self.conflict_dialog is not None:
             self.conflict_dialog.deleteLater()
         self.conflict_dialog = show_conflict(self._window, message)
+
+
+def shows_in_document_panel(changes: Changes, doc_id: int, *, own: bool) -> bool:
+    """Whether the document panel (status, document labels, note) of ``doc_id`` may show
+    something else after ``changes``. A window's own edits say exactly what they touched, so a
+    span or relation edit (every label key, accept or undo) does not read the three again;
+    another window's change may come from a version that did not say (``Changes``), so any
+    change to the document counts."""
+    if not changes.touches_document(doc_id):
+        return False
+    if not own or changes.everything or changes.schema or changes.document_list:
+        return True
+    return doc_id in changes.statuses | changes.document_labels | changes.document_notes
 
 
 def describe(changes: Changes) -> str:

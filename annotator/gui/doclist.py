@@ -14,6 +14,7 @@ the full date and time in its tooltip, as the full title is in the title's.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -62,6 +63,9 @@ class DocumentListModel(QAbstractTableModel):
         self._status_filter: str | None = None
         self._sort = "id"
         self._descending = False
+        # The span count of a document somebody keeps already (the editor, for the open one):
+        # (doc id, annotator) -> count, or None to count it in the store.
+        self.known_span_count: Callable[[int, str], int | None] = lambda doc_id, annotator: None
         self._reload_ids()
 
     # --- what is listed ----------------------------------------------------------------------
@@ -129,7 +133,9 @@ class DocumentListModel(QAbstractTableModel):
             self._cache.clear()
         first = row - row % FETCH_WINDOW
         wanted = [doc_id for doc_id in self._ids[first:first + FETCH_WINDOW] if doc_id not in self._cache]
-        for summary in self._documents.summaries(wanted, self._annotator):
+        counted = {doc_id: count for doc_id in wanted
+                   if (count := self.known_span_count(doc_id, self._annotator)) is not None}
+        for summary in self._documents.summaries(wanted, self._annotator, counted=counted):
             self._cache[summary.id] = summary
 
     # --- Qt model interface ------------------------------------------------------------------

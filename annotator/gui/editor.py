@@ -440,6 +440,15 @@ class DocumentEditor(QObject):
 
     # --- the document as a whole ---------------------------------------------------------------
 
+    def own_span_count(self, doc_id: int, annotator: str) -> int | None:
+        """How many spans of ``annotator``'s layer the open document ``doc_id`` has, from the
+        view, which shows them all (None for another document or annotator, or while a step
+        runs and the view does not show its outcome yet)."""
+        if self._document is None or self._document.id != doc_id or annotator != self._annotator \
+                or self.steps.running:
+            return None
+        return self._view.count_spans(LAYER, annotator)
+
     def status(self) -> str:
         assert self._document is not None
         return self._project.annotations.status(self._document.id, self._annotator)

@@ -74,6 +74,7 @@ class MainWindow(QMainWindow):
         self.dataset_runner = DatasetRunner(self, project)
         self.backups = BackupScheduler(self, project, self.show_message)
         self.doc_model = DocumentListModel(project.documents, annotator)
+        self.doc_model.known_span_count = self.editor.own_span_count
         self.doc_list = DocumentListPanel(self.doc_model)
         self.palette = LabelPalette(project.schema)
         self.inspector = SpanInspector(project.schema)

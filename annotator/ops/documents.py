@@ -72,9 +72,13 @@ class SetDocumentNote(Operation):
 def keeping_status[R](project: Project, doc_id: int, annotator: str, run: Callable[[], Done[R]]) -> Done[R]:
     """Run an edit that may move the annotator's status (a first edit makes a document "in
     progress"); its undo then puts the previous status back too, and the redo moves it again."""
-    before = project.annotations.status(doc_id, annotator)
-    done = run()
-    if done.undo is None or project.annotations.status(doc_id, annotator) == before:
-        return done
+    with project.transaction():  # joins the operation's own; the store notes the statuses it moves
+        before = project.annotations.status(doc_id, annotator)
+        noted = doc_id in project.changes_so_far().statuses
+        done = run()
+        if done.undo is None or (not noted and doc_id not in project.changes_so_far().statuses):
+            return done  # not moved: no need to read it again
+        if project.annotations.status(doc_id, annotator) == before:
+            return done
     undo = Steps(done.undo.label, [done.undo, SetStatus(doc_id, annotator, before, label=done.undo.label)])
     return Done(done.result, undo)

@@ -552,7 +552,7 @@ class Annotations:
         group = specs[label].group
         siblings = [spec.name for spec in specs.values() if group and spec.group == group and spec.name != label]
         with project.transaction() as connection:
-            project.note_change(documents=[doc_id])
+            project.note_change(document_labels=[doc_id])
             annotator_id = project.annotator_id(annotator, connection=connection)
             label_id = project.label_id("document", label, create=True, connection=connection)
             mine = sa.and_(DOC_LABEL.c.document_id == doc_id, DOC_LABEL.c.annotator_id == annotator_id,
@@ -626,7 +626,7 @@ class Annotations:
     def set_document_note(self, doc_id: int, annotator: str, text: str) -> None:
         """Keep one note per annotator and document (INCEpTION-style document comment)."""
         with self._project.transaction() as connection:
-            self._project.note_change(documents=[doc_id])
+            self._project.note_change(document_notes=[doc_id])
             annotator_id = self._project.annotator_id(annotator, connection=connection)
             mine = (NOTE.c.document_id == doc_id, NOTE.c.annotator_id == annotator_id, NOTE.c.span_id.is_(None))
             connection.execute(NOTE.delete().where(*mine))

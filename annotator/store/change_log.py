@@ -31,7 +31,7 @@ from annotator.store.tables import CHANGE_LOG
 LOG = CHANGE_LOG
 KEEP_ROWS = 20_000  # about a working week of a busy team; a reader further behind reloads all
 
-_ID_SETS = ("documents", "spans", "relations", "actors", "statuses")
+_ID_SETS = ("documents", "spans", "relations", "actors", "statuses", "document_labels", "document_notes")
 _FLAGS = ("document_list", "schema", "everything")
 
 
@@ -39,7 +39,11 @@ _FLAGS = ("document_list", "schema", "everything")
 class Changes:
     """What one action (or several, merged) changed, by id, and who made it.
 
-    ``statuses`` names documents whose status changed; ``document_list`` is set when documents
+    ``statuses`` names documents whose status changed, ``document_labels`` and ``document_notes``
+    those whose document labels or document notes changed (each also in ``documents``), so a
+    panel showing them reads them again only then, not after every span; rows written before
+    these two existed lack them, so a reader takes another window's change to a document as
+    possibly touching all of it. ``document_list`` is set when documents
     were added; ``everything`` when the reader cannot know (it fell behind the log, or a whole
     project was restored) and must reload all it shows. ``origin`` is the open project that
     made the change (``Project.origin``): a window compares it with its own to tell its own
@@ -51,6 +55,8 @@ class Changes:
     relations: frozenset[int] = frozenset()
     actors: frozenset[int] = frozenset()
     statuses: frozenset[int] = frozenset()
+    document_labels: frozenset[int] = frozenset()
+    document_notes: frozenset[int] = frozenset()
     document_list: bool = False
     schema: bool = False
     everything: bool = False
@@ -87,7 +93,8 @@ def _changes(ids: Callable[[str], frozenset[int]], flag: Callable[[str], bool], 
              label: str) -> Changes:
     """A ``Changes`` with each id set and flag taken from a function of the field's name."""
     return Changes(documents=ids("documents"), spans=ids("spans"), relations=ids("relations"),
-                   actors=ids("actors"), statuses=ids("statuses"), document_list=flag("document_list"),
+                   actors=ids("actors"), statuses=ids("statuses"), document_labels=ids("document_labels"),
+                   document_notes=ids("document_notes"), document_list=flag("document_list"),
                    schema=flag("schema"), everything=flag("everything"), origin=origin, label=label)
 
 
@@ -100,19 +107,24 @@ class ChangeSet:
     relations: set[int] = field(default_factory=set)
     actors: set[int] = field(default_factory=set)
     statuses: set[int] = field(default_factory=set)
+    document_labels: set[int] = field(default_factory=set)
+    document_notes: set[int] = field(default_factory=set)
     document_list: bool = False
     schema: bool = False
     everything: bool = False
 
     def note(self, *, documents: Iterable[int] = (), spans: Iterable[int] = (), relations: Iterable[int] = (),
-             actors: Iterable[int] = (), statuses: Iterable[int] = (), document_list: bool = False,
-             schema: bool = False, everything: bool = False) -> None:
+             actors: Iterable[int] = (), statuses: Iterable[int] = (), document_labels: Iterable[int] = (),
+             document_notes: Iterable[int] = (), document_list: bool = False, schema: bool = False,
+             everything: bool = False) -> None:
         self.documents.update(documents)
         self.spans.update(spans)
         self.relations.update(relations)
         self.actors.update(actors)
         self.statuses.update(statuses)
-        self.documents.update(statuses)
+        self.document_labels.update(document_labels)
+        self.document_notes.update(document_notes)
+        self.documents.update(self.statuses, self.document_labels, self.document_notes)
         self.document_list |= document_list
         self.schema |= schema
         self.everything |= everything

@@ -6,6 +6,7 @@ The document list is built for 100,000 rows: ``ids`` returns only ids in display
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -75,8 +76,12 @@ class Documents:
         with self._project.reading() as connection:
             return list(connection.execute(query).scalars())
 
-    def summaries(self, doc_ids: list[int], annotator: str | None = None) -> list[DocumentSummary]:
-        """List rows for ``doc_ids`` (in that order): status and span count are ``annotator``'s."""
+    def summaries(self, doc_ids: list[int], annotator: str | None = None, *,
+                  counted: Mapping[int, int] | None = None) -> list[DocumentSummary]:
+        """List rows for ``doc_ids`` (in that order): status and span count are ``annotator``'s.
+        ``counted``: span counts the caller already knows (the open document's, which the
+        editor keeps), not counted again; counting 20,000 spans takes milliseconds."""
+        counted = counted or {}
         if not doc_ids:
             return []
         annotator_id = self._project.reading_annotator_id(annotator) if annotator else None
@@ -85,9 +90,10 @@ class Documents:
                 sa.select(DOC.c.id, DOC.c.name, DOC.c.title, DOC.c.n_chars, DOC.c.updated_at)
                 .where(DOC.c.id.in_(doc_ids))
             ).all()
+            uncounted = [doc_id for doc_id in doc_ids if doc_id not in counted]
             counts_query = (
                 sa.select(SPAN.c.document_id, sa.func.count())
-                .where(SPAN.c.document_id.in_(doc_ids), SPAN.c.layer == "annotation")
+                .where(SPAN.c.document_id.in_(uncounted), SPAN.c.layer == "annotation")
                 .group_by(SPAN.c.document_id)
             )
             statuses: dict[int, str] = {}
@@ -97,7 +103,9 @@ class Documents:
                     sa.select(STATUS.c.document_id, STATUS.c.status)
                     .where(STATUS.c.document_id.in_(doc_ids), STATUS.c.annotator_id == annotator_id)
                 ).all())
-            counts: dict[int, int] = {doc_id: count for doc_id, count in connection.execute(counts_query)}
+            counts: dict[int, int] = dict(counted)
+            if uncounted:
+                counts.update((doc_id, count) for doc_id, count in connection.execute(counts_query))
         by_id = {row.id: row for row in rows}
         return [
             DocumentSummary(

@@ -52,9 +52,9 @@ class RecordingDocuments(Documents):
         super().__init__(project)
         self.requested: list[list[int]] = []
 
-    def summaries(self, doc_ids, annotator=None):  # type: ignore[no-untyped-def]
+    def summaries(self, doc_ids, annotator=None, **options):  # type: ignore[no-untyped-def]
         self.requested.append(list(doc_ids))
-        return super().summaries(doc_ids, annotator)
+        return super().summaries(doc_ids, annotator, **options)
 
 
 def test_rows_are_fetched_lazily_for_the_visible_window(qtbot: QtBot, big_project: Project) -> None:

@@ -167,3 +167,64 @@ def test_accepting_all_suggestions_reads_the_document_once(
     window.editor.accept_all()  # five: still span by span
     assert {layer for layer, _label, _text in labels_shown(window)} == {"annotation"}
     assert_shown_as_stored(window, reloads)
+
+
+def test_span_keys_update_the_list_row_from_the_view_and_leave_the_document_panel(
+        qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a label key, an accept, a reject, undo and redo the document list's span count of
+    the open document is the view's (the store is not asked to count 20,000 spans per key) and
+    agrees with the store; the document panel (status, labels, note) is read again only when
+    one of those changed."""
+    doc_id = window.editor.document.id
+    documents = window.project.documents
+    summaries = documents.summaries
+    store_counted: list[int] = []
+
+    def recording(doc_ids: list[int], annotator: str | None = None, *,
+                  counted: dict[int, int] | None = None) -> list:  # type: ignore[type-arg]
+        store_counted.extend(doc for doc in doc_ids if doc not in (counted or {}))
+        return summaries(doc_ids, annotator, counted=counted)
+
+    monkeypatch.setattr(documents, "summaries", recording)
+    panel_reads: list[int] = []
+    show_panel = window.show_document_panel
+    monkeypatch.setattr(window, "show_document_panel", lambda: (panel_reads.append(1), show_panel())[1])
+    model = window.doc_model
+
+    def listed_count() -> int:
+        return model.data(model.index(model.row_of(doc_id), 3))
+
+    def check(panel: int) -> None:
+        stored = summaries([doc_id], "alice")[0].span_count
+        assert listed_count() == stored
+        assert doc_id not in store_counted
+        assert len(panel_reads) == panel, panel_reads
+        panel_reads.clear()
+
+    select_text(window, "Cabinet")
+    press(qtbot, window, Key.Key_A)
+    check(panel=1)  # the first edit made the document "in progress"
+    select_text(window, "national security")
+    press(qtbot, window, Key.Key_A)
+    check(panel=0)
+    suggestions = [span_id for span_id in window.view.span_ids_in_order()
+                   if window.view.span(span_id).layer == "suggestion"]
+    window.editor.select_span(suggestions[0])
+    press(qtbot, window, Key.Key_Y)
+    check(panel=0)
+    window.editor.select_span(suggestions[1])
+    press(qtbot, window, Key.Key_X)
+    check(panel=0)
+    for _ in range(4):
+        press(qtbot, window, Key.Key_Z, CTRL)
+    assert listed_count() == 0
+    check(panel=1)  # the first label's undo put "to do" back
+    for _ in range(4):
+        press(qtbot, window, Key.Key_Z, CTRL | SHIFT)
+    assert listed_count() == 3
+    check(panel=1)
+
+    window.editor.set_doc_label("RELEVANT", True)
+    check(panel=1)
+    window.editor.set_document_note("Read again")
+    check(panel=1)

@@ -204,6 +204,32 @@ def test_model_removing_a_span_drops_its_relations_and_orders_spans_for_tab() ->
     assert model.order() == [2, 3]
 
 
+_KINDS = [("annotation", OWNER), ("annotation", "bob"), ("suggestion", "en_core_web_sm")]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.booleans(), st.integers(1, 12), st.integers(0, len(_KINDS) - 1)), max_size=40),
+       st.booleans())
+def test_model_counts_spans_by_layer_and_annotator_as_counting_them_again(
+        steps: list[tuple[bool, int, int]], asked_first: bool) -> None:
+    """The kept counts (the document list's span count of the open document) agree with
+    counting the spans shown, after any spans are added, replaced (another layer or annotator)
+    or removed, whether first asked before or after."""
+    model = SpanModel()
+    model.reset([span(1, "NATO", "ACTOR")], [])
+    if asked_first:
+        model.count("annotation", OWNER)
+    for add, span_id, kind in steps:
+        if add:
+            layer, annotator = _KINDS[kind]
+            model.put_span(span(span_id, "Minsk", "LOCATION", layer=layer, annotator=annotator))
+        else:
+            model.remove_span(span_id)
+        for layer, annotator in _KINDS:
+            assert model.count(layer, annotator) == sum(
+                1 for shown in model.spans.values() if (shown.layer, shown.annotator) == (layer, annotator))
+
+
 # --- loading text -----------------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ and repaints from it; the store remains the only source of truth.
 from __future__ import annotations
 
 from bisect import bisect_left, insort
+from collections import Counter
 from collections.abc import Iterable
 
 from annotator.gui.textview.intervals import IntervalIndex
@@ -23,6 +24,7 @@ class SpanModel:
         self.relations: dict[int, RelationRecord] = {}
         self._relations_of: dict[int, set[int]] = {}
         self._order: list[int] | None = None
+        self._counts: Counter[tuple[str, str]] | None = None  # (layer, annotator): spans, once asked
         self.relations_version = 0  # moves on whenever a relation or a linked span changes
 
     def reset(self, spans: Iterable[SpanRecord], relations: Iterable[RelationRecord]) -> None:
@@ -31,6 +33,7 @@ class SpanModel:
         self.relations = {}
         self._relations_of = {}
         self._order = None
+        self._counts = None
         self.relations_version += 1
         for relation in relations:
             self.add_relation(relation)
@@ -42,6 +45,8 @@ class SpanModel:
         previous = self.spans.get(span.id)
         if previous is not None:
             self._unorder(previous)
+            self._count(previous, -1)
+        self._count(span, 1)
         self.spans[span.id] = span
         self.index.add(span.start, span.end, span.id)
         if self._order is not None:
@@ -56,12 +61,24 @@ class SpanModel:
         if span is None:
             return None, []
         self._unorder(span)
+        self._count(span, -1)
         del self.spans[span_id]
         self.index.remove(span_id)
         removed = [self.relations[rid] for rid in sorted(self._relations_of.get(span_id, ()))]
         for relation in removed:
             self.remove_relation(relation.id)
         return span, removed
+
+    def count(self, layer: str, annotator: str) -> int:
+        """How many spans of ``annotator``'s ``layer`` there are: counted once per document, then
+        kept up to date, so the document list's span count need not count 20,000 rows per key."""
+        if self._counts is None:
+            self._counts = Counter((span.layer, span.annotator) for span in self.spans.values())
+        return self._counts[layer, annotator]
+
+    def _count(self, span: SpanRecord, step: int) -> None:
+        if self._counts is not None:
+            self._counts[span.layer, span.annotator] += step
 
     def order(self) -> list[int]:
         """All span ids by (start, -end, id): reading order, outer span before inner.

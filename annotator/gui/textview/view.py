@@ -244,6 +244,10 @@ class DocumentView(QPlainTextEdit):
         """Ids of the spans covering code point ``position``, innermost (shortest) first."""
         return self._model.spans_at(position)
 
+    def count_spans(self, layer: str, annotator: str) -> int:
+        """How many spans of ``annotator``'s ``layer`` are shown (kept, not counted per call)."""
+        return self._model.count(layer, annotator)
+
     def span_ids_in_order(self) -> list[int]:
         """All shown spans by (start, -end, id), for Tab / Shift+Tab."""
         return list(self._model.order())
