@@ -80,6 +80,49 @@ def test_database_made_by_first_migration_upgrades_cleanly(tmp_path: Path) -> No
             assert project.backup_path is not None and project.backup_path.exists()
 
 
+_PREVIOUS_VERSION_ROWS = (
+    "INSERT INTO document (name, title, source, content_hash, n_chars, meta, created_at, updated_at, text)"
+    " VALUES ('old', 'Old', '', 'h', 19, '{}', '2026-12-01', '2026-12-01', 'Minsk said nothing.')",
+    "INSERT INTO annotator (name, kind, created_at) VALUES ('alice', 'human', '2026-12-01')",
+    "INSERT INTO annotator (name, kind, created_at) VALUES ('en_core_web_sm', 'model', '2026-12-01')",
+    "INSERT INTO label (kind, name, color, description, in_schema) VALUES ('span', 'LOCATION', '#00aa00', '', true)",
+    "INSERT INTO span (document_id, annotator_id, layer, label_id, start_offset, end_offset, attrs, note,"
+    " created_at, updated_at, version) VALUES (1, 1, 'annotation', 1, 0, 5, '{}', '', '2026-12-01', '2026-12-01', 1)",
+    "INSERT INTO span (document_id, annotator_id, layer, label_id, start_offset, end_offset, attrs, note,"
+    " created_at, updated_at, version, status, score) VALUES (1, 2, 'suggestion', 1, 0, 5, '{}', '',"
+    " '2026-12-01', '2026-12-01', 1, 'pending', 0.9)",
+)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_project_of_the_previous_version_gets_the_span_start_index(backend: str, tmp_path: Path) -> None:
+    """A project of the version before migration 0008, with spans, opens upgraded to the head
+    with its rows as they were and the index on where spans start, which the look-up of
+    suggestions by their start (an undo of a label or an accept) then uses on SQLite (on
+    PostgreSQL the planner chooses by the table's statistics)."""
+    with new_location(backend, tmp_path) as location:
+        engine = create_project_engine(location_to_url(location))
+        upgrade(engine, "0007")
+        with engine.begin() as connection:
+            for statement in _PREVIOUS_VERSION_ROWS:
+                connection.exec_driver_sql(statement)
+        engine.dispose()
+        with Project.open(location) as project:
+            with project.engine.connect() as connection:
+                assert MigrationContext.configure(connection).get_current_revision() == head_revision() == "0008"
+                indexes = {index["name"]: index["column_names"] for index in sa.inspect(connection).get_indexes("span")}
+                assert indexes["ix_span_doc_layer_start"] == ["document_id", "layer", "start_offset"]
+                if backend == "sqlite":
+                    plan = connection.exec_driver_sql(
+                        "EXPLAIN QUERY PLAN SELECT id FROM span WHERE document_id = 1 AND layer = 'suggestion'"
+                        " AND start_offset IN (0, 7)").all()
+                    assert "ix_span_doc_layer_start" in " ".join(str(row[-1]) for row in plan)
+            found = project.annotations.spans(1, layers=["suggestion"], starting_at=[0, 7])
+            assert [(span.id, span.label, span.start, span.end, span.status) for span in found] \
+                == [(2, "LOCATION", 0, 5, "pending")]
+            assert [(span.id, span.annotator) for span in project.annotations.spans(1)] == [(1, "alice"), (2, "en_core_web_sm")]
+
+
 def test_older_project_is_backed_up_before_upgrade(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A release that adds a migration upgrades an older project, after writing a backup copy.
 
