@@ -174,6 +174,7 @@ class SpanInspector(QGroupBox):
         layout = QVBoxLayout(self)
         layout.addWidget(self._empty)
         layout.addWidget(self._details)
+        layout.addStretch(1)  # the height kept (``_keep_height``) is empty space below, not between rows
         # Esc anywhere in the inspector (an open list or completer takes its own Esc first).
         leave = QShortcut(QKeySequence(Qt.Key.Key_Escape), self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         leave.activated.connect(self._leave)
@@ -236,8 +237,29 @@ class SpanInspector(QGroupBox):
         self._span = span
         self._empty.setVisible(span is None)
         self._details.setVisible(span is not None)
-        if span is None:
-            return
+        if span is not None:
+            self._show_details(span, previous, covered_text, relations or [], editable)
+        self._keep_height()
+
+    def release_height(self) -> None:
+        """Let the panel take the height of what it shows again (another document is open)."""
+        self.setMinimumHeight(0)
+        self._keep_height()
+
+    def _keep_height(self) -> None:
+        """Never shrink: the panel keeps the tallest height it needed since ``release_height``.
+        Otherwise every key that changes the current span (X leaves none, Y swaps the Accept and
+        Reject row for the fields, ] goes to a label with other fields) moved the document panel
+        below it, and made the side column's scroll bar come and go, so Qt laid out and painted
+        the whole column again (5 to 12 ms a key)."""
+        layout = self.layout()
+        needed = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() and self.width() > 0 \
+            else layout.totalSizeHint().height()
+        if needed > self.minimumHeight():
+            self.setMinimumHeight(needed)
+
+    def _show_details(self, span: SpanRecord, previous: SpanRecord | None, covered_text: str,
+                      relations: list[RelatedSpan], editable: bool) -> None:
         if previous is None or previous.label != span.label:  # the same fields show the next span's values
             self._rebuild_fields(span.label)
         if self.label_combo.findData(span.label) < 0:  # a label from outside the schema (an import)
@@ -258,7 +280,7 @@ class SpanInspector(QGroupBox):
             field.set_value(span.attrs.get(field.definition.name))
             field.blockSignals(False)
         self.note_edit.set_stored_text(span.note)
-        self._show_relations(span, relations or [])
+        self._show_relations(span, relations)
         for widget in [self.label_combo, self.note_edit, *(field.widget for field in self._fields)]:
             widget.setEnabled(editable)
         self._update_delete_button()

@@ -228,3 +228,39 @@ def test_span_keys_update_the_list_row_from_the_view_and_leave_the_document_pane
     check(panel=1)
     window.editor.set_document_note("Read again")
     check(panel=1)
+
+
+def test_the_document_panel_stays_put_while_keys_change_the_current_span(
+        qtbot: QtBot, window: MainWindow, doc_ids: list[int]) -> None:
+    """X leaves no span current, Y swaps the Accept and Reject row for the fields, ] goes to
+    another label: the inspector keeps the tallest height it needed, so the document panel
+    below it (and the side column's scroll bar) does not move with every key. Opening another
+    document lets it take what it shows again."""
+    panel = window.document_panel
+
+    def settled_place() -> int:
+        qtbot.wait(10)
+        return panel.mapTo(window, panel.rect().topLeft()).y()
+
+    suggestions = [span_id for span_id in window.view.span_ids_in_order()
+                   if window.view.span(span_id).layer == "suggestion"]
+    for span_id in suggestions:  # every label's fields shown once: the tallest height is reached
+        window.editor.select_span(span_id)
+    place = settled_place()
+    window.editor.select_span(suggestions[0])
+    press(qtbot, window, Key.Key_X)
+    assert window.editor.current_span() is None and window.inspector.span is None
+    assert settled_place() == place
+    window.editor.select_span(suggestions[1])
+    press(qtbot, window, Key.Key_Y)
+    assert window.editor.current_span().layer == "annotation"
+    assert settled_place() == place
+    press(qtbot, window, Key.Key_BracketRight)
+    assert settled_place() == place
+    press(qtbot, window, Key.Key_Z, CTRL)
+    assert settled_place() == place
+
+    kept = window.inspector.minimumHeight()
+    window.open_document(doc_ids[1])
+    assert window.editor.current_span() is None
+    assert window.inspector.minimumHeight() < kept
