@@ -598,6 +598,13 @@ class Errors(metaclass=_CodedMessages):
     E1012 = ("{count} relation(s) link spans of labels not measured here (--labels), and are left out of "
              "relation agreement.")
     E1013 = "No document is observed by both {a} and {b}, so their pairwise figures are not defined."
+    # E1180-E1189: precision and recall, agreement with gold (annotator/review/gold_agreement.py, agreement.py)
+    E1180 = ("{who} has no unit in the {documents} document(s) compared, so {measure} (matches divided by "
+             "{who}'s units) is not defined.")
+    E1181 = ("No counted document has gold yet: gold is the layer of the documents someone marked reviewed "
+             "(Review ▸ Compare annotators, Mark reviewed), so agreement with gold is not defined.")
+    E1182 = ("{annotator} counts in none of the {documents} document(s) with gold, so their agreement with "
+             "gold is not defined.")
     # E1120-E1139: doccano JSONL and export options of a format (annotator/formats/doccano.py)
     E1120 = ("'{name}' cannot be the doccano label column: {why}. Give another name, such as label "
              "(the default, what doccano's text classification and sequence labelling read) or cats.")

@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from annotator.review.agreement import Resampling, _alpha_model, _alpha_value, _token_values, agreement, compute
+from annotator.review.agreement import Resampling, _token_values, agreement, compute
+from annotator.review.alpha_model import alpha_value, corpus_alpha
 from annotator.review.bootstrap import counts, draws
 from annotator.review.corpus import AgreementOptions, load_corpus
 from annotator.review.token_measures import token_sums, token_table
@@ -37,11 +38,11 @@ def test_a_replicate_is_exactly_the_figures_of_the_drawn_documents(project_locat
     labels = tuple(sorted(span_columns(docs, annotators).label_names()))
     units = build_units(docs, annotators, labels)
     observed = np.array([[name in item.observers for item in docs] for name in annotators])
-    model = _alpha_model(docs, units)
+    model = corpus_alpha(docs, units)
     sums = token_sums(token_table([item.text for item in docs], observed, units))
     draw = next(draws(Resampling(replicates=100, seed=7), len(docs)))[:5]
     d_o, d_e = model.replicates(draw)
-    alphas = _alpha_value(d_o.sum(axis=1), d_e.sum(axis=1))
+    alphas = alpha_value(d_o.sum(axis=1), d_e.sum(axis=1))
     tokens = _token_values(sums, counts(draw, len(docs)))
     for row in range(len(draw)):
         again = compute([docs[index] for index in draw[row].tolist()])
@@ -53,7 +54,7 @@ def test_a_replicate_is_exactly_the_figures_of_the_drawn_documents(project_locat
             assert pair.cohen_kappa.value == pytest.approx(tokens["cohen"][index][row], abs=1e-12)
         for code, label in enumerate(labels):
             assert again.per_label[label].alpha_u.value == pytest.approx(
-                _alpha_value(d_o[row, code:code + 1], d_e[row, code:code + 1])[0], abs=1e-12)
+                alpha_value(d_o[row, code:code + 1], d_e[row, code:code + 1])[0], abs=1e-12)
 
 
 def test_intervals_are_seeded_and_reproducible(project_location: str) -> None:

@@ -41,11 +41,14 @@ from annotator.review.agreement_report import (
     PairScores,
     RelationScores,
 )
+from annotator.review.alpha_model import alpha_value, corpus_alpha
 from annotator.review.alpha_terms import CorpusAlpha
 from annotator.review.attribute_agreement import AttributeScores, MatchedSpans, attribute_scores
 from annotator.review.bootstrap import Resampling, counts, draws, interval
 from annotator.review.corpus import AgreementOptions, DocData, Selection, load_corpus, observers_in
+from annotator.review.differences import Differences, document_differences
 from annotator.review.figures import Figure
+from annotator.review.gold_agreement import gold_scores
 from annotator.review.relation_agreement import relation_counts
 from annotator.review.span_matching import PairMatch, match_pair
 from annotator.review.token_measures import (
@@ -100,7 +103,7 @@ def compute(docs: Sequence[DocData], *, chosen: Sequence[str] = (), labels: Sequ
     asked = f" labelled {', '.join(labels)}" if labels else ""
     no_units = Errors.E1001.format(labels=asked, documents=len(docs))
 
-    alpha_model = _alpha_model(docs, units) if docs else None
+    alpha_model = corpus_alpha(docs, units) if docs else None
     alpha, alpha_labels = _alpha_figures(alpha_model, units, no_docs, no_units)
     control.raise_if_cancelled()
     control.report(2, steps, "Matching spans…")
@@ -111,7 +114,7 @@ def compute(docs: Sequence[DocData], *, chosen: Sequence[str] = (), labels: Sequ
     tokens = _token_figures(sums, units, no_docs)
     control.raise_if_cancelled()
     control.report(4, steps, "Comparing attributes and relations…")
-    relations, relation_f1 = _relations(docs, units, matches)
+    relations, relation_f1, relations_unmatched = _relations(docs, units, matches)
     report = AgreementReport(
         annotators, len(docs), selection, alpha, tokens["alpha"], tokens["ac1"], tokens["fleiss"],
         Coverage(int(sums.fleiss_docs.sum()) if sums is not None else 0, annotators), {}, pairwise,
@@ -130,7 +133,9 @@ def compute(docs: Sequence[DocData], *, chosen: Sequence[str] = (), labels: Sequ
     if report.relations.left_out:
         report.warnings.append(Errors.E1012.format(count=report.relations.left_out))
     if alpha_model is not None:
-        report.document_scores = _document_scores(docs, alpha_model, units, no_units)
+        report.document_scores = _document_scores(
+            docs, alpha_model, no_units, document_differences(docs, units, matches, relations_unmatched))
+    report.gold_documents, report.gold = gold_scores(docs, annotators, label_names)
     if resampling is not None:
         _intervals(report, resampling, alpha_model, sums, control, steps)
     control.report(steps, steps, "Done.")
@@ -138,48 +143,6 @@ def compute(docs: Sequence[DocData], *, chosen: Sequence[str] = (), labels: Sequ
 
 
 # --- αu ---------------------------------------------------------------------------------------
-
-
-def _alpha_model(docs: Sequence[DocData], units: Units) -> CorpusAlpha:
-    """Groups of documents by observers, and each group's units per label and observer."""
-    groups: dict[tuple[str, ...], list[int]] = {}
-    for index, doc in enumerate(docs):
-        groups.setdefault(doc.observers, []).append(index)
-    observer_code = {name: index for index, name in enumerate(units.annotators)}
-    group_list = [(np.array(members, dtype=np.int64), tuple(observer_code[name] for name in observers))
-                  for observers, members in groups.items()]
-    group_of = np.zeros(len(docs), dtype=np.int64)
-    local = np.zeros(len(docs), dtype=np.int64)
-    for g, (members, _observers) in enumerate(group_list):
-        group_of[members] = g
-        local[members] = np.arange(len(members))
-    # units sorted by group, label, observer, document, start: each (group, label, observer) a slice
-    unit_group, unit_local = group_of[units.doc], local[units.doc]
-    order = np.lexsort((units.start, unit_local, units.observer, units.label, unit_group))
-    key = (unit_group[order] * max(1, len(units.labels)) + units.label[order]) * len(units.annotators) + \
-        units.observer[order]
-    keys, first = np.unique(key, return_index=True)
-    last = np.append(first[1:], len(order))[:len(first)]
-    slices = dict(zip(keys.tolist(), zip(first.tolist(), last.tolist(), strict=True), strict=True))
-    empty = np.zeros(0, dtype=np.int64)
-    per_group = []
-    for g, (_members, observers) in enumerate(group_list):
-        per_label: dict[int, list[tuple[Any, Any, Any]]] = {}
-        for label in range(len(units.labels)):
-            per_label[label] = []
-            for o in observers:
-                begin, end = slices.get((g * max(1, len(units.labels)) + label) * len(units.annotators) + o, (0, 0))
-                rows = order[begin:end]
-                per_label[label].append((unit_local[rows], units.start[rows], units.end[rows]) if end > begin
-                                        else (empty, empty, empty))
-        per_group.append(per_label)
-    lengths = np.array([len(doc.text) for doc in docs], dtype=np.int64)
-    return CorpusAlpha(lengths, group_list, per_group, len(units.labels))
-
-
-def _alpha_value(observed: FloatArray, expected: FloatArray) -> FloatArray:
-    usable = expected > 0
-    return np.where(usable, 1.0 - observed / np.where(usable, expected, 1.0), np.nan)
 
 
 def _alpha_figures(model: CorpusAlpha | None, units: Units, no_docs: str,
@@ -192,19 +155,23 @@ def _alpha_figures(model: CorpusAlpha | None, units: Units, no_docs: str,
         has_units = bool(np.any(units.label == code))
         reason = Errors.E1004.format(label=label) if has_units else Errors.E1001.format(
             labels=f" labelled {label}", documents=len(model.lengths))
-        per_label.append(Figure.of(float(_alpha_value(observed[code:code + 1], expected[code:code + 1])[0]), reason))
+        per_label.append(Figure.of(float(alpha_value(observed[code:code + 1], expected[code:code + 1])[0]), reason))
     reason = Errors.E1004.format(label="") if len(units) else no_units
-    overall = Figure.of(float(_alpha_value(observed.sum(keepdims=True), expected.sum(keepdims=True))[0]), reason)
+    overall = Figure.of(float(alpha_value(observed.sum(keepdims=True), expected.sum(keepdims=True))[0]), reason)
     return overall, per_label
 
 
-def _document_scores(docs: Sequence[DocData], model: CorpusAlpha, units: Units, no_units: str) -> list[DocumentScore]:
+def _document_scores(docs: Sequence[DocData], model: CorpusAlpha, no_units: str,
+                     differences: Sequence[Differences]) -> list[DocumentScore]:
+    """Each document's αu on its own and its differences, worst first: the most differences
+    (``differences.py``), then the lowest αu."""
     observed, expected = model.documents()
-    values = _alpha_value(observed.sum(axis=1), expected.sum(axis=1))
+    values = alpha_value(observed.sum(axis=1), expected.sum(axis=1))
     rows = [DocumentScore(doc.id, doc.title or f"#{doc.id}", Figure.of(float(value), no_units),
-                          sum(len(layer) for layer in doc.spans.values()))
-            for doc, value in zip(docs, values.tolist(), strict=True)]
-    rows.sort(key=lambda row: (row.alpha_u.value is None, row.alpha_u.value or 0.0, row.doc_id))
+                          sum(len(layer) for layer in doc.spans.values()), found)
+            for doc, value, found in zip(docs, values.tolist(), differences, strict=True)]
+    rows.sort(key=lambda row: (-row.differences.total, row.alpha_u.value is None, row.alpha_u.value or 0.0,
+                               row.doc_id))
     return rows
 
 
@@ -229,8 +196,16 @@ def _pairs(docs: Sequence[DocData], units: Units, observed: NDArray[np.bool_],
                 label_counts[label].add(label_total)
             reason = (Errors.E1001.format(labels="", documents=int(both.sum())) if both.any()
                       else Errors.E1013.format(a=name_a, b=name_b) if len(docs) else no_docs)
-            pairwise.append(PairScores(name_a, name_b, int(both.sum()), counts, total.f1(total.exact, reason),
-                                       total.f1(total.overlap, reason), Figure(None), Figure(None)))
+            pair = PairScores(name_a, name_b, int(both.sum()), counts, total.f1(total.exact, reason),
+                              total.f1(total.overlap, reason), Figure(None), Figure(None))
+            reasons = (Errors.E1180.format(who=name_a, documents=int(both.sum()),
+                                           measure=f"{name_a}'s precision against {name_b}"),
+                       Errors.E1180.format(who=name_b, documents=int(both.sum()),
+                                           measure=f"{name_a}'s recall against {name_b}")) if both.any() \
+                else (reason, reason)
+            pair.precision_exact, pair.recall_exact = total.precision_recall(total.exact, *reasons)
+            pair.precision_overlap, pair.recall_overlap = total.precision_recall(total.overlap, *reasons)
+            pairwise.append(pair)
             matches.append((a, b, both, match))
     return pairwise, matches, label_counts
 
@@ -315,16 +290,19 @@ def _attributes(docs: Sequence[DocData], units: Units, matches: Sequence[tuple[i
 
 
 def _relations(docs: Sequence[DocData], units: Units, matches: Sequence[tuple[int, int, NDArray[np.bool_], PairMatch]]
-               ) -> tuple[RelationScores, list[Figure]]:
-    """Relation F1 over all pairs (per type and overall), and each pair's."""
+               ) -> tuple[RelationScores, list[Figure], list[list[int]]]:
+    """Relation F1 over all pairs (per type and overall), each pair's, and the documents of
+    each pair's unmatched relations."""
     n_a: dict[str, int] = {}
     n_b: dict[str, int] = {}
     matched: dict[str, int] = {}
     left_out = 0
     pair_f1 = []
+    unmatched = []
     for a, b, both, match in matches:
         counts = relation_counts(docs, units, a, b, both, match)
         left_out += counts.left_out
+        unmatched.append(counts.unmatched_docs)
         for tally, part in ((n_a, counts.n_a), (n_b, counts.n_b), (matched, counts.matched)):
             for label, count in part.items():
                 tally[label] = tally.get(label, 0) + count
@@ -336,7 +314,7 @@ def _relations(docs: Sequence[DocData], units: Units, matches: Sequence[tuple[in
     total = sum(n_a.values()) + sum(n_b.values())
     scores = RelationScores(Figure.of(2.0 * sum(matched.values()) / total if total else None, Errors.E1006),
                             per_type, total, left_out)
-    return scores, pair_f1
+    return scores, pair_f1, unmatched
 
 
 # --- intervals --------------------------------------------------------------------------------
@@ -365,9 +343,9 @@ def _intervals(report: AgreementReport, resampling: Resampling, model: CorpusAlp
     for draw in draws(resampling, n_docs):
         control.raise_if_cancelled()
         observed, expected = model.replicates(draw)
-        keep("alpha_u", _alpha_value(observed.sum(axis=1), expected.sum(axis=1)))
+        keep("alpha_u", alpha_value(observed.sum(axis=1), expected.sum(axis=1)))
         for code in range(len(report.per_label)):
-            keep(f"alpha_u/{code}", _alpha_value(observed[:, code], expected[:, code]))
+            keep(f"alpha_u/{code}", alpha_value(observed[:, code], expected[:, code]))
         values = _token_values(sums, counts(draw, n_docs))
         for name in ("fleiss", "alpha", "ac1"):
             keep(name, values[name])

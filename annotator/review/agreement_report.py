@@ -14,7 +14,8 @@ from typing import Any
 
 from annotator.review.attribute_agreement import AttributeScores
 from annotator.review.bootstrap import Resampling
-from annotator.review.corpus import ADJUDICATION_RULE, OBSERVED_RULES, Selection
+from annotator.review.corpus import ADJUDICATION_RULE, GOLD_RULE, OBSERVED_RULES, Selection
+from annotator.review.differences import Differences
 from annotator.review.figures import Figure
 
 
@@ -48,6 +49,12 @@ class Counts:
         total = self.n_a + self.n_b
         return Figure.of(2.0 * matched / total if total else None, reason)
 
+    def precision_recall(self, matched: int, precision_reason: str, recall_reason: str) -> tuple[Figure, Figure]:
+        """a against b: precision = matches / a's units, recall = matches / b's units (the
+        matching is one to one, so a's precision is b's recall against a)."""
+        return (Figure.of(matched / self.n_a if self.n_a else None, precision_reason),
+                Figure.of(matched / self.n_b if self.n_b else None, recall_reason))
+
 
 @dataclass
 class LabelScores:
@@ -75,10 +82,16 @@ class PairScores:
     f1_overlap: Figure
     cohen_kappa: Figure
     relation_f1: Figure
+    # a against b (directional): matches / a's units, matches / b's units
+    precision_exact: Figure = field(default_factory=lambda: Figure(None))
+    recall_exact: Figure = field(default_factory=lambda: Figure(None))
+    precision_overlap: Figure = field(default_factory=lambda: Figure(None))
+    recall_overlap: Figure = field(default_factory=lambda: Figure(None))
 
     def as_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"a": self.a, "b": self.b, "documents": self.documents}
-        for name in ("f1_exact", "f1_overlap", "cohen_kappa", "relation_f1"):
+        for name in ("f1_exact", "precision_exact", "recall_exact", "f1_overlap", "precision_overlap",
+                     "recall_overlap", "cohen_kappa", "relation_f1"):
             data.update(getattr(self, name).as_json(name))
         return data
 
@@ -93,12 +106,49 @@ class RelationScores:
 
 @dataclass(frozen=True)
 class DocumentScore:
-    """One document's αu on its own (for the window's list, worst first)."""
+    """One document's αu on its own and its differences (for the list worst first)."""
 
     doc_id: int
     title: str
     alpha_u: Figure
     spans: int
+    differences: Differences = Differences()
+
+    def as_json(self) -> dict[str, Any]:
+        return {"id": self.doc_id, "title": self.title, "spans": self.spans,
+                "differences": self.differences.as_json(), **self.alpha_u.as_json("alpha_u")}
+
+
+@dataclass
+class GoldScores:
+    """One annotator against gold, on the counted documents with gold they count in."""
+
+    annotator: str
+    documents: int
+    units: int
+    gold_units: int
+    precision_exact: Figure
+    recall_exact: Figure
+    f1_exact: Figure
+    precision_overlap: Figure
+    recall_overlap: Figure
+    f1_overlap: Figure
+    alpha_u: Figure
+
+    FIGURES = ("precision_exact", "recall_exact", "f1_exact", "precision_overlap", "recall_overlap",
+               "f1_overlap", "alpha_u")
+
+    @classmethod
+    def missing(cls, annotator: str, reason: str) -> GoldScores:
+        """Every figure not available for ``reason``."""
+        return cls(annotator, 0, 0, 0, *[Figure(None, reason)] * len(cls.FIGURES))
+
+    def as_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"annotator": self.annotator, "documents": self.documents, "units": self.units,
+                                "gold_units": self.gold_units}
+        for name in self.FIGURES:
+            data.update(getattr(self, name).as_json(name))
+        return data
 
 
 @dataclass
@@ -116,7 +166,9 @@ class AgreementReport:
     attributes: list[AttributeScores]
     relations: RelationScores
     warnings: list[str] = field(default_factory=list)
-    document_scores: list[DocumentScore] = field(default_factory=list)
+    document_scores: list[DocumentScore] = field(default_factory=list)  # worst first
+    gold: list[GoldScores] = field(default_factory=list)
+    gold_documents: int = 0  # counted documents with gold
     doc_ids: list[int] = field(default_factory=list)
     resampling: Resampling | None = None
 
@@ -174,6 +226,9 @@ class AgreementReport:
             "relations": {**self.relations.f1.as_json("f1"), "relations": self.relations.relations,
                           "left_out": self.relations.left_out,
                           "per_type": {name: figure.as_json("f1") for name, figure in self.relations.per_type.items()}},
+            "gold": {"rule": GOLD_RULE, "documents": self.gold_documents,
+                     "annotators": [scores.as_json() for scores in self.gold]},
+            "document_scores": [row.as_json() for row in self.document_scores],
             "warnings": list(self.warnings),
         }
         if self.resampling is not None:

@@ -58,6 +58,10 @@ OBSERVED_RULES: dict[Observed, str] = {
 ADJUDICATION_RULE = ("a 'reviewed' mark by someone with no span of their own in the document is adjudication, "
                      "not annotation: they do not count there")
 
+#: Which documents have gold, for agreement with gold.
+GOLD_RULE = ("gold is the gold layer (every adjudicator's spans) of the counted documents someone marked "
+             "reviewed; reviewed with no gold span is gold saying 'nothing here'")
+
 _DONE = ("done", "reviewed")
 
 
@@ -98,6 +102,7 @@ class DocData:
     observers: tuple[str, ...]
     spans: dict[str, LayerSpans] = field(default_factory=dict)  # observer → spans
     relations: dict[str, list[RelationRow]] = field(default_factory=dict)  # observer → relations
+    gold: LayerSpans | None = None  # the gold layer where someone marked the document reviewed (``GOLD_RULE``)
 
 
 @dataclass(frozen=True)
@@ -259,8 +264,37 @@ def _documents(connection: sa.Connection, doc_ids: Sequence[int], observers: dic
             relations = chunk[doc_id].relations.get(names[annotator_id])
             if relations is not None:
                 relations.append(RelationRow(head, tail, label_names[label_code[label_id]]))
+        _gold(connection, chunk, label_names, label_code, labels, label_rows)
         docs.extend(chunk[doc_id] for doc_id in ids)
     return docs
+
+
+def _gold(connection: sa.Connection, chunk: dict[int, DocData], label_names: tuple[str, ...],
+          label_code: dict[int, int], labels: set[str] | None, label_rows: Sequence[Any]) -> None:
+    """Each reviewed document's gold spans (``GOLD_RULE``), every adjudicator's together."""
+    reviewed = list(connection.execute(
+        sa.select(STATUS.c.document_id).distinct()
+        .where(STATUS.c.document_id.in_(list(chunk)), STATUS.c.status == "reviewed")).scalars())
+    if not reviewed:
+        return
+    where = [SPAN.c.document_id.in_(reviewed), SPAN.c.layer == "gold"]
+    if labels is not None:
+        where.append(SPAN.c.label_id.in_([label_id for label_id, name in label_rows if name in labels]))
+    found: dict[int, list[Any]] = {doc_id: [] for doc_id in reviewed}
+    for row in connection.execute(
+            sa.select(SPAN.c.document_id, SPAN.c.id, SPAN.c.start_offset, SPAN.c.end_offset, SPAN.c.label_id)
+            .where(*where).order_by(SPAN.c.document_id, SPAN.c.start_offset, SPAN.c.end_offset, SPAN.c.id)):
+        found[row.document_id].append(row)
+    pieces, attrs = _special(connection, where)
+    doc_pieces: dict[int, dict[int, tuple[tuple[int, int], ...]]] = {}
+    doc_attrs: dict[int, dict[int, Mapping[str, Any]]] = {}
+    for by_layer, by_doc in ((pieces, doc_pieces), (attrs, doc_attrs)):
+        for (doc_id, _adjudicator), values in by_layer.items():
+            by_doc.setdefault(doc_id, {}).update(values)  # type: ignore[arg-type]
+    for doc_id, rows in found.items():
+        chunk[doc_id].gold = LayerSpans(label_names, [row.id for row in rows], [row.start_offset for row in rows],
+                                        [row.end_offset for row in rows], [label_code[row.label_id] for row in rows],
+                                        doc_pieces.get(doc_id), doc_attrs.get(doc_id))
 
 
 Layer = tuple[int, int]  # document id, annotator id

@@ -29,6 +29,7 @@ class RelationCounts:
     n_b: dict[str, int] = field(default_factory=dict)
     matched: dict[str, int] = field(default_factory=dict)
     left_out: int = 0  # relations with an end that is not measured
+    unmatched_docs: list[int] = field(default_factory=list)  # document index of each relation left unmatched
 
 
 def relation_counts(docs: Sequence[DocData], units: Units, a: int, b: int, both: np.ndarray,
@@ -38,13 +39,15 @@ def relation_counts(docs: Sequence[DocData], units: Units, a: int, b: int, both:
     measured = set(units.member_span.tolist())
     counts = RelationCounts()
 
-    def kept(name: str) -> list[RelationRow]:
-        rows = [relation for index in np.flatnonzero(both).tolist() for relation in docs[index].relations.get(name, [])]
-        usable = [r for r in rows if r.head in measured and r.tail in measured]
+    def kept(name: str) -> tuple[list[RelationRow], list[int]]:
+        rows = [(index, relation) for index in np.flatnonzero(both).tolist()
+                for relation in docs[index].relations.get(name, [])]
+        usable = [(index, r) for index, r in rows if r.head in measured and r.tail in measured]
         counts.left_out += len(rows) - len(usable)
-        return usable
+        return [r for _index, r in usable], [index for index, _r in usable]
 
-    relations_a, relations_b = kept(name_a), kept(name_b)
+    (relations_a, docs_a), (relations_b, docs_b) = kept(name_a), kept(name_b)
+    counts.unmatched_docs = docs_a + docs_b
     for relations, tally in ((relations_a, counts.n_a), (relations_b, counts.n_b)):
         for relation in relations:
             tally[relation.label] = tally.get(relation.label, 0) + 1
@@ -76,4 +79,7 @@ def relation_counts(docs: Sequence[DocData], units: Units, a: int, b: int, both:
         for position in np.flatnonzero(partner >= 0).tolist():
             label = relations_a[position].label
             counts.matched[label] = counts.matched.get(label, 0) + 1
+        matched_a, matched_b = set(np.flatnonzero(partner >= 0).tolist()), set(partner[partner >= 0].tolist())
+        counts.unmatched_docs = ([index for position, index in enumerate(docs_a) if position not in matched_a]
+                                 + [index for position, index in enumerate(docs_b) if position not in matched_b])
     return counts

@@ -64,12 +64,12 @@ def match_pair(units: Units, a: int, b: int, docs: NDArray[np.bool_]) -> PairMat
     j = np.arange(int(size.sum())) - np.repeat(np.cumsum(size) - size, size) + np.repeat(lo, size)
     overlap = np.minimum(a_end[i], b_end[j]) - np.maximum(a_start[i], b_start[j])
     exact = (a_start[i] == b_start[j]) & (a_end[i] == b_end[j])
-    matched_i, matched_j = _optimal(i, j, overlap, len(rows_a), len(rows_b))
+    matched_i, matched_j = optimal_matching(i, j, overlap, len(rows_a), len(rows_b))
     return PairMatch(counts["n_a"], counts["n_b"], np.bincount(label_a[i[exact]], minlength=n_labels),
                      np.bincount(label_a[matched_i], minlength=n_labels), rows_a[matched_i], rows_b[matched_j])
 
 
-def _optimal(i: IntArray, j: IntArray, overlap: IntArray, n_a: int, n_b: int) -> tuple[IntArray, IntArray]:
+def optimal_matching(i: IntArray, j: IntArray, overlap: IntArray, n_a: int, n_b: int) -> tuple[IntArray, IntArray]:
     """The matched edges: most pairs, then most overlap (module docstring)."""
     if len(i) == 0:
         return i, j
