@@ -88,6 +88,9 @@ class Format:
     #: The format writing with ``ExportOptions.format_options`` (doccano's label column); None
     #: where the format takes none, and an export giving it some is refused.
     with_options: Callable[[Mapping[str, str]], Format] | None = None
+    #: Whether the format's files keep review: gold provenance and reviewers' span comments.
+    #: Where not, the export counts them as left out (``review_loss``).
+    carries_review: bool = False
 
 
 FORMATS: dict[str, Format] = {}

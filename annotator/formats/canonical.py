@@ -18,10 +18,22 @@ from typing import Any, NotRequired, TypedDict
 ItemId = int | str
 
 
+class CanonicalComment(TypedDict):
+    """A reviewer's comment on one span (``adjudicate.comment_span``): who wrote it, what, and
+    when (ISO 8601, UTC) where the file says; one per reviewer and span."""
+
+    annotator: str
+    text: str
+    created: NotRequired[str]
+
+
 class CanonicalSpan(TypedDict):
     """One span. ``fragments`` ([[start, end], …]) only for a discontinuous span; ``score``,
     ``source`` and ``status`` only for suggestions. Missing ``annotator``/``layer`` take the
-    import's (``ReadOptions``)."""
+    import's (``ReadOptions``). ``origin_annotator`` (whose version was accepted) and
+    ``adjudicator`` (who accepted it) only for a gold span that has them; ``comments`` only for a
+    span reviewers commented on. Written only when present, so a file without review stays as
+    it was."""
 
     id: ItemId
     start: int
@@ -37,10 +49,14 @@ class CanonicalSpan(TypedDict):
     source: NotRequired[str]
     status: NotRequired[str]
     fragments: NotRequired[list[list[int]]]
+    origin_annotator: NotRequired[str]
+    adjudicator: NotRequired[str]
+    comments: NotRequired[list[CanonicalComment]]
 
 
 class CanonicalRelation(TypedDict):
-    """A relation between two spans of the same document, by their ids in the document."""
+    """A relation between two spans of the same document, by their ids in the document;
+    ``origin_annotator``/``adjudicator`` as on a span."""
 
     id: ItemId
     head: ItemId
@@ -49,6 +65,8 @@ class CanonicalRelation(TypedDict):
     annotator: NotRequired[str]
     layer: NotRequired[str]
     attrs: NotRequired[dict[str, Any]]
+    origin_annotator: NotRequired[str]
+    adjudicator: NotRequired[str]
 
 
 class CanonicalDocLabel(TypedDict):

@@ -21,12 +21,18 @@ Decisions:
   and every offset is mapped through the change; span text is checked against the text as given.
 - Labels, annotators and registry actors new to the project are created (labels outside the
   schema, as ``allow_new_label`` does) and reported, never dropped.
+- A gold item's provenance (``origin_annotator``, ``adjudicator``) is stored with it, so
+  export → merge → export keeps whose version each gold span is and who chose it; the file may
+  give it on gold items only (elsewhere the columns mean nothing). A span's reviewer comments
+  are stored as the review stores them (a note on the span), also on a span the matched
+  document already has, unless that reviewer's same comment is there.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeGuard
 
 import sqlalchemy as sa
@@ -67,6 +73,7 @@ if TYPE_CHECKING:
 
 _DEFAULT_OPTIONS = ReadOptions()
 _LARGEST_ID = 2**31 - 1  # ids are INTEGER columns (32 bits on PostgreSQL); a file's larger ids are renumbered
+_NAME_WIDTH = 200  # the provenance columns' width (PostgreSQL refuses a longer value)
 
 
 __all__ = ["IngestReport", "content_hash", "ingest_documents"]
@@ -83,6 +90,7 @@ class IngestReport:
     doc_labels: int = 0
     notes: int = 0
     span_notes: int = 0  # spans written with a note (brat's AnnotatorNotes, a region's note)
+    span_comments: int = 0  # reviewers' comments on spans (canonical JSONL's "comments")
     statuses: int = 0
     already_present: int = 0  # spans/relations/labels/notes a matched document had already
     duplicate_spans: int = 0  # spans identical to one written before them in the same input
@@ -111,6 +119,9 @@ class _Span:
     source: str | None
     status: str | None
     fragments: list[list[int]] | None
+    origin: str | None = None  # gold provenance: whose version, who accepted it
+    adjudicator: str | None = None
+    comments: list[tuple[str, str, datetime | None]] = field(default_factory=list)  # (reviewer, text, when)
 
 
 @dataclass
@@ -122,6 +133,8 @@ class _Relation:
     annotator: str
     layer: str
     attrs: dict[str, Any]
+    origin: str | None = None
+    adjudicator: str | None = None
 
 
 @dataclass
@@ -265,10 +278,48 @@ def _check_span(item: Any, position: int, text: str, document: str, source: str,
     if layer == "suggestion" and status is None:
         status = "pending"
     actor = item.get("actor")
+    origin, adjudicator = _provenance(item, layer, fail)
     return _Span(key, start, end, item["label"], _annotator(item, options, fail), layer,
                  dict(_typed(item.get("attrs"), dict, {}, '"attrs"', fail)),
                  _typed(item.get("note"), str, "", '"note"', fail), actor if _name(actor) else None,
-                 score, _typed(item.get("source"), str, "", '"source"', fail) or None, status, fragments)
+                 score, _typed(item.get("source"), str, "", '"source"', fail) or None, status, fragments,
+                 origin, adjudicator, _check_comments(item.get("comments"), options, fail))
+
+
+def _provenance(item: dict[str, Any], layer: str, fail: Any) -> tuple[str | None, str | None]:
+    """A gold item's (origin annotator, adjudicator), each a name or None."""
+    values: list[str | None] = []
+    for key in ("origin_annotator", "adjudicator"):
+        value = item.get(key)
+        if value is None or value == "":
+            values.append(None)
+            continue
+        if not _name(value) or len(value.strip()) > _NAME_WIDTH:
+            raise fail(f'"{key}" must be a name of at most {_NAME_WIDTH} characters')
+        if layer != "gold":
+            raise fail(f'"{key}" is kept for gold items only, and this one is in the {layer} layer')
+        values.append(value.strip())
+    return values[0], values[1]
+
+
+def _check_comments(value: Any, options: ReadOptions, fail: Any) -> list[tuple[str, str, datetime | None]]:
+    """A span's reviewer comments: ``[{"annotator", "text", "created"?}]``."""
+    comments = []
+    for comment in _typed(value, list, [], '"comments"', fail):
+        if not isinstance(comment, dict) or not _name(comment.get("text")):
+            raise fail('each of "comments" needs a "text"')
+        created = comment.get("created")
+        when = None
+        if created is not None:
+            try:
+                when = datetime.fromisoformat(created) if isinstance(created, str) else None
+            except ValueError:
+                pass
+            if when is None:
+                raise fail(f'a comment\'s "created" {created!r} is not an ISO date and time')
+            when = when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+        comments.append((_annotator(comment, options, fail), comment["text"], when))
+    return comments
 
 
 def _check_fragments(fragments: Any, start: int, end: int, fail: Any) -> list[list[int]] | None:
@@ -290,9 +341,11 @@ def _check_fragments(fragments: Any, start: int, end: int, fail: Any) -> list[li
 def _check_relation(item: Any, position: int, fail: Any, options: ReadOptions) -> _Relation:
     if not isinstance(item, dict) or "head" not in item or "tail" not in item or not _name(item.get("label")):
         raise fail(f'relation {position + 1} needs "head", "tail" and "label"')
+    layer = _layer(item, options, fail)
     return _Relation(item.get("id", f"#{position + 1}"), item["head"], item["tail"], item["label"],
-                     _annotator(item, options, fail), _layer(item, options, fail),
-                     dict(_typed(item.get("attrs"), dict, {}, '"attrs"', fail)))
+                     _annotator(item, options, fail), layer,
+                     dict(_typed(item.get("attrs"), dict, {}, '"attrs"', fail)),
+                     *_provenance(item, layer, lambda problem: fail(f"relation {position + 1}: {problem}")))
 
 
 def _annotator(item: dict[str, Any], options: ReadOptions, fail: Any) -> str:
@@ -429,6 +482,7 @@ class _Writer:
         doc_ids, matched = self._documents(docs)
         existing = self._existing(matched)
         span_ids = self._spans(docs, doc_ids, existing)
+        self._comments(docs, doc_ids, span_ids, existing)
         self._relations(docs, doc_ids, span_ids, existing)
         self._doc_extras(docs, doc_ids, existing, matched)
         return doc_ids
@@ -465,7 +519,8 @@ class _Writer:
 
     def _existing(self, doc_ids: set[int]) -> dict[str, Any]:
         """What matched documents already hold, as comparable keys (nothing for new documents)."""
-        found: dict[str, Any] = {"spans": {}, "relations": set(), "doc_labels": set(), "notes": set()}
+        found: dict[str, Any] = {"spans": {}, "relations": set(), "doc_labels": set(), "notes": set(),
+                                 "comments": set()}
         ids = sorted(doc_ids)
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
@@ -479,8 +534,13 @@ class _Writer:
             found["doc_labels"].update(tuple(row) for row in self.connection.execute(sa.select(
                 DOC_LABEL.c.document_id, DOC_LABEL.c.annotator_id, DOC_LABEL.c.layer, DOC_LABEL.c.label_id)
                 .where(DOC_LABEL.c.document_id.in_(chunk))))
-            found["notes"].update(tuple(row) for row in self.connection.execute(sa.select(
-                NOTE.c.document_id, NOTE.c.annotator_id, NOTE.c.text).where(NOTE.c.document_id.in_(chunk))))
+            for document_id, span_id, annotator_id, text in self.connection.execute(sa.select(
+                    NOTE.c.document_id, NOTE.c.span_id, NOTE.c.annotator_id, NOTE.c.text)
+                    .where(NOTE.c.document_id.in_(chunk))):
+                if span_id is None:
+                    found["notes"].add((document_id, annotator_id, text))
+                else:
+                    found["comments"].add((span_id, annotator_id, text))
         return found
 
     def _spans(self, docs: list[_Doc], doc_ids: list[int], existing: dict[str, Any]) -> list[dict[str, int]]:
@@ -508,7 +568,8 @@ class _Writer:
                     "file_key": span.key, "document_id": doc_id, "annotator_id": annotator_id, "layer": span.layer,
                     "label_id": label_id, "start_offset": span.start, "end_offset": span.end, "attrs": span.attrs,
                     "note": span.note, "score": span.score, "source": span.source, "status": span.status,
-                    "fragments": span.fragments, "actor_id": self.actor_id(span.actor) if span.actor else None})
+                    "fragments": span.fragments, "actor_id": self.actor_id(span.actor) if span.actor else None,
+                    "origin_annotator": span.origin, "adjudicator": span.adjudicator})
             maps.append(mapping)
         new_ids = self._ids(SPAN, [row.pop("file_key") for row in rows])
         for row, new_id in zip(rows, new_ids, strict=True):
@@ -527,6 +588,24 @@ class _Writer:
         self.report.spans += len(rows)
         self.report.span_notes += sum(1 for row in rows if row["note"])
         return maps
+
+    def _comments(self, docs: list[_Doc], doc_ids: list[int], span_ids: list[dict[str, int]],
+                  existing: dict[str, Any]) -> None:
+        """The spans' reviewer comments, onto the spans written or matched for them."""
+        rows: list[dict[str, Any]] = []
+        for doc, doc_id, mapping in zip(docs, doc_ids, span_ids, strict=True):
+            for span in doc.spans:
+                for reviewer, text, when in span.comments:
+                    key = (mapping[repr(span.key)], self.annotator_id(reviewer, "annotation"), text)
+                    if key in existing["comments"]:
+                        self.report.already_present += 1
+                        continue
+                    existing["comments"].add(key)
+                    rows.append({"document_id": doc_id, "span_id": key[0], "annotator_id": key[1], "text": text,
+                                 "created_at": when or self.now})
+        if rows:
+            self.connection.execute(NOTE.insert(), rows)
+        self.report.span_comments += len(rows)
 
     def _relations(self, docs: list[_Doc], doc_ids: list[int], span_ids: list[dict[str, int]],
                    existing: dict[str, Any]) -> None:
@@ -549,7 +628,8 @@ class _Writer:
                 keys.append(relation.key)
                 rows.append({"document_id": doc_id, "annotator_id": annotator_id, "layer": relation.layer,
                                  "label_id": label_id, "head_id": head, "tail_id": tail, "attrs": relation.attrs,
-                                 "created_at": self.now})
+                                 "created_at": self.now, "origin_annotator": relation.origin,
+                                 "adjudicator": relation.adjudicator})
         for row, new_id in zip(rows, self._ids(REL, keys), strict=True):
             row["id"] = new_id
         if rows:

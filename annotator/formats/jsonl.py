@@ -128,4 +128,5 @@ FORMAT = register(Format(
     export=export_jsonl,
     read=read_jsonl,
     side_files=lambda out: [actors_path(out)],
+    carries_review=True,
 ))

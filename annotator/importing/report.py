@@ -20,7 +20,8 @@ from annotator.formats.base import LossReport
 #: document note, so it is counted apart: counting only document notes said "0 notes" for a brat corpus
 #: whose every entity had one.
 ITEMS = (("spans", "span"), ("relations", "relation"), ("doc_labels", "document label"),
-         ("notes", "document note"), ("span_notes", "span note"), ("statuses", "status"))
+         ("notes", "document note"), ("span_notes", "span note"), ("span_comments", "reviewer comment"),
+         ("statuses", "status"))
 
 
 def plural(count: int, word: str) -> str:
@@ -41,6 +42,7 @@ class FileReport:
     doc_labels: int = 0
     notes: int = 0  # document notes
     span_notes: int = 0  # spans stored with a note
+    span_comments: int = 0  # reviewers' comments on spans (canonical JSONL)
     statuses: int = 0
     already_present: int = 0  # items a matched document had already, not added twice
     loss: LossReport = field(default_factory=LossReport)
@@ -113,7 +115,9 @@ def annotations_sentence(report: ImportReport) -> str | None:
     annotated = report.annotated
     if not annotated:
         return None
-    items = [plural(report.count(name), word) for name, word in ITEMS]
+    # Only canonical JSONL brings reviewer comments, so every other import would say "0" of them.
+    items = [plural(report.count(name), word) for name, word in ITEMS
+             if name != "span_comments" or report.count(name)]
     added = sum(len(entry.added) for entry in annotated)
     text = (f"Annotations: {', '.join(items[:-1])} and {items[-1]}, on {plural(added, 'new document')} and "
             f"{plural(report.count('matched'), 'document')} already in the project")

@@ -121,7 +121,8 @@ def _import_annotated(project: Project, item: Input, options: ReadOptions, contr
     ingested, entry.loss = import_input(project, item.path, item.files, get_format(item.format), options, control)
     entry.added = ingested.added
     entry.matched = ingested.documents_matched
-    for name in ("spans", "relations", "doc_labels", "notes", "span_notes", "statuses", "already_present"):
+    for name in ("spans", "relations", "doc_labels", "notes", "span_notes", "span_comments", "statuses",
+                 "already_present"):
         setattr(entry, name, getattr(ingested, name))
     report.new_labels += [f"{name} ({kind} label)" for kind, name in ingested.new_labels]
     report.new_annotators += ingested.new_annotators

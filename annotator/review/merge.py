@@ -4,7 +4,8 @@ Built on the dataset machinery rather than beside it: the other project is read 
 documents with every layer (``formats.select``), a JSONL export is read as it is, and both are
 written by ``formats.ingest``, which already matches documents by content hash and skips spans,
 relations, document labels and notes a matched document has. So re-merging the same file adds
-nothing, and the teammate's layers arrive under their own annotator names.
+nothing, and the teammate's layers arrive under their own annotator names; gold arrives with its
+provenance (whose version, who accepted it) and spans with their reviewers' comments.
 
 What merge adds on top:
 - nothing of the receiving project is overwritten: a document status the receiving project
@@ -44,7 +45,8 @@ class MergeReport:
         r = self.ingest
         lines = [(f"{self.source}: {r.documents_added} new documents, {r.documents_matched} matched by text; "
                   f"added {r.spans} spans, {r.relations} relations, {r.doc_labels} document labels, "
-                  f"{r.notes} document notes, {r.span_notes} span notes; {r.already_present} items already present")]
+                  f"{r.notes} document notes, {r.span_notes} span notes, {r.span_comments} reviewer comments; "
+                  f"{r.already_present} items already present")]
         if r.new_annotators:
             lines.append(f"new annotators: {', '.join(r.new_annotators)}")
         for name, doc_id in self.clashes:
