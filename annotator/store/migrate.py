@@ -123,15 +123,26 @@ def backup_sqlite(path: Path, label: str) -> Path:
     from annotator.store.backups import copy_database
 
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.name}.{label}-{stamp}.bak")
-    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    partial = path.with_name(f".{path.name}.{label}-{stamp}.{os.getpid()}.partial")
     try:
-        copy_database(path, partial)
-        publish_file(partial, target, replace=False)
+        # Two processes opening an older project in the same second both back it up: the
+        # second backup takes the next free name instead of failing the open (publishing
+        # removes the temporary copy when the name is taken, so it is copied again).
+        attempt = 0
+        while True:
+            attempt += 1
+            target = path.with_name(f"{path.name}.{label}-{stamp}{'' if attempt == 1 else f'-{attempt}'}.bak")
+            if os.path.lexists(target):
+                continue
+            copy_database(path, partial)
+            try:
+                publish_file(partial, target, replace=False)
+                return target
+            except FileExistsError:
+                continue
     except (OSError, sqlite3.Error) as exc:
         partial.unlink(missing_ok=True)
         raise UserError(Errors.E121.format(location=path, folder=path.parent, reason=exc)) from exc
-    return target
 
 
 def prepare(engine: Engine, location: str, *, read_only: str | None = None) -> Path | None:
