@@ -18,6 +18,7 @@ from annotator.formats.ingest import ingest_documents
 from annotator.formats.pipeline import available_formats, export_project
 from annotator.formats.review_loss import COMMENTS, RELATION_PROVENANCE, SPAN_PROVENANCE
 from annotator.formats.select import document_json
+from annotator.importing import ImportOptions, import_files
 from annotator.review import adjudicate
 from annotator.review.merge import merge
 from annotator.store import Project
@@ -132,8 +133,29 @@ def test_every_other_export_reports_what_it_leaves_out(name: str, project_path: 
 
 
 def test_the_formats_that_report_cover_every_foreign_exporter() -> None:
-    assert {"brat", "conll", "label-studio", "xmi"} <= set(FOREIGN)
-    assert [name for name, fmt in FORMATS.items() if fmt.carries_review] == ["jsonl"]
+    assert {"brat", "conll", "label-studio", "webanno-tsv"} <= set(FOREIGN)
+    assert sorted(name for name, fmt in FORMATS.items() if fmt.carries_review) == ["jsonl", "xmi"]
+
+
+def _review(doc: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """Each span's and relation's place and review, ids aside (a foreign format numbers anew)."""
+    spans = {span["id"]: span for span in doc["spans"]}
+    return sorted([(s["start"], s["end"], s["label"], s["annotator"], s["layer"], s.get("origin_annotator"),
+                    s.get("adjudicator"), json.dumps(s.get("comments"))) for s in doc["spans"]]
+                  + [(spans[r["head"]]["start"], spans[r["tail"]]["start"], r["label"], r["annotator"], r["layer"],
+                      r.get("origin_annotator"), r.get("adjudicator"), "") for r in doc["relations"]],
+                  key=repr)
+
+
+def test_xmi_carries_provenance_and_comments_through_a_round_trip(project: Project, tmp_path: Path) -> None:
+    doc_id = _reviewed(project)
+    result = export_project(project, tmp_path / "xmi", "xmi", ExportOptions(layer="all"))
+    assert not {SPAN_PROVENANCE, RELATION_PROVENANCE, COMMENTS} & set(result.loss.counts)
+    with Project.open(tmp_path / "back.db") as back:
+        report = import_files(back, [tmp_path / "xmi"], ImportOptions(format="xmi"))
+        assert report.count("span_comments") == 3
+        read_back = document_json(back, back.documents.resolve("a"))
+    assert _review(dict(read_back)) == _review(dict(document_json(project, doc_id)))
 
 
 @pytest.mark.parametrize(("span", "problem"), [

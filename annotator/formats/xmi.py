@@ -11,6 +11,9 @@ Export writes, into the folder OUT, one ``<document id>.xmi`` per document and o
 * ``webanno.custom.Relation`` (a relation layer on that span layer): ``Governor`` and ``Dependent``
   point at the two spans, begin/end are the dependent's, plus ``label``, ``annotator``, ``layer``
   and attribute features as above.
+* Review rides on both layers: ``origin_annotator`` and ``adjudicator`` (a gold item's
+  provenance) and, on spans, ``comments`` (the reviewers' comments as JSON text), each marked by
+  its description (``REVIEW_PREFIX``) so that an attribute of the same name stays an attribute.
 * DKPro's ``DocumentMetaData`` carries the document id and title.
 
 UIMA offsets count UTF-16 code units; cassis converts them to and from code points, so canonical
@@ -41,7 +44,7 @@ from typing import TYPE_CHECKING, Any
 from annotator.errors import Errors, UserError
 from annotator.formats.base import CanonicalDoc, Format, LossReport, ReadOptions, register
 from annotator.formats.foreign import report_unexportable
-from annotator.formats.xmi_layers import ATTRIBUTE_PREFIX, JSON_MARK, METADATA_TYPE, read_cas
+from annotator.formats.xmi_layers import ATTRIBUTE_PREFIX, JSON_MARK, METADATA_TYPE, REVIEW_PREFIX, read_cas
 from annotator.limits import ImportLimits
 from annotator.output_files import OutputSet, staging
 
@@ -55,6 +58,8 @@ TYPESYSTEM_NAME = "TypeSystem.xml"
 STRING = "uima.cas.String"
 SPAN_FEATURES = ("label", "annotator", "layer", "note", "actor")
 RELATION_FEATURES = ("label", "annotator", "layer")
+SPAN_REVIEW = ("origin_annotator", "adjudicator", "comments")
+RELATION_REVIEW = ("origin_annotator", "adjudicator")
 
 
 def _type_system(docs: Sequence[CanonicalDoc]) -> TypeSystem:
@@ -70,11 +75,15 @@ def _type_system(docs: Sequence[CanonicalDoc]) -> TypeSystem:
     span = system.create_type(SPAN_TYPE, description="annotator span layer")
     for name in SPAN_FEATURES:
         system.create_feature(span, name, STRING)
+    for name in SPAN_REVIEW:
+        system.create_feature(span, name, STRING, description=REVIEW_PREFIX + name)
     relation = system.create_type(RELATION_TYPE, description="annotator relation layer")
     system.create_feature(relation, "Governor", SPAN_TYPE)
     system.create_feature(relation, "Dependent", SPAN_TYPE)
     for name in RELATION_FEATURES:
         system.create_feature(relation, name, STRING)
+    for name in RELATION_REVIEW:
+        system.create_feature(relation, name, STRING, description=REVIEW_PREFIX + name)
     for doc in docs:
         for type_name, items in ((SPAN_TYPE, doc["spans"]), (RELATION_TYPE, doc["relations"])):
             for item in items:
@@ -107,6 +116,15 @@ def _set_attributes(system: TypeSystem, annotation: Any, type_name: str, attrs: 
     for attribute, value in attrs.items():
         feature = _attribute_feature(system, type_name, attribute, value)  # found: created up front
         annotation.set(feature, value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))
+
+
+def _set_review(annotation: Any, item: dict[str, Any]) -> None:
+    """A gold item's provenance and a span's comments (JSON text), where it has them."""
+    for name in ("origin_annotator", "adjudicator"):
+        if item.get(name):
+            annotation.set(name, item[name])
+    if item.get("comments"):
+        annotation.set("comments", json.dumps(item["comments"], ensure_ascii=False))
 
 
 def _file_name(doc_id: str, used: set[str]) -> str:
@@ -143,6 +161,7 @@ def _export(docs: Iterable[CanonicalDoc], out: Path, report: LossReport, outputs
                 begin=span["start"], end=span["end"],
                 **{name: span.get(name) for name in SPAN_FEATURES if span.get(name) is not None})
             _set_attributes(system, annotation, SPAN_TYPE, span.get("attrs") or {})
+            _set_review(annotation, dict(span))
             cas.add(annotation)
             annotations[span["id"]] = annotation
         for relation in doc["relations"]:
@@ -151,6 +170,7 @@ def _export(docs: Iterable[CanonicalDoc], out: Path, report: LossReport, outputs
                 begin=dependent.begin, end=dependent.end, Governor=governor, Dependent=dependent,
                 **{name: relation.get(name) for name in RELATION_FEATURES if relation.get(name) is not None})
             _set_attributes(system, annotation, RELATION_TYPE, relation.get("attrs") or {})
+            _set_review(annotation, dict(relation))
             cas.add(annotation)
         outputs.write_text(out / _file_name(doc["id"], used), cas.to_xmi(), newline="")
     outputs.write_text(out / TYPESYSTEM_NAME, system.to_xml(), newline="")
@@ -263,4 +283,5 @@ FORMAT = register(Format(
     suffix="",
     export=export,
     read=read,
+    carries_review=True,
 ))

@@ -47,6 +47,7 @@ CAS_METADATA_TYPE = "de.tudarmstadt.ukp.clarin.webanno.api.type.CASMetadata"
 METADATA_PACKAGE = "de.tudarmstadt.ukp.dkpro.core.api.metadata.type."
 ATTRIBUTE_PREFIX = "annotator attribute: "
 JSON_MARK = " (JSON)"
+REVIEW_PREFIX = "annotator review: "  # a feature holding a gold item's provenance or a span's comments
 #: INCEpTION's own CAS owners: the curated result, and the document as first imported.
 CURATION_USER, INITIAL_CAS = "CURATION_USER", "INITIAL_CAS"
 _BUILT_IN = ("sofa", "begin", "end")
@@ -198,7 +199,8 @@ class _CasReader:
         if not layer.own:
             return label, {"annotator": self.annotator, "layer": self.layer, "attrs": attrs}
         extra = {name: values[name] for name in OWN_FEATURES[1:] if values.get(name) is not None}
-        return label, {**extra, "attrs": _own_attributes(annotation.type, attrs)}
+        attrs, review = _own_review(annotation.type, attrs, self.report)
+        return label, {**extra, **review, "attrs": _own_attributes(annotation.type, attrs)}
 
     # --- what is counted
 
@@ -258,6 +260,31 @@ def _text_features(uima_type: Type, layer: Layer) -> list[str]:
     strings = {feature.name for feature in uima_type.all_features
                if feature.rangeType.name == "uima.cas.String" or _ancestors(feature.rangeType)[:1] == ["uima.cas.String"]}
     return [name for name in layer.features if name in strings]
+
+
+def _own_review(uima_type: Type, attrs: dict[str, Any], report: LossReport) -> tuple[dict[str, Any], dict[str, Any]]:
+    """This app's review features (``REVIEW_PREFIX`` in their description, see ``xmi``) taken out
+    of the attributes: a gold item's provenance, and a span's comments from their JSON text."""
+    fields = {feature.name: (feature.description or "").removeprefix(REVIEW_PREFIX)
+              for feature in uima_type.all_features if (feature.description or "").startswith(REVIEW_PREFIX)}
+    kept: dict[str, Any] = {}
+    review: dict[str, Any] = {}
+    for name, value in attrs.items():
+        field = fields.get(name)
+        if field in ("origin_annotator", "adjudicator"):
+            review[field] = value
+        elif field == "comments":
+            try:
+                comments = json.loads(value) if isinstance(value, str) else None
+            except json.JSONDecodeError:
+                comments = None
+            if isinstance(comments, list):
+                review["comments"] = comments
+            else:
+                report.add("reviewer comments that are not a JSON list")
+        else:
+            kept[name] = value
+    return kept, review
 
 
 def _own_attributes(uima_type: Type, attrs: dict[str, Any]) -> dict[str, Any]:
