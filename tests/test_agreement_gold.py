@@ -3,6 +3,8 @@ documents worst first by every kind of difference."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,6 +12,7 @@ import pytest
 from annotator.review.agreement import AgreementOptions, agreement
 from annotator.store import Project
 from tests.agreement_support import doc, noisy_corpus, text, write
+from tests.test_cli import run_cli
 
 
 def test_pair_precision_and_recall_by_hand(project: Project) -> None:
@@ -135,3 +138,28 @@ def test_worst_first_counts_every_kind_of_difference(project: Project) -> None:
     data = report.to_json()["document_scores"]
     assert data[1]["title"] == "long" and data[1]["differences"] == {
         "score": 2, "unmatched": 1, "label": 0, "boundary": 0, "attribute": 0, "relation": 1}
+
+
+def test_the_command_prints_precision_recall_gold_and_the_worst_documents(tmp_path: Path) -> None:
+    location = str(tmp_path / "gold.db")
+    with Project.open(location) as project:
+        write(project, _gold_corpus())
+    table = run_cli("agreement", location, "--annotators", "a", "b")
+    assert table.returncode == 0 and "Traceback" not in table.stderr
+    assert "P overlap" in table.stdout and "against gold (1 counted documents with gold" in table.stdout
+    assert "documents, worst first (2 of 2" in table.stdout
+    [gold_a] = [line.split() for line in table.stdout.splitlines() if line.startswith("a ") and "0.8000" in line]
+    assert gold_a[:7] == ["a", "1", "3", "2", "0.6667", "1.0000", "0.8000"]
+    data = json.loads(run_cli("agreement", location, "--annotators", "a", "b", "--json").stdout)
+    assert data["gold"]["annotators"][0]["recall_exact"] == 1.0
+    assert data["document_scores"][0]["differences"]["score"] == 2
+    assert data["pairwise"][0]["precision_exact"] == 0.5
+
+
+def test_the_command_without_gold_says_why(tmp_path: Path) -> None:
+    location = str(tmp_path / "no-gold.db")
+    with Project.open(location) as project:
+        write(project, [doc("d", text(200), {"a": [(0, 5, "PER")], "b": [(0, 5, "PER")]})])
+    table = run_cli("agreement", location)
+    assert table.returncode == 0 and "Traceback" not in table.stderr
+    assert "against gold: n/a: [E1181]" in table.stdout

@@ -14,12 +14,17 @@ import argparse
 from annotator.cli.output import ProgressBar, note, print_json, print_table, say
 from annotator.errors import Errors, UserError
 from annotator.review.agreement import AgreementOptions, AgreementReport, agreement
+from annotator.review.agreement_report import GoldScores
 from annotator.review.bootstrap import HIGHEST, LOWEST, REPLICATES, Resampling
-from annotator.review.corpus import OBSERVED, OBSERVED_RULES
+from annotator.review.corpus import GOLD_RULE, OBSERVED, OBSERVED_RULES
+from annotator.review.differences import KINDS
 from annotator.review.figures import Figure
 from annotator.store import Project
 
-HELP = "measure agreement between annotators (αu, span F1, token κ/α/AC1, attributes, relations)"
+HELP = ("measure agreement between annotators (αu, span F1, precision and recall, token κ/α/AC1, attributes, "
+        "relations, each annotator against gold, documents worst first)")
+#: Documents listed worst first in the table (``--json`` lists every one).
+WORST = 10
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -98,10 +103,27 @@ def _print(report: AgreementReport) -> None:
                       *cells(s.ac1, f"{label} AC1", True)] for label, s in report.per_label.items()])
     if report.pairwise:
         say()
-        print_table(headers("a", "b", "documents", "F1 exact", "F1 overlap", "Cohen κ*", "relation F1"),
+        say("pairs (precision P and recall R of a against b: matches / a's units, matches / b's units):")
+        print_table(headers("a", "b", "documents", "F1 exact", "P exact", "R exact", "F1 overlap", "P overlap",
+                            "R overlap", "Cohen κ*", "relation F1"),
                     [[p.a, p.b, p.documents, *cells(p.f1_exact, f"{p.a}-{p.b} F1"),
-                      *cells(p.f1_overlap, f"{p.a}-{p.b} F1 overlap"), *cells(p.cohen_kappa, f"{p.a}-{p.b} κ", True),
+                      *cells(p.precision_exact, f"{p.a}-{p.b} P"), *cells(p.recall_exact, f"{p.a}-{p.b} R"),
+                      *cells(p.f1_overlap, f"{p.a}-{p.b} F1 overlap"),
+                      *cells(p.precision_overlap, f"{p.a}-{p.b} P overlap"),
+                      *cells(p.recall_overlap, f"{p.a}-{p.b} R overlap"), *cells(p.cohen_kappa, f"{p.a}-{p.b} κ", True),
                       *cells(p.relation_f1, f"{p.a}-{p.b} relation F1")] for p in report.pairwise])
+    if report.gold and not report.gold_documents:
+        say()
+        say(f"against gold: n/a: {report.gold[0].f1_exact.reason}")
+    elif report.gold:
+        say()
+        say(f"against gold ({report.gold_documents} counted documents with gold; {GOLD_RULE}):")
+        print_table(["annotator", "documents", "units", "gold units", "P exact", "R exact", "F1 exact",
+                     "P overlap", "R overlap", "F1 overlap", "αu"],
+                    [[g.annotator, g.documents, g.units, g.gold_units,
+                      *[cell for name in GoldScores.FIGURES
+                        for cell in cells(getattr(g, name), f"{g.annotator} {name.replace('_', ' ')} against gold")]]
+                     for g in report.gold])
     if report.attributes:
         say()
         print_table(["attribute", "κ", "each pair: matched spans, same value, κ"],
@@ -112,6 +134,14 @@ def _print(report: AgreementReport) -> None:
     say()
     say(f"relations: F1 {cells(relations.f1, 'relation F1')[0]} over {relations.relations} relations"
         + "".join(f"; {name} {figure.text()}" for name, figure in relations.per_type.items()))
+    if report.document_scores:
+        shown = report.document_scores[:WORST]
+        say()
+        say(f"documents, worst first ({len(shown)} of {len(report.document_scores)}; differences summed over "
+            "the pairs: --json lists them all):")
+        print_table(["document", "differences", *KINDS, "αu"],
+                    [[row.title, row.differences.total, *[getattr(row.differences, kind) for kind in KINDS],
+                      row.alpha_u.text()] for row in shown], max_width=40)
     if reasons or notes:
         say()
         for reason, where in reasons.items():

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from annotator.errors import UserError
 from annotator.review import adjudicate
 from annotator.review.agreement import AgreementOptions, Resampling, agreement
-from annotator.review.agreement_report import DocumentScore
+from annotator.review.agreement_report import DocumentScore, GoldScores
 from annotator.review.corpus import Observed
 from annotator.review.figures import Figure
 from annotator.store import Project
@@ -29,6 +29,10 @@ from annotator.store.records import SpanRecord
 from annotator.tasks import TaskControl
 
 # --- agreement --------------------------------------------------------------------------------
+
+#: Each pair's figures in ``AgreementSummary.pairwise``; precision and recall are a's against b.
+PAIR_FIGURES = ("f1_overlap", "f1_exact", "precision_overlap", "recall_overlap", "precision_exact", "recall_exact",
+                "cohen_kappa", "relation_f1")
 
 
 @dataclass(frozen=True)
@@ -53,8 +57,10 @@ class AgreementSummary:
     per_label: list[tuple[str, dict[str, Figure]]]
     attributes: list[FigureRow]
     n_documents: int
-    documents: list[DocumentScore] = field(default_factory=list)
+    documents: list[DocumentScore] = field(default_factory=list)  # worst first
     warnings: list[str] = field(default_factory=list)
+    gold: list[GoldScores] = field(default_factory=list)
+    gold_documents: int = 0
 
     @property
     def alpha_u(self) -> Figure:
@@ -79,9 +85,7 @@ def compute_agreement(project: Project, annotators: Sequence[str], *, observed: 
         annotators=tuple(report.annotators) or tuple(annotators),
         header=report.header(),
         overall=overall,
-        pairwise={(pair.a, pair.b): {"f1_overlap": pair.f1_overlap, "f1_exact": pair.f1_exact,
-                                     "cohen_kappa": pair.cohen_kappa, "relation_f1": pair.relation_f1}
-                  for pair in report.pairwise},
+        pairwise={(pair.a, pair.b): {name: getattr(pair, name) for name in PAIR_FIGURES} for pair in report.pairwise},
         per_label=[(label, {"αu": scores.alpha_u, "F1": scores.f1_overlap, "AC1": scores.ac1})
                    for label, scores in report.per_label.items()],
         attributes=[FigureRow(f"{item.key}: κ over {sum(pair.spans for pair in item.pairs)} matched spans", item.kappa,
@@ -89,6 +93,8 @@ def compute_agreement(project: Project, annotators: Sequence[str], *, observed: 
         n_documents=report.documents,
         documents=list(report.document_scores),
         warnings=list(report.warnings),
+        gold=list(report.gold),
+        gold_documents=report.gold_documents,
     )
 
 

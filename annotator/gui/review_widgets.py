@@ -217,3 +217,47 @@ class FiguresTable(QTreeWidget):
             if item is not None and item.text(0) == name:
                 return [item.text(column) for column in range(len(self.COLUMNS))]
         return None
+
+
+class GoldTable(QTreeWidget):
+    """Each annotator against gold, a line each: precision, recall and F1 (overlap, then exact)
+    and αu, coloured like the other figures, so the annotator who needs guidance stands out.
+    A figure that is not available shows "n/a", its reason in the tooltip and the Note column."""
+
+    COLUMNS = ("Annotator", "Documents", "P overlap", "R overlap", "F1 overlap", "P exact", "R exact", "F1 exact",
+               "αu", "Note")
+    FIGURES = ("precision_overlap", "recall_overlap", "f1_overlap", "precision_exact", "recall_exact", "f1_exact",
+               "alpha_u")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setHeaderLabels(list(self.COLUMNS))
+        self.setRootIsDecorated(False)
+        header = self.header()
+        header.setStretchLastSection(True)
+        for column in range(len(self.COLUMNS) - 1):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.headerItem().setToolTip(2, "Precision: the share of the annotator's spans that gold has too")
+        self.headerItem().setToolTip(3, "Recall: the share of gold's spans the annotator found")
+
+    def show_rows(self, rows: Sequence[tuple[str, int, Sequence[Figure]]]) -> None:
+        """``rows``: annotator, documents with gold they count in, figures in ``FIGURES`` order."""
+        self.clear()
+        for name, documents, figures in rows:
+            reasons = dict.fromkeys(figure.reason for figure in figures if figure.reason)
+            item = QTreeWidgetItem([name, str(documents), *[format_value(figure.value) for figure in figures],
+                                    " ".join(reasons)])
+            for column, figure in enumerate(figures, start=2):
+                item.setBackground(column, heat_color(figure.value))
+                item.setForeground(column, QColor("#000000"))
+                item.setToolTip(column, f"{name} against gold, {self.COLUMNS[column]}: {describe(figure)}")
+            item.setToolTip(len(self.COLUMNS) - 1, " ".join(reasons))
+            self.addTopLevelItem(item)
+
+    def row(self, name: str) -> list[str] | None:
+        """The cells of the annotator ``name``'s line (for tests and accessibility)."""
+        for index in range(self.topLevelItemCount()):
+            item = self.topLevelItem(index)
+            if item is not None and item.text(0) == name:
+                return [item.text(column) for column in range(len(self.COLUMNS))]
+        return None

@@ -7,9 +7,11 @@ a thousand documents takes seconds, with intervals several more) behind the shar
 dialog, whose Cancel stops it between steps; the window only shows the result the core
 returns, through ``annotator.gui.review_bridge``: what was counted (the rule, documents,
 annotators), the table of figures with their intervals and what each rests on, the pairwise
-matrix as a heat map (F1 overlap or exact, Cohen's κ, relation F1: the matrix is the same
-shape, only the measure changes), per-label bars (αu, F1 and AC1), and the documents sorted
-worst first. A figure that is not available shows "n/a" and says why, never 1.0.
+matrix as a heat map (F1 overlap or exact, precision and recall of the row's annotator against
+the column's, Cohen's κ, relation F1: the matrix is the same shape, only the measure changes),
+per-label bars (αu, F1 and AC1), each annotator against gold (precision, recall, F1, αu), and
+the documents sorted worst first by their differences (``annotator.review.differences``). A
+figure that is not available shows "n/a" and says why, never 1.0.
 Double-clicking a document asks the main window to open the comparison view on it
 (``compareRequested``).
 """
@@ -46,6 +48,7 @@ from annotator.gui.error_dialog import show_unexpected_error
 from annotator.gui.review_bridge import AgreementSummary
 from annotator.gui.review_widgets import (
     FiguresTable,
+    GoldTable,
     HeatMapTable,
     LabelBars,
     describe,
@@ -53,13 +56,21 @@ from annotator.gui.review_widgets import (
     heat_color,
 )
 from annotator.gui.workers import BackgroundTask, progress_dialog
-from annotator.review.corpus import ADJUDICATION_RULE, OBSERVED, OBSERVED_RULES, Observed
+from annotator.review.corpus import ADJUDICATION_RULE, GOLD_RULE, OBSERVED, OBSERVED_RULES, Observed
 from annotator.store import Project
 from annotator.tasks import Cancelled, TaskControl
 
 #: Matrix measures: combo title -> key of ``AgreementSummary.pairwise`` values.
-MATRIX_MEASURES = {"F1 (overlap)": "f1_overlap", "F1 (exact)": "f1_exact", "Cohen's κ": "cohen_kappa",
-                   "Relation F1": "relation_f1"}
+MATRIX_MEASURES = {"F1 (overlap)": "f1_overlap", "F1 (exact)": "f1_exact",
+                   "Precision (overlap), row against column": "precision_overlap",
+                   "Recall (overlap), row against column": "recall_overlap",
+                   "Precision (exact), row against column": "precision_exact",
+                   "Recall (exact), row against column": "recall_exact",
+                   "Cohen's κ": "cohen_kappa", "Relation F1": "relation_f1"}
+#: Directional measures: the figure of (a, b) that is (b, a)'s measure (b's precision against a
+#: is a's recall against b, the matching being one to one).
+TRANSPOSED = {"precision_overlap": "recall_overlap", "recall_overlap": "precision_overlap",
+              "precision_exact": "recall_exact", "recall_exact": "precision_exact"}
 #: The rules' titles in the choice, in ``OBSERVED``'s order.
 OBSERVED_TITLES: dict[Observed, str] = {
     "done": "Marked done or reviewed (default)", "reviewed": "Done, on reviewed documents only",
@@ -109,13 +120,19 @@ class AgreementWindow(QDialog):
         bars_scroll = QScrollArea()
         bars_scroll.setWidget(self.label_bars)
         bars_scroll.setWidgetResizable(True)
+        self.gold_label = QLabel("Each annotator against gold:")
+        self.gold_label.setWordWrap(True)
+        self.gold_table = GoldTable()
         self.document_list = QTreeWidget()
-        self.document_list.setHeaderLabels(["Document", "αu", "Spans"])
+        self.document_list.setHeaderLabels(["Document", "Differences", "αu", "Spans"])
+        self.document_list.headerItem().setToolTip(
+            1, "Every difference a reviewer settles, summed over the pairs of annotators: spans only one made, "
+               "label, boundary and attribute value differences, relations only one made")
         self.document_list.setRootIsDecorated(False)
         header = self.document_list.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # long titles are elided
-        for column in (1, 2):
+        for column in (1, 2, 3):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.document_list.itemActivated.connect(self._document_activated)
         self.document_list.itemDoubleClicked.connect(self._document_activated)
@@ -141,8 +158,10 @@ class AgreementWindow(QDialog):
         left_layout.addWidget(bars_scroll, 1)
         right = QWidget()
         right_layout = QVBoxLayout(right)
-        right_layout.addWidget(QLabel("Documents, worst first (double-click to compare):"))
-        right_layout.addWidget(self.document_list, 1)
+        right_layout.addWidget(self.gold_label)
+        right_layout.addWidget(self.gold_table, 1)
+        right_layout.addWidget(QLabel("Documents, most differences first (double-click to compare):"))
+        right_layout.addWidget(self.document_list, 2)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(right)
@@ -230,13 +249,19 @@ class AgreementWindow(QDialog):
         self.figures.show_rows([(row.name, row.figure, row.documents, row.annotators)
                                 for row in summary.overall + summary.attributes])
         self.label_bars.set_rows(summary.per_label)
+        self.gold_label.setText(f"Each annotator against gold ({summary.gold_documents} counted documents with "
+                                f"gold; {GOLD_RULE}):")
+        self.gold_table.show_rows([(row.annotator, row.documents, [getattr(row, name) for name in GoldTable.FIGURES])
+                                   for row in summary.gold])
         self.document_list.clear()
         for row in summary.documents:
-            item = QTreeWidgetItem([row.title, format_value(row.alpha_u.value), str(row.spans)])
+            item = QTreeWidgetItem([row.title, str(row.differences.total), format_value(row.alpha_u.value),
+                                    str(row.spans)])
             item.setData(0, Qt.ItemDataRole.UserRole, row.doc_id)
-            item.setBackground(1, heat_color(row.alpha_u.value))
+            item.setBackground(2, heat_color(row.alpha_u.value))
             item.setToolTip(0, row.title)
-            item.setToolTip(1, describe(row.alpha_u))
+            item.setToolTip(1, row.differences.text())
+            item.setToolTip(2, describe(row.alpha_u))
             self.document_list.addTopLevelItem(item)
 
     def _show_matrix(self) -> None:
@@ -244,6 +269,8 @@ class AgreementWindow(QDialog):
             return
         measure = MATRIX_MEASURES[self.measure_combo.currentText()]
         values = {pair: scores[measure] for pair, scores in self._summary.pairwise.items()}
+        if measure in TRANSPOSED:  # row against column: each cell its own direction
+            values.update({(b, a): scores[TRANSPOSED[measure]] for (a, b), scores in self._summary.pairwise.items()})
         self.matrix.show_matrix(self._summary.annotators, values)
 
     def _document_activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:

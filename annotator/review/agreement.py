@@ -10,12 +10,14 @@ label merged, with a warning). The measures:
   Documents whose observers differ form separate continua whose disagreements are averaged
   weighted by length; with one set of observers this is exactly the published formula.
 - Span F1 of each pair, exact and overlap (``span_matching.py``: optimal one-to-one matching),
-  per label micro-averaged over pairs.
+  per label micro-averaged over pairs, with each pair's precision and recall (a against b).
 - On token labels (``token_measures.py``, one tie-break rule for all): Cohen's κ per pair,
   Fleiss' κ on the documents every annotator observes, Krippendorff's nominal α and Gwet's AC1
   overall and per label.
 - Attribute values of matched spans (``attribute_agreement.py``) and relations between matched
   spans (``relation_agreement.py``).
+- Each annotator against gold (``gold_agreement.py``), and each document's differences of
+  every kind, which rank the documents worst first (``differences.py``).
 - With a ``Resampling``: bootstrap 95% intervals (``bootstrap.py``) for αu (overall and per
   label) and every token figure.
 

@@ -4,7 +4,8 @@ Every figure is a ``figures.Figure`` (a value or the reason there is none, and i
 and says what it rests on: ``Coverage`` (how many documents, which annotators). The JSON keeps
 the earlier keys (``overall.alpha_u``, ``per_label``, ``pairwise``, ``fleiss_kappa``,
 ``documents``) and adds beside each figure ``<name>_reason`` when it is null and ``<name>_ci``
-when intervals were asked for.
+when intervals were asked for; ``gold`` holds each annotator against gold, ``document_scores``
+the documents worst first with their differences.
 """
 
 from __future__ import annotations

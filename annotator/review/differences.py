@@ -77,8 +77,8 @@ def document_differences(docs: Sequence[DocData], units: Units,
         paired_a, paired_b = match.pairs_a, match.pairs_b
         moved = (units.start[paired_a] != units.start[paired_b]) | (units.end[paired_a] != units.end[paired_b])
         count(KINDS.index("boundary"), units.doc[paired_a[moved]])
-        left_a = np.setdiff1d(np.flatnonzero((units.observer == a) & both[units.doc]), paired_a)
-        left_b = np.setdiff1d(np.flatnonzero((units.observer == b) & both[units.doc]), paired_b)
+        counted = both[units.doc]
+        left_a, left_b = _left(units.observer == a, counted, paired_a), _left(units.observer == b, counted, paired_b)
         relabelled = _relabelled(units, left_a, left_b)
         count(KINDS.index("label"), units.doc[relabelled])
         count(KINDS.index("unmatched"), units.doc[left_a])
@@ -87,6 +87,13 @@ def document_differences(docs: Sequence[DocData], units: Units,
         count(KINDS.index("attribute"), _attribute_differences(units, paired_a, paired_b, attrs))
         count(KINDS.index("relation"), np.asarray(relation_docs, dtype=np.int64))
     return [Differences(*row) for row in table.tolist()]
+
+
+def _left(own: NDArray[np.bool_], counted: NDArray[np.bool_], paired: IntArray) -> IntArray:
+    """The rows of one observer's units in the counted documents that the matching left alone."""
+    left = own & counted
+    left[paired] = False
+    return np.flatnonzero(left)
 
 
 def _relabelled(units: Units, left_a: IntArray, left_b: IntArray) -> IntArray:
