@@ -88,6 +88,8 @@ class Format:
     #: The format writing with ``ExportOptions.format_options`` (doccano's label column); None
     #: where the format takes none, and an export giving it some is refused.
     with_options: Callable[[Mapping[str, str]], Format] | None = None
+    #: The names of the options ``with_options`` takes, so a refusal can say which format takes one.
+    option_names: tuple[str, ...] = ()
     #: Whether the format's files keep review: gold provenance and reviewers' span comments.
     #: Where not, the export counts them as left out (``review_loss``).
     carries_review: bool = False

@@ -287,6 +287,7 @@ FORMAT = register(Format(
     export=export_conll,
     read=read_conll,
     with_options=with_options,
+    option_names=("conll_scheme",),
 ))
 
 __all__ = ["FORMAT", "export_conll", "read_conll", "with_options"]

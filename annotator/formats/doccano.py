@@ -218,4 +218,5 @@ FORMAT = register(Format(
     export=export,
     read=read,
     with_options=with_options,
+    option_names=("label_column",),
 ))

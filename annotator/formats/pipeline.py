@@ -103,7 +103,8 @@ def export_project(project: Project, out: Path, format_name: str, options: Expor
     fmt = get_format(format_name)
     if options.format_options:  # refused before any file is looked at, as a bad filter is
         if fmt.with_options is None:
-            takers = sorted(name for name, other in available_formats()[0].items() if other.with_options)
+            given = {name for name, _ in options.format_options}
+            takers = sorted(name for name, other in available_formats()[0].items() if given & set(other.option_names))
             raise UserError(Errors.E1121.format(options=", ".join(name for name, _ in options.format_options),
                                                 formats=" or ".join(takers), format=fmt.name))
         fmt = fmt.with_options(dict(options.format_options))
