@@ -411,7 +411,8 @@ class Annotations:
         with self._project.transaction() as connection:
             span = self._current_span(connection, span_id, expected_version)
             relations = tuple(self._relations_of_span(connection, span_id))
-            connection.execute(REL.delete().where(REL.c.id.in_([r.id for r in relations])))
+            if relations:  # most spans have none: no statement for nothing
+                connection.execute(REL.delete().where(REL.c.id.in_([r.id for r in relations])))
             if not delete_row(connection, SPAN, span_id, span.version):
                 raise conflict_error(connection, SPAN_KIND, span_id, span.version)
             connection.execute(DOC.update().where(DOC.c.id == span.document_id).values(updated_at=utcnow()))
