@@ -133,8 +133,8 @@ def test_every_other_export_reports_what_it_leaves_out(name: str, project_path: 
 
 
 def test_the_formats_that_report_cover_every_foreign_exporter() -> None:
-    assert {"brat", "conll", "label-studio", "webanno-tsv"} <= set(FOREIGN)
-    assert sorted(name for name, fmt in FORMATS.items() if fmt.carries_review) == ["jsonl", "xmi"]
+    assert {"brat", "conll", "csv", "doccano", "prodigy", "webanno-tsv"} <= set(FOREIGN)
+    assert sorted(name for name, fmt in FORMATS.items() if fmt.carries_review) == ["jsonl", "label-studio", "xmi"]
 
 
 def _review(doc: dict[str, Any]) -> list[tuple[Any, ...]]:
@@ -147,12 +147,14 @@ def _review(doc: dict[str, Any]) -> list[tuple[Any, ...]]:
                   key=repr)
 
 
-def test_xmi_carries_provenance_and_comments_through_a_round_trip(project: Project, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("name", "out"), [("xmi", "xmi"), ("label-studio", "tasks.json")])
+def test_formats_with_a_place_carry_provenance_and_comments_through_a_round_trip(
+        project: Project, tmp_path: Path, name: str, out: str) -> None:
     doc_id = _reviewed(project)
-    result = export_project(project, tmp_path / "xmi", "xmi", ExportOptions(layer="all"))
+    result = export_project(project, tmp_path / out, name, ExportOptions(layer="all"))
     assert not {SPAN_PROVENANCE, RELATION_PROVENANCE, COMMENTS} & set(result.loss.counts)
     with Project.open(tmp_path / "back.db") as back:
-        report = import_files(back, [tmp_path / "xmi"], ImportOptions(format="xmi"))
+        report = import_files(back, [tmp_path / out], ImportOptions(format=name))
         assert report.count("span_comments") == 3
         read_back = document_json(back, back.documents.resolve("a"))
     assert _review(dict(read_back)) == _review(dict(document_json(project, doc_id)))

@@ -30,7 +30,9 @@ What a task becomes:
   ``textarea`` notes. A result with the id of a region (Label Studio's ``perRegion`` tags) belongs
   to that region: a textarea is its span's note (so is the region's ``meta.text``), any other value
   an attribute named by the result's ``from_name``. Everything else (rectangles, ratings outside a
-  region, HTML regions…) is counted by kind.
+  region, HTML regions…) is counted by kind. The keys annotator's export adds to a result are
+  read back: ``origin_annotator``/``adjudicator`` on a gold annotation's regions and relations,
+  ``comments`` on regions (ingestion checks them).
 
 Offsets: Label Studio's Python side, and its labelling interface since it counts code points,
 write code points, like annotator; annotations made in the browser before that count UTF-16 units
@@ -373,6 +375,7 @@ class _ResultSet:
             extra["source"] = self.who.source
             if score is not None or self.who.score is not None:
                 extra["score"] = score if score is not None else self.who.score
+        extra |= self._review(result, comments=True)
         spans = [add_span(self.doc, offsets[0], offsets[1], name, self.task.options, where=(self.task.path,
                           self.task.number), **extra) for name in names]
         note = _texts(result.get("meta"))
@@ -396,7 +399,22 @@ class _ResultSet:
         attrs = {"direction": "bi"} if direction == "bi" else {}
         for name in names or [UNLABELLED_RELATION]:
             add_relation(self.doc, head["id"], tail["id"], name.strip(), self.task.options,
-                         annotator=self.who.annotator, layer=self.who.layer, attrs=dict(attrs))
+                         annotator=self.who.annotator, layer=self.who.layer, attrs=dict(attrs),
+                         **self._review(result, comments=False))
+
+    def _review(self, result: dict[str, Any], *, comments: bool) -> dict[str, Any]:
+        """The review keys annotator's export writes on a result: provenance where the
+        annotation is gold (elsewhere it means nothing, and is counted), comments on regions."""
+        review: dict[str, Any] = {}
+        for name in ("origin_annotator", "adjudicator"):
+            if result.get(name) is not None:
+                if self.who.layer == "gold":
+                    review[name] = result[name]
+                else:
+                    self.report.add(f"Label Studio {name} values outside the ground truth annotation")
+        if comments and result.get("comments") is not None:
+            review["comments"] = result["comments"]
+        return review
 
     def _on_region(self, result: dict[str, Any], span: CanonicalSpan) -> None:
         """A per-region result: a textarea is the span's note, anything else an attribute."""
@@ -457,4 +475,5 @@ FORMAT = register(Format(
     export=export,
     read=read,
     side_files=lambda out: [config_path(out)],
+    carries_review=True,
 ))

@@ -19,6 +19,8 @@ Label Studio gives an imported annotation to the user whose e-mail ``completed_b
 refuses the file if no such user exists; an annotator whose name is not an e-mail is left out of
 ``completed_by`` (Label Studio then gives the annotation to whoever imports it, which the report
 counts) and written as ``annotator``, which Label Studio ignores and annotator reads back.
+Review travels the same way: a gold region's or relation's ``origin_annotator`` and
+``adjudicator`` and a region's reviewer ``comments`` are keys of its result beside ``origin``.
 
 ``NAME.label_config.xml`` beside ``NAME.json`` is the labelling config for these tasks (Settings
 ▸ Labeling Interface ▸ Code): the Text, Labels, Relations, Choices and TextArea tags with every
@@ -125,6 +127,7 @@ def _span_results(span: CanonicalSpan, config: _Config, report: LossReport) -> l
     results: list[Result] = [{"id": region, "from_name": LABEL, "to_name": TEXT, "type": "labels",
                               "origin": "prediction" if span.get("layer") == "suggestion" else "manual",
                               "value": {**place, "text": span.get("text", ""), "labels": [span["label"]]}}]
+    _add_review(results[0], dict(span))
     if span.get("layer") == "suggestion":
         if isinstance(span.get("score"), (int, float)):
             results[0]["score"] = span["score"]
@@ -154,8 +157,17 @@ def _relation_result(relation: CanonicalRelation, config: _Config, report: LossR
     if attrs:
         report.add("relation attributes (Label Studio relations have none)")
     config.relations[relation["label"]] = None
-    return {"from_id": f"s{relation['head']}", "to_id": f"s{relation['tail']}", "type": "relation",
-            "direction": direction, "labels": [relation["label"]]}
+    result = {"from_id": f"s{relation['head']}", "to_id": f"s{relation['tail']}", "type": "relation",
+              "direction": direction, "labels": [relation["label"]]}
+    _add_review(result, dict(relation))
+    return result
+
+
+def _add_review(result: Result, item: dict[str, Any]) -> None:
+    """A gold item's provenance and a span's comments, as keys Label Studio ignores."""
+    for name in ("origin_annotator", "adjudicator", "comments"):
+        if item.get(name):
+            result[name] = item[name]
 
 
 def _annotation(annotator: str, layer: str, results: list[Result], report: LossReport) -> dict[str, Any]:
