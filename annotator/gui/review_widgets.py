@@ -224,8 +224,8 @@ class GoldTable(QTreeWidget):
     and αu, coloured like the other figures, so the annotator who needs guidance stands out.
     A figure that is not available shows "n/a", its reason in the tooltip and the Note column."""
 
-    COLUMNS = ("Annotator", "Documents", "P overlap", "R overlap", "F1 overlap", "P exact", "R exact", "F1 exact",
-               "αu", "Note")
+    COLUMNS = ("Annotator", "Docs", "P\noverlap", "R\noverlap", "F1\noverlap", "P\nexact", "R\nexact",
+               "F1\nexact", "αu", "Note")
     FIGURES = ("precision_overlap", "recall_overlap", "f1_overlap", "precision_exact", "recall_exact", "f1_exact",
                "alpha_u")
 
@@ -237,8 +237,10 @@ class GoldTable(QTreeWidget):
         header.setStretchLastSection(True)
         for column in range(len(self.COLUMNS) - 1):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        self.headerItem().setToolTip(2, "Precision: the share of the annotator's spans that gold has too")
-        self.headerItem().setToolTip(3, "Recall: the share of gold's spans the annotator found")
+        self.headerItem().setToolTip(1, "The documents with gold the annotator counts in")
+        for column in (2, 5):
+            self.headerItem().setToolTip(column, "Precision: the share of the annotator's spans that gold has too")
+            self.headerItem().setToolTip(column + 1, "Recall: the share of gold's spans the annotator found")
 
     def show_rows(self, rows: Sequence[tuple[str, int, Sequence[Figure]]]) -> None:
         """``rows``: annotator, documents with gold they count in, figures in ``FIGURES`` order."""
@@ -250,7 +252,8 @@ class GoldTable(QTreeWidget):
             for column, figure in enumerate(figures, start=2):
                 item.setBackground(column, heat_color(figure.value))
                 item.setForeground(column, QColor("#000000"))
-                item.setToolTip(column, f"{name} against gold, {self.COLUMNS[column]}: {describe(figure)}")
+                what = self.COLUMNS[column].replace("\n", " ")
+                item.setToolTip(column, f"{name} against gold, {what}: {describe(figure)}")
             item.setToolTip(len(self.COLUMNS) - 1, " ".join(reasons))
             self.addTopLevelItem(item)
 

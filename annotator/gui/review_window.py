@@ -165,6 +165,7 @@ class AgreementWindow(QDialog):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(right)
+        splitter.setSizes([500, 600])  # the gold table is wide
 
         layout = QVBoxLayout(self)
         layout.addLayout(choose_row)
