@@ -44,6 +44,7 @@ from annotator.store.records import RelationRecord, SpanRecord
 
 RelatedSpan = tuple[RelationRecord, SpanRecord, str]  # a relation, the span at its other end, its text
 NOTE_COMMIT_DELAY_MS = 800
+SHRINK_DELAY_MS = 600  # with no span current for this long, the inspector gives its room back
 RELATED_TEXT_CHARS = 24
 _OPENING_QUOTES = ("“", "„", "«", "‹", "‘", '"', "'")
 _CLOSING_QUOTES = ("”", "“", "»", "›", "’", '"', "'")
@@ -123,6 +124,8 @@ class SpanInspector(QGroupBox):
         self._fields: list[AttributeField] = []
         self._field_sets: dict[str | None, list[AttributeField]] = {}  # by label, made when first shown
         self._shows = 0
+        self.shrink_timer = QTimer(self, singleShot=True, interval=SHRINK_DELAY_MS)
+        self.shrink_timer.timeout.connect(self.release_height)
 
         self._empty = QLabel("Select text and press a label key, or click a span.")
         self._empty.setWordWrap(True)
@@ -237,21 +240,28 @@ class SpanInspector(QGroupBox):
         self._span = span
         self._empty.setVisible(span is None)
         self._details.setVisible(span is not None)
-        if span is not None:
+        if span is None:
+            self.shrink_timer.start()
+        else:
+            self.shrink_timer.stop()
             self._show_details(span, previous, covered_text, relations or [], editable)
         self._keep_height()
 
     def release_height(self) -> None:
-        """Let the panel take the height of what it shows again (another document is open)."""
+        """Let the panel take the height of what it shows again: no span has been current for a
+        moment (after X, Esc or opening a document), so the document panel below comes into view."""
+        self.shrink_timer.stop()
         self.setMinimumHeight(0)
         self._keep_height()
 
     def _keep_height(self) -> None:
-        """Never shrink: the panel keeps the tallest height it needed since ``release_height``.
+        """Shrink only in ``release_height``: the panel keeps the tallest height it needed since.
         Otherwise every key that changes the current span (X leaves none, Y swaps the Accept and
         Reject row for the fields, ] goes to a label with other fields) moved the document panel
         below it, and made the side column's scroll bar come and go, so Qt laid out and painted
-        the whole column again (5 to 12 ms a key)."""
+        the whole column again (5 to 12 ms a key). With no span current it shrinks after a
+        moment (``shrink_timer``), not within the key, and not at all when ] or a click makes a
+        span current before."""
         layout = self.layout()
         needed = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() and self.width() > 0 \
             else layout.totalSizeHint().height()

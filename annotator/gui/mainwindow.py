@@ -286,7 +286,6 @@ class MainWindow(QMainWindow):
         assert document is not None
         self.doc_list.select_document(doc_id)
         self.show_document_panel()
-        self.inspector.release_height()
         self.setWindowTitle(f"{short_title(document.title or document.name)} — {project_title(self._project)} — "
                             f"{self._annotator} — Annotator")
         self._settings.set_last_document(self._project.location, doc_id)
