@@ -101,10 +101,16 @@ def _relabelled(units: Units, left_a: IntArray, left_b: IntArray) -> IntArray:
     unmatched units of one label never overlap, or the matching would have paired them)."""
     if not len(left_a) or not len(left_b):
         return np.zeros(0, dtype=np.int64)
+    # b's units on one line, documents laid apart and sorted by start; those overlapping a unit
+    # of a lie between the first whose running maximum of ends passes a's start and the last
+    # starting before a's end (a range of a few rows: one observer's units rarely overlap)
+    stride = int(units.end.max()) + 1
     left_b = left_b[np.lexsort((units.start[left_b], units.doc[left_b]))]
-    doc_b = units.doc[left_b]
-    lo = np.searchsorted(doc_b, units.doc[left_a], side="left")
-    size = np.searchsorted(doc_b, units.doc[left_a], side="right") - lo
+    reach = np.maximum.accumulate(units.doc[left_b] * stride + units.end[left_b])
+    lo = np.searchsorted(reach, units.doc[left_a] * stride + units.start[left_a], side="right")
+    hi = np.searchsorted(units.doc[left_b] * stride + units.start[left_b],
+                         units.doc[left_a] * stride + units.end[left_a], side="left")
+    size = np.maximum(hi - lo, 0)
     i = np.repeat(np.arange(len(left_a)), size)
     j = np.arange(int(size.sum())) - np.repeat(np.cumsum(size) - size, size) + np.repeat(lo, size)
     overlap = np.minimum(units.end[left_a[i]], units.end[left_b[j]]) - np.maximum(units.start[left_a[i]],
