@@ -16,7 +16,7 @@ from annotator.errors import UserError
 from annotator.formats.base import ExportOptions
 from annotator.formats.ingest import ingest_documents
 from annotator.formats.pipeline import available_formats, export_project
-from annotator.formats.review_loss import COMMENTS, RELATION_PROVENANCE, SPAN_PROVENANCE
+from annotator.formats.review_loss import COMMENTS, RELATION_PROVENANCE, REVIEW, SPAN_PROVENANCE
 from annotator.formats.select import document_json
 from annotator.importing import ImportOptions, import_files
 from annotator.review import adjudicate
@@ -118,6 +118,7 @@ def test_show_json_in_a_subprocess(project: Project, project_location: str) -> N
 
 FORMATS = available_formats()[0]
 FOREIGN = sorted(name for name, fmt in FORMATS.items() if fmt.export is not None and not fmt.carries_review)
+PARTLY = sorted(name for name, fmt in FORMATS.items() if fmt.carries_review and fmt.carries_review != REVIEW)
 
 
 @pytest.mark.parametrize("name", FOREIGN)
@@ -133,8 +134,10 @@ def test_every_other_export_reports_what_it_leaves_out(name: str, project_path: 
 
 
 def test_the_formats_that_report_cover_every_foreign_exporter() -> None:
-    assert {"brat", "conll", "csv", "doccano", "prodigy", "webanno-tsv"} <= set(FOREIGN)
-    assert sorted(name for name, fmt in FORMATS.items() if fmt.carries_review) == ["jsonl", "label-studio", "xmi"]
+    assert {"conll", "csv", "doccano", "prodigy", "webanno-tsv"} <= set(FOREIGN)
+    assert PARTLY == ["brat"]
+    assert sorted(name for name, fmt in FORMATS.items() if fmt.carries_review == REVIEW) == [
+        "jsonl", "label-studio", "xmi"]
 
 
 def _review(doc: dict[str, Any]) -> list[tuple[Any, ...]]:
@@ -148,7 +151,7 @@ def _review(doc: dict[str, Any]) -> list[tuple[Any, ...]]:
 
 
 @pytest.mark.parametrize(("name", "out"), [("xmi", "xmi"), ("label-studio", "tasks.json")])
-def test_formats_with_a_place_carry_provenance_and_comments_through_a_round_trip(
+def test_formats_with_a_place_carry_review_through_a_round_trip(
         project: Project, tmp_path: Path, name: str, out: str) -> None:
     doc_id = _reviewed(project)
     result = export_project(project, tmp_path / out, name, ExportOptions(layer="all"))
@@ -158,6 +161,27 @@ def test_formats_with_a_place_carry_provenance_and_comments_through_a_round_trip
         assert report.count("span_comments") == 3
         read_back = document_json(back, back.documents.resolve("a"))
     assert _review(dict(read_back)) == _review(dict(document_json(project, doc_id)))
+
+
+def test_brat_carries_comments_as_reviewer_comment_notes(project: Project, tmp_path: Path) -> None:
+    doc_id = _reviewed(project)
+    result = export_project(project, tmp_path / "brat", "brat", ExportOptions(layer="gold"))
+    assert result.loss.counts[SPAN_PROVENANCE] == 2 and result.loss.counts[RELATION_PROVENANCE] == 1
+    assert COMMENTS not in result.loss.counts
+    assert result.loss.counts["times of reviewer comments (a brat note has none)"] == 2
+    [ann] = (tmp_path / "brat").rglob("*.ann")
+    assert "\tReviewerComment T1\trita: bob cut the name short" in ann.read_text(encoding="utf-8")
+
+    def comments(doc: dict[str, Any]) -> list[tuple[Any, ...]]:
+        return sorted((s["start"], s["end"], c["annotator"], c["text"]) for s in doc["spans"]
+                      for c in s.get("comments") or [] if s["layer"] == "gold" or s["annotator"] == "imported")
+
+    with Project.open(tmp_path / "back.db") as back:
+        report = import_files(back, [tmp_path / "brat"], ImportOptions(format="brat"))
+        assert report.count("span_comments") == 2 and report.count("notes") == 0
+        read_back = document_json(back, back.documents.resolve("a"))
+        assert all(not span["note"] for span in read_back["spans"])  # comments, not notes
+    assert comments(dict(read_back)) == comments(dict(document_json(project, doc_id)))
 
 
 @pytest.mark.parametrize(("span", "problem"), [

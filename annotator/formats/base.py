@@ -90,9 +90,10 @@ class Format:
     with_options: Callable[[Mapping[str, str]], Format] | None = None
     #: The names of the options ``with_options`` takes, so a refusal can say which format takes one.
     option_names: tuple[str, ...] = ()
-    #: Whether the format's files keep review: gold provenance and reviewers' span comments.
-    #: Where not, the export counts them as left out (``review_loss``).
-    carries_review: bool = False
+    #: What of review the format's files keep: ``"provenance"`` (a gold item's origin annotator
+    #: and adjudicator) and/or ``"comments"`` (reviewers' comments on spans). The export counts
+    #: the rest as left out (``review_loss``).
+    carries_review: frozenset[str] = frozenset()
 
 
 FORMATS: dict[str, Format] = {}

@@ -20,6 +20,10 @@ one to one. Decisions, each because brat's model is narrower than ours:
   never bent into notes. Text after a second tab of an ``A`` line, which brat ignores, is counted.
 - **Notes.** A span note is one ``#`` AnnotatorNotes line per line of the note; reading joins
   the lines of a span with ``\\n``. Notes of other types (TDT's ``Lemma``) read as ``Type: text``.
+- **Reviewer comments.** One ``#`` note of type ``ReviewerComment`` each (``#3<TAB>ReviewerComment
+  T1<TAB>rita: text``), which brat shows with the span and reading takes back as the comment of
+  that reviewer. A comment over several lines, and the time of each, have no place and are
+  counted; so is gold provenance (``review_loss``).
 - **CRLF.** Reading checks the ``.ann`` against the ``.txt`` exactly as written, then stores the
   text with ``\\r\\n`` and lone ``\\r`` turned into ``\\n`` (as every other import does) and
   shifts offsets so they point at the same characters.
@@ -54,6 +58,7 @@ _UNSAFE_NAME = re.compile(r"[^\w.-]+")
 _BRAT_NAME = re.compile(r"\s+")
 #: What ends an ``A`` line's value for brat: the tab before a line's third field, or the line itself.
 _UNWRITABLE_VALUE = re.compile(r"[\t\n\r]")
+COMMENT_TYPE = "ReviewerComment"  # the brat note type a reviewer's comment on a span is written as
 
 
 # --- export ------------------------------------------------------------------------------
@@ -123,6 +128,13 @@ def _ann_lines(doc: CanonicalDoc, spans: list[CanonicalSpan], conf: _Conf,
             for note_line in str(span["note"]).split("\n"):
                 n_note += 1
                 lines.append(f"#{n_note}\tAnnotatorNotes {tid}\t{note_line}")
+        for comment in span.get("comments") or []:
+            if _UNWRITABLE_VALUE.search(comment["text"] + comment["annotator"]) or ": " in comment["annotator"]:
+                report.add("reviewer comments over several lines (a brat note is one line)")
+                continue
+            n_note += 1
+            lines.append(f"#{n_note}\t{COMMENT_TYPE} {tid}\t{comment['annotator']}: {comment['text']}")
+            report.add("times of reviewer comments (a brat note has none)", 1 if comment.get("created") else 0)
         if span.get("actor") is not None:
             report.add("actor links of spans (brat has no actor registry)")
     n_rel = 0
@@ -316,7 +328,10 @@ def _read_pair(txt: Path, ann: Path | None, options: ReadOptions, report: LossRe
             note_type, target = parts
             _check_ref(target, spans, relations, other_ids, ann, number)
             note = fields[2] if len(fields) > 2 else ""
-            if target in spans:
+            reviewer, said, comment = note.partition(": ")
+            if target in spans and note_type == COMMENT_TYPE and said and reviewer.strip() and comment.strip():
+                spans[target].setdefault("comments", []).append({"annotator": reviewer.strip(), "text": comment})
+            elif target in spans:
                 notes[target].append(note if note_type == "AnnotatorNotes" else f"{note_type}: {note.strip()}")
             else:
                 report.add("brat notes on relations or events")
@@ -412,6 +427,7 @@ FORMAT = register(Format(
     suffix="",
     export=export_brat,
     read=read_brat,
+    carries_review=frozenset({"comments"}),
 ))
 
 __all__ = ["FORMAT", "export_brat", "read_brat"]

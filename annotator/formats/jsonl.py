@@ -29,6 +29,7 @@ from annotator.formats.base import (
     register,
 )
 from annotator.formats.canonical import ActorRecord, CanonicalDoc, new_document
+from annotator.formats.review_loss import REVIEW
 from annotator.limits import DEFAULT_LIMITS, ImportLimits
 from annotator.output_files import OutputSet, staging
 from annotator.storable import unstorable
@@ -128,5 +129,5 @@ FORMAT = register(Format(
     export=export_jsonl,
     read=read_jsonl,
     side_files=lambda out: [actors_path(out)],
-    carries_review=True,
+    carries_review=REVIEW,
 ))

@@ -63,6 +63,7 @@ from annotator.formats.base import CanonicalDoc, Format, LossReport, ReadOptions
 from annotator.formats.canonical import CanonicalSpan, new_document
 from annotator.formats.foreign import add_relation, add_span
 from annotator.formats.label_studio_export import config_path, export
+from annotator.formats.review_loss import REVIEW
 from annotator.formats.utf16_offsets import Utf16Text
 
 #: A relation drawn without a label in Label Studio (an arrow) takes this one.
@@ -475,5 +476,5 @@ FORMAT = register(Format(
     export=export,
     read=read,
     side_files=lambda out: [config_path(out)],
-    carries_review=True,
+    carries_review=REVIEW,
 ))

@@ -35,7 +35,7 @@ from annotator.formats.base import (
 )
 from annotator.formats.canonical import ActorRecord, CanonicalDoc
 from annotator.formats.ingest import IngestReport, ingest_documents
-from annotator.formats.review_loss import counting_review
+from annotator.formats.review_loss import REVIEW, counting_review
 from annotator.formats.select import select_document_ids, select_documents
 from annotator.formats.split import PART_NAMES, assign_splits, parse_split
 from annotator.limits import ImportLimits
@@ -139,8 +139,8 @@ def export_project(project: Project, out: Path, format_name: str, options: Expor
                 # closed at once when the export fails: a half-read selection holds a connection
                 with closing(select_documents(project, options, doc_ids=part_ids)) as docs:
                     counted = _counted(docs, result, control, done, len(ids))
-                    if not fmt.carries_review:
-                        counted = counting_review(counted, result.loss)
+                    if fmt.carries_review != REVIEW:
+                        counted = counting_review(counted, result.loss, fmt.carries_review)
                     fmt.export(counted, targets[name], result.loss, outputs)
                 result.files.append(targets[name])
                 if fmt.name == "jsonl":

@@ -14,22 +14,27 @@ from collections.abc import Iterable, Iterator
 from annotator.formats.base import LossReport
 from annotator.formats.canonical import CanonicalDoc
 
+#: Everything of review a format can carry (``Format.carries_review``).
+REVIEW = frozenset({"provenance", "comments"})
 SPAN_PROVENANCE = "gold spans' provenance (origin annotator, adjudicator)"
 RELATION_PROVENANCE = "gold relations' provenance (origin annotator, adjudicator)"
 COMMENTS = "reviewer comments on spans"
 
 
-def count_review(doc: CanonicalDoc, report: LossReport) -> None:
-    """Add one document's provenance and comments to ``report``."""
-    report.add(SPAN_PROVENANCE, sum(1 for span in doc["spans"]
-                                    if span.get("origin_annotator") or span.get("adjudicator")))
-    report.add(RELATION_PROVENANCE, sum(1 for relation in doc["relations"]
-                                        if relation.get("origin_annotator") or relation.get("adjudicator")))
-    report.add(COMMENTS, sum(len(span.get("comments") or []) for span in doc["spans"]))
+def count_review(doc: CanonicalDoc, report: LossReport, carried: frozenset[str] = frozenset()) -> None:
+    """Add what of one document's provenance and comments is not ``carried`` to ``report``."""
+    if "provenance" not in carried:
+        report.add(SPAN_PROVENANCE, sum(1 for span in doc["spans"]
+                                        if span.get("origin_annotator") or span.get("adjudicator")))
+        report.add(RELATION_PROVENANCE, sum(1 for relation in doc["relations"]
+                                            if relation.get("origin_annotator") or relation.get("adjudicator")))
+    if "comments" not in carried:
+        report.add(COMMENTS, sum(len(span.get("comments") or []) for span in doc["spans"]))
 
 
-def counting_review(docs: Iterable[CanonicalDoc], report: LossReport) -> Iterator[CanonicalDoc]:
-    """Pass documents through to an exporter that cannot carry review, counting what it loses."""
+def counting_review(docs: Iterable[CanonicalDoc], report: LossReport,
+                    carried: frozenset[str] = frozenset()) -> Iterator[CanonicalDoc]:
+    """Pass documents through to an exporter that cannot carry all of review, counting what it loses."""
     for doc in docs:
-        count_review(doc, report)
+        count_review(doc, report, carried)
         yield doc

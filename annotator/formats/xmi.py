@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any
 from annotator.errors import Errors, UserError
 from annotator.formats.base import CanonicalDoc, Format, LossReport, ReadOptions, register
 from annotator.formats.foreign import report_unexportable
+from annotator.formats.review_loss import REVIEW
 from annotator.formats.xmi_layers import ATTRIBUTE_PREFIX, JSON_MARK, METADATA_TYPE, REVIEW_PREFIX, read_cas
 from annotator.limits import ImportLimits
 from annotator.output_files import OutputSet, staging
@@ -283,5 +284,5 @@ FORMAT = register(Format(
     suffix="",
     export=export,
     read=read,
-    carries_review=True,
+    carries_review=REVIEW,
 ))
