@@ -31,7 +31,6 @@ from annotator.store.records import RelationRecord, SpanRecord
 if TYPE_CHECKING:
     from annotator.gui.editor import DocumentEditor
 
-LAYER = "annotation"  # the analysts' layer (``editor.LAYER``)
 
 RELATION_PROMPT = "Pick the tail span: click it, or Tab to it (nearest first) and press Enter; Esc cancels."
 
@@ -193,11 +192,10 @@ class EditorRelations:
         """The span's relations, each with the span at its other end and its text, for the inspector."""
         editor = self._editor
         project = editor.project
-        if is_suggestion(span):
+        if is_suggestion(span):  # the view leaves out those to a suggestion hidden by an own span
             relations = project.suggestions.relations(span.document_id, touching=[span.id])
-        else:
-            relations = project.annotations.relations(span.document_id, annotators=editor.shown_annotators(),
-                                                      layers=[LAYER], touching=[span.id])
+        else:  # the view holds every relation of the layers it shows, kept as steps change them
+            relations = editor.view.relations_touching(span.id)
         found = []
         for relation in relations:
             if span.id in (relation.head_id, relation.tail_id):

@@ -276,3 +276,45 @@ def test_the_document_panel_stays_put_while_keys_change_the_current_span(
     window.open_document(doc_ids[1])
     assert window.editor.current_span() is None
     qtbot.waitUntil(lambda: inspector.minimumHeight() < kept)
+
+
+def test_the_inspector_lists_an_own_span_s_relations_as_the_store_has_them(
+        qtbot: QtBot, window: MainWindow) -> None:
+    """The relations of an own span come from what the view holds (no read per key): after
+    accepts that copy suggested relations, their undo and redo, and a delete, the inspector's
+    list is the store's."""
+    view, project = window.view, window.project
+    doc_id = window.editor.document.id
+
+    def check() -> None:
+        span = window.editor.current_span()
+        assert span is not None and span.layer == "annotation"
+        stored = project.annotations.relations(doc_id, annotators=["alice"], layers=["annotation"],
+                                               touching=[span.id])
+        listed = window.editor.relations_of(span)
+        assert [(relation, other.id) for relation, other, _text in listed] == [
+            (relation, relation.tail_id if relation.head_id == span.id else relation.head_id) for relation in stored]
+        assert window.inspector.relations_list.count() == len(stored)
+
+    by_text = {window.editor.covered_text(view.span(span_id)): span_id for span_id in view.span_ids_in_order()
+               if view.span(span_id).layer == "suggestion"}
+    for text in ("NATO", "threat of sanctions", "Minsk"):
+        window.editor.select_span(by_text[text])
+        press(qtbot, window, Key.Key_Y)
+        check()
+    threat = next(span for span in project.annotations.spans(doc_id, layers=["annotation"])
+                  if span.label == "THREAT")
+    window.editor.select_span(threat.id)
+    check()
+    assert window.inspector.relations_list.count() == 2
+    press(qtbot, window, Key.Key_Z, CTRL)  # Minsk's accept and its relation copy taken back
+    window.editor.select_span(threat.id)
+    check()
+    assert window.inspector.relations_list.count() == 1
+    press(qtbot, window, Key.Key_Z, CTRL | SHIFT)
+    window.editor.select_span(threat.id)
+    check()
+    window.editor.relations.delete(window.editor.relations_of(window.editor.current_span())[0][0].id)
+    window.editor.select_span(threat.id)
+    check()
+    assert window.inspector.relations_list.count() == 1

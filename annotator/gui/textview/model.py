@@ -143,6 +143,11 @@ class SpanModel:
                 found.append(other)
         return found
 
+    def touching(self, span_id: int) -> list[RelationRecord]:
+        """Every relation held whose head or tail is this span, by id (the other end may not
+        be shown)."""
+        return [self.relations[relation_id] for relation_id in sorted(self._relations_of.get(span_id, ()))]
+
     def relations_of(self, span_id: int) -> list[RelationRecord]:
         """Relations whose head or tail is this span and whose other end is shown too."""
         found = []

@@ -244,6 +244,10 @@ class DocumentView(QPlainTextEdit):
         """Ids of the spans covering code point ``position``, innermost (shortest) first."""
         return self._model.spans_at(position)
 
+    def relations_touching(self, span_id: int) -> list[RelationRecord]:
+        """The relations held for this span, by id, whether or not their other end is shown."""
+        return self._model.touching(span_id)
+
     def count_spans(self, layer: str, annotator: str) -> int:
         """How many spans of ``annotator``'s ``layer`` are shown (kept, not counted per call)."""
         return self._model.count(layer, annotator)
