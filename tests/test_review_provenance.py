@@ -114,6 +114,11 @@ def test_show_json_in_a_subprocess(project: Project, project_location: str) -> N
     gold = _gold(json.loads(shown.stdout))
     assert [(s["origin_annotator"], s["adjudicator"]) for s in gold] == [("alice", "rita")] * 2
     assert [c["annotator"] for s in gold for c in s["comments"]] == ["rita", "sam"]
+    read = subprocess.run([sys.executable, "-m", "annotator", "show", project_location, "a"],
+                          capture_output=True, text=True, timeout=120)
+    assert read.returncode == 0, read.stderr
+    assert read.stdout.count("gold: alice → rita") == 2
+    assert "bob cut the name short" in read.stdout and "boundary includes 'in'" in read.stdout
 
 
 FORMATS = available_formats()[0]

@@ -1,7 +1,9 @@
 """Show one document with its annotations; ``--json`` prints the canonical JSON object.
 
 Offsets are code points into the text, exactly as stored: ``text[start:end]`` is the span (in
-the ``--json`` output; the text printed for reading shows control characters as escapes).
+the ``--json`` output; the text printed for reading shows control characters as escapes). A gold
+span shows whose version it is and who accepted it ("gold: alice → carol"), and reviewers'
+comments follow the table.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import argparse
 import textwrap
 
 from annotator.cli.output import print_json, print_table, say
+from annotator.formats.canonical import CanonicalSpan
 from annotator.formats.select import document_json
 from annotator.store import Project
 
@@ -37,11 +40,23 @@ def run(args: argparse.Namespace) -> int:
     say()
     if data["spans"]:
         print_table(["span", "start", "end", "label", "annotator", "layer", "actor", "text"],
-                    [[s["id"], s["start"], s["end"], s["label"], s["annotator"],
-                      f"{s['layer']} ({s['status']})" if "status" in s else s["layer"], s["actor"] or "", s["text"]]
+                    [[s["id"], s["start"], s["end"], s["label"], s["annotator"], _layer(s), s["actor"] or "", s["text"]]
                      for s in data["spans"]])
+        comments = [(s["id"], c["annotator"], c["text"]) for s in data["spans"] for c in s.get("comments", [])]
+        if comments:
+            say()
+            print_table(["span", "reviewer", "comment"], comments)
     if data["relations"]:
         say()
         print_table(["relation", "head", "tail", "label", "annotator"],
                     [[r["id"], r["head"], r["tail"], r["label"], r["annotator"]] for r in data["relations"]])
     return 0
+
+
+def _layer(span: CanonicalSpan) -> str:
+    """The layer cell: a suggestion's status, a gold span's provenance."""
+    if "status" in span:
+        return f"{span['layer']} ({span['status']})"
+    if "origin_annotator" in span or "adjudicator" in span:
+        return f"{span['layer']}: {span.get('origin_annotator', '?')} → {span.get('adjudicator', '?')}"
+    return str(span.get("layer", ""))
