@@ -65,3 +65,22 @@ def test_suggestions_starting_at_offsets(project: Project, doc_ids: list[int]) -
     [relation] = annotations.relations(first, layers=["suggestion"])
     assert annotations.relations(first, touching=[relation.head_id]) == [relation]
     assert annotations.relations(first, layers=["annotation"], touching=[relation.head_id]) == []
+
+
+def test_document_summaries_give_the_annotator_s_status_and_count_what_is_not_counted(
+        project: Project, doc_ids: list[int]) -> None:
+    """The list's rows: each document's status and number of spans for one annotator (to do
+    and 0 where they have none), in the order asked; a count the caller knows is taken as is."""
+    first, second = doc_ids[0], doc_ids[1]
+    project.annotations.add_span(first, 0, 4, "ACTOR", "alice")
+    project.annotations.add_span(first, 5, 9, "ACTOR", "alice")
+    project.annotations.add_span(first, 0, 4, "ACTOR", "bob")
+    project.annotations.set_status(second, "bob", "done")
+    rows = project.documents.summaries([second, first], "alice")
+    assert [(row.id, row.status, row.span_count) for row in rows] == [(second, "todo", 0), (first, "in_progress", 2)]
+    rows = project.documents.summaries([first, second], "bob")
+    assert [(row.id, row.status, row.span_count) for row in rows] == [(first, "in_progress", 1), (second, "done", 0)]
+    rows = project.documents.summaries([first, second], "alice", counted={first: 7})
+    assert [(row.status, row.span_count) for row in rows] == [("in_progress", 7), ("todo", 0)]
+    assert [row.status for row in project.documents.summaries([first], "nobody")] == ["todo"]
+    assert [(row.status, row.span_count) for row in project.documents.summaries([first])] == [("todo", 3)]

@@ -85,24 +85,23 @@ class Documents:
         if not doc_ids:
             return []
         annotator_id = self._project.reading_annotator_id(annotator) if annotator else None
+        # The annotator's status joined to the document's row: one statement, as the window's
+        # list asks again for the open document's row after every edit.
+        status = STATUS.c.status if annotator_id is not None else sa.null()
+        rows_query = sa.select(DOC.c.id, DOC.c.name, DOC.c.title, DOC.c.n_chars, DOC.c.updated_at,
+                               status.label("status")).where(DOC.c.id.in_(doc_ids))
+        uncounted = [doc_id for doc_id in doc_ids if doc_id not in counted]
+        counts_query = (
+            sa.select(SPAN.c.document_id, sa.func.count())
+            .where(SPAN.c.document_id.in_(uncounted), SPAN.c.layer == "annotation")
+            .group_by(SPAN.c.document_id)
+        )
+        if annotator_id is not None:
+            rows_query = rows_query.select_from(DOC.outerjoin(STATUS, sa.and_(
+                STATUS.c.document_id == DOC.c.id, STATUS.c.annotator_id == annotator_id)))
+            counts_query = counts_query.where(SPAN.c.annotator_id == annotator_id)
         with self._project.reading() as connection:
-            rows = connection.execute(
-                sa.select(DOC.c.id, DOC.c.name, DOC.c.title, DOC.c.n_chars, DOC.c.updated_at)
-                .where(DOC.c.id.in_(doc_ids))
-            ).all()
-            uncounted = [doc_id for doc_id in doc_ids if doc_id not in counted]
-            counts_query = (
-                sa.select(SPAN.c.document_id, sa.func.count())
-                .where(SPAN.c.document_id.in_(uncounted), SPAN.c.layer == "annotation")
-                .group_by(SPAN.c.document_id)
-            )
-            statuses: dict[int, str] = {}
-            if annotator_id is not None:
-                counts_query = counts_query.where(SPAN.c.annotator_id == annotator_id)
-                statuses = dict(connection.execute(
-                    sa.select(STATUS.c.document_id, STATUS.c.status)
-                    .where(STATUS.c.document_id.in_(doc_ids), STATUS.c.annotator_id == annotator_id)
-                ).all())
+            rows = connection.execute(rows_query).all()
             counts: dict[int, int] = dict(counted)
             if uncounted:
                 counts.update((doc_id, count) for doc_id, count in connection.execute(counts_query))
@@ -110,7 +109,7 @@ class Documents:
         return [
             DocumentSummary(
                 id=row.id, name=row.name, title=row.title, n_chars=row.n_chars,
-                status=statuses.get(row.id, "todo"), span_count=counts.get(row.id, 0),
+                status=row.status or "todo", span_count=counts.get(row.id, 0),
                 updated_at=row.updated_at,
             )
             for doc_id in doc_ids
