@@ -98,6 +98,34 @@ def test_merge_of_a_project_keeps_provenance_and_comments(project: Project, proj
     assert merged["spans"] == expected["spans"] and merged["relations"] == expected["relations"]
 
 
+def test_merge_gives_gold_merged_without_provenance_the_files(project: Project, tmp_path: Path) -> None:
+    _reviewed(project)
+    export = tmp_path / "reviewed.jsonl"
+    export_project(project, export, "jsonl", ExportOptions(layer="all"))
+    bare = tmp_path / "bare.jsonl"  # as a merge before provenance travelled left gold
+    bare_lines = []
+    for line in export.read_text(encoding="utf-8").splitlines():
+        doc = json.loads(line)
+        for item in doc["spans"] + doc["relations"]:
+            item.pop("origin_annotator", None), item.pop("adjudicator", None), item.pop("comments", None)
+        bare_lines.append(json.dumps(doc))
+    bare.write_text("\n".join(bare_lines) + "\n", encoding="utf-8")
+    with Project.open(tmp_path / "other.db") as other:
+        merge(other, bare)
+        doc_id = other.documents.resolve("a")
+        gold = _gold(dict(document_json(other, doc_id)))
+        assert not any("origin_annotator" in span for span in gold)
+        versions = {span.id: span.version for span in other.annotations.spans(doc_id, layers=["gold"])}
+        report = merge(other, export)
+        assert report.ingest.provenance_filled == 2 and report.ingest.spans == 0
+        assert "gave 2 gold spans here the provenance they lacked" in report.lines()
+        assert [(s["origin_annotator"], s["adjudicator"]) for s in _gold(dict(document_json(other, doc_id)))] == [
+            ("alice", "rita")] * 2
+        assert {span.id: span.version for span in other.annotations.spans(doc_id, layers=["gold"])} == {
+            span_id: version + 1 for span_id, version in versions.items()}
+        assert merge(other, export).ingest.provenance_filled == 0  # provenance it has is kept
+
+
 def test_copy_keeps_provenance_and_comments(project: Project, project_location: str, tmp_path: Path) -> None:
     doc_id = _reviewed(project)
     expected = document_json(project, doc_id)

@@ -25,7 +25,9 @@ Decisions:
   export → merge → export keeps whose version each gold span is and who chose it; the file may
   give it on gold items only (elsewhere the columns mean nothing). A span's reviewer comments
   are stored as the review stores them (a note on the span), also on a span the matched
-  document already has, unless that reviewer's same comment is there.
+  document already has, unless that reviewer's same comment is there. A gold span the project
+  already has without any provenance (merged before provenance travelled) takes the file's;
+  provenance it has is never replaced.
 """
 
 from __future__ import annotations
@@ -66,6 +68,7 @@ from annotator.store.tables import (
     SPAN,
     STATUS,
 )
+from annotator.store.versions import bumped
 from annotator.tasks import TaskControl
 
 if TYPE_CHECKING:
@@ -91,6 +94,7 @@ class IngestReport:
     notes: int = 0
     span_notes: int = 0  # spans written with a note (brat's AnnotatorNotes, a region's note)
     span_comments: int = 0  # reviewers' comments on spans (canonical JSONL's "comments")
+    provenance_filled: int = 0  # gold spans already here, without provenance, given the file's
     statuses: int = 0
     already_present: int = 0  # spans/relations/labels/notes a matched document had already
     duplicate_spans: int = 0  # spans identical to one written before them in the same input
@@ -558,6 +562,8 @@ class _Writer:
                 if key in existing["spans"]:
                     mapping[repr(span.key)] = existing["spans"][key]
                     self.report.already_present += 1
+                    if span.origin or span.adjudicator:
+                        self._fill_provenance(existing["spans"][key], span)
                     continue
                 if key in first:  # the same span again in this input: its relations go to the first
                     mapping[repr(span.key)] = 0  # resolved below, once the first has its id
@@ -588,6 +594,14 @@ class _Writer:
         self.report.spans += len(rows)
         self.report.span_notes += sum(1 for row in rows if row["note"])
         return maps
+
+    def _fill_provenance(self, span_id: int, span: _Span) -> None:
+        """Give a gold span the project has without provenance the file's (a bumped version, as
+        every edit of a span, so a window holding the old one hears of it)."""
+        filled = self.connection.execute(SPAN.update().where(
+            SPAN.c.id == span_id, SPAN.c.origin_annotator.is_(None), SPAN.c.adjudicator.is_(None))
+            .values(origin_annotator=span.origin, adjudicator=span.adjudicator, **bumped(SPAN))).rowcount
+        self.report.provenance_filled += filled
 
     def _comments(self, docs: list[_Doc], doc_ids: list[int], span_ids: list[dict[str, int]],
                   existing: dict[str, Any]) -> None:

@@ -47,6 +47,8 @@ class MergeReport:
                   f"added {r.spans} spans, {r.relations} relations, {r.doc_labels} document labels, "
                   f"{r.notes} document notes, {r.span_notes} span notes, {r.span_comments} reviewer comments; "
                   f"{r.already_present} items already present")]
+        if r.provenance_filled:
+            lines.append(f"gave {r.provenance_filled} gold spans here the provenance they lacked")
         if r.new_annotators:
             lines.append(f"new annotators: {', '.join(r.new_annotators)}")
         for name, doc_id in self.clashes:
