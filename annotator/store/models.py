@@ -145,7 +145,7 @@ class Span(SQLModel, table=True):
         sa.CheckConstraint(_in("layer", LAYERS), name="ck_span_layer"),
         sa.CheckConstraint(f"status IS NULL OR {_in('status', SUGGESTION_STATUSES)}", name="ck_span_status"),
         sa.Index("ix_span_doc_layer", "document_id", "layer", "annotator_id"),
-        sa.Index("ix_span_doc_layer_start", "document_id", "layer", "start_offset"),  # migration 0008
+        sa.Index("ix_span_start_doc_layer", "start_offset", "document_id", "layer"),  # migration 0008
         NEVER_REUSED,
     )
     id: int | None = Field(default=None, primary_key=True)
