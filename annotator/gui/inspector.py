@@ -242,6 +242,8 @@ class SpanInspector(QGroupBox):
         self._details.setVisible(span is not None)
         if span is None:
             self.shrink_timer.start()
+            if self.minimumHeight() > 0:
+                return  # the empty view needs less than any span did: no layout to measure
         else:
             self.shrink_timer.stop()
             self._show_details(span, previous, covered_text, relations or [], editable)
