@@ -67,6 +67,15 @@ def describe(figure: Figure) -> str:
     return text
 
 
+def row_cells(tree: QTreeWidget, name: str, columns: int) -> list[str] | None:
+    """The cells of ``tree``'s top-level line whose first cell is ``name``, or None."""
+    for index in range(tree.topLevelItemCount()):
+        item = tree.topLevelItem(index)
+        if item is not None and item.text(0) == name:
+            return [item.text(column) for column in range(columns)]
+    return None
+
+
 class HeatMapTable(QTableWidget):
     """A symmetric annotator × annotator matrix whose cells are coloured by their value.
 
@@ -212,11 +221,7 @@ class FiguresTable(QTreeWidget):
 
     def row(self, name: str) -> list[str] | None:
         """The cells of the line called ``name`` (for tests and accessibility)."""
-        for index in range(self.topLevelItemCount()):
-            item = self.topLevelItem(index)
-            if item is not None and item.text(0) == name:
-                return [item.text(column) for column in range(len(self.COLUMNS))]
-        return None
+        return row_cells(self, name, len(self.COLUMNS))
 
 
 class GoldTable(QTreeWidget):
@@ -259,8 +264,4 @@ class GoldTable(QTreeWidget):
 
     def row(self, name: str) -> list[str] | None:
         """The cells of the annotator ``name``'s line (for tests and accessibility)."""
-        for index in range(self.topLevelItemCount()):
-            item = self.topLevelItem(index)
-            if item is not None and item.text(0) == name:
-                return [item.text(column) for column in range(len(self.COLUMNS))]
-        return None
+        return row_cells(self, name, len(self.COLUMNS))
