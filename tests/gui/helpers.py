@@ -6,6 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from annotator.gui.mainwindow import MainWindow
@@ -60,3 +61,12 @@ def click_text(qtbot: QtBot, window: MainWindow, position: int) -> None:
 
     left, right = point(position), point(position + 1)
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint((left.x() + right.x()) // 2, left.y()))
+
+
+def double_click(qtbot: QtBot, widget: QWidget, pos: QPoint) -> None:
+    """A double click as a mouse makes it: QTest's double click leaves the button down in
+    QGuiApplication.mouseButtons() (no last release), which a real mouse never does and which
+    the next test's focus handling reads (TextFocus takes a focus change with a button down for
+    a click)."""
+    qtbot.mouseDClick(widget, Qt.MouseButton.LeftButton, pos=pos)
+    qtbot.mouseRelease(widget, Qt.MouseButton.LeftButton, pos=pos)

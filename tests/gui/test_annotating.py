@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 from annotator.gui.mainwindow import MainWindow
 from annotator.gui.offsets import OffsetMap
 from annotator.store import Project
-from tests.gui.helpers import press, select_text
+from tests.gui.helpers import double_click, press, select_text
 
 Key = Qt.Key
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -154,7 +154,7 @@ def test_double_click_a_word_then_press_a_key_labels_that_word(qtbot: QtBot, win
     cursor.setPosition(OffsetMap(text).to_qt(start) + 2)
     window.view.ensureCursorVisible()
     point = window.view.cursorRect(cursor).center()
-    qtbot.mouseDClick(window.view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    double_click(qtbot, window.view.viewport(), point)
     press(qtbot, window, Key.Key_A)
     [span] = own_spans(window)
     assert text[span.start:span.end] == "Belarus"

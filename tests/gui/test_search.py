@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from annotator.gui.mainwindow import MainWindow
 from annotator.gui.search_model import HIT, LEFT
-from tests.gui.helpers import FIRST_TEXT, SECOND_TEXT
+from tests.gui.helpers import FIRST_TEXT, SECOND_TEXT, double_click
 
 
 def _rows(window: MainWindow) -> list[tuple[str, str]]:
@@ -51,7 +51,7 @@ def test_typed_query_lists_hits_and_double_click_selects_the_hit(
     rect = search.table.visualRect(search.proxy.index(0, HIT))
     # A real double click is a press, a release, then the double-click event on the same row.
     qtbot.mouseClick(search.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    qtbot.mouseDClick(search.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    double_click(qtbot, search.table.viewport(), rect.center())
     assert window.editor.document is not None and window.editor.document.id == doc_ids[0]
     start = FIRST_TEXT.index("Cafe\u0301")
     assert window.view.selected_range() == (start, start + 5)
