@@ -13,8 +13,9 @@ ARGS    ?=
 run: $(STAMP)
 	$(VENV)/bin/annotator $(PROJECT) $(ARGS)
 
+# one worker per core (pytest-xdist), a test file's tests together on one worker
 test: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(VENV)/bin/python -m pytest $(ARGS)
+	QT_QPA_PLATFORM=offscreen $(VENV)/bin/python -m pytest -n auto --dist loadfile $(ARGS)
 
 # the layer contracts, lint and the core's types (.ci/run runs this before the tests)
 check: $(STAMP)
