@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QPainterPath, QPolygonF
 
+from annotator.gui.textview.levels import lowest_free_levels
 from annotator.gui.textview.metrics import ARC_CURVE, Metrics
 from annotator.gui.textview.model import SpanModel
 from annotator.store.records import RelationRecord
@@ -153,17 +154,11 @@ def _extent(item: _Item, metrics: Metrics, text_left: float, viewport_width: flo
 def _levels(items: list[_Item]) -> int:
     """Give each item the lowest height where its extent meets no other's, narrowest first;
     returns the number of heights used."""
-    taken: list[list[tuple[float, float]]] = []
-    for item in sorted(items, key=lambda item: (item.right - item.left, item.left, item.relation.id)):
-        level = 0
-        while level < len(taken) and any(item.left < b + LABEL_GAP and a < item.right + LABEL_GAP
-                                         for a, b in taken[level]):
-            level += 1
-        if level == len(taken):
-            taken.append([])
-        taken[level].append((item.left, item.right))
+    ordered = sorted(items, key=lambda item: (item.right - item.left, item.left, item.relation.id))
+    levels = lowest_free_levels([(item.left, item.right) for item in ordered], LABEL_GAP)
+    for item, level in zip(ordered, levels, strict=True):
         item.level = level
-    return len(taken)
+    return max(levels, default=-1) + 1
 
 
 def _draw(scene: LineScene, item: _Item, metrics: Metrics) -> None:

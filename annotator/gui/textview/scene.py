@@ -37,6 +37,7 @@ from annotator.gui.offsets import OffsetMap
 from annotator.gui.textview.arcs import Arc, End, place_relations
 from annotator.gui.textview.fragments import Joint, split_fragments
 from annotator.gui.textview.intervals import Entry
+from annotator.gui.textview.levels import lowest_free_levels
 from annotator.gui.textview.metrics import Metrics
 from annotator.gui.textview.model import SpanModel
 from annotator.gui.textview.style import SpanStyle, span_style
@@ -200,16 +201,10 @@ class SceneBuilder:
 def _assign_levels(marks: list[Mark]) -> int:
     """Give each mark (sorted innermost first) the lowest level free of overlapping marks;
     returns the number of levels used."""
-    taken: list[list[tuple[int, int]]] = []
-    for mark in marks:
-        level = 0
-        while level < len(taken) and any(a < mark.end and mark.start < b for a, b in taken[level]):
-            level += 1
-        if level == len(taken):
-            taken.append([])
-        taken[level].append((mark.start, mark.end))
+    levels = lowest_free_levels([(mark.start, mark.end) for mark in marks])
+    for mark, level in zip(marks, levels, strict=True):
         mark.level = level
-    return len(taken)
+    return max(levels, default=-1) + 1
 
 
 def _tint_runs(marks: list[Mark]) -> list[tuple[int, int, str]]:
