@@ -54,17 +54,9 @@ def detect_format(path: Path, limits: ImportLimits) -> str | None:
         return "brat"
     if suffix == ".jsonl" and _peekable(path, limits):
         return _jsonl_format(_first_record(path))
-    if suffix == ".tsv" and _peekable(path, limits) and _first_line(path).lstrip("\ufeff").startswith(WEBANNO_TSV):
+    if suffix == ".tsv" and _peekable(path, limits) and _start(path).lstrip("\ufeff").startswith(WEBANNO_TSV):
         return "webanno-tsv"
     return None
-
-
-def _first_line(path: Path) -> str:
-    try:
-        with path.open("r", encoding="utf-8", errors="replace") as handle:
-            return handle.readline(200)
-    except OSError:
-        return ""
 
 
 def _start(path: Path) -> str:
