@@ -480,12 +480,20 @@ def scenario_suggestions(app: QApplication, folder: Path, rng: random.Random, cl
     project, (big, _article) = open_project(folder, text, SAMPLES[:1])
     stored = project.documents.get(big).text
     count, links = write_suggestions(project, big, generated_spans(stored, rng), rng, SUGGESTED_RELATIONS)
+    keys_on_the_big_document(app, project, folder, big, clock, profile, repeat,
+                             f"1 MB document ({len(stored):,} characters), {count:,} pending suggestions and "
+                             f"{links:,} suggested relations, no own spans before the run")
+
+
+def keys_on_the_big_document(app: QApplication, project: Project, folder: Path, big: int, clock: PaintClock,
+                             profile: str | None, repeat: int, what: str) -> None:
+    """Every key on the 1 MB document in a main window, opening the other document and back
+    among them, and the figures under ``what``."""
     with main_window(app, project, folder) as window:
         bench = Bench(app, window, clock, profile)
         window.open_document(big)
         counts = run_keys(bench, ("open the sample article", "open the 1 MB document"), repeat)
-        report(f"1 MB document ({len(stored):,} characters), {count:,} pending suggestions and {links:,} "
-               f"suggested relations, no own spans before the run; {counts}", bench.results)
+        report(f"{what}; {counts}", bench.results)
         finish(bench)
 
 
@@ -497,13 +505,9 @@ def scenario_own_spans(app: QApplication, folder: Path, rng: random.Random, cloc
     own, links = write_own_spans(project, big, generated_spans(stored, rng), rng, OWN_RELATIONS)
     suggested, _none = write_suggestions(project, big, [(start, end, label) for start, end, label in
                                                         generated_spans(stored, rng) if label != "CLAIM"][::60], rng, 0)
-    with main_window(app, project, folder) as window:
-        bench = Bench(app, window, clock, profile)
-        window.open_document(big)
-        counts = run_keys(bench, ("open the sample article", "open the 1 MB document"), repeat)
-        report(f"1 MB document ({len(stored):,} characters), {own:,} own spans and {links:,} own relations, "
-               f"{suggested} pending suggestions; {counts}", bench.results)
-        finish(bench)
+    keys_on_the_big_document(app, project, folder, big, clock, profile, repeat,
+                             f"1 MB document ({len(stored):,} characters), {own:,} own spans and {links:,} own "
+                             f"relations, {suggested} pending suggestions")
 
 
 def scenario_sample(app: QApplication, folder: Path, rng: random.Random, clock: PaintClock,

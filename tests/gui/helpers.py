@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from annotator.gui.mainwindow import MainWindow
 from annotator.gui.offsets import OffsetMap
+from annotator.store.records import SpanRecord
 
 # Astral emoji (2 UTF-16 units), Cyrillic and combining marks (é as e + U+0301) come before the
 # words the tests annotate, so any code point / UTF-16 mix-up shifts the spans visibly.
@@ -70,3 +71,12 @@ def double_click(qtbot: QtBot, widget: QWidget, pos: QPoint) -> None:
     a click)."""
     qtbot.mouseDClick(widget, Qt.MouseButton.LeftButton, pos=pos)
     qtbot.mouseRelease(widget, Qt.MouseButton.LeftButton, pos=pos)
+
+
+def annotate(qtbot: QtBot, window: MainWindow, fragment: str, key: Qt.Key) -> SpanRecord:
+    """Select ``fragment`` and press a label key: the span made, which is the current one."""
+    select_text(window, fragment)
+    press(qtbot, window, key)
+    span = window.editor.current_span()
+    assert span is not None and window.editor.covered_text(span) == fragment
+    return span

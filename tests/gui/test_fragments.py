@@ -18,7 +18,19 @@ from annotator.gui.textview.model import SpanModel
 from annotator.gui.textview.tooltips import tooltip_html
 from annotator.store.records import SpanRecord
 from tests.gui.helpers import press, select_text
-from tests.gui.test_textview import COLORS, OWNER, RED, TEXT, above, below, char_point, count, grab, text_rect
+from tests.gui.test_textview import (
+    COLORS,
+    OWNER,
+    RED,
+    TEXT,
+    above,
+    below,
+    char_point,
+    count,
+    grab,
+    shown_view,
+    text_rect,
+)
 
 Key = Qt.Key
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -91,13 +103,7 @@ def test_fragments_of_another_annotators_span_are_refused(qtbot: QtBot, window: 
 
 @pytest.fixture
 def view(qtbot: QtBot) -> Iterator[DocumentView]:
-    widget = DocumentView()
-    qtbot.addWidget(widget)
-    widget.set_font_point_size(11)
-    widget.resize(760, 480)
-    widget.show()
-    qtbot.waitExposed(widget)
-    yield widget
+    yield shown_view(qtbot)
 
 
 def fragmented(span_id: int, *fragments: str) -> SpanRecord:

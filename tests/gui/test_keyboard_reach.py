@@ -14,18 +14,10 @@ from annotator.gui.mainwindow import MainWindow
 from annotator.store import Project
 from annotator.store.records import SpanRecord
 from annotator.store.suggestions import DocumentCandidates, SpanCandidate
-from tests.gui.helpers import press, select_text
+from tests.gui.helpers import annotate, press
 
 Key = Qt.Key
 SHIFT = Qt.KeyboardModifier.ShiftModifier
-
-
-def annotate(qtbot: QtBot, window: MainWindow, fragment: str, key: Qt.Key) -> SpanRecord:
-    select_text(window, fragment)
-    press(qtbot, window, key)
-    span = window.editor.current_span()
-    assert span is not None and window.editor.covered_text(span) == fragment
-    return span
 
 
 def focused() -> QWidget:

@@ -20,7 +20,19 @@ from pytestqt.qtbot import QtBot
 from annotator.gui.settings import GuiSettings
 from annotator.gui.textview import DocumentView
 from annotator.store.records import RelationRecord, SpanRecord
-from tests.gui.test_textview import COLORS, MAGENTA, OWNER, RED, count, grab, line_tops, span, text_rect
+from tests.gui.test_textview import (
+    COLORS,
+    MAGENTA,
+    OWNER,
+    RED,
+    count,
+    grab,
+    line_tops,
+    relation,
+    shown_view,
+    span,
+    text_rect,
+)
 
 PARAGRAPHS = (
     "Maria Zakharova said that NATO threatens the Kremlin and that Minsk is next.\n\n"
@@ -30,20 +42,9 @@ PARAGRAPHS = (
 )
 
 
-def relation(relation_id: int, head: int, tail: int, label: str) -> RelationRecord:
-    return RelationRecord(id=relation_id, document_id=1, head_id=head, tail_id=tail, label=label,
-                          annotator=OWNER, layer="annotation")
-
-
 @pytest.fixture
 def view(qtbot: QtBot) -> Iterator[DocumentView]:
-    widget = DocumentView()
-    qtbot.addWidget(widget)
-    widget.set_font_point_size(11)
-    widget.resize(760, 560)
-    widget.show()
-    qtbot.waitExposed(widget)
-    yield widget
+    yield shown_view(qtbot, height=560)
 
 
 def hover(view: DocumentView, point: QPoint) -> None:

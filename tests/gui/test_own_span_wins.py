@@ -18,7 +18,7 @@ from annotator.nlp.pipelines import LoadedPipeline
 from annotator.nlp.suggest import suggest
 from annotator.store import Project
 from annotator.store.records import RelationRecord, SpanRecord
-from tests.gui.helpers import click_text, press, select_text
+from tests.gui.helpers import annotate, click_text, press
 
 Key = Qt.Key
 FIRST = "000_674545b150a673a3"  # the United Transitional Cabinet's statement
@@ -34,14 +34,6 @@ def window(sample_project: Project, english_pipeline: LoadedPipeline,
     opened.open_document(sample_project.documents.resolve(FIRST))
     opened.view.setFocus()
     return opened
-
-
-def annotate(qtbot: QtBot, window: MainWindow, fragment: str, key: Qt.Key) -> SpanRecord:
-    select_text(window, fragment)
-    press(qtbot, window, key)
-    span = window.editor.current_span()
-    assert span is not None and window.editor.covered_text(span) == fragment
-    return span
 
 
 def suggestion_on(window: MainWindow, fragment: str, label: str) -> SpanRecord:

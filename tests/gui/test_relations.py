@@ -10,18 +10,10 @@ from annotator.gui.editor_relations import RELATION_PROMPT
 from annotator.gui.mainwindow import MainWindow
 from annotator.gui.offsets import OffsetMap
 from annotator.store.records import SpanRecord
-from tests.gui.helpers import press, select_text
+from tests.gui.helpers import annotate, press
 
 Key = Qt.Key
 CTRL = Qt.KeyboardModifier.ControlModifier
-
-
-def annotate(qtbot: QtBot, window: MainWindow, fragment: str, key: Qt.Key) -> SpanRecord:
-    select_text(window, fragment)
-    press(qtbot, window, key)
-    span = window.editor.current_span()
-    assert span is not None
-    return span
 
 
 def span_point(window: MainWindow, span: SpanRecord, *, inside: int = 1) -> QPoint:

@@ -54,15 +54,20 @@ def relation(relation_id: int, head: int, tail: int, label: str = "speaker_of") 
                           annotator=OWNER, layer="annotation")
 
 
-@pytest.fixture
-def view(qtbot: QtBot) -> Iterator[DocumentView]:
+def shown_view(qtbot: QtBot, height: int = 480) -> DocumentView:
+    """A document view on screen at 11 pt, 760 pixels wide: the size the pixel checks expect."""
     widget = DocumentView()
     qtbot.addWidget(widget)
     widget.set_font_point_size(11)
-    widget.resize(760, 480)
+    widget.resize(760, height)
     widget.show()
     qtbot.waitExposed(widget)
-    yield widget
+    return widget
+
+
+@pytest.fixture
+def view(qtbot: QtBot) -> Iterator[DocumentView]:
+    yield shown_view(qtbot)
 
 
 def cursor_at(view: DocumentView, text: str, cp: int) -> QTextCursor:

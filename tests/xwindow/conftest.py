@@ -16,7 +16,7 @@ import pytest
 from annotator.corpus.importer import import_paths
 from annotator.store import Project
 from tests.conftest import SAMPLE_CORPUS
-from tests.xwindow.desktop import REQUIRE_VARIABLE, XDisplay, missing_tools
+from tests.xwindow.desktop import REQUIRE_VARIABLE, App, Launch, XDisplay, missing_tools, running
 
 
 @pytest.fixture(scope="session")
@@ -39,6 +39,23 @@ def sample_project(folder: Path) -> Path:
     with Project.open(path) as project:
         import_paths(project, [SAMPLE_CORPUS])
     return path
+
+
+ANNOTATOR = "alice"  # whom the application is started as
+
+
+@pytest.fixture(scope="module")
+def app(x_display: XDisplay, project_path: Path) -> Iterator[App]:
+    """The application on the module's ``project_path``, started once for the module's tests."""
+    with running(x_display, Launch(project_path, ANNOTATOR, project_path.parent)) as started:
+        yield started
+
+
+@pytest.fixture(scope="module")
+def store(project_path: Path) -> Iterator[Project]:
+    """The same project file, read as the tests' own SQLite connection."""
+    with Project.open(project_path, create=False) as project:
+        yield project
 
 
 @pytest.hookimpl(wrapper=True)

@@ -8,17 +8,15 @@ says what it starts from. Every check reads the project database the window writ
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from annotator.store import Project
 from annotator.store.records import SpanRecord
-from tests.xwindow.conftest import sample_project
-from tests.xwindow.desktop import App, Box, Launch, XDisplay, center, find_check_boxes, running, wait_for
+from tests.xwindow.conftest import ANNOTATOR, sample_project
+from tests.xwindow.desktop import App, Box, center, find_check_boxes, wait_for
 
-ANNOTATOR = "alice"
 FIRST = 1  # "The United Transitional Cabinet of Belarus has declared that interference by the Russian Federation…"
 EXPORT_KEY = "ctrl+shift+e"  # File ▸ Export dataset…
 SEARCH_KEY = "ctrl+shift+f"  # Edit ▸ Find in corpus…
@@ -27,19 +25,6 @@ SEARCH_KEY = "ctrl+shift+f"  # Edit ▸ Find in corpus…
 @pytest.fixture(scope="module")
 def project_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return sample_project(tmp_path_factory.mktemp("daily"))
-
-
-@pytest.fixture(scope="module")
-def app(x_display: XDisplay, project_path: Path) -> Iterator[App]:
-    with running(x_display, Launch(project_path, ANNOTATOR, project_path.parent)) as started:
-        yield started
-
-
-@pytest.fixture(scope="module")
-def store(project_path: Path) -> Iterator[Project]:
-    """The same project file, read as the tests' own SQLite connection."""
-    with Project.open(project_path, create=False) as project:
-        yield project
 
 
 def own_spans(store: Project, doc_id: int = FIRST) -> list[SpanRecord]:

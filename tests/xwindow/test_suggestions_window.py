@@ -8,17 +8,15 @@ suggest``) before the window opens, on the first sample article only.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from annotator.store import Project
 from annotator.store.records import SpanRecord
-from tests.xwindow.conftest import sample_project
-from tests.xwindow.desktop import App, Launch, XDisplay, center, run_annotator, running, wait_for
+from tests.xwindow.conftest import ANNOTATOR, sample_project
+from tests.xwindow.desktop import App, center, run_annotator, wait_for
 
-ANNOTATOR = "alice"
 FIRST = 1
 CABINET = "The United Transitional Cabinet of Belarus"  # the first suggestion (ACTOR) of the article
 
@@ -28,18 +26,6 @@ def project_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = sample_project(tmp_path_factory.mktemp("suggestions"))
     run_annotator("suggest", str(path), "--docs", str(FIRST))
     return path
-
-
-@pytest.fixture(scope="module")
-def app(x_display: XDisplay, project_path: Path) -> Iterator[App]:
-    with running(x_display, Launch(project_path, ANNOTATOR, project_path.parent)) as started:
-        yield started
-
-
-@pytest.fixture(scope="module")
-def store(project_path: Path) -> Iterator[Project]:
-    with Project.open(project_path, create=False) as project:
-        yield project
 
 
 def text_of(store: Project, span: SpanRecord) -> str:
