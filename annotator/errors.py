@@ -605,6 +605,13 @@ class Errors(metaclass=_CodedMessages):
              "(Review ▸ Compare annotators, Mark reviewed), so agreement with gold is not defined.")
     E1182 = ("{annotator} counts in none of the {documents} document(s) with gold, so their agreement with "
              "gold is not defined.")
+    # E1240-E1259: the layer the main editor shows and edits (View ▸ Layer; annotator/gui/layer_switch.py)
+    E1240 = ("{owner}'s layer is read-only: you are {annotator}, so you can read their spans but not change "
+             "them. Choose your own layer, or Gold to adjudicate, in View ▸ Layer (Ctrl+Shift+L).")
+    E1241 = ("This span is in {where}, not in the layer you are working in ({layer}): choose {where} in "
+             "View ▸ Layer (Ctrl+Shift+L) to change it.")
+    E1242 = ("{name} has no annotations in this project any more, so their layer cannot be shown: "
+             "showing your own layer instead.")
     # E1120-E1139: doccano JSONL and export options of a format (annotator/formats/doccano.py)
     E1120 = ("'{name}' cannot be the doccano label column: {why}. Give another name, such as label "
              "(the default, what doccano's text classification and sequence labelling read) or cats.")

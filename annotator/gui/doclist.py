@@ -18,8 +18,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from annotator.store.documents import Documents
 from annotator.store.records import DocumentSummary
+from annotator.store.review_states import ReviewState, ReviewStates
 
 FETCH_WINDOW = 100
 TITLE_CHARS = 60  # a document title in a window title
@@ -42,6 +43,8 @@ MAX_CACHED = 20_000
 FILTER_DELAY_MS = 250
 STATUS_TITLES = {"todo": "To do", "in_progress": "In progress", "done": "Done", "reviewed": "Reviewed"}
 _STATUS_COLORS = {"todo": "#808080", "in_progress": "#d08c00", "done": "#2e9d46", "reviewed": "#3b6fb6"}
+# The status filter's entries for review across annotators (the statuses above are the analyst's own).
+REVIEW_FILTERS = {"review:yes": "Reviewed by anyone", "review:no": "Not reviewed"}
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -66,6 +69,11 @@ class DocumentListModel(QAbstractTableModel):
         # The span count of a document somebody keeps already (the editor, for the open one):
         # (doc id, annotator) -> count, or None to count it in the store.
         self.known_span_count: Callable[[int, str], int | None] = lambda doc_id, annotator: None
+        # Review state of the rows fetched (an icon before the title, a line in its tooltip) and
+        # the filter by it; read by ``reviews`` (the window sets it for the project it shows).
+        self.reviews: ReviewStates | None = None
+        self._review: dict[int, ReviewState] = {}
+        self._review_filter: bool | None = None
         self._reload_ids()
 
     # --- what is listed ----------------------------------------------------------------------
@@ -78,7 +86,7 @@ class DocumentListModel(QAbstractTableModel):
     @property
     def filtered_by_status(self) -> bool:
         """True when a status filter is set: a status change may add or drop rows."""
-        return self._status_filter is not None
+        return self._status_filter is not None or self._review_filter is not None
 
     def set_annotator(self, annotator: str) -> None:
         self._annotator = annotator
@@ -91,7 +99,8 @@ class DocumentListModel(QAbstractTableModel):
 
     def set_filter(self, title_filter: str, status: str | None) -> None:
         self._title_filter = title_filter.strip()
-        self._status_filter = status
+        self._review_filter = None if status not in REVIEW_FILTERS else status == "review:yes"
+        self._status_filter = None if status in REVIEW_FILTERS else status
         self.reload()
 
     def reload(self) -> None:
@@ -103,9 +112,13 @@ class DocumentListModel(QAbstractTableModel):
     def _reload_ids(self) -> None:
         ids = self._documents.ids(title_filter=self._title_filter, status=self._status_filter,
                                   annotator=self._annotator, sort=self._sort)
+        if self._review_filter is not None and self.reviews is not None:
+            reviewed = self.reviews.reviewed_ids()
+            ids = [doc_id for doc_id in ids if (doc_id in reviewed) == self._review_filter]
         self._ids = ids[::-1] if self._descending else ids
         self._rows = None
         self._cache.clear()
+        self._review.clear()
 
     def doc_id(self, row: int) -> int:
         return self._ids[row]
@@ -124,6 +137,7 @@ class DocumentListModel(QAbstractTableModel):
     def refresh_document(self, doc_id: int) -> None:
         """Fetch one row again after an edit (span count, status, last edit)."""
         self._cache.pop(doc_id, None)
+        self._review.pop(doc_id, None)
         row = self.row_of(doc_id)
         if row is not None:
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
@@ -137,6 +151,13 @@ class DocumentListModel(QAbstractTableModel):
                    if (count := self.known_span_count(doc_id, self._annotator)) is not None}
         for summary in self._documents.summaries(wanted, self._annotator, counted=counted):
             self._cache[summary.id] = summary
+        if self.reviews is not None:
+            self._review.update(self.reviews.of(wanted))
+
+    def review(self, row: int) -> ReviewState:
+        """The review state of the document in ``row`` (none known: not reviewed, no gold)."""
+        self.summary(row)
+        return self._review.get(self._ids[row], ReviewState())
 
     # --- Qt model interface ------------------------------------------------------------------
 
@@ -157,6 +178,8 @@ class DocumentListModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.UserRole:
             return self._ids[index.row()]
+        if role == Qt.ItemDataRole.DecorationRole:
+            return review_icon(self.review(index.row())) if index.column() == 1 else None
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
                         Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.TextAlignmentRole):
             return None
@@ -167,7 +190,8 @@ class DocumentListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == 4:
                 return f"Last edit {_local(summary.updated_at):%Y-%m-%d %H:%M:%S}"
-            return f"{summary.title}\n{summary.name} · id {summary.id} · {summary.n_chars:,} characters"
+            return (f"{summary.title}\n{summary.name} · id {summary.id} · {summary.n_chars:,} characters\n"
+                    f"{review_text(self.review(index.row()))}")
         if role == Qt.ItemDataRole.ForegroundRole:
             return QColor(_STATUS_COLORS[summary.status]) if column == 2 else None
         if role == Qt.ItemDataRole.TextAlignmentRole:
@@ -186,6 +210,40 @@ class DocumentListModel(QAbstractTableModel):
         self._sort = key
         self._descending = order == Qt.SortOrder.DescendingOrder
         self.reload()
+
+
+def review_text(state: ReviewState) -> str:
+    """The title tooltip's line on review: who marked it reviewed, how much gold it has."""
+    gold = f"{state.gold_spans:,} gold span{'s' if state.gold_spans != 1 else ''}" if state.gold_spans else "no gold yet"
+    if state.reviewed:
+        return f"Reviewed by {', '.join(state.reviewers)} · {gold}"
+    return f"Not reviewed · {gold}"
+
+
+_ICONS: dict[str, QIcon] = {}
+
+
+def review_icon(state: ReviewState) -> QIcon | None:
+    """Before the title: a filled blue disc with a tick once someone marked the document
+    reviewed, a blue ring while it has gold but is not reviewed yet, nothing before that."""
+    kind = "reviewed" if state.reviewed else "gold" if state.gold_spans else None
+    if kind is None:
+        return None
+    if kind not in _ICONS:
+        pixmap = QPixmap(16, 16)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        color = QColor(_STATUS_COLORS["reviewed"])
+        painter.setPen(QPen(color, 2.0))
+        painter.setBrush(color if kind == "reviewed" else Qt.GlobalColor.transparent)
+        painter.drawEllipse(2, 2, 12, 12)
+        if kind == "reviewed":
+            painter.setPen(QPen(QColor("#ffffff"), 2.0))
+            painter.drawPolyline([QPoint(5, 8), QPoint(7, 11), QPoint(11, 5)])
+        painter.end()
+        _ICONS[kind] = QIcon(pixmap)
+    return _ICONS[kind]
 
 
 def _local(moment: datetime) -> datetime:
@@ -239,6 +297,9 @@ class DocumentListPanel(QWidget):
         self.status_filter.addItem("All", None)
         for status, title in STATUS_TITLES.items():
             self.status_filter.addItem(title, status)
+        self.status_filter.insertSeparator(self.status_filter.count())
+        for key, title in REVIEW_FILTERS.items():
+            self.status_filter.addItem(title, key)
         self._filter_timer = QTimer(self, singleShot=True, interval=FILTER_DELAY_MS)
         self._filter_timer.timeout.connect(self.apply_filter)
         self.filter_box.textChanged.connect(self._filter_timer.start)

@@ -43,12 +43,14 @@ from annotator.formats.detect import AUTO_SUFFIXES
 from annotator.gui.actors import create_actor, link_actor
 from annotator.gui.editor_relations import EditorRelations
 from annotator.gui.history_steps import HistorySteps
+from annotator.gui.layers import GOLD, OWN_LAYER, Layer, where
 from annotator.gui.span_navigation import SpanNavigation
 from annotator.gui.suggestions import SuggestionReview, is_suggestion
 from annotator.gui.textview import DocumentView
 from annotator.nlp.snapping import Tokenize, snap_to_tokens, trim_whitespace
 from annotator.ops import History, Operation, Outcome
 from annotator.ops.documents import SetDocumentLabel, SetDocumentNote, SetStatus
+from annotator.ops.gold_spans import AddGoldSpan
 from annotator.ops.spans import AddFragment, AddSpan, DeleteSpan, RemoveFragment, UpdateSpan, pieces_of
 from annotator.schema import LabelSchema
 from annotator.store import Project
@@ -107,6 +109,7 @@ class DocumentEditor(QObject):
         self._document: DocumentRecord | None = None
         self._colors = project.label_colors()
         self._show_others = False
+        self._layer = OWN_LAYER  # View ▸ Layer: the layer shown as current and edited (``layers``)
         self._show_suggestions = True
         self.snapping = True
         self._tokenize: Tokenize = regex_tokenize
@@ -157,6 +160,19 @@ class DocumentEditor(QObject):
         self.reload()
 
     @property
+    def layer(self) -> Layer:
+        return self._layer
+
+    def set_layer(self, layer: Layer) -> None:
+        """Work in ``layer`` (own, gold or a teammate's) from now on: the open document shows it,
+        scrolled where it was."""
+        if layer != self._layer:
+            self._layer = layer
+            self.relations.end()
+            self._view.set_owner(layer.owner(self._annotator))
+            self.refresh()
+
+    @property
     def show_suggestions(self) -> bool:
         return self._show_suggestions
 
@@ -169,7 +185,17 @@ class DocumentEditor(QObject):
         self.spacy_ready = True
 
     def is_own(self, span: SpanRecord) -> bool:
-        return span.annotator == self._annotator and span.layer == LAYER
+        """Whether ``span`` is in the layer worked in (View ▸ Layer): what Tab walks and relations join."""
+        return self._layer.holds(span, self._annotator)
+
+    def can_edit(self, span: SpanRecord) -> bool:
+        """Whether the analyst may change ``span``: in the layer worked in, which is not a teammate's."""
+        return self._layer.editable and self._layer.holds(span, self._annotator)
+
+    def shows(self, item: SpanRecord | RelationRecord) -> bool:
+        """Whether the view shows ``item`` (a suggestion aside): it is in the layer worked in, or
+        with View ▸ Show other annotators in any annotation or gold layer."""
+        return self._layer.holds(item, self._annotator) or (self._show_others and item.layer in (LAYER, GOLD))
 
     def current_span(self) -> SpanRecord | None:
         span_id = self._view.current_span_id()
@@ -188,22 +214,23 @@ class DocumentEditor(QObject):
         self._document = self._project.documents.get(doc_id)
         self.navigation.forget()
         spans, relations = self._annotations(doc_id)
-        self._view.set_document(self._document.text, spans, relations, self._colors, owner=self._annotator)
+        self._view.set_document(self._document.text, spans, relations, self._colors,
+                                owner=self._layer.owner(self._annotator))
         self.documentShown.emit(doc_id)
         self.currentSpanChanged.emit()
 
-    def shown_annotators(self) -> list[str] | None:
-        """Whose layers are shown: the analyst's, or everyone's (None) when others are shown."""
-        return None if self._show_others else [self._annotator]
-
     def _annotations(self, doc_id: int) -> tuple[list[SpanRecord], list[RelationRecord]]:
-        """What the view shows: the analyst's layer (and others' when asked), then pending
-        suggestions the analyst does not already have, with relations between shown ones."""
-        annotators = self.shown_annotators()
+        """What the view shows (``shows``): the layer worked in (and the others when asked), then,
+        in the analyst's own layer, pending suggestions they do not already have, with relations
+        between shown ones."""
+        if self._show_others:
+            annotators, layers = None, [LAYER, GOLD]
+        else:
+            annotators, layers = self._layer.annotators(self._annotator), [self._layer.store_layer]
         annotations = self._project.annotations
-        spans = list(annotations.spans(doc_id, annotators=annotators, layers=[LAYER]))
-        relations = list(annotations.relations(doc_id, annotators=annotators, layers=[LAYER]))
-        if self._show_suggestions:
+        spans = list(annotations.spans(doc_id, annotators=annotators, layers=layers))
+        relations = list(annotations.relations(doc_id, annotators=annotators, layers=layers))
+        if self._show_suggestions and self._layer == OWN_LAYER:
             # The analyst's spans were just read: the suggestions they already have are left out
             # here, not by the store reading them again (60 ms with 20,000 own spans).
             own = {(span.label, span.start, span.end) for span in spans if span.annotator == self._annotator}
@@ -237,7 +264,7 @@ class DocumentEditor(QObject):
         """An empty project: an empty view, and the way to fill it."""
         self.relations.end()
         self._document = None
-        self._view.set_document("", [], [], self._colors, owner=self._annotator)
+        self._view.set_document("", [], [], self._colors, owner=self._layer.owner(self._annotator))
         self.currentSpanChanged.emit()
         self.message.emit(Errors.E508.format(supported=", ".join(AUTO_SUFFIXES)))
 
@@ -292,7 +319,12 @@ class DocumentEditor(QObject):
             self.message.emit(Errors.E504)
             return
         attrs = initial_attrs(self._project.schema, label)
-        self.perform(AddSpan(self._document.id, *bounds, label, self._annotator, attrs=attrs))
+        if not self._layer.editable:
+            self.message.emit(Errors.E1240.format(owner=self._layer.teammate, annotator=self._annotator))
+        elif self._layer == OWN_LAYER:
+            self.perform(AddSpan(self._document.id, *bounds, label, self._annotator, attrs=attrs))
+        else:  # gold: the analyst is the new span's origin and adjudicator
+            self.perform(AddGoldSpan(self._document.id, *bounds, label, self._annotator, attrs=attrs))
 
     def _snapped(self, start: int, end: int) -> tuple[int, int] | None:
         """A selection snapped to tokens (trimmed of white space when snapping is off)."""
@@ -449,7 +481,7 @@ class DocumentEditor(QObject):
         view, which shows them all (None for another document or annotator, or while a step
         runs and the view does not show its outcome yet)."""
         if self._document is None or self._document.id != doc_id or annotator != self._annotator \
-                or self.steps.running:
+                or self.steps.running or not (self._layer == OWN_LAYER or self._show_others):
             return None
         return self._view.count_spans(LAYER, annotator)
 
@@ -495,11 +527,16 @@ class DocumentEditor(QObject):
         return self.steps.redo()
 
     def refuse_unless_own(self, span: SpanRecord) -> bool:
-        """True for a span of the analyst's layer; for any other, a message saying why not."""
-        if self.is_own(span):
+        """True for a span the analyst may change (``can_edit``); for any other, a message saying why not."""
+        if self.can_edit(span):
             return True
         if is_suggestion(span):
             self.message.emit(Errors.E509)
-        else:
+        elif self.is_own(span):  # a teammate's layer, shown read-only
+            self.message.emit(Errors.E1240.format(owner=span.annotator, annotator=self._annotator))
+        elif self._layer == OWN_LAYER and span.layer == LAYER:
             self.message.emit(Errors.E501.format(owner=span.annotator, annotator=self._annotator))
+        else:
+            self.message.emit(Errors.E1241.format(where=where(span, self._annotator),
+                                                  layer=self._layer.title(self._annotator)))
         return False

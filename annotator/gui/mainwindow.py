@@ -31,6 +31,7 @@ from annotator.gui.doclist import STATUS_TITLES, DocumentListModel, DocumentList
 from annotator.gui.editor import DocumentEditor, load_spacy_tokenizer
 from annotator.gui.error_dialog import show_unexpected_error
 from annotator.gui.inspector import DocumentPanel, SpanInspector
+from annotator.gui.layer_switch import LayerSwitch
 from annotator.gui.ops_bridge import OpsBridge
 from annotator.gui.palette import LabelPalette
 from annotator.gui.reading_place import PlaceMemory
@@ -45,6 +46,7 @@ from annotator.gui.window_files import WindowFiles
 from annotator.gui.window_menus import WindowMenus
 from annotator.gui.workers import BackgroundTask, cancel_background_tasks, wait_for_background_tasks
 from annotator.store import Project
+from annotator.store.review_states import ReviewStates
 
 MESSAGE_MS = 10_000
 FONT_SIZES = (8.0, 40.0)
@@ -75,6 +77,7 @@ class MainWindow(QMainWindow):
         self.backups = BackupScheduler(self, project, self.show_message)
         self.doc_model = DocumentListModel(project.documents, annotator)
         self.doc_model.known_span_count = self.editor.own_span_count
+        self.doc_model.reviews = ReviewStates(project)  # the list shows review state and filters by it
         self.doc_list = DocumentListPanel(self.doc_model)
         self.palette = LabelPalette(project.schema)
         self.inspector = SpanInspector(project.schema)
@@ -85,6 +88,7 @@ class MainWindow(QMainWindow):
         self.files = WindowFiles(self)
         self.windows = SecondaryWindows(self)
         self.status_line = StatusLine(self)
+        self.layers = LayerSwitch(self)  # View ▸ Layer: own, gold or a teammate's
 
         self._build_layout()
         self.menus = WindowMenus(self)
@@ -92,6 +96,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self._restore_layout()
         self.status_line.show_identity()
+        self.layers.restore()
         self.open_start_document()
 
     # --- construction --------------------------------------------------------------------------
@@ -99,7 +104,7 @@ class MainWindow(QMainWindow):
     def _build_layout(self) -> None:
         side = QWidget()
         side_layout = QVBoxLayout(side)
-        for panel in (self.palette, self.inspector, self.document_panel):
+        for panel in (self.layers.box, self.palette, self.inspector, self.document_panel):
             side_layout.addWidget(panel)
         side_layout.addStretch(1)
         # Top-aligned: when the inspector grows or shrinks (every key that changes the current
@@ -286,10 +291,17 @@ class MainWindow(QMainWindow):
         assert document is not None
         self.doc_list.select_document(doc_id)
         self.show_document_panel()
-        self.setWindowTitle(f"{short_title(document.title or document.name)} — {project_title(self._project)} — "
-                            f"{self._annotator} — Annotator")
+        self.show_title()
         self._settings.set_last_document(self._project.location, doc_id)
         self._settings.sync()
+
+    def show_title(self) -> None:
+        """Document, project, annotator and the layer shown when it is not the analyst's own."""
+        document = self.editor.document
+        if document is not None:
+            layer = f" · {caption}" if (caption := self.layers.caption()) else ""
+            self.setWindowTitle(f"{short_title(document.title or document.name)} — {project_title(self._project)} — "
+                                f"{self._annotator}{layer} — Annotator")
 
     def show_document_panel(self) -> None:
         if self.editor.document is None:
@@ -303,7 +315,7 @@ class MainWindow(QMainWindow):
             self.inspector.show_span(None)
             return
         self.inspector.show_span(span, self.editor.covered_text(span), self.editor.relations_of(span),
-                                 editable=self.editor.is_own(span))
+                                 editable=self.editor.can_edit(span))
 
     # --- editing -------------------------------------------------------------------------------
 
@@ -389,6 +401,7 @@ class MainWindow(QMainWindow):
         self.dataset_runner.set_project(project)
         self.backups.set_project(project)
         self.windows.close_all()  # they worked on the old project
+        self.doc_model.reviews = ReviewStates(project)
         self.doc_model.use_documents(project.documents, self._annotator)
         schema = project.schema
         self.palette.set_schema(schema)
@@ -396,6 +409,7 @@ class MainWindow(QMainWindow):
         self.document_panel.set_schema(schema)
         self.menus.build_label_actions()
         self.status_line.show_identity()
+        self.layers.restore()
         self.open_start_document()
         if old is not project:
             self.backups.backup_on_close(old)
@@ -409,6 +423,7 @@ class MainWindow(QMainWindow):
         self._settings.annotator = name
         current = self.editor.document
         self.editor.set_project(self._project, name)
+        self.layers.restore()
         self.menus.follow_history()
         self.doc_model.set_annotator(name)
         self.status_line.show_identity()

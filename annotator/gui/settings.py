@@ -114,6 +114,14 @@ class GuiSettings:
         self._qs.setValue(f"reading/{_project_key(project_location)}",
                           f"{place.document} {place.top} {place.caret} {span} {place.top_y}")
 
+    def layer(self, project_location: str) -> str | None:
+        """The layer the analyst last worked in in this project (View ▸ Layer): ``own``, ``gold``
+        or ``teammate:NAME`` (``annotator.gui.layers.Layer.key``); None if none was chosen."""
+        return self._text(f"layers/{_project_key(project_location)}")
+
+    def set_layer(self, project_location: str, key: str) -> None:
+        self._qs.setValue(f"layers/{_project_key(project_location)}", key)
+
     # --- appearance and editing --------------------------------------------------------------
 
     @property

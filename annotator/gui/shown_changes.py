@@ -7,9 +7,10 @@ relations, and its ``Changes`` names every one of them (the store notes each row
 deletes), so ``show_changes`` reads just those again by id and puts each into the view, replaces
 it or takes it out by the rule the editor shows a document by (``DocumentEditor._annotations``):
 
-- spans and relations of the ``annotation`` layer of the annotators shown (the analyst's, or
-  everyone's with View ▸ Show other annotators);
-- pending suggestions while suggestions are shown, except one with the label and offsets of a
+- spans and relations of the layer worked in (View ▸ Layer: the analyst's own, gold or a
+  teammate's), and of every annotation and gold layer with View ▸ Show other annotators
+  (``DocumentEditor.shows``);
+- in the analyst's own layer, pending suggestions while suggestions are shown, except one with the label and offsets of a
   span of the analyst's own (so the pending suggestions at an own span that came, went or moved
   are looked at again too), and the suggested relations between two suggestions shown.
 
@@ -56,7 +57,6 @@ class _Update:
         self._editor = editor
         self._doc_id = doc_id
         self._view = editor.view
-        self._annotators = editor.shown_annotators()
         self._project = editor.project
 
     def apply(self, changes: Changes) -> None:
@@ -135,10 +135,10 @@ class _Update:
         return span.layer == OWN_LAYER and span.annotator == self._editor.annotator
 
     def _shows_layer_of(self, item: SpanRecord | RelationRecord) -> bool:
-        return item.layer == OWN_LAYER and (self._annotators is None or item.annotator in self._annotators)
+        return self._editor.shows(item)  # the layer worked in (View ▸ Layer), and others' when shown
 
     def _shows_suggestion(self, span: SpanRecord) -> bool:
-        if not self._editor.show_suggestions or span.status != "pending":
+        if not self._editor.show_suggestions or span.status != "pending" or self._editor.layer.kind != "own":
             return False
         return not any((own := self._view.span(other)) is not None and self._is_own(own) and _key(own) == _key(span)
                        for other in self._view.spans_at(span.start))

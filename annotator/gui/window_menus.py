@@ -135,6 +135,11 @@ class WindowMenus(QObject):
             self._theme_group.addAction(action)
             self.theme_actions[theme] = action
         menu.addSeparator()
+        self.layer_menu = menu.addMenu("&Layer")
+        # No key per layer (Ctrl+Alt+digit is AltGr+digit on Windows, a character on many keyboards).
+        self.next_layer_action = self._action(self.layer_menu, "&Next layer", window.layers.next_layer,
+                                              ["Ctrl+Shift+L"])
+        window.layers.use_menu(self.layer_menu, [self.next_layer_action])
         self.show_others_action = self._action(menu, "Show &other annotators (read-only)", window.set_show_others,
                                                ["Ctrl+Shift+O"], checked=window.settings.show_other_annotators)
         self.show_suggestions_action = self._action(menu, "Show s&uggestions", window.set_show_suggestions,
