@@ -31,6 +31,7 @@ from annotator.store.tables import CHANGE_LOG
 LOG = CHANGE_LOG
 KEEP_ROWS = 20_000  # about a working week of a busy team; a reader further behind reloads all
 
+_INSERT = LOG.insert()  # built once: every action writes one row (see ``annotations.SPAN_BY_ID``)
 _ID_SETS = ("documents", "spans", "relations", "actors", "statuses", "document_labels", "document_notes")
 _FLAGS = ("document_list", "schema", "everything")
 
@@ -139,7 +140,7 @@ class ChangeSet:
 
 def append(connection: Connection, changes: Changes) -> int:
     """Write the row for ``changes`` in the caller's transaction, prune old rows, return its id."""
-    row_id = inserted_id(connection.execute(LOG.insert().values(
+    row_id = inserted_id(connection.execute(_INSERT, dict(
         origin=changes.origin, label=changes.label[:500], made_at=utcnow(), changes=changes.to_json(),
     )))
     if row_id % 100 == 0:  # pruning now and then keeps the common write at one insert

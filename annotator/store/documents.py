@@ -26,6 +26,33 @@ _LISTED = 10  # documents named in an "ambiguous name" message
 _IN_CHUNK = 500  # ids per IN (...) list, well under every backend's bound-parameter limit
 
 
+def _summary_rows(mine: bool) -> sa.Select[Any]:
+    """The list rows of documents ``ids``, with the status of ``annotator_id`` when ``mine``:
+    joined to the document's row, one statement, as the window's list asks again for the open
+    document's row after every edit."""
+    status = STATUS.c.status if mine else sa.null()
+    query = sa.select(DOC.c.id, DOC.c.name, DOC.c.title, DOC.c.n_chars, DOC.c.updated_at,
+                      status.label("status")).where(DOC.c.id.in_(sa.bindparam("ids", expanding=True)))
+    if mine:
+        query = query.select_from(DOC.outerjoin(STATUS, sa.and_(
+            STATUS.c.document_id == DOC.c.id, STATUS.c.annotator_id == sa.bindparam("annotator_id"))))
+    return query
+
+
+def _span_counts(mine: bool) -> sa.Select[Any]:
+    """The own spans of documents ``uncounted`` (``annotator_id``'s when ``mine``)."""
+    query = (sa.select(SPAN.c.document_id, sa.func.count())
+             .where(SPAN.c.document_id.in_(sa.bindparam("uncounted", expanding=True)), SPAN.c.layer == "annotation")
+             .group_by(SPAN.c.document_id))
+    return query.where(SPAN.c.annotator_id == sa.bindparam("annotator_id")) if mine else query
+
+
+# Built once, with bound parameters (why: ``annotations``' note on ``SPAN_BY_ID``), by whether
+# an annotator's status and counts are asked for.
+_SUMMARY_ROWS = {mine: _summary_rows(mine) for mine in (False, True)}
+_SPAN_COUNTS = {mine: _span_counts(mine) for mine in (False, True)}
+
+
 class UnknownDocument(UserError):
     """No document has the id or name a user gave (E105)."""
 
@@ -85,26 +112,14 @@ class Documents:
         if not doc_ids:
             return []
         annotator_id = self._project.reading_annotator_id(annotator) if annotator else None
-        # The annotator's status joined to the document's row: one statement, as the window's
-        # list asks again for the open document's row after every edit.
-        status = STATUS.c.status if annotator_id is not None else sa.null()
-        rows_query = sa.select(DOC.c.id, DOC.c.name, DOC.c.title, DOC.c.n_chars, DOC.c.updated_at,
-                               status.label("status")).where(DOC.c.id.in_(doc_ids))
         uncounted = [doc_id for doc_id in doc_ids if doc_id not in counted]
-        counts_query = (
-            sa.select(SPAN.c.document_id, sa.func.count())
-            .where(SPAN.c.document_id.in_(uncounted), SPAN.c.layer == "annotation")
-            .group_by(SPAN.c.document_id)
-        )
-        if annotator_id is not None:
-            rows_query = rows_query.select_from(DOC.outerjoin(STATUS, sa.and_(
-                STATUS.c.document_id == DOC.c.id, STATUS.c.annotator_id == annotator_id)))
-            counts_query = counts_query.where(SPAN.c.annotator_id == annotator_id)
+        mine = annotator_id is not None
+        parameters = {"ids": doc_ids, "uncounted": uncounted, "annotator_id": annotator_id}
         with self._project.reading() as connection:
-            rows = connection.execute(rows_query).all()
+            rows = connection.execute(_SUMMARY_ROWS[mine], parameters).all()
             counts: dict[int, int] = dict(counted)
             if uncounted:
-                counts.update((doc_id, count) for doc_id, count in connection.execute(counts_query))
+                counts.update((doc_id, count) for doc_id, count in connection.execute(_SPAN_COUNTS[mine], parameters))
         by_id = {row.id: row for row in rows}
         return [
             DocumentSummary(

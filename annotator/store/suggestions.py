@@ -22,6 +22,7 @@ Every public method that changes something is one committed transaction.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -32,9 +33,9 @@ from sqlalchemy.engine import Connection
 
 from annotator.errors import Errors, UserError
 from annotator.store.annotations import (
+    RELATIONS_TOUCHING,
     relation_query,
     relation_record,
-    relations_touching,
     span_query,
     span_record,
 )
@@ -52,6 +53,36 @@ _CHUNK = 500  # ids per IN (...) list, well under every backend's bound-paramete
 
 Key = tuple[str, int, int]  # (label, start, end): what a decision is about
 _HEAD, _TAIL = SPAN.alias("head"), SPAN.alias("tail")  # a relation's ends; made once, an alias is costly to make
+
+# The statements of one decision, built once with bound parameters (why: ``annotations``' note
+# on ``SPAN_BY_ID``). A suggestion is read with its actor's id, which its copy links to.
+_SUGGESTION = span_query().add_columns(SPAN.c.actor_id).where(SPAN.c.id == sa.bindparam("span_id"))
+_OWN_SPAN = (span_query().where(
+    SPAN.c.document_id == sa.bindparam("doc_id"), SPAN.c.layer == "annotation",
+    SPAN.c.annotator_id == sa.bindparam("annotator_id"), SPAN.c.label_id == sa.bindparam("label_id"),
+    SPAN.c.start_offset == sa.bindparam("start"), SPAN.c.end_offset == sa.bindparam("end"),
+).order_by(SPAN.c.id).limit(1))
+_SUGGESTED_RELATIONS_OF = relation_query().where(REL.c.layer == LAYER, sa.or_(
+    REL.c.head_id == sa.bindparam("span_id"), REL.c.tail_id == sa.bindparam("span_id")))
+_RELATION_EXISTS = sa.select(REL.c.id).where(
+    REL.c.head_id == sa.bindparam("head_id"), REL.c.tail_id == sa.bindparam("tail_id"),
+    REL.c.label_id == sa.bindparam("label_id"), REL.c.layer == "annotation")
+_SET_STATUS = SPAN.update().where(SPAN.c.id == sa.bindparam("span_id")).values(**bumped(SPAN))  # status, updated_at
+_SET_STATUSES = (SPAN.update().where(SPAN.c.id.in_(sa.bindparam("ids", expanding=True)))
+                 .values(**bumped(SPAN)))  # status, updated_at
+_RESET = _SET_STATUSES.where(SPAN.c.layer == LAYER, SPAN.c.status == "rejected")
+_DOCUMENTS_OF = sa.select(SPAN.c.document_id).where(SPAN.c.id.in_(sa.bindparam("ids", expanding=True))).distinct()
+_DELETE_RELATIONS_OF = REL.delete().where(sa.or_(REL.c.head_id == sa.bindparam("span_id"),
+                                                 REL.c.tail_id == sa.bindparam("span_id")))
+_DELETE_RELATIONS = REL.delete().where(REL.c.id.in_(sa.bindparam("ids", expanding=True)))
+_DELETE_SPAN = SPAN.delete().where(SPAN.c.id == sa.bindparam("span_id"))
+_SPAN_INSERT = SPAN.insert()  # the columns from the parameters
+_RELATION_INSERT = REL.insert()
+_PENDING_RELATIONS = (relation_query(json_as_text=True).join(_HEAD, _HEAD.c.id == REL.c.head_id)
+                      .join(_TAIL, _TAIL.c.id == REL.c.tail_id)
+                      .where(REL.c.document_id == sa.bindparam("doc_id"), REL.c.layer == LAYER,
+                             _HEAD.c.status == "pending", _TAIL.c.status == "pending")
+                      .order_by(REL.c.id))
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,15 +178,11 @@ class Suggestions:
 
         The ends are joined by id, not tested against the list of the document's pending
         suggestions, which SQLite built anew for every call: 40 ms on a document with 20,000."""
-        head, tail = _HEAD, _TAIL
-        query = (relation_query(json_as_text=True).join(head, head.c.id == REL.c.head_id).join(tail, tail.c.id == REL.c.tail_id)
-                 .where(REL.c.document_id == doc_id, REL.c.layer == LAYER, head.c.status == "pending",
-                        tail.c.status == "pending")
-                 .order_by(REL.c.id))
+        query, parameters = _PENDING_RELATIONS, dict[str, Any](doc_id=doc_id)
         if touching is not None:
-            query = query.where(REL.c.id.in_(relations_touching(touching)))
+            query, parameters["touching"] = _PENDING_RELATIONS_TOUCHING, list(touching)
         with self._project.reading() as connection:
-            return [relation_record(row) for row in connection.execute(query)]
+            return [relation_record(row) for row in connection.execute(query, parameters)]
 
     # --- deciding --------------------------------------------------------------------------
 
@@ -182,12 +209,12 @@ class Suggestions:
                                           relations=relation_ids)
                 if acceptance.created:
                     copy_id = acceptance.span.id
-                    connection.execute(REL.delete().where(sa.or_(REL.c.head_id == copy_id, REL.c.tail_id == copy_id)))
-                    connection.execute(SPAN.delete().where(SPAN.c.id == copy_id))
+                    connection.execute(_DELETE_RELATIONS_OF, {"span_id": copy_id})
+                    connection.execute(_DELETE_SPAN, {"span_id": copy_id})
                 elif relation_ids:
-                    connection.execute(REL.delete().where(REL.c.id.in_(relation_ids)))
-                connection.execute(SPAN.update().where(SPAN.c.id == acceptance.suggestion.id)
-                                   .values(status=acceptance.suggestion.status, updated_at=utcnow(), **bumped(SPAN)))
+                    connection.execute(_DELETE_RELATIONS, {"ids": relation_ids})
+                connection.execute(_SET_STATUS, {"span_id": acceptance.suggestion.id,
+                                                 "status": acceptance.suggestion.status, "updated_at": utcnow()})
 
     def reaccept(self, acceptances: Sequence[Acceptance]) -> None:
         """Redo of an acceptance that ``undo_accept`` took back: the suggestions are accepted
@@ -200,8 +227,7 @@ class Suggestions:
                 current = self._suggestion(connection, acceptance.suggestion.id)
                 if current.status == "accepted":
                     raise UserError(Errors.E612)
-                connection.execute(SPAN.update().where(SPAN.c.id == current.id)
-                                   .values(status="accepted", updated_at=utcnow(), **bumped(SPAN)))
+                connection.execute(_SET_STATUS, {"span_id": current.id, "status": "accepted", "updated_at": utcnow()})
                 self._project.note_change(documents=[current.document_id], spans=[current.id])
                 if acceptance.created:
                     annotations.restore_span(DeletedSpan(acceptance.span, acceptance.relations))
@@ -215,8 +241,7 @@ class Suggestions:
             record = self._suggestion(connection, suggestion_id)
             if record.status == "accepted":
                 raise UserError(Errors.E612)
-            connection.execute(SPAN.update().where(SPAN.c.id == suggestion_id)
-                               .values(status="rejected", updated_at=utcnow(), **bumped(SPAN)))
+            connection.execute(_SET_STATUS, {"span_id": suggestion_id, "status": "rejected", "updated_at": utcnow()})
             self._project.note_change(documents=[record.document_id], spans=[suggestion_id])
         return record
 
@@ -226,8 +251,7 @@ class Suggestions:
             ids = [record.id for record in self._pending(connection, doc_id, label)]
             self._project.note_change(documents=[doc_id], spans=ids)
             for chunk in _chunks(ids):
-                connection.execute(SPAN.update().where(SPAN.c.id.in_(chunk))
-                                   .values(status="rejected", updated_at=utcnow(), **bumped(SPAN)))
+                connection.execute(_SET_STATUSES, {"ids": chunk, "status": "rejected", "updated_at": utcnow()})
         return ids
 
     def reset(self, suggestion_ids: Iterable[int]) -> None:
@@ -235,11 +259,9 @@ class Suggestions:
         ids = list(suggestion_ids)
         with self._project.transaction() as connection:
             for chunk in _chunks(ids):
-                documents = sa.select(SPAN.c.document_id).where(SPAN.c.id.in_(chunk)).distinct()
-                self._project.note_change(documents=connection.execute(documents).scalars(), spans=chunk)
-                connection.execute(SPAN.update().where(SPAN.c.id.in_(chunk), SPAN.c.layer == LAYER,
-                                                       SPAN.c.status == "rejected")
-                                   .values(status="pending", updated_at=utcnow(), **bumped(SPAN)))
+                documents = connection.execute(_DOCUMENTS_OF, {"ids": chunk}).scalars()
+                self._project.note_change(documents=documents, spans=chunk)
+                connection.execute(_RESET, {"ids": chunk, "status": "pending", "updated_at": utcnow()})
 
     # --- writing (the pipeline) --------------------------------------------------------------
 
@@ -325,13 +347,19 @@ class Suggestions:
         return {(doc_id, label, start, end): (span_id, status) for doc_id, label, start, end, span_id, status in rows}
 
     def _suggestion(self, connection: Connection, suggestion_id: int) -> SpanRecord:
-        row = connection.execute(span_query().where(SPAN.c.id == suggestion_id)).one_or_none()
+        return self._suggestion_and_actor(connection, suggestion_id)[0]
+
+    def _suggestion_and_actor(self, connection: Connection, suggestion_id: int) -> tuple[SpanRecord, int | None]:
+        """The suggestion and the id of the registry actor it links to (E107 when it is gone,
+        E611 when the span is no suggestion)."""
+        row = connection.execute(_SUGGESTION, {"span_id": suggestion_id}).one_or_none()
         if row is None:
             raise UserError(Errors.E107.format(what="suggestion", item_id=suggestion_id))
-        record = span_record(row)
+        *columns, actor_id = row
+        record = span_record(columns)  # type: ignore[arg-type]
         if record.layer != LAYER:
             raise UserError(Errors.E611.format(span_id=suggestion_id, layer=record.layer))
-        return record
+        return record, actor_id
 
     def _pending(self, connection: Connection, doc_id: int, label: str | None) -> list[SpanRecord]:
         query = (span_query().where(SPAN.c.document_id == doc_id, SPAN.c.layer == LAYER, SPAN.c.status == "pending")
@@ -343,15 +371,13 @@ class Suggestions:
     def _own_span(self, connection: Connection, annotator_id: int, doc_id: int, label_id: int,
                   start: int, end: int) -> SpanRecord | None:
         """The analyst's span with exactly this label and these offsets, if any."""
-        row = connection.execute(span_query().where(
-            SPAN.c.document_id == doc_id, SPAN.c.layer == "annotation", SPAN.c.annotator_id == annotator_id,
-            SPAN.c.label_id == label_id, SPAN.c.start_offset == start, SPAN.c.end_offset == end,
-        ).order_by(SPAN.c.id).limit(1)).one_or_none()
+        row = connection.execute(_OWN_SPAN, {"doc_id": doc_id, "annotator_id": annotator_id, "label_id": label_id,
+                                             "start": start, "end": end}).one_or_none()
         return None if row is None else span_record(row)
 
     def _accept(self, connection: Connection, suggestion_id: int, annotator: str) -> Acceptance:
         project = self._project
-        suggestion = self._suggestion(connection, suggestion_id)
+        suggestion, actor_id = self._suggestion_and_actor(connection, suggestion_id)
         if suggestion.status == "accepted":
             raise UserError(Errors.E612)
         label = project.schema.span_label(suggestion.label)
@@ -366,17 +392,19 @@ class Suggestions:
         own = self._own_span(connection, annotator_id, doc_id, label_id, suggestion.start, suggestion.end)
         created = own is None
         if own is None:
-            actor_id = connection.execute(sa.select(SPAN.c.actor_id).where(SPAN.c.id == suggestion_id)).scalar_one()
-            new_id = inserted_id(connection.execute(SPAN.insert().values(
+            attrs = label.default_attrs() | suggestion.attrs  # the defaults a span made by hand starts with
+            source = f"{suggestion.annotator}/{suggestion.source}" if suggestion.source else suggestion.annotator
+            new_id = inserted_id(connection.execute(_SPAN_INSERT, dict(
                 document_id=doc_id, annotator_id=annotator_id, layer="annotation", label_id=label_id,
-                start_offset=suggestion.start, end_offset=suggestion.end, note="",
-                attrs=label.default_attrs() | suggestion.attrs,  # the defaults a span made by hand starts with
-                source=f"{suggestion.annotator}/{suggestion.source}" if suggestion.source else suggestion.annotator,
-                actor_id=actor_id, created_at=now, updated_at=now,
+                start_offset=suggestion.start, end_offset=suggestion.end, note="", attrs=attrs, source=source,
+                actor_id=actor_id, created_at=now, updated_at=now, version=1,
             )))
-            own = span_record(connection.execute(span_query().where(SPAN.c.id == new_id)).one())
-        connection.execute(SPAN.update().where(SPAN.c.id == suggestion_id).values(status="accepted", updated_at=now,
-                                                                                     **bumped(SPAN)))
+            # The copy as written, not read back: the suggestion's label, offsets and actor, a
+            # new row's version, the attributes as JSON stores them.
+            own = SpanRecord(new_id, doc_id, suggestion.start, suggestion.end, suggestion.label, annotator.strip(),
+                             "annotation", json.loads(json.dumps(attrs)), "", None, source, suggestion.actor,
+                             None, None, 1)
+        connection.execute(_SET_STATUS, {"span_id": suggestion_id, "status": "accepted", "updated_at": now})
         project.annotations.touch_document(connection, doc_id, annotator_id, "annotation", now)
         relations = self._copy_relations(connection, suggestion, own, annotator, annotator_id)
         project.note_change(spans=[suggestion_id, own.id], relations=[r.id for r in relations])
@@ -386,8 +414,8 @@ class Suggestions:
                         annotator_id: int) -> tuple[RelationRecord, ...]:
         """Copy suggested relations whose other end is already accepted into the analyst's layer."""
         project = self._project
-        suggested = [relation_record(row) for row in connection.execute(relation_query().where(
-            REL.c.layer == LAYER, sa.or_(REL.c.head_id == suggestion.id, REL.c.tail_id == suggestion.id)))]
+        suggested = [relation_record(row) for row in connection.execute(_SUGGESTED_RELATIONS_OF,
+                                                                          {"span_id": suggestion.id})]
         copies: list[RelationRecord] = []
         for relation in suggested:
             other_id = relation.tail_id if relation.head_id == suggestion.id else relation.head_id
@@ -405,12 +433,11 @@ class Suggestions:
             if relation_type is None or head.label not in relation_type.head or tail.label not in relation_type.tail:
                 continue
             label_id = project.label_id("relation", relation.label, create=True, connection=connection)
-            exists = connection.execute(sa.select(REL.c.id).where(
-                REL.c.head_id == head.id, REL.c.tail_id == tail.id, REL.c.label_id == label_id,
-                REL.c.layer == "annotation")).first()
+            exists = connection.execute(_RELATION_EXISTS, {"head_id": head.id, "tail_id": tail.id,
+                                                           "label_id": label_id}).first()
             if exists is not None:
                 continue
-            new_id = inserted_id(connection.execute(REL.insert().values(
+            new_id = inserted_id(connection.execute(_RELATION_INSERT, dict(
                 document_id=head.document_id, annotator_id=annotator_id, layer="annotation", label_id=label_id,
                 head_id=head.id, tail_id=tail.id, attrs=dict(relation.attrs), created_at=utcnow(),
             )))
@@ -418,6 +445,9 @@ class Suggestions:
                                          label=relation.label, annotator=annotator, layer="annotation",
                                          attrs=dict(relation.attrs)))
         return tuple(copies)
+
+
+_PENDING_RELATIONS_TOUCHING = _PENDING_RELATIONS.where(REL.c.id.in_(RELATIONS_TOUCHING))
 
 
 def _chunks(ids: list[int]) -> Iterable[list[int]]:
