@@ -612,6 +612,19 @@ class Errors(metaclass=_CodedMessages):
              "View ▸ Layer (Ctrl+Shift+L) to change it.")
     E1242 = ("{name} has no annotations in this project any more, so their layer cannot be shown: "
              "showing your own layer instead.")
+    # E1220-E1239: gold decisions that replace, relabel, attribute values cleared, the comparison's
+    # document flow (annotator/review/relabel.py, annotator/ops/gold_edits.py, gui/compare_flow.py)
+    E1220 = ("Relabelling the gold {old} as {label} needs a value for its required attribute(s): {missing}. "
+             "Give each a value (the comparison window asks for them); nothing was changed.")
+    E1221 = ("'{value}' cannot be the {key} of a {label}: allowed is {allowed}. Nothing was changed.")
+    E1222 = ("{key} is required for {label}, so it cannot be cleared from the gold span: take or choose "
+             "another value instead. Nothing was changed.")
+    E1223 = "The gold {label} has no {key} value to clear; nothing was changed."
+    E1224 = "The gold span is already {label}: choose another label in the box to relabel it."
+    E1225 = ("No undecided document left: every document of {annotators} has its differences decided. "
+             "This document stays open.")
+    E1226 = "This is the {which} document of the comparison ({count} in all)."
+    E1227 = "The gold {label} has no attribute value to clear."
     # E1120-E1139: doccano JSONL and export options of a format (annotator/formats/doccano.py)
     E1120 = ("'{name}' cannot be the doccano label column: {why}. Give another name, such as label "
              "(the default, what doccano's text classification and sequence labelling read) or cats.")

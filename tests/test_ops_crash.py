@@ -19,7 +19,7 @@ import pytest
 from annotator.corpus.importer import import_paths
 from annotator.store import Project
 from annotator.store.suggestions import DocumentCandidates, SpanCandidate
-from annotator.store.tables import SPAN
+from annotator.store.tables import REL, SPAN
 
 WORDS = 300
 LOOP = """
@@ -105,16 +105,19 @@ while True:
 
 
 def _agreed_all_or_nothing(location: str, doc_id: int) -> int:
-    """Every agreed item in gold with both annotators' spans marked accepted, or none of it;
-    then back to nothing for the next round."""
+    """Every agreed item in gold with both annotators' spans marked accepted, and every agreed
+    relation between their gold copies, or none of it; then back to nothing for the next round."""
     with Project.open(location) as project:
         gold = project.annotations.spans(doc_id, layers=["gold"])
+        relations = project.annotations.relations(doc_id, layers=["gold"])
         marks = {s.status for s in project.annotations.spans(doc_id, annotators=["anna", "boris"],
                                                              layers=["annotation"])}
         assert len(gold) in (0, WORDS)
         assert marks == ({"accepted"} if gold else {None})
+        assert len(relations) == (WORDS // 2 if gold else 0)
         if gold:
             with project.transaction() as connection:
+                connection.execute(REL.delete().where(REL.c.layer == "gold"))
                 connection.execute(SPAN.delete().where(SPAN.c.layer == "gold"))
                 connection.execute(SPAN.update().where(SPAN.c.layer == "annotation").values(status=None))
     return len(gold)
@@ -125,10 +128,12 @@ def test_a_kill_during_accept_all_agreed_its_undo_or_redo_leaves_all_or_nothing(
     source = tmp_path / "long.txt"
     source.write_text(" ".join(f"word{n:03d}" for n in range(WORDS)) + "\n", encoding="utf-8")
     doc_id = import_paths(project, [source]).imported[0].id
-    with project.transaction():
+    with project.transaction():  # each pair of words: an ACTOR, speaker_of the CLAIM after it
         for who in ("anna", "boris"):
-            for n in range(WORDS):
-                project.annotations.add_span(doc_id, n * 8, n * 8 + 7, "ACTOR", who)
+            spans = [project.annotations.add_span(doc_id, n * 8, n * 8 + 7, "CLAIM" if n % 2 else "ACTOR", who)
+                     for n in range(WORDS)]
+            for actor, claim in zip(spans[::2], spans[1::2], strict=True):
+                project.annotations.add_relation(actor.id, claim.id, "speaker_of", who)
     location = project.location
     project.close()
     _kill_at_random_moments(AGREED_LOOP, location, doc_id, 6, random.Random(17), _agreed_all_or_nothing)

@@ -22,9 +22,9 @@ from annotator.ops.adjudication import (
     delete_gold,
     mark_reviewed,
     reject_spans,
-    relabel_gold,
     resize_gold,
 )
+from annotator.ops.gold_edits import RelabelGold
 from annotator.review.adjudicate import accept_span, provenance, span_comments
 from annotator.store import Project
 from annotator.store.tables import SPAN
@@ -95,7 +95,7 @@ def _delete_gold(project: Project, doc_id: int) -> Operation:
 
 
 def _relabel_gold(project: Project, doc_id: int) -> Operation:
-    return relabel_gold(_with_gold(project, doc_id), "TARGET")
+    return RelabelGold(_with_gold(project, doc_id), "TARGET", REVIEWER)
 
 
 def _resize_gold(project: Project, doc_id: int) -> Operation:
@@ -159,9 +159,9 @@ def test_every_adjudication_step_undoes_and_redoes_in_one_transaction_each(
 def test_accept_agreed_is_one_transaction_and_its_redo_keeps_the_gold_ids(project: Project, doc_id: int) -> None:
     history = History.of(project, REVIEWER)
     rows = log_rows(project)
-    accepted = history.perform(AcceptAgreed(doc_id, ["anna", "boris"], REVIEWER)).result
-    assert [item.created for item in accepted] == [True, False, True, False] and log_rows(project) == rows + 1
-    gold_ids = sorted(item.gold.id for item in accepted if item.created)
+    report = history.perform(AcceptAgreed(doc_id, ["anna", "boris"], REVIEWER)).result
+    assert (report.spans, report.marked) == (2, 4) and log_rows(project) == rows + 1
+    gold_ids = sorted(span.id for span in project.annotations.spans(doc_id, layers=["gold"]))
     history.undo()
     with Project.open(project.location) as teammate:  # takes the next ids
         theirs = teammate.annotations.add_span(doc_id, 52, 55, "ACTOR", "carol")
@@ -177,7 +177,7 @@ def test_a_later_step_on_a_redone_gold_span_still_undoes(project: Project, doc_i
     history = History.of(project, REVIEWER)
     history.perform(AcceptSpans([_of(project, doc_id, "anna", 39)], REVIEWER))
     gold = _gold(project, doc_id, 39)
-    history.perform(relabel_gold(gold, "LOCATION"))
+    history.perform(RelabelGold(gold, "LOCATION", REVIEWER))
     history.undo()
     history.undo()
     history.redo()

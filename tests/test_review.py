@@ -9,6 +9,8 @@ import pytest
 
 from annotator.cli.main import main
 from annotator.formats.ingest import ingest_documents
+from annotator.ops import execute
+from annotator.ops.adjudication import AcceptAgreed
 from annotator.review import adjudicate
 from annotator.review.merge import merge
 from annotator.store import Project
@@ -152,12 +154,15 @@ def test_accept_span_writes_gold_with_provenance_and_undoes(review_project: Proj
 def test_accept_agreed_relation_reject_review_comment(review_project: Project) -> None:
     project = review_project
     doc_id = project.documents.resolve("a")
-    accepted = adjudicate.accept_agreed(project, doc_id, ["alice", "bob"], "rita")
-    assert [(a.gold.start, a.gold.end, a.gold.label, a.created) for a in accepted] == [
-        (4, 30, "ORG", True), (4, 30, "ORG", False)]  # one gold copy; alice's and bob's spans both accepted
-    assert {project.annotations.span(a.source_id).annotator for a in accepted} == {"alice", "bob"}
+    report = execute(project, AcceptAgreed(doc_id, ["alice", "bob"], "rita")).result
+    assert (report.spans, report.marked) == (1, 2)  # one gold copy; alice's and bob's spans both accepted
+    [gold] = project.annotations.spans(doc_id, layers=["gold"])
+    assert (gold.start, gold.end, gold.label) == (4, 30, "ORG")
+    assert {s.annotator for s in project.annotations.spans(doc_id, layers=["annotation"])
+            if s.status == "accepted"} == {"alice", "bob"}
     assert adjudicate.compare(project, doc_id, ["alice", "bob"])[0].in_gold
-    assert adjudicate.accept_agreed(project, doc_id, ["alice", "bob"], "rita") == []
+    again = execute(project, AcceptAgreed(doc_id, ["alice", "bob"], "rita"))
+    assert (again.result.spans, again.result.marked, again.undo) == (0, 0, None)
     # relation: refused until both ends are in gold
     alice = {s.start: s for s in project.annotations.spans(doc_id, annotators=["alice"])}
     relation = project.annotations.add_relation(alice[4].id, alice[60].id, "LOCATED_IN", "alice",
@@ -179,7 +184,7 @@ def test_accept_agreed_relation_reject_review_comment(review_project: Project) -
     before = adjudicate.set_reviewed(project, doc_id, "rita")
     assert project.annotations.status(doc_id, "rita") == "reviewed"
     project.annotations.set_status(doc_id, "rita", before)
-    gold_id = accepted[0].gold.id
+    gold_id = gold.id
     assert adjudicate.comment_span(project, gold_id, "rita", "check the title") is None
     assert adjudicate.span_comments(project, doc_id) == {gold_id: [("rita", "check the title")]}
     assert project.annotations.notes(doc_id) == []  # span comments are not document notes

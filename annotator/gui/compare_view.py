@@ -41,6 +41,8 @@ from annotator.gui.review_bridge import CompareItem
 from annotator.gui.textview import DocumentView
 from annotator.ops import History, Operation
 from annotator.ops import adjudication as adjudicate
+from annotator.ops.gold_edits import RelabelGold
+from annotator.review.agreed import AgreedReport
 from annotator.store import Project
 from annotator.store.change_log import Changes
 from annotator.store.records import SpanRecord
@@ -235,9 +237,13 @@ class CompareWindow(QMainWindow):
         self.perform(adjudicate.AcceptSpans(spans, self._adjudicator, label=f"Accept {who}'s {labels}"))
 
     def accept_all_agreed(self) -> None:
-        accepted = self.perform(adjudicate.AcceptAgreed(self._doc_id, self._annotators, self._adjudicator))
-        if accepted is not None:
-            self.statusBar().showMessage(f"{sum(item.created for item in accepted)} agreed spans accepted into gold.", 5000)
+        """Everything the compared annotators made alike into gold (one step); what it took and
+        what it left are said in the status bar and in a message."""
+        report = self.perform(adjudicate.AcceptAgreed(self._doc_id, self._annotators, self._adjudicator))
+        if isinstance(report, AgreedReport):
+            self.statusBar().showMessage(report.text(), 15_000)
+            if self.isVisible() and not self.property("quiet_errors"):
+                QMessageBox.information(self, "Accept all agreed", report.text())
 
     def reject_item(self) -> None:
         """Turn the selected difference down: every version there is marked rejected, gold unchanged."""
@@ -258,7 +264,7 @@ class CompareWindow(QMainWindow):
         if span is None:
             self.report_error(Errors.E543)
             return
-        self.perform(adjudicate.relabel_gold(span, label))
+        self.perform(RelabelGold(span, label, self._adjudicator))
 
     def fit_gold_to_selection(self) -> None:
         """Edit a gold span's boundaries: select the right stretch in any layer's view first."""

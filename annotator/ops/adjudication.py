@@ -9,23 +9,29 @@ Every undo and redo expects the rows to hold what the step it takes back left (w
 undos of this history did to their versions, ``annotator.ops.settle``), so a row another
 reviewer changed meanwhile is refused with ``ConflictError`` and the history drops the step.
 
-Editing a gold span (relabel, resize), deleting it (its provenance comes back with it) and
-marking the document reviewed are the general operations ``UpdateSpan``, ``DeleteSpan`` and
-``SetStatus``; the functions below give them the comparison window's titles.
+Taking a version replaces what gold held at that place (``annotator.review.gold_replace``), and
+Accept all agreed takes spans, agreed attribute values and relations (``annotator.review.agreed``):
+each is made of store steps run in the operation's transaction (``_Steps``), whose undos make one
+undo step. Deleting a gold span keeps its and its relations' provenance (``DeleteGold``).
+Resizing a gold span and marking the document reviewed are the general operations ``UpdateSpan``
+and ``SetStatus`` with the comparison window's titles; relabelling and clearing an attribute
+value are ``annotator.ops.gold_edits``.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from annotator.ops.documents import SetStatus
-from annotator.ops.operation import Done, Operation
+from annotator.ops.operation import Done, Operation, Steps
 from annotator.ops.settle import settled_mark, settled_relation, settled_span
-from annotator.ops.spans import DeleteSpan, UpdateSpan
-from annotator.review import adjudicate
-from annotator.review.adjudicate import Accepted, AcceptedRelation
+from annotator.ops.spans import UpdateSpan
+from annotator.review import adjudicate, agreed, gold_replace
+from annotator.review.adjudicate import Accepted, AcceptedRelation, DeletedGoldSpan, GoldRelation
+from annotator.review.agreed import AgreedReport
 from annotator.store import Project
 from annotator.store.records import RelationRecord, SpanRecord
 from annotator.store.versions import version_after
@@ -33,31 +39,150 @@ from annotator.store.versions import version_after
 Mark = tuple[int, str | None, int]  # span id, review mark to write, version expected
 
 
+@dataclass(frozen=True)
+class Decision:
+    """What taking a version did: the acceptances, and what it replaced (gold spans taken out,
+    their relations re-attached to the new gold spans or removed)."""
+
+    accepted: list[Accepted]
+    replaced: int = 0
+    reattached: int = 0
+    dropped_relations: int = 0
+
+
+class _Steps:
+    """Store steps of one operation, run in its transaction one after another; their undos in
+    reverse order are the operation's undo (``Steps``), so undo and redo are one step each and
+    every row comes back under its id."""
+
+    def __init__(self, project: Project) -> None:
+        self._project = project
+        self._undos: list[Operation] = []
+
+    def run(self, operation: Operation) -> Any:
+        done = operation.run(self._project)
+        if done.undo is not None:
+            self._undos.append(done.undo)
+        return done.result
+
+    def undo(self, label: str) -> Operation | None:
+        return Steps(label, self._undos[::-1]) if self._undos else None
+
+
+def _replace(steps: _Steps, project: Project, chosen: Sequence[SpanRecord], label: str) -> list[DeletedGoldSpan]:
+    """Take out of gold what ``chosen`` replaces and mark the versions whose copies go rejected
+    (``annotator.review.gold_replace``); returns the gold spans taken out."""
+    plan = gold_replace.replacement(project, chosen)
+    replaced = [steps.run(DeleteGold(span, label=label)) for span in plan.gold]
+    if plan.marks:
+        steps.run(SetMarks([(span_id, "rejected", version) for span_id, version in plan.marks], label))
+    return replaced
+
+
+def _reattach(steps: _Steps, project: Project, replaced: Sequence[DeletedGoldSpan], accepted: Sequence[Accepted],
+              adjudicator: str, label: str) -> tuple[int, int]:
+    """Re-attach the replaced gold spans' relations to the new gold spans; (moved, removed)."""
+    if not replaced:
+        return 0, 0
+    moved, dropped = gold_replace.reattached(project, replaced, accepted, adjudicator)
+    if moved:
+        steps.run(AddGoldRelations(moved, label))
+    return len(moved), dropped
+
+
 class AcceptSpans(Operation):
-    """One annotator's version of an item (one or more spans) into gold, as the reviewer saw it."""
+    """One annotator's version of an item (one or more spans) into gold, as the reviewer saw it,
+    replacing what gold held there (``annotator.review.gold_replace``): one step, whose undo puts
+    back exactly the previous gold (ids, versions, provenance, relations) and marks."""
 
     def __init__(self, spans: Sequence[SpanRecord], adjudicator: str, *, label: str | None = None) -> None:
         self.label = label or f"Accept {', '.join(span.label for span in spans)}"
         self._spans = list(spans)
         self._adjudicator = adjudicator
 
+    def run(self, project: Project) -> Done[Decision]:
+        steps = _Steps(project)
+        replaced = _replace(steps, project, self._spans, self.label)
+        accepted = steps.run(_Accept([(span, None) for span in self._spans], self._adjudicator, self.label))
+        moved, dropped = _reattach(steps, project, replaced, accepted, self._adjudicator, self.label)
+        return Done(Decision(accepted, len(replaced), moved, dropped), steps.undo(self.label))
+
+
+class _Accept(Operation):
+    """Spans into gold (each with the attribute values its copy gets, None: all of its own)."""
+
+    def __init__(self, spans: Sequence[tuple[SpanRecord, dict[str, Any] | None]], adjudicator: str,
+                 label: str) -> None:
+        self.label = label
+        self._spans = list(spans)
+        self._adjudicator = adjudicator
+
     def run(self, project: Project) -> Done[list[Accepted]]:
-        accepted = [adjudicate.accept_span(project, span.id, self._adjudicator, expected_version=span.version)
-                    for span in self._spans]
-        return Done(accepted, UndoAccept(accepted, self.label))
+        accepted = [adjudicate.accept_span(project, span.id, self._adjudicator, expected_version=span.version,
+                                           attrs=attrs) for span, attrs in self._spans]
+        return Done(accepted, UndoAccept(accepted, self.label) if accepted else None)
 
 
 class AcceptAgreed(Operation):
-    """Every span all ``annotators`` made identically, into gold at once (one transaction)."""
+    """Everything all ``annotators`` made alike on a document into gold at once: spans, the
+    attribute values they all gave, and relations between agreed ends (``annotator.review.agreed``);
+    one transaction, one undo step. The result is the report of what it took and left."""
 
     def __init__(self, doc_id: int, annotators: Sequence[str], adjudicator: str) -> None:
         self.label = "Accept all agreed items"
         self._args = (doc_id, tuple(annotators), adjudicator)
 
-    def run(self, project: Project) -> Done[list[Accepted]]:
+    def run(self, project: Project) -> Done[AgreedReport]:
         doc_id, annotators, adjudicator = self._args
-        accepted = adjudicate.accept_agreed(project, doc_id, annotators, adjudicator)
-        return Done(accepted, UndoAccept(accepted, self.label) if accepted else None)
+        plan = agreed.plan(project, doc_id, annotators)
+        steps = _Steps(project)
+        replaced: list[DeletedGoldSpan] = []
+        for item in plan.items:
+            replaced += _replace(steps, project, [group.spans[0] for group in item], self.label)
+        wanted = [(span, group.attrs) for item in plan.items for group in item for span in group.spans]
+        accepted: list[Accepted] = steps.run(_Accept(wanted, adjudicator, self.label)) if wanted else []
+        moved, dropped = _reattach(steps, project, replaced, accepted, adjudicator, self.label)
+        relations, skipped = _agreed_relations(project, doc_id, plan, adjudicator)
+        if relations:
+            steps.run(AddGoldRelations(relations, self.label))
+        made = [item for item in accepted if item.created]
+        report = AgreedReport(
+            spans=len(made), marked=sum(item.source_version is not None for item in accepted),
+            relations=len(relations), replaced=len(replaced), dropped_relations=dropped,
+            attribute_values=sum(len(item.gold.attrs) for item in made)
+            + sum(len(item.relation.attrs) for item in relations),
+            differing_items=plan.differing_items, differing_relations=plan.differing_relations,
+            disputed_values=sum(len(group.disputed) for item in plan.items for group in item)
+            + sum(len(relation.disputed) for relation in plan.relations),
+            skipped_relations=skipped)
+        return Done(report, steps.undo(self.label))
+
+
+def _agreed_relations(project: Project, doc_id: int, plan: agreed.AgreedPlan,
+                      adjudicator: str) -> tuple[list[GoldRelation], int]:
+    """The plan's agreed relations gold lacks, between the gold copies of their ends; and how
+    many have an end gold does not hold as agreed (the reviewer decided that place otherwise)."""
+    gold = project.annotations.spans(doc_id, layers=[adjudicate.GOLD])
+    twins: dict[tuple[int, int, str], int] = {}
+    for span in sorted(gold, key=lambda span: span.id):
+        twins.setdefault(agreed.span_key(span), span.id)
+    existing = {(relation.head_id, relation.tail_id, relation.label)
+                for relation in project.annotations.relations(doc_id, layers=[adjudicate.GOLD])}
+    wanted: list[GoldRelation] = []
+    skipped = 0
+    for relation in plan.relations:
+        head, tail = twins.get(relation.head), twins.get(relation.tail)
+        if head is None or tail is None:
+            skipped += 1
+            continue
+        if (head, tail, relation.label) in existing:
+            continue
+        existing.add((head, tail, relation.label))
+        wanted.append(GoldRelation(
+            RelationRecord(id=0, document_id=doc_id, head_id=head, tail_id=tail, label=relation.label,
+                           annotator=adjudicator, layer=adjudicate.GOLD, attrs=dict(relation.attrs)),
+            relation.origin, adjudicator))
+    return wanted, skipped
 
 
 class UndoAccept(Operation):
@@ -130,13 +255,59 @@ def reject_spans(spans: Sequence[SpanRecord], *, label: str = "Reject difference
     return SetMarks([(span.id, "rejected", span.version) for span in spans], label)
 
 
-def delete_gold(span: SpanRecord) -> DeleteSpan:
+class DeleteGold(Operation):
+    """Delete a gold span; its undo puts it back with its id, its relations and the provenance of
+    both. ``undoing``: ``span`` is as a step left it (``annotator.ops.settle``)."""
+
+    def __init__(self, span: SpanRecord, *, label: str | None = None, undoing: bool = False) -> None:
+        self.label = label or f"Delete gold {span.label}"
+        self._span = span
+        self._undoing = undoing
+
+    def run(self, project: Project) -> Done[DeletedGoldSpan]:
+        span = settled_span(project, self._span) if self._undoing else self._span
+        deleted = adjudicate.delete_gold_span(project, span.id, expected_version=span.version)
+        return Done(deleted, RestoreGold(deleted, self.label))
+
+
+class RestoreGold(Operation):
+    def __init__(self, deleted: DeletedGoldSpan, label: str) -> None:
+        self.label = label
+        self._deleted = deleted
+
+    def run(self, project: Project) -> Done[SpanRecord]:
+        span = adjudicate.restore_gold_span(project, self._deleted)
+        return Done(span, DeleteGold(span, label=self.label, undoing=True))
+
+
+def delete_gold(span: SpanRecord) -> DeleteGold:
     """Delete a gold span; its undo puts it back with its id, relations and provenance."""
-    return DeleteSpan(span, label=f"Delete gold {span.label}")
+    return DeleteGold(span, label=f"Delete gold {span.label}")
 
 
-def relabel_gold(span: SpanRecord, label: str) -> UpdateSpan:
-    return UpdateSpan(span, title=f"Relabel gold {span.label} → {label}", label=label)
+class AddGoldRelations(Operation):
+    """Gold relations with their provenance (new ones, or under their ids again for a redo)."""
+
+    def __init__(self, relations: Sequence[GoldRelation], label: str) -> None:
+        self.label = label
+        self._relations = list(relations)
+
+    def run(self, project: Project) -> Done[list[GoldRelation]]:
+        made = adjudicate.add_gold_relations(project, self._relations)
+        return Done(made, DeleteGoldRelations(made, self.label))
+
+
+class DeleteGoldRelations(Operation):
+    """The undo of ``AddGoldRelations``: each relation expected as that step left it."""
+
+    def __init__(self, relations: Sequence[GoldRelation], label: str) -> None:
+        self.label = label
+        self._relations = list(relations)
+
+    def run(self, project: Project) -> Done[list[GoldRelation]]:
+        settled = [dataclasses.replace(item, relation=settled_relation(project, item.relation))
+                   for item in self._relations]
+        return Done(adjudicate.delete_gold_relations(project, settled), AddGoldRelations(settled, self.label))
 
 
 def resize_gold(span: SpanRecord, start: int, end: int) -> UpdateSpan:

@@ -14,11 +14,14 @@ Decisions:
   re-entrant) and returns what undoing it needs, the way ``Annotations.delete_span``/
   ``restore_span`` do; ``annotator.ops.adjudication`` makes each an undoable operation:
   ``accept_span`` → ``undo_accept`` → ``reaccept`` (the gold copies back under their ids);
-  ``accept_agreed`` → ``undo_accept`` on all at once;
+  Accept all agreed (``annotator.review.agreed``) and a decision that replaces what gold held
+  (``annotator.review.gold_replace``) are made of these steps in ``annotator.ops.adjudication``;
   ``accept_relation`` → ``undo_accept_relation``; ``reject_span`` / ``set_mark`` → ``set_mark``
   with the previous mark; ``set_reviewed`` → ``Annotations.set_status`` with the previous status;
   ``comment_span`` → ``comment_span`` with the previous text; ``delete_gold_span`` →
-  ``restore_gold_span``; editing a gold span is ``Annotations.update_span`` (provenance kept).
+  ``restore_gold_span`` (the span's and its relations' provenance kept); ``add_gold_relations``
+  → ``delete_gold_relations``; editing a gold span is ``Annotations.update_span`` (provenance
+  kept; a relabel sets it with ``set_provenance``).
 - Two reviewers deciding the same item at once must not both win (two gold copies, or one
   undoing the other's work): decisions take the ``expected_version`` of the span the reviewer
   looked at and write with a version guard (``annotator.store.versions``), so the second one
@@ -80,7 +83,20 @@ class AcceptedRelation:
 
 @dataclass(frozen=True)
 class DeletedGoldSpan:
+    """A deleted gold span with its provenance and its relations' (relation id, origin,
+    adjudicator), which ``Annotations.restore_span`` alone would put back empty."""
+
     deleted: DeletedSpan
+    origin_annotator: str | None
+    adjudicator: str | None
+    relation_provenance: tuple[tuple[int, str | None, str | None], ...] = ()
+
+
+@dataclass(frozen=True)
+class GoldRelation:
+    """A gold relation with its provenance, as made or deleted (for undo and redo)."""
+
+    relation: RelationRecord
     origin_annotator: str | None
     adjudicator: str | None
 
@@ -137,7 +153,7 @@ def _gold_twin(connection: Connection, source: SpanRecord) -> int | None:
 
 
 def _accept(project: Project, connection: Connection, span_id: int, adjudicator: str,
-            expected_version: int | None) -> Accepted:
+            expected_version: int | None, attrs: dict[str, Any] | None = None) -> Accepted:
     source = _span(connection, span_id, expected_version)
     if source.layer == GOLD:
         raise UserError(Errors.E904.format(span_id=span_id, layer=source.layer))
@@ -163,7 +179,8 @@ def _accept(project: Project, connection: Connection, span_id: int, adjudicator:
     new_id = inserted_id(connection.execute(SPAN.insert().values(
         document_id=source.document_id, annotator_id=project.annotator_id(adjudicator, connection=connection),
         layer=GOLD, label_id=project.label_id("span", source.label, create=True, connection=connection),
-        start_offset=source.start, end_offset=source.end, attrs=dict(source.attrs), note=source.note,
+        start_offset=source.start, end_offset=source.end, attrs=dict(source.attrs if attrs is None else attrs),
+        note=source.note,
         source=source.source, actor_id=actor_id, created_at=now, updated_at=now,
         fragments=[list(piece) for piece in source.fragments] if source.fragments else None,
         origin_annotator=source.annotator, adjudicator=adjudicator,
@@ -174,31 +191,15 @@ def _accept(project: Project, connection: Connection, span_id: int, adjudicator:
 
 
 def accept_span(project: Project, span_id: int, adjudicator: str, *,
-                expected_version: int | None = None) -> Accepted:
+                expected_version: int | None = None, attrs: dict[str, Any] | None = None) -> Accepted:
     """Copy an annotator's span into gold with its provenance; accepting twice copies once.
 
     With ``expected_version`` (the version the reviewer saw) a span someone changed or decided
-    on meanwhile is refused with ``ConflictError`` instead.
+    on meanwhile is refused with ``ConflictError`` instead. ``attrs`` gives the copy other
+    attribute values than the span's (Accept all agreed leaves out the values annotators dispute).
     """
     with project.transaction() as connection:
-        return _accept(project, connection, span_id, adjudicator, expected_version)
-
-
-def accept_agreed(project: Project, doc_id: int, annotators: Sequence[str], adjudicator: str) -> list[Accepted]:
-    """Accept, in one transaction, every span all ``annotators`` made identically: one gold copy
-    per item, and every annotator's span in it marked accepted (the first makes the copy, the
-    others find it), as accepting each version by hand would leave them.
-
-    Each is guarded by the version the comparison read, so a span changed in between (by its
-    annotator or another reviewer) stops the whole batch with a ``ConflictError``.
-    """
-    items = [item for item in compare(project, doc_id, annotators) if item.kind == "agreement" and not item.in_gold]
-    accepted: list[Accepted] = []
-    with project.transaction() as connection:
-        for item in items:
-            for span in item.spans:
-                accepted.append(_accept(project, connection, span.id, adjudicator, span.version))
-    return accepted
+        return _accept(project, connection, span_id, adjudicator, expected_version, attrs)
 
 
 def undo_accept(project: Project, accepted: Accepted | Sequence[Accepted]) -> None:
@@ -266,18 +267,38 @@ def reject_span(project: Project, span_id: int, *, expected_version: int | None 
     return set_mark(project, span_id, "rejected", expected_version=expected_version)
 
 
+def set_provenance(project: Project, span_id: int, origin: str | None, adjudicator: str | None) -> None:
+    """Say whose version a gold span is and who decided it. Written without moving the row's
+    version: it is called inside the transaction of the guarded edit that changed the span
+    (a relabel), or of a restore that puts back what was there, so it adds no write of its own
+    that another reviewer could miss."""
+    with project.transaction() as connection:
+        connection.execute(SPAN.update().where(SPAN.c.id == span_id)
+                           .values(origin_annotator=origin, adjudicator=adjudicator))
+
+
 def delete_gold_span(project: Project, span_id: int, *, expected_version: int | None = None) -> DeletedGoldSpan:
-    """Delete a gold span, keeping its provenance for ``restore_gold_span``; with
-    ``expected_version``, only if no other reviewer changed it since."""
-    origin, adjudicator = provenance(project, span_id)
-    return DeletedGoldSpan(project.annotations.delete_span(span_id, expected_version=expected_version),
-                           origin, adjudicator)
+    """Delete a gold span with its relations, keeping their provenance for ``restore_gold_span``;
+    with ``expected_version``, only if no other reviewer changed it since."""
+    with project.transaction() as connection:
+        origin, adjudicator = provenance(project, span_id)
+        kept = tuple((row.id, row.origin_annotator, row.adjudicator) for row in connection.execute(
+            sa.select(REL.c.id, REL.c.origin_annotator, REL.c.adjudicator)
+            .where(sa.or_(REL.c.head_id == span_id, REL.c.tail_id == span_id))))
+        deleted = project.annotations.delete_span(span_id, expected_version=expected_version)
+    return DeletedGoldSpan(deleted, origin, adjudicator, kept)
 
 
 def restore_gold_span(project: Project, deleted: DeletedGoldSpan) -> SpanRecord:
-    """Put a deleted gold span back with its provenance, in one transaction; returns it."""
-    return project.annotations.restore_span(deleted.deleted,
-                                            provenance=(deleted.origin_annotator, deleted.adjudicator))
+    """Put a deleted gold span back with its relations and the provenance of both, in one
+    transaction; returns it."""
+    with project.transaction() as connection:
+        span = project.annotations.restore_span(deleted.deleted,
+                                                provenance=(deleted.origin_annotator, deleted.adjudicator))
+        for relation_id, origin, adjudicator in deleted.relation_provenance:
+            connection.execute(REL.update().where(REL.c.id == relation_id)
+                               .values(origin_annotator=origin, adjudicator=adjudicator))
+    return span
 
 
 def accept_attribute(project: Project, gold_span_id: int, source_span_id: int, key: str, *,
@@ -330,6 +351,41 @@ def accept_relation(project: Project, relation_id: int, adjudicator: str) -> Acc
         gold = relation_record(connection.execute(relation_query().where(REL.c.id == new_id)).one())
         project.note_change(documents=[relation.document_id], relations=[new_id])
     return AcceptedRelation(gold, relation_id, created=True)
+
+
+def add_gold_relations(project: Project, wanted: Sequence[GoldRelation]) -> list[GoldRelation]:
+    """Insert gold relations (``relation.id`` 0: a new id; else that id and version, a redo) with
+    their provenance, in one transaction; the schema was checked when they were chosen."""
+    made = []
+    with project.transaction() as connection:
+        for item in wanted:
+            relation = item.relation
+            values: dict[str, Any] = dict(
+                document_id=relation.document_id, layer=GOLD,
+                annotator_id=project.annotator_id(relation.annotator, connection=connection),
+                label_id=project.label_id("relation", relation.label, create=True, connection=connection),
+                head_id=relation.head_id, tail_id=relation.tail_id, attrs=dict(relation.attrs),
+                created_at=utcnow(), origin_annotator=item.origin_annotator, adjudicator=item.adjudicator,
+                version=relation.version)
+            if relation.id:
+                values["id"] = relation.id
+            new_id = inserted_id(connection.execute(REL.insert().values(**values)))
+            project.note_change(documents=[relation.document_id], relations=[new_id])
+            stored = relation_record(connection.execute(relation_query().where(REL.c.id == new_id)).one())
+            made.append(GoldRelation(stored, item.origin_annotator, item.adjudicator))
+    return made
+
+
+def delete_gold_relations(project: Project, made: Sequence[GoldRelation]) -> list[GoldRelation]:
+    """Take back ``add_gold_relations``, each guarded by the version it expects (a relation
+    another reviewer changed or deleted stops it with ``ConflictError``); returns them for redo."""
+    with project.transaction() as connection:
+        for item in reversed(made):
+            relation = item.relation
+            project.note_change(documents=[relation.document_id], relations=[relation.id])
+            if not delete_row(connection, REL, relation.id, relation.version):
+                raise conflict_error(connection, RELATION_KIND, relation.id, relation.version)
+    return list(made)
 
 
 def undo_accept_relation(project: Project, accepted: AcceptedRelation) -> None:

@@ -9,6 +9,8 @@ from pytestqt.qtbot import QtBot
 
 from annotator.gui.mainwindow import MainWindow
 from annotator.gui.review_window import AgreementWindow
+from annotator.ops import execute
+from annotator.ops.adjudication import AcceptAgreed
 from annotator.review import adjudicate
 from annotator.store import Project
 from tests.gui.test_review import annotate_twice
@@ -34,7 +36,7 @@ def test_the_window_shows_precision_recall_gold_and_differences(
         start = text.index(word)
         project.annotations.add_span(second, start, start + len(word), "ACTOR", "anna")
     # carol adjudicates the first document: Minsk as both said, NATO as anna said
-    adjudicate.accept_agreed(project, first, ["anna", "boris"], "carol")
+    execute(project, AcceptAgreed(first, ["anna", "boris"], "carol"))
     [anna_nato] = [span for span in project.annotations.spans(first, layers=["annotation"])
                    if span.annotator == "anna" and span.start == nato and span.end == nato_end]
     adjudicate.accept_span(project, anna_nato.id, "carol")

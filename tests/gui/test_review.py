@@ -212,9 +212,9 @@ def test_relations_and_attribute_values_of_a_picked_span_are_accepted_into_gold_
     window = make_window(project, "carol")
     compare = window.windows.open_comparison(doc_id, ["anna", "boris"])
     compare.setProperty("quiet_errors", True)
-    compare.accept_all_agreed()  # the ACTOR counts as agreed (same offsets and label): anna's copy
+    compare.accept_all_agreed()  # the ACTOR is agreed (same offsets and label); its disputed actor_type is not
     [gold_actor, gold_claim] = annotations.spans(doc_id, layers=["gold"])
-    assert gold_actor.attrs == {"actor_type": "official"}
+    assert gold_actor.attrs == {}
 
     compare.views["anna"].spanClicked.emit(anna_actor.id)  # as a click on anna's ACTOR does
     assert compare.picked is not None and compare.picked.id == anna_actor.id
@@ -230,7 +230,7 @@ def test_relations_and_attribute_values_of_a_picked_span_are_accepted_into_gold_
     assert annotations.span(gold_actor.id).attrs == {"actor_type": "state"}
 
     compare.undo()
-    assert annotations.span(gold_actor.id).attrs == {"actor_type": "official"}
+    assert annotations.span(gold_actor.id).attrs == {}
     compare.undo()
     assert annotations.relations(doc_id, layers=["gold"]) == []
 
@@ -254,14 +254,14 @@ def test_reject_and_delete_gold_are_undoable_and_refusals_are_reported(
     assert all(span.status is None for span in project.annotations.spans(doc_id, layers=["annotation"]))
 
     compare.accept_version("anna")
-    compare.relabel_gold("THREAT")
+    compare.relabel_gold("LOCATION")  # a label with no required attribute: no dialog
     [gold] = project.annotations.spans(doc_id, layers=["gold"])
-    assert gold.label == "THREAT"
+    assert gold.label == "LOCATION"
     compare.delete_gold()
     assert project.annotations.spans(doc_id, layers=["gold"]) == []
     compare.undo()  # back with its id and provenance
     [back] = project.annotations.spans(doc_id, layers=["gold"])
-    assert back.id == gold.id and provenance(project, back.id) == ("anna", "carol")
+    assert back.id == gold.id and provenance(project, back.id) == ("carol", "carol")  # the relabel made it carol's
 
 
 def test_f5_in_the_comparison_shows_a_teammates_new_span(

@@ -118,7 +118,7 @@ def test_two_reviewers_on_one_gold_span_in_the_comparison(
     assert gold is not None and gold.label == "ACTOR"
 
     teammate.annotations.update_span(gold.id, label="TARGET", expected_version=gold.version)  # dave decides
-    compare.relabel_gold("THREAT")
+    compare.relabel_gold("LOCATION")  # a label with no required attribute: no dialog
 
     dialog = compare.conflict_dialog
     assert dialog is not None and "[E130]" in dialog.text() and "gold layer" in dialog.text()
