@@ -21,8 +21,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QAction, QActionGroup, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QMenu
 
 from annotator.gui.theme import THEME_TITLES, THEMES
@@ -51,6 +51,9 @@ class WindowMenus(QObject):
                      [QKeySequence.StandardKey.HelpContents])
         self._history.add_listener(self.update_undo_actions)
         self.update_undo_actions()
+        self._menu_keys = MenuKeys(self)
+        for menu in bar.findChildren(QMenu):  # every menu and submenu: each is a child of the one it opens from
+            menu.installEventFilter(self._menu_keys)
 
     def _action(self, menu: QMenu, text: str, slot: Callable[..., object],
                 keys: Sequence[str | QKeySequence.StandardKey] = (), *, in_text: bool = False,
@@ -237,3 +240,19 @@ class WindowMenus(QObject):
     def stop_following(self) -> None:
         """The window is closing: the core history outlives it and must not call back."""
         self._history.remove_listener(self.update_undo_actions)
+
+
+class MenuKeys(QObject):
+    """An open menu keeps the letters typed into it, for its mnemonics (Alt+V, L, G: View ▸
+    Layer ▸ Gold). Qt offers a key to the shortcuts of the focus widget even while a menu pops
+    up over it, and the text view's bare keys (label keys, N, R…) are such shortcuts: without
+    this, L labelled the selection instead of opening Layer. A menu claims the key by accepting
+    the ``ShortcutOverride`` Qt sends it first; keys with Ctrl or Alt stay the window's."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            modifiers = event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier & ~Qt.KeyboardModifier.KeypadModifier
+            if modifiers == Qt.KeyboardModifier.NoModifier and event.text().isprintable() and event.text():
+                event.accept()
+                return True
+        return False
