@@ -50,8 +50,8 @@ from annotator.gui.textview import DocumentView
 from annotator.nlp.snapping import Tokenize, snap_to_tokens, trim_whitespace
 from annotator.ops import History, Operation, Outcome
 from annotator.ops.documents import SetDocumentLabel, SetDocumentNote, SetStatus
-from annotator.ops.gold_spans import AddGoldSpan
-from annotator.ops.spans import AddFragment, AddSpan, DeleteSpan, RemoveFragment, UpdateSpan, pieces_of
+from annotator.ops.gold_spans import AddGoldRelation, AddGoldSpan
+from annotator.ops.spans import AddFragment, AddRelation, AddSpan, DeleteSpan, RemoveFragment, UpdateSpan, pieces_of
 from annotator.schema import LabelSchema
 from annotator.store import Project
 from annotator.store.actors import ActorCandidate
@@ -469,6 +469,13 @@ class DocumentEditor(QObject):
 
     def delete_relation(self, relation_id: int) -> None:
         self.relations.delete(relation_id)
+
+    def relation_step(self, head: SpanRecord, tail: SpanRecord, label: str) -> Operation:
+        """The operation linking two spans of the layer worked in: in gold, with the analyst as
+        the relation's origin and adjudicator."""
+        if head.layer == GOLD:
+            return AddGoldRelation(head, tail, label, self._annotator)
+        return AddRelation(head, tail, label, self._annotator)
 
     def relations_of(self, span: SpanRecord) -> list[tuple[RelationRecord, SpanRecord, str]]:
         """The span's relations for the inspector (``EditorRelations.of_span``)."""

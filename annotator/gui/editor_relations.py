@@ -24,7 +24,7 @@ from annotator.errors import Errors
 from annotator.gui.inspector import quoted
 from annotator.gui.offsets import OffsetMap
 from annotator.gui.suggestions import is_suggestion
-from annotator.ops.spans import AddRelation, DeleteRelation
+from annotator.ops.spans import DeleteRelation
 from annotator.schema import RelationType
 from annotator.store.records import RelationRecord, SpanRecord
 
@@ -186,7 +186,7 @@ class EditorRelations:
         self.end()
         if head.label not in relation.head or tail.label not in relation.tail:  # symmetric, other way round
             head, tail = tail, head
-        self._editor.perform(AddRelation(head, tail, relation.name, self._editor.annotator))
+        self._editor.perform(self._editor.relation_step(head, tail, relation.name))  # gold: with provenance
 
     def of_span(self, span: SpanRecord) -> list[tuple[RelationRecord, SpanRecord, str]]:
         """The span's relations, each with the span at its other end and its text, for the inspector."""

@@ -1,4 +1,5 @@
-"""A gold span made by hand, outside the comparison: the main editor's Gold layer (View ▸ Layer).
+"""Gold spans and relations made by hand, outside the comparison: the main editor's Gold layer
+(View ▸ Layer).
 
 The comparison window puts a span into gold by copying an annotator's version
 (``annotator.review.adjudicate``): its ``origin_annotator`` is whose version it was, its
@@ -6,20 +7,26 @@ The comparison window puts a span into gold by copying an annotator's version
 so the reviewer is both: its provenance says who made it and who decided it belongs in gold, and
 exports, merges and the comparison's provenance line read it like any other gold span.
 
-It is ``AddSpan`` in the ``gold`` layer with the two provenance columns written in the same
+A span is ``AddSpan`` in the ``gold`` layer with the two provenance columns written in the same
 transaction, so it is one undo step; the undo is ``DeleteSpan``, which keeps a gold span's
-provenance for the redo (``RestoreSpan``).
+provenance for the redo (``RestoreSpan``). A relation between two gold spans is ``AddRelation``
+with its provenance written the same way; its undo and redo write the provenance again, since
+``RestoreRelation`` puts back only the relation's own columns.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from annotator.ops.operation import Done
-from annotator.ops.spans import AddSpan
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from annotator.ops.operation import Done, Operation
+from annotator.ops.settle import settled_relation
+from annotator.ops.spans import AddRelation, AddSpan
 from annotator.store import Project
-from annotator.store.records import SpanRecord
-from annotator.store.tables import SPAN
+from annotator.store.records import RelationRecord, SpanRecord
+from annotator.store.tables import REL, SPAN
 
 GOLD = "gold"
 
@@ -36,6 +43,54 @@ class AddGoldSpan(AddSpan):
     def run(self, project: Project) -> Done[SpanRecord]:
         with project.transaction() as connection:  # joins the operation's: the span and its provenance at once
             done = super().run(project)
-            connection.execute(SPAN.update().where(SPAN.c.id == done.result.id)
-                               .values(origin_annotator=self._reviewer, adjudicator=self._reviewer))
+            _made_by(connection, SPAN, done.result.id, self._reviewer)
         return done
+
+
+class AddGoldRelation(AddRelation):
+    """Link two gold spans as ``reviewer``, who is the relation's origin and adjudicator."""
+
+    def __init__(self, head: SpanRecord, tail: SpanRecord, label: str, reviewer: str) -> None:
+        super().__init__(head, tail, label, reviewer)
+        self.label = f"Add gold relation {label}"
+        self._reviewer = reviewer
+
+    def run(self, project: Project) -> Done[RelationRecord]:
+        with project.transaction() as connection:
+            relation = super().run(project).result
+            _made_by(connection, REL, relation.id, self._reviewer)
+        return Done(relation, _DeleteGoldRelation(relation, self._reviewer, self.label))
+
+
+class _DeleteGoldRelation(Operation):
+    """The undo of ``AddGoldRelation`` (as a step left the relation); its redo is ``_RestoreGoldRelation``."""
+
+    def __init__(self, relation: RelationRecord, reviewer: str, label: str) -> None:
+        self.label = label
+        self._relation = relation
+        self._reviewer = reviewer
+
+    def run(self, project: Project) -> Done[RelationRecord]:
+        relation = settled_relation(project, self._relation)
+        deleted = project.annotations.delete_relation(relation.id, expected_version=relation.version)
+        return Done(deleted, _RestoreGoldRelation(deleted, self._reviewer, self.label))
+
+
+class _RestoreGoldRelation(Operation):
+    def __init__(self, relation: RelationRecord, reviewer: str, label: str) -> None:
+        self.label = label
+        self._relation = relation
+        self._reviewer = reviewer
+
+    def run(self, project: Project) -> Done[RelationRecord]:
+        with project.transaction() as connection:
+            project.annotations.restore_relation(self._relation)  # under its id and version
+            _made_by(connection, REL, self._relation.id, self._reviewer)
+        return Done(self._relation, _DeleteGoldRelation(self._relation, self._reviewer, self.label))
+
+
+def _made_by(connection: Connection, table: sa.Table, item_id: int, reviewer: str) -> None:
+    """Record ``reviewer`` as origin and adjudicator of a gold row written in this transaction
+    (no version bump: nobody else has seen the row without them)."""
+    connection.execute(table.update().where(table.c.id == item_id)
+                       .values(origin_annotator=reviewer, adjudicator=reviewer))

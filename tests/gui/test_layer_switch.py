@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
+import sqlalchemy as sa
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -23,6 +24,7 @@ from annotator.ops.adjudication import AcceptSpans, mark_reviewed
 from annotator.review.adjudicate import accept_span, provenance, set_reviewed
 from annotator.store import Project
 from annotator.store.records import SpanRecord
+from annotator.store.tables import REL
 from tests.gui.helpers import annotate, press, select_text
 
 Key = Qt.Key
@@ -241,3 +243,46 @@ def test_the_document_list_shows_review_state_and_filters_by_it(
     assert model.ids == [doc_ids[2]]
     panel.status_filter.setCurrentIndex(0)
     assert sorted(model.ids) == doc_ids
+
+
+def test_a_letter_typed_into_an_open_menu_is_its_mnemonic_not_a_label_key(
+        qtbot: QtBot, project: Project, team: dict[str, SpanRecord], make_window: Callable[..., MainWindow]) -> None:
+    """L in View opens Layer, G there chooses Gold; without the menu's claim on bare keys, the
+    text view's L (LOCATION) and G (TARGET) took them."""
+    window = make_window(project)
+    select_text(window, "Minsk")
+    view_menu = window.menus.layer_menu.parentWidget()
+    view_menu.popup(window.mapToGlobal(window.rect().center()))
+    qtbot.waitUntil(view_menu.isVisible)
+    qtbot.keyClick(view_menu, Key.Key_L)
+    qtbot.waitUntil(window.menus.layer_menu.isVisible)
+    qtbot.keyClick(window.menus.layer_menu, Key.Key_G)
+    qtbot.waitUntil(lambda: window.editor.layer == GOLD_LAYER)
+    assert len(project.annotations.spans(team["own"].document_id)) == 3  # no LOCATION, no TARGET
+
+
+def relation_provenance(project: Project, relation_id: int) -> tuple[str | None, str | None]:
+    with project.reading() as connection:
+        row = connection.execute(sa.select(REL.c.origin_annotator, REL.c.adjudicator)
+                                 .where(REL.c.id == relation_id)).one()
+    return row[0], row[1]
+
+
+def test_a_relation_made_in_gold_records_the_analyst_as_origin_and_adjudicator(
+        qtbot: QtBot, project: Project, team: dict[str, SpanRecord], make_window: Callable[..., MainWindow]) -> None:
+    window = make_window(project)
+    window.layers.choose(GOLD_LAYER)
+    threat = annotate(qtbot, window, "threatens", Key.Key_T)
+    press(qtbot, window, Key.Key_R)  # from the gold THREAT …
+    press(qtbot, window, Key.Key_Tab)  # … to the nearest gold span it can target: carol's ACTOR
+    assert window.editor.current_span().id == team["gold"].id
+    press(qtbot, window, Key.Key_Return)
+    [relation] = project.annotations.relations(threat.document_id, layers=["gold"])
+    assert (relation.head_id, relation.tail_id, relation.label, relation.annotator) == (
+        threat.id, team["gold"].id, "targets", "alice")
+    assert relation_provenance(project, relation.id) == ("alice", "alice")
+    assert window.menus.undo_action.text() == "&Undo Add gold relation targets"
+    press(qtbot, window, Key.Key_Z, CTRL)
+    assert project.annotations.relations(threat.document_id, layers=["gold"]) == []
+    press(qtbot, window, Key.Key_Z, CTRL | SHIFT)
+    assert relation_provenance(project, relation.id) == ("alice", "alice")
