@@ -2,7 +2,7 @@
 
 It sits between the widgets and the core. Widgets (the text view, palette, inspector, document
 panel) report intents here ("apply ACTOR", "delete the current span", "set this attribute"); the
-editor checks them (own layer only, a selection or a current span), turns each into one core
+editor checks them (the layer worked in only, a selection or a current span), turns each into one core
 operation (``annotator.ops``) performed through the annotator's ``History`` (one transaction,
 undoable from the Edit menu, the same history a test or the CLI uses), and updates the text
 view from the outcome. Changes made elsewhere (a background job, another window, a teammate)
@@ -15,7 +15,13 @@ and deleting relations, Tab through the targets in relation mode), ``SpanNavigat
 ] and [) and ``SuggestionReview`` (accepting and rejecting suggestions). The editor's methods
 for these delegate, so the window binds its actions to the editor alone.
 
-Model suggestions (the ``suggestion`` layer) are shown beside the analyst's spans, read-only:
+The layer worked in is the analyst's own ``annotation`` layer unless View ▸ Layer chose gold or a
+teammate's (``layers.Layer``, ``set_layer``): it is what the view shows as current, what Tab
+walks and what label keys write to (gold with the analyst as origin and adjudicator,
+``ops.gold_spans``); a teammate's is read-only.
+
+Model suggestions (the ``suggestion`` layer) are shown beside the analyst's spans, in their own
+layer only, read-only:
 Tab walks only the analyst's own spans, ] and [ only the suggestions, and accepting or
 rejecting one is an operation of ``annotator.ops.suggestions``. A suggestion the analyst
 already has (same label and offsets) is not shown. Where a suggestion (or another annotator's

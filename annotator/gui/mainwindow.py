@@ -9,6 +9,7 @@ operation (``annotator.ops``). Its parts live in modules of their own:
   opened once and closed when the project or annotator changes;
 - ``window_files``: projects, imports, merges and dataset exports;
 - ``status_line``: the status bar's project, annotator, progress and snapping labels;
+- ``layer_switch``: View ▸ Layer, the layer the editor works in (own, gold, a teammate's);
 - ``ops_bridge`` and ``changes``: the one way the panels learn of changes, own or others'.
 
 What stays here: the layout, the open document and moving between documents, the project and
