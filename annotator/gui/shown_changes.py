@@ -60,9 +60,10 @@ class _Update:
         self._project = editor.project
 
     def apply(self, changes: Changes) -> None:
-        suggestions = self._own_and_others(changes)
-        appeared = self._suggestions(suggestions)
-        self._relations(changes, appeared)
+        with self._view.changing():  # the lines touched are measured and repainted once
+            suggestions = self._own_and_others(changes)
+            appeared = self._suggestions(suggestions)
+            self._relations(changes, appeared)
 
     def _own_and_others(self, changes: Changes) -> dict[int, SpanRecord | None]:
         """Show the changed spans of the annotation layer; return the suggestions to look at

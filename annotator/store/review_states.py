@@ -23,6 +23,17 @@ if TYPE_CHECKING:
 REVIEWED = "reviewed"
 GOLD = "gold"
 
+# Built once with the ids as an expanding parameter: the list asks again for the open document's
+# row after every edit (why: ``annotations``' note on ``SPAN_BY_ID``).
+_IDS = sa.bindparam("ids", expanding=True)
+_REVIEWERS = (sa.select(STATUS.c.document_id, ANNOTATOR.c.name)
+              .join(ANNOTATOR, ANNOTATOR.c.id == STATUS.c.annotator_id)
+              .where(STATUS.c.document_id.in_(_IDS), STATUS.c.status == REVIEWED)
+              .order_by(STATUS.c.document_id, ANNOTATOR.c.name))
+_GOLD_SPANS = (sa.select(SPAN.c.document_id, sa.func.count())
+               .where(SPAN.c.document_id.in_(_IDS), SPAN.c.layer == GOLD)
+               .group_by(SPAN.c.document_id))
+
 
 @dataclass(frozen=True, slots=True)
 class ReviewState:
@@ -46,22 +57,11 @@ class ReviewStates:
         """The review state of each of ``doc_ids`` (a window of the list's rows)."""
         if not doc_ids:
             return {}
-        reviewers_query = (
-            sa.select(STATUS.c.document_id, ANNOTATOR.c.name)
-            .join(ANNOTATOR, ANNOTATOR.c.id == STATUS.c.annotator_id)
-            .where(STATUS.c.document_id.in_(doc_ids), STATUS.c.status == REVIEWED)
-            .order_by(STATUS.c.document_id, ANNOTATOR.c.name)
-        )
-        gold_query = (
-            sa.select(SPAN.c.document_id, sa.func.count())
-            .where(SPAN.c.document_id.in_(doc_ids), SPAN.c.layer == GOLD)
-            .group_by(SPAN.c.document_id)
-        )
         with self._project.reading() as connection:
             reviewers: dict[int, list[str]] = {}
-            for doc_id, name in connection.execute(reviewers_query):
+            for doc_id, name in connection.execute(_REVIEWERS, {"ids": doc_ids}):
                 reviewers.setdefault(doc_id, []).append(name)
-            gold = {doc_id: count for doc_id, count in connection.execute(gold_query)}
+            gold = {doc_id: count for doc_id, count in connection.execute(_GOLD_SPANS, {"ids": doc_ids})}
         return {doc_id: ReviewState(tuple(reviewers.get(doc_id, ())), int(gold.get(doc_id, 0)))
                 for doc_id in doc_ids}
 

@@ -26,7 +26,8 @@ Design (see also ``scene.py``):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
 from PySide6.QtCore import QEvent, QPoint, QRectF, Qt, Signal
 from PySide6.QtGui import (
@@ -103,6 +104,7 @@ class DocumentView(QPlainTextEdit):
         self._double_clicked = False
         self._last_click: tuple[tuple[int, ...], int] | None = None
         self._scenes = SceneCache(self._builder)
+        self._batch: tuple[list[tuple[int, int]], list[int]] | None = None  # see ``changing``
         self._screen = ScreenLines(self, self._layout, self._scenes)
         self._connectors = Connectors()
         self._focus = SuggestionFocus(self._model, lambda point: self._screen.hit(point, self._model, self._offsets),
@@ -200,10 +202,32 @@ class DocumentView(QPlainTextEdit):
         self._changed([], [end.start for end in ends if end is not None])
         self.viewport().update()
 
+    @contextmanager
+    def changing(self) -> Iterator[None]:
+        """Several span and relation changes as one: the blocks they touch are measured again
+        (their scenes built) and repainted once, at the end, not after each change (an accepted
+        suggestion goes and its copy comes on the same line)."""
+        if self._batch is not None:
+            yield
+            return
+        self._batch = ([], [])
+        try:
+            yield
+        finally:
+            ranges, positions = self._batch
+            self._batch = None
+            if ranges or positions:
+                self._changed(ranges, positions)
+
     def _changed(self, ranges: Sequence[tuple[int, int]], positions: Sequence[int]) -> None:
         """Annotations changed on code points ``ranges`` (underlines, chips) and on the lines
         holding ``positions`` (arcs): ask the layout to measure those blocks again, and repaint
-        them; when a block's room changed, Qt lays it out again and repaints the whole view."""
+        them; when a block's room changed, Qt lays it out again and repaints the whole view.
+        Inside ``changing`` this waits for its end."""
+        if self._batch is not None:
+            self._batch[0].extend(ranges)
+            self._batch[1].extend(positions)
+            return
         document = self.document()
         blocks: dict[int, QTextBlock] = {}
         for start, end in [*ranges, *((position, position + 1) for position in positions)]:
