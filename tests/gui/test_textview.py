@@ -594,6 +594,32 @@ def test_a_relation_adds_arc_room_and_removing_it_takes_it_away(view: DocumentVi
     assert line_tops(view) == with_chips
 
 
+def test_changes_made_as_one_measure_their_lines_once_at_the_end(view: DocumentView) -> None:
+    """A step's changes (``changing``): the view's model takes each at once, the lines they
+    touch are measured and laid out once, when the last is in, as they would be one by one."""
+    view.set_document(WORDS, [], [], COLORS, owner=OWNER)
+    head, tail = word_on_line(view, 2, 1), word_on_line(view, 2, 6)
+    bare = line_tops(view)
+    arc = RelationRecord(id=1, document_id=1, head_id=head.id, tail_id=tail.id, label="speaker_of",
+                         annotator=OWNER, layer="annotation")
+    with view.changing():
+        view.add_span(head)
+        with view.changing():  # joins the outer one
+            view.add_span(tail)
+        view.add_relation(arc)
+        assert view.spans_at(tail.start) == [tail.id] and view.relations_touching(head.id) == [arc]
+        assert line_tops(view) == bare  # not measured yet
+    with_arc = line_tops(view)
+    assert with_arc[2] - bare[2] >= 10  # the band for the arc
+    view.remove_relation(1)
+    view.remove_span(head.id)
+    view.remove_span(tail.id)
+    assert line_tops(view) == bare
+    for item in (head, tail):
+        view.add_span(item)
+    view.add_relation(arc)
+    assert line_tops(view) == with_arc  # as one by one
+
 def test_only_the_blocks_a_change_touches_are_laid_out_again(view: DocumentView) -> None:
     view.set_document(PARAGRAPHS, [], [], COLORS, owner=OWNER)
     grab(view)
