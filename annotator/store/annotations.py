@@ -123,6 +123,13 @@ _TOUCH_DOCUMENT = DOC.update().where(DOC.c.id == sa.bindparam("doc_id"))  # SET 
 _STATUS = sa.select(STATUS.c.status).where(STATUS.c.document_id == sa.bindparam("doc_id"),
                                            STATUS.c.annotator_id == sa.bindparam("annotator_id"))
 _SPAN_INSERT = SPAN.insert()  # the columns from the parameters
+_DOC_LABELS = (sa.select(LABEL.c.name).join(DOC_LABEL, DOC_LABEL.c.label_id == LABEL.c.id)
+               .where(DOC_LABEL.c.document_id == sa.bindparam("doc_id"),
+                      DOC_LABEL.c.annotator_id == sa.bindparam("annotator_id"), DOC_LABEL.c.layer == sa.bindparam("layer"))
+               .order_by(DOC_LABEL.c.id))
+_DOCUMENT_NOTES = (sa.select(NOTE.c.id, ANNOTATOR.c.name, NOTE.c.text)
+                   .join(ANNOTATOR, ANNOTATOR.c.id == NOTE.c.annotator_id)
+                   .where(NOTE.c.document_id == sa.bindparam("doc_id"), NOTE.c.span_id.is_(None)).order_by(NOTE.c.id))
 
 
 @functools.cache
@@ -562,12 +569,8 @@ class Annotations:
     def doc_labels(self, doc_id: int, annotator: str, *, layer: str = "annotation") -> list[str]:
         annotator_id = self._project.reading_annotator_id(annotator)
         with self._project.reading() as connection:
-            return list(connection.execute(
-                sa.select(LABEL.c.name).join(DOC_LABEL, DOC_LABEL.c.label_id == LABEL.c.id)
-                .where(DOC_LABEL.c.document_id == doc_id, DOC_LABEL.c.annotator_id == annotator_id,
-                       DOC_LABEL.c.layer == layer)
-                .order_by(DOC_LABEL.c.id)
-            ).scalars())
+            return list(connection.execute(_DOC_LABELS, {"doc_id": doc_id, "annotator_id": annotator_id,
+                                                         "layer": layer}).scalars())
 
     def set_doc_label(self, doc_id: int, label: str, annotator: str, present: bool, *,
                       layer: str = "annotation") -> None:
@@ -640,11 +643,7 @@ class Annotations:
         """(id, annotator, text) of the document's notes, oldest first (span comments are not
         document notes: see ``review.adjudicate``)."""
         with self._project.reading() as connection:
-            rows = connection.execute(
-                sa.select(NOTE.c.id, ANNOTATOR.c.name, NOTE.c.text)
-                .join(ANNOTATOR, ANNOTATOR.c.id == NOTE.c.annotator_id)
-                .where(NOTE.c.document_id == doc_id, NOTE.c.span_id.is_(None)).order_by(NOTE.c.id)
-            ).all()
+            rows = connection.execute(_DOCUMENT_NOTES, {"doc_id": doc_id}).all()
         return [(row[0], row[1], row[2]) for row in rows]
 
     def set_document_note(self, doc_id: int, annotator: str, text: str) -> None:

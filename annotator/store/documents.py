@@ -50,6 +50,7 @@ def _span_counts(mine: bool) -> sa.Select[Any]:
 # Built once, with bound parameters (why: ``annotations``' note on ``SPAN_BY_ID``), by whether
 # an annotator's status and counts are asked for.
 _SUMMARY_ROWS = {mine: _summary_rows(mine) for mine in (False, True)}
+_DOCUMENT = sa.select(DOC).where(DOC.c.id == sa.bindparam("doc_id"))  # opening one
 _SPAN_COUNTS = {mine: _span_counts(mine) for mine in (False, True)}
 
 
@@ -133,7 +134,7 @@ class Documents:
 
     def get(self, doc_id: int) -> DocumentRecord:
         with self._project.reading() as connection:
-            row = connection.execute(sa.select(DOC).where(DOC.c.id == doc_id)).one_or_none()
+            row = connection.execute(_DOCUMENT, {"doc_id": doc_id}).one_or_none()
         if row is None:
             raise UserError(Errors.E105.format(doc_id=doc_id, location=self._project.location))
         return DocumentRecord(

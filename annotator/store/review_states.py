@@ -25,7 +25,7 @@ GOLD = "gold"
 
 # Built once with the ids as an expanding parameter: the list asks again for the open document's
 # row after every edit (why: ``annotations``' note on ``SPAN_BY_ID``).
-_IDS = sa.bindparam("ids", expanding=True)
+_IDS: sa.BindParameter[list[int]] = sa.bindparam("ids", expanding=True)
 _REVIEWERS = (sa.select(STATUS.c.document_id, ANNOTATOR.c.name)
               .join(ANNOTATOR, ANNOTATOR.c.id == STATUS.c.annotator_id)
               .where(STATUS.c.document_id.in_(_IDS), STATUS.c.status == REVIEWED)

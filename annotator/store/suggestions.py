@@ -22,6 +22,7 @@ Every public method that changes something is one committed transaction.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -155,14 +156,10 @@ class Suggestions:
         ``status=None`` gives every status; ``hide_matching`` (an annotator name) leaves out
         suggestions identical (label and offsets) to a span that annotator already has.
         """
-        query = (span_query(json_as_text=True).where(SPAN.c.document_id == doc_id, SPAN.c.layer == LAYER)
-                 .order_by(SPAN.c.start_offset, SPAN.c.end_offset.desc(), SPAN.c.id))
-        if status is not None:
-            query = query.where(SPAN.c.status == status)
-        if label is not None:
-            query = query.where(LABEL.c.name == label)
+        query = _suggestions_statement(status is not None, label is not None)
         with self._project.reading() as connection:
-            records = [span_record(row) for row in connection.execute(query)]
+            records = [span_record(row) for row in connection.execute(query, {"doc_id": doc_id, "status": status,
+                                                                              "label": label})]
             if hide_matching is None:
                 return records
             own = set(connection.execute(
@@ -448,6 +445,16 @@ class Suggestions:
 
 
 _PENDING_RELATIONS_TOUCHING = _PENDING_RELATIONS.where(REL.c.id.in_(RELATIONS_TOUCHING))
+
+
+@functools.cache
+def _suggestions_statement(status: bool, label: bool) -> sa.Select[Any]:
+    """``Suggestions.spans``' statement, of one status and one label when asked (built once each)."""
+    query = (span_query(json_as_text=True).where(SPAN.c.document_id == sa.bindparam("doc_id"), SPAN.c.layer == LAYER)
+             .order_by(SPAN.c.start_offset, SPAN.c.end_offset.desc(), SPAN.c.id))
+    if status:
+        query = query.where(SPAN.c.status == sa.bindparam("status"))
+    return query.where(LABEL.c.name == sa.bindparam("label")) if label else query
 
 
 def _chunks(ids: list[int]) -> Iterable[list[int]]:
