@@ -625,6 +625,14 @@ class Errors(metaclass=_CodedMessages):
              "This document stays open.")
     E1226 = "This is the {which} document of the comparison ({count} in all)."
     E1227 = "The gold {label} has no attribute value to clear."
+    # E1200-E1219: taking a version of any compared item into gold (annotator/ops/curation.py, gui/compare_view.py)
+    E1200 = ("Gold already holds {annotator}'s version here ({value}), so taking it changes nothing. Take "
+             "another annotator's version, or leave the item as it is.")
+    E1201 = ("The actor {actor} that {annotator} linked is no longer in the actor registry (deleted or renamed "
+             "since the comparison was read). Press F5 to compare again.")
+    E1202 = ("Only a span difference can be rejected (its spans are marked rejected and nothing goes to gold). "
+             "For a {kind} difference, take the version to keep with its key (Ctrl+1 …) or leave it pending.")
+    E1203 = "{annotator} is not one of the compared annotators ({compared})."
     # E1120-E1139: doccano JSONL and export options of a format (annotator/formats/doccano.py)
     E1120 = ("'{name}' cannot be the doccano label column: {why}. Give another name, such as label "
              "(the default, what doccano's text classification and sequence labelling read) or cats.")

@@ -11,7 +11,7 @@ from annotator.cli.main import main
 from annotator.formats.ingest import ingest_documents
 from annotator.ops import execute
 from annotator.ops.adjudication import AcceptAgreed
-from annotator.review import adjudicate
+from annotator.review import adjudicate, comparison
 from annotator.review.merge import merge
 from annotator.store import Project
 
@@ -121,7 +121,7 @@ def review_project(project: Project) -> Project:
 
 def test_compare_classifies_in_text_order(review_project: Project) -> None:
     doc_id = review_project.documents.resolve("a")
-    items = adjudicate.compare(review_project, doc_id, ["alice", "bob"])
+    items = comparison.compare(review_project, doc_id, ["alice", "bob"])
     assert [item.kind for item in items] == ["agreement", "label", "boundary", "only_one"]
     assert [item.start for item in items] == sorted(item.start for item in items)
     assert items[3].annotators == ("alice",)
@@ -148,7 +148,7 @@ def test_accept_span_writes_gold_with_provenance_and_undoes(review_project: Proj
     deleted = adjudicate.delete_gold_span(project, accepted.gold.id)
     adjudicate.restore_gold_span(project, deleted)
     assert adjudicate.provenance(project, accepted.gold.id) == ("bob", "rita")
-    assert adjudicate.compare(project, doc_id, ["alice", "bob"])[2].in_gold  # gold 60-66 is now alice's version
+    assert comparison.compare(project, doc_id, ["alice", "bob"])[2].in_gold  # gold 60-66 is now alice's version
 
 
 def test_accept_agreed_relation_reject_review_comment(review_project: Project) -> None:
@@ -160,7 +160,7 @@ def test_accept_agreed_relation_reject_review_comment(review_project: Project) -
     assert (gold.start, gold.end, gold.label) == (4, 30, "ORG")
     assert {s.annotator for s in project.annotations.spans(doc_id, layers=["annotation"])
             if s.status == "accepted"} == {"alice", "bob"}
-    assert adjudicate.compare(project, doc_id, ["alice", "bob"])[0].in_gold
+    assert comparison.compare(project, doc_id, ["alice", "bob"])[0].in_gold
     again = execute(project, AcceptAgreed(doc_id, ["alice", "bob"], "rita"))
     assert (again.result.spans, again.result.marked, again.undo) == (0, 0, None)
     # relation: refused until both ends are in gold

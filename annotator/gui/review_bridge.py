@@ -5,8 +5,9 @@ sorted for display, one ``CompareItem`` per difference) and should not care how 
 spells its reports. Every call into ``annotator.review`` is here, so a change of the core's
 names is one edit in one file, and the widgets can be read (and tested) as pure display code.
 
-Adjudication itself is not here: each decision is a core operation (``annotator.ops.adjudication``)
-performed through the adjudicator's history, so its undo and redo are the core's too.
+Adjudication itself is not here: each decision is a core operation (``annotator.ops.adjudication``,
+``annotator.ops.curation``) performed through the adjudicator's history, so its undo and redo are
+the core's too; ``take_version`` only names the one for the selected item.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from html import escape
 import sqlalchemy as sa
 
 from annotator.errors import UserError
-from annotator.review import adjudicate
+from annotator.ops import Operation, curation
+from annotator.review import adjudicate, comparison
 from annotator.review.agreement import AgreementOptions, Resampling, agreement
 from annotator.review.agreement_report import DocumentScore, GoldScores
+from annotator.review.comparison import SPAN_KINDS, Difference, value_text
 from annotator.review.corpus import Observed
 from annotator.review.figures import Figure
 from annotator.store import Project
@@ -111,10 +114,12 @@ def human_annotators(project: Project) -> list[str]:
 
 @dataclass(frozen=True)
 class CompareItem:
-    """One place of the document where the compared layers overlap, for the difference list.
+    """One compared item of the document, for the difference list and the decision panel.
 
-    ``kind`` is the core's: ``agreement``, ``label``, ``boundary`` or ``only_one``;
-    ``versions`` each annotator's spans there (absent: that annotator marked nothing here).
+    ``kind`` is the core's (``annotator.review.comparison``): a span kind (``agreement``,
+    ``label``, ``boundary``, ``only_one``), ``attribute``, ``actor``, ``relation`` or
+    ``doc_label``; ``versions`` each annotator's spans there (a relation's: its ends; absent:
+    that annotator has no span here); ``difference`` the core's item, which the decisions take.
     """
 
     kind: str
@@ -122,6 +127,7 @@ class CompareItem:
     end: int
     versions: dict[str, tuple[SpanRecord, ...]]
     in_gold: bool
+    difference: Difference
 
     def first(self, annotator: str) -> SpanRecord | None:
         spans = self.versions.get(annotator, ())
@@ -130,15 +136,54 @@ class CompareItem:
     def span_ids(self) -> set[int]:
         return {span.id for spans in self.versions.values() for span in spans}
 
+    @property
+    def state(self) -> str:
+        """``gold`` (decided into gold), ``rejected`` or ``pending``."""
+        return self.difference.state
+
+    @property
+    def topic(self) -> str:
+        """What the item is about: the attribute, "actor", "relation", the document label group."""
+        return "" if self.kind in SPAN_KINDS else self.kind if self.difference.key is None \
+            else str(self.difference.key)
+
+    def version_text(self, annotator: str) -> str:
+        """``annotator``'s version as the reviewer reads it ("accusation", "ORG, LOC", "(none)")."""
+        if self.kind in SPAN_KINDS:
+            return ", ".join(span.label for span in self.versions.get(annotator, ())) or "(none)"
+        return value_text(self.difference.value_of(annotator))
+
+    def who_said_what(self, annotators: Sequence[str]) -> str:
+        """"claim_type: anna evaluation · boris accusation"; a span item: "anna: ORG; boris: PER"."""
+        if self.kind in SPAN_KINDS:
+            return "; ".join(f"{who}: {', '.join(span.label for span in spans)}" for who, spans in self.versions.items())
+        versions = " · ".join(f"{who} {self.version_text(who)}" for who in annotators)
+        return f"{self.topic}: {versions}"
+
+    def gold_text(self) -> str:
+        """What gold holds for the item now."""
+        if self.kind in SPAN_KINDS:
+            return "in gold" if self.in_gold else "not in gold yet"
+        if self.kind in ("attribute", "actor") and self.difference.gold is None:
+            return "no gold copy of the span yet"
+        return value_text(self.difference.gold_value)
+
 
 def compare(project: Project, doc_id: int, annotators: Sequence[str]) -> list[CompareItem]:
     items = []
-    for found in adjudicate.compare(project, doc_id, annotators):
+    for found in comparison.compare(project, doc_id, annotators):
         versions: dict[str, tuple[SpanRecord, ...]] = {}
         for span in found.spans:
             versions[span.annotator] = (*versions.get(span.annotator, ()), span)
-        items.append(CompareItem(found.kind, found.start, found.end, versions, found.in_gold))
+        items.append(CompareItem(found.kind, found.start, found.end, versions, found.in_gold, found))
     return items
+
+
+def take_version(item: CompareItem, annotator: str, adjudicator: str) -> tuple[Operation, str]:
+    """The operation that takes ``annotator``'s version of the item into gold, and what it does in
+    words for the status bar ("boris's claim_type=accusation")."""
+    return curation.take_version(item.difference, annotator, adjudicator), \
+        curation.version_title(item.difference, annotator)
 
 
 def annotators_of(project: Project, doc_id: int) -> list[str]:

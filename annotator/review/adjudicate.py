@@ -1,4 +1,5 @@
-"""Adjudication into the ``gold`` layer, and the comparison the reviewer adjudicates from.
+"""Adjudication into the ``gold`` layer (the comparison the reviewer adjudicates from is
+``annotator.review.comparison``).
 
 Decisions:
 - A gold item is a copy: accepting an annotator's span inserts a gold span with the same
@@ -56,7 +57,6 @@ from annotator.store.tables import ACTOR, ANNOTATOR, DOC, LABEL, NOTE, REL, SPAN
 from annotator.store.versions import RELATION_KIND, SPAN_KIND, delete_row, update_row, version_after
 
 GOLD = "gold"
-KINDS = ("agreement", "label", "boundary", "only_one")
 
 
 @dataclass(frozen=True)
@@ -99,23 +99,6 @@ class GoldRelation:
     relation: RelationRecord
     origin_annotator: str | None
     adjudicator: str | None
-
-
-@dataclass(frozen=True)
-class Disagreement:
-    """One place of a document where the compared annotators' spans overlap (or one stands alone).
-
-    ``kind``: ``agreement`` (every annotator has the same spans), ``label`` (some spans differ
-    in label), ``boundary`` (same labels, different offsets) or ``only_one`` (not every
-    annotator marked something here). ``in_gold``: gold has a span identical to one of them.
-    """
-
-    kind: str
-    start: int
-    end: int
-    spans: tuple[SpanRecord, ...]
-    annotators: tuple[str, ...]
-    in_gold: bool
 
 
 # --- spans -----------------------------------------------------------------------------------
@@ -441,38 +424,3 @@ def span_comments(project: Project, doc_id: int) -> dict[int, list[tuple[str, st
             result.setdefault(span_id, []).append((name, text))
     return result
 
-
-# --- comparison ------------------------------------------------------------------------------
-
-
-def compare(project: Project, doc_id: int, annotators: Sequence[str]) -> list[Disagreement]:
-    """The annotators' annotation-layer spans of one document grouped where they overlap, in
-    text order, each group classified (see ``Disagreement``)."""
-    names = tuple(dict.fromkeys(annotators))
-    spans = project.annotations.spans(doc_id, annotators=names, layers=["annotation"])
-    gold = {(s.start, s.end, s.label) for s in project.annotations.spans(doc_id, layers=[GOLD])}
-    spans.sort(key=lambda s: (s.start, -s.end, s.id))
-    groups: list[list[SpanRecord]] = []
-    group_end = -1
-    for span in spans:
-        if groups and span.start < group_end:
-            groups[-1].append(span)
-            group_end = max(group_end, span.end)
-        else:
-            groups.append([span])
-            group_end = span.end
-    result = []
-    for group in groups:
-        present = tuple(name for name in names if any(s.annotator == name for s in group))
-        keys = {name: sorted((s.start, s.end, s.label) for s in group if s.annotator == name) for name in present}
-        if len(present) < len(names):
-            kind = "only_one"
-        elif all(keys[name] == keys[present[0]] for name in present):
-            kind = "agreement"
-        elif len({tuple(sorted(label for _s, _e, label in keys[name])) for name in present}) > 1:
-            kind = "label"
-        else:
-            kind = "boundary"
-        result.append(Disagreement(kind, min(s.start for s in group), max(s.end for s in group), tuple(group),
-                                   present, any((s.start, s.end, s.label) in gold for s in group)))
-    return result
