@@ -4,22 +4,96 @@ Why a widget of its own: which spans a layer holds, where the gold span of a com
 how the views scroll together are questions about the layers alone; the window only decides
 what to do with the answers. Each view has owner ``None`` (nothing is tinted as "own"); their
 vertical scrolling is synced by fraction, since the views lay out their gaps differently.
+
+An annotator's view shows the review marks of their spans (``ReviewedView``): a span accepted
+into gold is boxed in green, a rejected one struck through in red, a pending one as usual; the
+hover text says which. The marks are drawn over the text view's own painting rather than taught
+to it, since only this window has them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen, QTextCursor
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
 from annotator.gui import review_bridge as bridge
+from annotator.gui.offsets import OffsetMap
 from annotator.gui.review_bridge import CompareItem
 from annotator.gui.textview import DocumentView
 from annotator.store import Project
 from annotator.store.records import RelationRecord, SpanRecord
 
 GOLD = "gold"
+MARK_COLORS = {"accepted": QColor("#2e7d32"), "rejected": QColor("#c62828")}
+MARK_WORDS = {"accepted": "accepted into gold", "rejected": "rejected by the reviewer"}
+
+
+class ReviewedView(DocumentView):
+    """An annotator's layer with their spans' review marks drawn over it (module docstring)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._marks: dict[int, str] = {}
+        self._positions = OffsetMap("")
+        self.tooltip_extra = self._mark_tooltip
+
+    def set_document(self, text: str, spans: Sequence[SpanRecord], relations: Sequence[RelationRecord],
+                     colors: dict[str, str], *, owner: str | None) -> None:
+        self._positions = OffsetMap(text)
+        self._marks = _marks(spans)
+        super().set_document(text, spans, relations, colors, owner=owner)
+
+    def set_annotations(self, spans: Sequence[SpanRecord], relations: Sequence[RelationRecord]) -> None:
+        self._marks = _marks(spans)
+        super().set_annotations(spans, relations)
+
+    def review_marks(self) -> dict[int, str]:
+        """Span id → ``accepted`` or ``rejected``, for the spans drawn with a mark."""
+        return dict(self._marks)
+
+    def _mark_tooltip(self, span: SpanRecord) -> str:
+        mark = self._marks.get(span.id)
+        return f"<p><i>Review: {MARK_WORDS[mark]}</i></p>" if mark else ""
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._marks:
+            return
+        painter = QPainter(self.viewport())
+        painter.setClipRect(event.rect())
+        for span_id, mark in self._marks.items():
+            span = self.span(span_id)
+            if span is not None:
+                self._paint_mark(painter, span, mark, event.rect())
+        painter.end()
+
+    def _paint_mark(self, painter: QPainter, span: SpanRecord, mark: str, area: QRect) -> None:
+        start, end = self._caret(span.start), self._caret(span.end)
+        if end.bottom() < area.top() or start.top() > area.bottom():
+            return
+        left, right = self.document().documentMargin(), self.viewport().width() - self.document().documentMargin()
+        pieces = [(start, start.left(), end.left())] if start.top() == end.top() else [
+            (start, start.left(), right), (end, left, end.left())]  # the first and the last line of it
+        painter.setPen(QPen(MARK_COLORS[mark], 1.5))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        for line, x1, x2 in pieces:
+            if mark == "rejected":
+                y = line.center().y()
+                painter.drawLine(QPointF(x1, y), QPointF(x2, y))
+            else:
+                painter.drawRoundedRect(QRectF(x1 - 2.0, line.top() - 1.0, x2 - x1 + 4.0, line.height() + 2.0), 3, 3)
+
+    def _caret(self, offset: int) -> QRect:
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self._positions.to_qt(offset))
+        return self.cursorRect(cursor)
+
+
+def _marks(spans: Sequence[SpanRecord]) -> dict[int, str]:
+    return {span.id: span.status for span in spans if span.status in MARK_COLORS}
 
 
 class LayerStack(QSplitter):
@@ -37,7 +111,7 @@ class LayerStack(QSplitter):
             layout = QVBoxLayout(pane)
             layout.setContentsMargins(0, 0, 0, 0)
             title = QLabel(f"<b>{name}</b>" if name != GOLD else f"<b>Gold</b> (adjudicated by {adjudicator})")
-            view = DocumentView()
+            view = DocumentView() if name == GOLD else ReviewedView()
             if name == GOLD:
                 view.tooltip_extra = lambda span: bridge.provenance_html(self._project, span)
             view.spanClicked.connect(lambda span_id, who=name: self.spanClicked.emit(who, span_id))

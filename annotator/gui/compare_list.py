@@ -1,14 +1,20 @@
-"""The comparison window's list of compared items: one row per place, colour-badged by kind.
+"""The comparison window's list of compared items: one row per item, colour-badged by kind.
 
 Why a widget of its own: the rows, their order and stepping through the differences (F8 as in
 diff tools) are the list's business; the window reads the chosen item and acts on it. The items
 come from the core through ``annotator.gui.review_bridge``.
+
+Each row says who said what ("claim_type: anna evaluation · boris accusation") and how it stands:
+a pending difference in plain text; one gold already decides with a check mark and dimmed text;
+one the reviewer rejected with a cross and struck-out text. The tooltip says the same in words.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QSignalBlocker, Qt
-from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtGui import QColor, QIcon, QPalette, QPixmap
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem
 
 from annotator.gui.review_bridge import CompareItem
@@ -19,7 +25,16 @@ KIND_STYLES: dict[str, tuple[str, str]] = {
     "label": ("#c62828", "Label disagreement"),
     "boundary": ("#ef6c00", "Boundary disagreement"),
     "only_one": ("#6a1b9a", "Only one annotator"),
+    "attribute": ("#1565c0", "Attribute value"),
+    "actor": ("#00838f", "Actor link"),
+    "relation": ("#ad1457", "Relation"),
+    "doc_label": ("#5d4037", "Document label"),
 }
+
+#: How a row begins for each state of its item, and what its tooltip says about it.
+STATE_MARKS = {"gold": ("✓ ", "Decided: gold holds one of these versions."),
+               "rejected": ("✗ ", "Rejected: every version here is turned down; nothing goes to gold."),
+               "pending": ("", "Pending: not decided yet.")}
 
 
 def badge(color: str) -> QIcon:
@@ -29,8 +44,9 @@ def badge(color: str) -> QIcon:
 
 
 def legend() -> QLabel:
-    """What each badge colour means, shown under the list."""
-    label = QLabel("  ".join(f"<span style='color:{color}'>■</span> {title}" for color, title in KIND_STYLES.values()))
+    """What each badge colour and row mark means, shown under the list."""
+    kinds = "  ".join(f"<span style='color:{color}'>■</span> {title}" for color, title in KIND_STYLES.values())
+    label = QLabel(f"{kinds}<br>✓ decided in gold  ✗ rejected  (plain: pending)")
     label.setWordWrap(True)
     return label
 
@@ -38,9 +54,10 @@ def legend() -> QLabel:
 class DifferenceList(QListWidget):
     """The compared items of one document, the quote and each annotator's labels in full."""
 
-    def __init__(self) -> None:
+    def __init__(self, annotators: Sequence[str] = ()) -> None:
         super().__init__()
         self._compared: list[CompareItem] = []
+        self._annotators = list(annotators)  # whose versions each row names, in the order of their keys
         self.setWordWrap(True)  # quotes and versions in full: the reviewer reads them
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
@@ -56,18 +73,28 @@ class DifferenceList(QListWidget):
         with QSignalBlocker(self):
             self.clear()
             for item in items:
-                color, title = KIND_STYLES.get(item.kind, ("#9e9e9e", item.kind))
-                quote = text[item.start:item.end].replace("\n", " ")
-                if len(quote) > 40:
-                    quote = quote[:39] + "…"
-                versions = "; ".join(f"{who}: {', '.join(span.label for span in spans)}"
-                                     for who, spans in item.versions.items())
-                done = " ✓ gold" if item.in_gold else ""
-                entry = QListWidgetItem(badge(color), f"“{quote}” — {versions}{done}")
-                entry.setToolTip(f"{title}\n{versions}")
-                self.addItem(entry)
+                self.addItem(self._row(item, text))
             if items:
                 self.setCurrentRow(min(max(row, 0), len(items) - 1))
+
+    def _row(self, item: CompareItem, text: str) -> QListWidgetItem:
+        color, title = KIND_STYLES.get(item.kind, ("#9e9e9e", item.kind))
+        if item.kind == "doc_label":
+            where = "Document"
+        else:
+            quote = text[item.start:item.end].replace("\n", " ")
+            where = f"“{quote[:39] + '…' if len(quote) > 40 else quote}”"
+        versions = item.who_said_what(self._annotators or list(item.versions))
+        mark, state = STATE_MARKS[item.state]
+        entry = QListWidgetItem(badge(color), f"{mark}{where} — {versions}")
+        entry.setToolTip(f"{title}\n{versions}\nGold: {item.gold_text()}\n{state}")
+        entry.setData(Qt.ItemDataRole.UserRole, item.state)
+        if item.state != "pending":
+            font = entry.font()
+            font.setStrikeOut(item.state == "rejected")
+            entry.setFont(font)
+            entry.setForeground(self.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text))
+        return entry
 
     def compared_at(self, row: int) -> CompareItem | None:
         return self._compared[row] if 0 <= row < len(self._compared) else None
@@ -77,7 +104,7 @@ class DifferenceList(QListWidget):
 
     def step(self, direction: int) -> bool:
         """Select the next / previous item that is not an agreement (wrapping), as F8 does in diff
-        tools. False when there are items but every one is an agreement, so the caller can say so;
+        tools: span, attribute, actor, relation and document label differences alike. False when there are items but every one is an agreement, so the caller can say so;
         an empty list has nothing to step through and is no refusal."""
         count = len(self._compared)
         if not count:

@@ -1,5 +1,5 @@
-"""The comparison window's decision controls: the buttons that adjudicate, the picked span, and
-the gold span's provenance.
+"""The comparison window's decision controls: the competing versions of the selected item side
+by side, the buttons that adjudicate, the picked span, and the gold span's provenance.
 
 Why a widget of its own: the panel only asks for a decision (a signal per kind) and shows what
 it is told; which item or gold span the decision applies to, and performing it as a core
@@ -14,15 +14,20 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from annotator.gui.review_bridge import CompareItem
 from annotator.store.records import SpanRecord
 
 NOTHING_PICKED = "Click a span in an annotator's layer to accept its relations or attributes."
@@ -48,9 +53,13 @@ class DecisionPanel(QWidget):
         self._picked: SpanRecord | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        self._annotators = list(annotators)
+        self.versions_table = self._versions_table()
+        layout.addWidget(self.versions_table)
+        self.show_versions(None)
         self.accept_buttons: dict[str, QPushButton] = {}
-        for name in annotators:
-            button = QPushButton(f"Accept {name}'s version")
+        for index, name in enumerate(annotators, start=1):
+            button = QPushButton(f"Accept {name}'s version" + (f" (Ctrl+{index})" if index <= 9 else ""))
             button.clicked.connect(lambda _checked=False, who=name: self.acceptVersionRequested.emit(who))
             layout.addWidget(button)
             self.accept_buttons[name] = button
@@ -76,6 +85,46 @@ class DecisionPanel(QWidget):
         self.provenance_label.setWordWrap(True)
         self.provenance_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.provenance_label)
+
+    def _versions_table(self) -> QTableWidget:
+        """One row per annotator (their key, name, version) and gold's value last."""
+        table = QTableWidget(len(self._annotators) + 1, 3)
+        table.setHorizontalHeaderLabels(["Key", "Who", "Version"])
+        table.verticalHeader().setVisible(False)
+        table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        table.setWordWrap(True)
+        rows = [*((f"Ctrl+{index}" if index <= 9 else "", name) for index, name in enumerate(self._annotators, 1)),
+                ("", "Gold")]
+        self._cells: list[tuple[QTableWidgetItem, ...]] = []
+        for row, (key, who) in enumerate(rows):
+            cells = tuple(QTableWidgetItem(text) for text in (key, who, ""))
+            for column, cell in enumerate(cells):
+                table.setItem(row, column, cell)
+            self._cells.append(cells)
+        return table
+
+    def show_versions(self, item: CompareItem | None) -> None:
+        """The selected item's competing versions side by side, and what gold holds now."""
+        title = "" if item is None else item.topic or "labels"
+        self.versions_table.setHorizontalHeaderLabels(["Key", "Who", f"Version: {title}" if title else "Version"])
+        for name, (_key, _who, cell) in zip(self._annotators, self._cells, strict=False):
+            cell.setText("" if item is None else item.version_text(name))
+            font = cell.font()
+            font.setBold(item is not None and item.kind != "agreement")
+            cell.setFont(font)
+        self._cells[-1][2].setText("" if item is None else item.gold_text())
+        table = self.versions_table
+        table.resizeRowsToContents()
+        table.setFixedHeight(table.verticalHeader().length() + table.horizontalHeader().sizeHint().height()
+                             + 2 * table.frameWidth())
+
+    def version_cells(self) -> list[tuple[str, str, str]]:
+        """(key, who, version) of each row as shown, gold's last: what the reviewer reads."""
+        return [(key.text(), who.text(), value.text()) for key, who, value in self._cells]
 
     def _edit_row(self, labels: Sequence[str]) -> QHBoxLayout:
         row = QHBoxLayout()

@@ -71,7 +71,7 @@ class CompareWindow(QMainWindow):
         self.layers = LayerStack(project, self._annotators, adjudicator)
         self.layers.spanClicked.connect(self._span_clicked)
         self.views: dict[str, DocumentView] = self.layers.views
-        self.item_list = DifferenceList()
+        self.item_list = DifferenceList(self._annotators)
         self.item_list.currentRowChanged.connect(self._item_selected)
         self.panel = DecisionPanel(self._annotators, [spec.name for spec in project.schema.span_labels])
         self._connect_panel()
@@ -191,7 +191,9 @@ class CompareWindow(QMainWindow):
 
     def _item_selected(self, row: int) -> None:
         self._pick(None)
-        self.layers.show_item(self.item_list.compared_at(row))
+        item = self.item_list.compared_at(row)
+        self.layers.show_item(item)
+        self.panel.show_versions(item)
         self._show_provenance()
 
     def step(self, direction: int) -> None:
@@ -227,14 +229,20 @@ class CompareWindow(QMainWindow):
     # --- adjudication --------------------------------------------------------------------------
 
     def accept_version(self, who: str) -> None:
-        """Copy ``who``'s spans of the selected item into gold, with their provenance."""
+        """Take ``who``'s version of the selected item into gold, whatever its kind (their spans,
+        an attribute value, an actor link, relations, document labels), with its provenance;
+        the status bar says what was taken."""
         item = self.current_item()
-        spans = item.versions.get(who, ()) if item is not None else ()
-        if not spans:
+        if item is None:
             self.report_error(Errors.E542.format(annotator=who))
             return
-        labels = ", ".join(span.label for span in spans)
-        self.perform(adjudicate.AcceptSpans(spans, self._adjudicator, label=f"Accept {who}'s {labels}"))
+        try:
+            operation, title = bridge.take_version(item, who, self._adjudicator)
+        except UserError as error:
+            self.report_error(str(error))
+            return
+        if self.perform(operation) is not None:
+            self.statusBar().showMessage(f"Took {title} into gold.", 10_000)
 
     def accept_all_agreed(self) -> None:
         """Everything the compared annotators made alike into gold (one step); what it took and
@@ -250,7 +258,12 @@ class CompareWindow(QMainWindow):
         item = self.current_item()
         if item is None:
             return
-        self.perform(adjudicate.reject_spans([span for versions in item.versions.values() for span in versions]))
+        if item.kind not in bridge.SPAN_KINDS:
+            self.report_error(Errors.E1202.format(kind=item.kind.replace("_", " ")))
+            return
+        if self.perform(adjudicate.reject_spans([span for versions in item.versions.values() for span in versions])):
+            self.statusBar().showMessage(f"Rejected {item.who_said_what(self._annotators)}: nothing goes to gold.",
+                                         10_000)
 
     def delete_gold(self) -> None:
         span = self.current_gold()
