@@ -200,6 +200,13 @@ class CompareWindow(QMainWindow):
         """Next / previous item that is not an agreement (wrapping), as F8 does in diff tools."""
         if not self.item_list.step(direction):
             self.statusBar().showMessage(Errors.E541, 5000)
+            return
+        differences = [item for item in self.items if item.kind != "agreement"]
+        current = self.current_item()
+        place = next((n for n, item in enumerate(differences, start=1) if item is current), 0)
+        if current is not None and place:
+            self.statusBar().showMessage(f"Difference {place} of {len(differences)}: "
+                                         f"{current.kind.replace('_', ' ')}, {current.state}.", 5000)
 
     def _span_clicked(self, who: str, span_id: int) -> None:
         """Clicking a span selects the item it belongs to (or, in gold, shows its provenance)."""
@@ -326,12 +333,14 @@ class CompareWindow(QMainWindow):
         return self._guarded(lambda: self.history.perform(operation).result)
 
     def undo(self) -> None:
-        if self.history.undo_label is not None:
-            self._guarded(self.history.undo)
+        label = self.history.undo_label
+        if label is not None and self._guarded(self.history.undo) is not None:
+            self.statusBar().showMessage(f"Undid: {label}.", 10_000)
 
     def redo(self) -> None:
-        if self.history.redo_label is not None:
-            self._guarded(self.history.redo)
+        label = self.history.redo_label
+        if label is not None and self._guarded(self.history.redo) is not None:
+            self.statusBar().showMessage(f"Redid: {label}.", 10_000)
 
     def _guarded(self, run: Callable[[], object]) -> object | None:
         try:

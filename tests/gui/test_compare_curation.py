@@ -45,6 +45,9 @@ def test_f8_walks_every_kind_and_the_list_says_who_said_what(
     for _ in range(len(compare.items)):
         qtbot.keyClick(compare.item_list, Qt.Key.Key_F8)
         seen.append(compare.item_list.currentRow())
+    differences = sorted(set(seen))
+    place = differences.index(compare.item_list.currentRow()) + 1
+    assert compare.statusBar().currentMessage().startswith(f"Difference {place} of {len(differences)}: ")
     kinds = {compare.items[row].kind for row in seen}
     assert kinds == {"doc_label", "attribute", "actor", "relation"}  # every non-agreed kind, agreements skipped
     assert {row for row, item in enumerate(compare.items) if item.kind != "agreement"} == set(seen)
@@ -78,6 +81,7 @@ def test_ctrl_2_takes_an_attribute_value_and_the_decision_shows(
     assert again.id == gold.id and again.attrs["claim_type"] == "evaluation"
     qtbot.keyClick(compare.item_list, Qt.Key.Key_Z, CTRL)
     assert project.annotations.span(gold.id).attrs["claim_type"] == "accusation"
+    assert compare.statusBar().currentMessage() == "Undid: Take anna's claim_type=evaluation."
     qtbot.keyClick(compare.item_list, Qt.Key.Key_Z, CTRL)
     assert project.annotations.spans(doc_id, layers=["gold"]) == []
     assert compare.views["boris"].review_marks() == {}
