@@ -197,8 +197,10 @@ class DocumentListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole:
             numeric = column in (0, 3)
             return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter if numeric else None
+        if column == 4:  # the time only where it is shown: a repainted row asks each cell
+            return short_time(summary.updated_at)
         return (summary.id, summary.title or summary.name, STATUS_TITLES.get(summary.status, summary.status),
-                summary.span_count, short_time(summary.updated_at))[column]
+                summary.span_count)[column]
 
     def can_sort(self, column: int) -> bool:
         return self.SORT_KEYS[column] is not None

@@ -285,7 +285,9 @@ class SpanInspector(QGroupBox):
             self._owner.setText("" if editable else f"{span.annotator}'s span (read-only)")
         self._owner.setVisible(not editable)
         self._decision.setVisible(suggested)
-        self._form.setRowVisible(self.actor_field, is_actor_span(span))
+        actor_row = is_actor_span(span)
+        if self._form.isRowVisible(self.actor_field) != actor_row:  # setting it again lays the form out again
+            self._form.setRowVisible(self.actor_field, actor_row)
         self.actor_field.show_span(span, editable)
         for field in self._fields:
             field.blockSignals(True)
