@@ -621,8 +621,8 @@ class Errors(metaclass=_CodedMessages):
              "another value instead. Nothing was changed.")
     E1223 = "The gold {label} has no {key} value to clear; nothing was changed."
     E1224 = "The gold span is already {label}: choose another label in the box to relabel it."
-    E1225 = ("No undecided document left: every document of {annotators} has its differences decided. "
-             "This document stays open.")
+    E1225 = ("No other undecided document: every other document of {annotators} has its differences "
+             "decided. This document stays open.")
     E1226 = "This is the {which} document of the comparison ({count} in all)."
     E1227 = "The gold {label} has no attribute value to clear."
     # E1200-E1219: taking a version of any compared item into gold (annotator/ops/curation.py, gui/compare_view.py)

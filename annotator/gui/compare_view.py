@@ -11,14 +11,16 @@ window's ``OpsBridge`` (or its own when opened alone).
 The window ties three widgets together: the stacked layers (``compare_layers.LayerStack``), the
 list of compared items from the core (``compare_list.DifferenceList``) and the decision controls
 (``compare_panel.DecisionPanel``). Selecting an item makes each annotator's span current in
-their view; the window decides what each decision applies to and performs it.
+their view; the window decides what each decision applies to and performs it. Its way through
+the documents is ``compare_flow``; the gold edits that ask something first (relabel, clear a
+value) are ``compare_gold``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
@@ -32,6 +34,8 @@ from shiboken6 import isValid
 
 from annotator.errors import Errors, UserError
 from annotator.gui import review_bridge as bridge
+from annotator.gui.compare_flow import DocumentFlow, first_pending_row
+from annotator.gui.compare_gold import GoldEdits
 from annotator.gui.compare_layers import GOLD, LayerStack
 from annotator.gui.compare_list import DifferenceList, legend
 from annotator.gui.compare_panel import DecisionPanel
@@ -41,7 +45,6 @@ from annotator.gui.review_bridge import CompareItem
 from annotator.gui.textview import DocumentView
 from annotator.ops import History, Operation
 from annotator.ops import adjudication as adjudicate
-from annotator.ops.gold_edits import RelabelGold
 from annotator.review.agreed import AgreedReport
 from annotator.store import Project
 from annotator.store.change_log import Changes
@@ -63,7 +66,10 @@ class CompareWindow(QMainWindow):
         self._annotators = list(annotators)
         self._doc_id = doc_id
         self._text = ""
+        self.flow = DocumentFlow(self)  # next / previous / next undecided document
+        self.gold_edits = GoldEdits(self, adjudicator)  # relabel and clear, with their dialogs
         self.conflict_dialog: QMessageBox | None = None  # the last "changed by someone else" box
+        self.report_box: QMessageBox | None = None  # what the last Accept all agreed took and left
         self.history = History.of(project, adjudicator)
         shared = bridge or getattr(parent, "bridge", None)
         self.bridge = shared if isinstance(shared, OpsBridge) else OpsBridge(project, self)
@@ -124,7 +130,9 @@ class CompareWindow(QMainWindow):
             ("Accept all &agreed", self.accept_all_agreed, []),
             ("&Reject difference", self.reject_item, ["X"]),
             ("&Delete gold span", self.delete_gold, ["Delete"]),
-            ("Mark re&viewed", self.mark_reviewed, ["Ctrl+Return"]),
+            ("Mark re&viewed (and go to the next undecided document)", self.mark_reviewed, ["Ctrl+Return"]),
+            ("Re&label gold span…", lambda: self.gold_edits.choose_label(), ["F2"]),
+            ("&Clear a gold attribute value…", lambda: self.clear_attribute(), ["Ctrl+Delete"]),
             ("Re&fresh (teammates' changes)", self.refresh, ["F5"]),
         )
         self.undo_action = self.redo_action = QAction(self)
@@ -147,6 +155,7 @@ class CompareWindow(QMainWindow):
             action.triggered.connect(lambda _checked=False, who=name: self.accept_version(who))
             self.addAction(action)
             menu.addAction(action)
+        self.flow.add_actions(menu)
 
     # --- what is shown -------------------------------------------------------------------------
 
@@ -171,9 +180,11 @@ class CompareWindow(QMainWindow):
         return self.panel.picked
 
     def show_document(self, doc_id: int) -> None:
-        """(Re)load the document's layers and the compared items; keeps the selected row."""
+        """(Re)load the document's layers and the compared items: the same document keeps the
+        selected row, another (or the first) opens at its first undecided difference."""
         document = self._project.documents.get(doc_id)
-        if doc_id != self._doc_id or not self._text:
+        new = doc_id != self._doc_id or not self._text
+        if new:
             self._doc_id = doc_id
             self._text = document.text
             self.layers.set_document(doc_id, self._text)
@@ -181,6 +192,9 @@ class CompareWindow(QMainWindow):
             self.layers.reload(doc_id)
         self.setWindowTitle(f"Compare: {document.title or document.name} — {', '.join(self._annotators)}")
         self.item_list.set_compared(bridge.compare(self._project, self._doc_id, self._annotators), self._text)
+        if new and self.items:
+            with QSignalBlocker(self.item_list):
+                self.item_list.setCurrentRow(first_pending_row(self.items))
         self._item_selected(self.item_list.currentRow())
 
     def current_item(self) -> CompareItem | None:
@@ -232,6 +246,11 @@ class CompareWindow(QMainWindow):
     def _show_provenance(self) -> None:
         span = self.current_gold()
         self.panel.show_provenance(bridge.provenance_html(self._project, span) if span is not None else None)
+        combo = self.panel.relabel_combo  # the label gold has here, never one left from another item
+        if span is None:
+            combo.setCurrentIndex(-1)
+        else:
+            combo.setCurrentText(span.label)
 
     # --- adjudication --------------------------------------------------------------------------
 
@@ -257,8 +276,11 @@ class CompareWindow(QMainWindow):
         report = self.perform(adjudicate.AcceptAgreed(self._doc_id, self._annotators, self._adjudicator))
         if isinstance(report, AgreedReport):
             self.statusBar().showMessage(report.text(), 15_000)
-            if self.isVisible() and not self.property("quiet_errors"):
-                QMessageBox.information(self, "Accept all agreed", report.text())
+            if self.report_box is not None:
+                self.report_box.deleteLater()
+            self.report_box = QMessageBox(QMessageBox.Icon.Information, "Accept all agreed", report.text(),
+                                          QMessageBox.StandardButton.Ok, self)
+            self.report_box.open()  # not exec(): the window and its keys go on
 
     def reject_item(self) -> None:
         """Turn the selected difference down: every version there is marked rejected, gold unchanged."""
@@ -280,11 +302,13 @@ class CompareWindow(QMainWindow):
         self.perform(adjudicate.delete_gold(span))
 
     def relabel_gold(self, label: str) -> None:
-        span = self.current_gold()
-        if span is None:
-            self.report_error(Errors.E543)
-            return
-        self.perform(RelabelGold(span, label, self._adjudicator))
+        """Relabel the selected gold span; a dialog asks for the required attributes the new label
+        would lack (``compare_gold``)."""
+        self.gold_edits.relabel(label)
+
+    def clear_attribute(self, key: str | None = None) -> None:
+        """Take an attribute value (``key``, or one the reviewer picks) off the selected gold span."""
+        self.gold_edits.clear_attribute(key)
 
     def fit_gold_to_selection(self) -> None:
         """Edit a gold span's boundaries: select the right stretch in any layer's view first."""
@@ -322,8 +346,14 @@ class CompareWindow(QMainWindow):
         self.panel.comment_edit.clear()
 
     def mark_reviewed(self) -> None:
+        """Mark the document reviewed and move on to the next undecided document (staying, and
+        saying so, when none is left)."""
         if self.perform(adjudicate.mark_reviewed(self._doc_id, self._adjudicator)) is not None:
-            self.statusBar().showMessage(f"Marked reviewed by {self._adjudicator}.", 5000)
+            done = f"Marked {self.windowTitle().removeprefix('Compare: ')} reviewed by {self._adjudicator}"
+            moved = self.flow.next_undecided(report=False)
+            after = self.statusBar().currentMessage() if moved else Errors.E1225.format(
+                annotators=", ".join(self._annotators))
+            self.statusBar().showMessage(f"{done}. {after}", 15_000)
 
     # --- the history -----------------------------------------------------------------------------
 

@@ -103,7 +103,7 @@ class SecondaryWindows(QObject):
         if self.agreement_window is None:
             project = self._window.project
             self.agreement_window = AgreementWindow(self._window, project, review_bridge.human_annotators(project))
-            self.agreement_window.compareRequested.connect(self.open_comparison)
+            self.agreement_window.compareRequested.connect(self._compare_from_agreement)
             self.agreement_window.finished.connect(self._agreement_closed)
         present(self.agreement_window)
         return self.agreement_window
@@ -138,7 +138,16 @@ class SecondaryWindows(QObject):
             self.compare_window = compare
         else:
             compare.show_document(doc_id)
+        compare.flow.set_order(None)  # the documents the compared annotators have
         present(compare)
+        return compare
+
+    def _compare_from_agreement(self, doc_id: int, annotators: list[str]) -> CompareWindow:
+        """A document double-clicked in Agreement: the comparison's next and previous document
+        follow that window's list (worst first)."""
+        compare = self.open_comparison(doc_id, annotators)
+        summary = self.agreement_window.summary if self.agreement_window is not None else None
+        compare.flow.set_order([row.doc_id for row in summary.documents] if summary is not None else None)
         return compare
 
     def show_dashboard(self) -> QWidget:
