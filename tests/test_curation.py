@@ -221,3 +221,15 @@ def test_span_items_keep_their_kinds_and_show_rejections(crafted: tuple[Project,
     assert item.state == "gold"
     with pytest.raises(UserError, match="E542"):
         take_version(item, "boris", "rita")
+
+
+def test_an_actor_gone_from_the_registry_is_refused_by_name(crafted: tuple[Project, int]) -> None:
+    project, doc_id = crafted
+    take(project, item_of(project, doc_id, "actor"), "anna")
+    item = item_of(project, doc_id, "actor")  # as the reviewer read it: boris linked Lukashenko's office
+    office = project.actors.find("Lukashenko's office")
+    assert office is not None
+    project.actors.delete(office.id)
+    with pytest.raises(UserError, match=r"E1201.*Lukashenko's office.*boris"):
+        take(project, item, "boris")
+    assert [span.actor for span in gold(project, doc_id)] == ["Alexander Lukashenko"]
