@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from annotator.store.project import Project
@@ -88,7 +88,6 @@ class AgreedReport:
     disputed_values: int = 0  # attribute keys left out because annotators gave them differently
     differing_relations: int = 0  # relations not every annotator made
     skipped_relations: int = 0  # agreed relations whose ends have no gold copy (decided otherwise)
-    notes: list[str] = field(default_factory=list)
 
     def text(self) -> str:
         taken = (f"Accepted into gold: {self.spans} span(s), {self.relations} relation(s), "

@@ -88,8 +88,9 @@ def reattached(project: Project, replaced: Sequence[DeletedGoldSpan], accepted: 
     wanted: list[GoldRelation] = []
     seen: set[int] = set()
     dropped = 0
-    existing = {(relation.head_id, relation.tail_id, relation.label) for item in replaced[:1]
-                for relation in project.annotations.relations(item.deleted.span.document_id, layers=[GOLD])}
+    doc_id = replaced[0].deleted.span.document_id if replaced else 0
+    existing = {(relation.head_id, relation.tail_id, relation.label)
+                for relation in project.annotations.relations(doc_id, layers=[GOLD])}
     for item in replaced:
         old = item.deleted.span
         origins = {relation_id: origin for relation_id, origin, _adjudicator in item.relation_provenance}
