@@ -17,6 +17,7 @@ from annotator.errors import UserError
 from annotator.ops import History
 from annotator.ops.adjudication import AcceptAgreed, AcceptRelations, AcceptSpans
 from annotator.ops.gold_edits import ClearAttribute, RelabelGold
+from annotator.ops.spans import DeleteRelation, DeleteSpan
 from annotator.review.adjudicate import provenance
 from annotator.store import Project
 from annotator.store.tables import REL, SPAN
@@ -231,3 +232,57 @@ def test_an_attribute_value_is_cleared_unless_it_is_required(project: Project, d
     assert provenance(project, gold.id) == ("anna", REVIEWER)  # still anna's version, less a value
     history.undo()
     assert project.annotations.span(gold.id).attrs == {"actor_type": "state", "country": "Russia"}
+
+
+def test_accept_all_agreed_links_an_actor_only_when_every_annotator_linked_it(project: Project, doc_id: int) -> None:
+    """The actor link is a value like an attribute's: anna linked Moscow to "Russia", boris to
+    "Kremlin", so the gold copy of the agreed ACTOR gets no link (the reviewer settles it) and
+    the report counts it; when both link the same actor, gold gets it."""
+    moscow = {who: _of(project, doc_id, who, MOSCOW) for who in ("anna", "boris")}
+    russia, kremlin = project.actors.create("Russia"), project.actors.create("Kremlin")
+    project.actors.link_span(moscow["anna"].id, russia.id, learn_alias=False)
+    project.actors.link_span(moscow["boris"].id, kremlin.id, learn_alias=False)
+    history = History.of(project, REVIEWER)
+    report = history.perform(AcceptAgreed(doc_id, ["anna", "boris"], REVIEWER)).result
+    [gold] = _gold_at(project, doc_id, MOSCOW)
+    assert gold.actor is None and report.disputed_actors == 1
+    assert "1 actor link(s) given differently" in report.text()
+
+    history.undo()
+    project.actors.link_span(moscow["boris"].id, russia.id, learn_alias=False)
+    report = history.perform(AcceptAgreed(doc_id, ["anna", "boris"], REVIEWER)).result
+    [gold] = _gold_at(project, doc_id, MOSCOW)
+    assert gold.actor == "Russia" and report.disputed_actors == 0
+
+
+def _provenances(project: Project, doc_id: int) -> tuple[list[Any], list[Any]]:
+    state = gold_state(project, doc_id)
+    return ([(row.id, row.origin_annotator, row.adjudicator) for row in state["spans"]],
+            [(row.id, row.origin_annotator, row.adjudicator) for row in state["relations"]])
+
+
+def test_deleting_gold_in_the_editor_and_undoing_keeps_the_provenance(project: Project, doc_id: int) -> None:
+    """The main editor's Gold layer deletes with the editing core's DeleteSpan and DeleteRelation:
+    their undo puts back the gold span's and its relations' origin and adjudicator, and a
+    deleted gold relation's, as the comparison window's delete does (nothing says "made in gold"
+    after an undo)."""
+    history = History.of(project, REVIEWER)
+    history.perform(AcceptAgreed(doc_id, ["anna", "boris"], REVIEWER))
+    before = _provenances(project, doc_id)
+    assert before[1] and all(origin == "anna" for _id, origin, _adj in before[1])
+    [relation] = project.annotations.relations(doc_id, layers=["gold"])
+    history.perform(DeleteRelation(relation))
+    history.undo()
+    assert _provenances(project, doc_id) == before
+    history.redo()
+    history.undo()
+    assert _provenances(project, doc_id) == before
+
+    [moscow] = _gold_at(project, doc_id, MOSCOW)
+    history.perform(DeleteSpan(moscow))
+    assert not _provenances(project, doc_id)[1]  # its relation went with it
+    history.undo()
+    assert _provenances(project, doc_id) == before
+    history.redo()
+    history.undo()
+    assert _provenances(project, doc_id) == before

@@ -103,15 +103,16 @@ class AcceptSpans(Operation):
     def run(self, project: Project) -> Done[Decision]:
         steps = _Steps(project)
         replaced = _replace(steps, project, self._spans, self.label)
-        accepted = steps.run(_Accept([(span, None) for span in self._spans], self._adjudicator, self.label))
+        accepted = steps.run(_Accept([(span, None, True) for span in self._spans], self._adjudicator, self.label))
         moved, dropped = _reattach(steps, project, replaced, accepted, self._adjudicator, self.label)
         return Done(Decision(accepted, len(replaced), moved, dropped), steps.undo(self.label))
 
 
 class _Accept(Operation):
-    """Spans into gold (each with the attribute values its copy gets, None: all of its own)."""
+    """Spans into gold, each with the attribute values its copy gets (None: all of its own) and
+    whether the copy keeps its actor link."""
 
-    def __init__(self, spans: Sequence[tuple[SpanRecord, dict[str, Any] | None]], adjudicator: str,
+    def __init__(self, spans: Sequence[tuple[SpanRecord, dict[str, Any] | None, bool]], adjudicator: str,
                  label: str) -> None:
         self.label = label
         self._spans = list(spans)
@@ -119,7 +120,8 @@ class _Accept(Operation):
 
     def run(self, project: Project) -> Done[list[Accepted]]:
         accepted = [adjudicate.accept_span(project, span.id, self._adjudicator, expected_version=span.version,
-                                           attrs=attrs) for span, attrs in self._spans]
+                                           attrs=attrs, keep_actor=keep_actor)
+                    for span, attrs, keep_actor in self._spans]
         return Done(accepted, UndoAccept(accepted, self.label) if accepted else None)
 
 
@@ -139,7 +141,8 @@ class AcceptAgreed(Operation):
         replaced: list[DeletedGoldSpan] = []
         for item in plan.items:
             replaced += _replace(steps, project, [group.spans[0] for group in item], self.label)
-        wanted = [(span, group.attrs) for item in plan.items for group in item for span in group.spans]
+        wanted = [(span, group.attrs, group.actor_agreed) for item in plan.items for group in item
+                  for span in group.spans]
         accepted: list[Accepted] = steps.run(_Accept(wanted, adjudicator, self.label)) if wanted else []
         moved, dropped = _reattach(steps, project, replaced, accepted, adjudicator, self.label)
         relations, skipped = _agreed_relations(project, doc_id, plan, adjudicator)
@@ -154,6 +157,7 @@ class AcceptAgreed(Operation):
             differing_items=plan.differing_items, differing_relations=plan.differing_relations,
             disputed_values=sum(len(group.disputed) for item in plan.items for group in item)
             + sum(len(relation.disputed) for relation in plan.relations),
+            disputed_actors=sum(not group.actor_agreed for item in plan.items for group in item),
             skipped_relations=skipped)
         return Done(report, steps.undo(self.label))
 

@@ -10,8 +10,8 @@ exports, merges and the comparison's provenance line read it like any other gold
 A span is ``AddSpan`` in the ``gold`` layer with the two provenance columns written in the same
 transaction, so it is one undo step; the undo is ``DeleteSpan``, which keeps a gold span's
 provenance for the redo (``RestoreSpan``). A relation between two gold spans is ``AddRelation``
-with its provenance written the same way; its undo and redo write the provenance again, since
-``RestoreRelation`` puts back only the relation's own columns.
+with its provenance written the same way; its undo is ``DeleteRelation``, which keeps a gold
+relation's provenance for the redo as well.
 """
 
 from __future__ import annotations
@@ -21,9 +21,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from annotator.ops.operation import Done, Operation
-from annotator.ops.settle import settled_relation
-from annotator.ops.spans import AddRelation, AddSpan
+from annotator.ops.operation import Done
+from annotator.ops.spans import AddRelation, AddSpan, DeleteRelation
 from annotator.store import Project
 from annotator.store.records import RelationRecord, SpanRecord
 from annotator.store.tables import REL, SPAN
@@ -59,34 +58,7 @@ class AddGoldRelation(AddRelation):
         with project.transaction() as connection:
             relation = super().run(project).result
             _made_by(connection, REL, relation.id, self._reviewer)
-        return Done(relation, _DeleteGoldRelation(relation, self._reviewer, self.label))
-
-
-class _DeleteGoldRelation(Operation):
-    """The undo of ``AddGoldRelation`` (as a step left the relation); its redo is ``_RestoreGoldRelation``."""
-
-    def __init__(self, relation: RelationRecord, reviewer: str, label: str) -> None:
-        self.label = label
-        self._relation = relation
-        self._reviewer = reviewer
-
-    def run(self, project: Project) -> Done[RelationRecord]:
-        relation = settled_relation(project, self._relation)
-        deleted = project.annotations.delete_relation(relation.id, expected_version=relation.version)
-        return Done(deleted, _RestoreGoldRelation(deleted, self._reviewer, self.label))
-
-
-class _RestoreGoldRelation(Operation):
-    def __init__(self, relation: RelationRecord, reviewer: str, label: str) -> None:
-        self.label = label
-        self._relation = relation
-        self._reviewer = reviewer
-
-    def run(self, project: Project) -> Done[RelationRecord]:
-        with project.transaction() as connection:
-            project.annotations.restore_relation(self._relation)  # under its id and version
-            _made_by(connection, REL, self._relation.id, self._reviewer)
-        return Done(self._relation, _DeleteGoldRelation(self._relation, self._reviewer, self.label))
+        return Done(relation, DeleteRelation(relation, label=self.label, undoing=True))
 
 
 def _made_by(connection: Connection, table: sa.Table, item_id: int, reviewer: str) -> None:

@@ -16,7 +16,15 @@ from annotator.errors import Errors, UserError
 from annotator.ops.documents import keeping_status
 from annotator.ops.operation import Done, Operation
 from annotator.ops.settle import settled_relation, settled_span
-from annotator.review.adjudicate import provenance
+from annotator.review.adjudicate import (
+    GOLD,
+    DeletedGoldSpan,
+    GoldRelation,
+    add_gold_relations,
+    delete_gold_span,
+    gold_relation,
+    restore_gold_span,
+)
 from annotator.store import Project
 from annotator.store.records import DeletedSpan, RelationRecord, SpanRecord
 
@@ -57,20 +65,27 @@ class DeleteSpan(Operation):
 
     def run(self, project: Project) -> Done[DeletedSpan]:
         span = settled_span(project, self._span) if self._undoing else self._span
-        kept = provenance(project, span.id) if span.layer == "gold" else (None, None)
+        if span.layer == GOLD:  # its and its relations' provenance come back with it
+            gold = delete_gold_span(project, span.id, expected_version=span.version)
+            return Done(gold.deleted, RestoreSpan(gold, label=self.label))
         deleted = project.annotations.delete_span(span.id, expected_version=span.version)
-        return Done(deleted, RestoreSpan(deleted, kept, label=self.label))
+        return Done(deleted, RestoreSpan(deleted, label=self.label))
 
 
 class RestoreSpan(Operation):
-    def __init__(self, deleted: DeletedSpan, provenance: tuple[str | None, str | None] = (None, None), *,
-                 label: str | None = None) -> None:
-        self.label = label or f"Restore {deleted.span.label}"
+    def __init__(self, deleted: DeletedSpan | DeletedGoldSpan, *, label: str | None = None) -> None:
         self._deleted = deleted
-        self._provenance = provenance
+        self.label = label or f"Restore {self._record.label}"
+
+    @property
+    def _record(self) -> SpanRecord:
+        deleted = self._deleted
+        return (deleted.deleted if isinstance(deleted, DeletedGoldSpan) else deleted).span
 
     def run(self, project: Project) -> Done[SpanRecord]:
-        span = project.annotations.restore_span(self._deleted, provenance=self._provenance)
+        deleted = self._deleted
+        span = restore_gold_span(project, deleted) if isinstance(deleted, DeletedGoldSpan) \
+            else project.annotations.restore_span(deleted)
         return Done(span, DeleteSpan(span, label=self.label, undoing=True))
 
 
@@ -206,15 +221,23 @@ class DeleteRelation(Operation):
 
     def run(self, project: Project) -> Done[RelationRecord]:
         relation = settled_relation(project, self._relation) if self._undoing else self._relation
-        deleted = project.annotations.delete_relation(relation.id, expected_version=relation.version)
-        return Done(deleted, RestoreRelation(deleted, label=self.label))
+        with project.transaction():
+            kept = gold_relation(project, relation) if relation.layer == GOLD else None
+            deleted = project.annotations.delete_relation(relation.id, expected_version=relation.version)
+        return Done(deleted, RestoreRelation(deleted, label=self.label, gold=kept))
 
 
 class RestoreRelation(Operation):
-    def __init__(self, relation: RelationRecord, *, label: str | None = None) -> None:
+    """A deleted relation back under its id and version; a gold one with its provenance."""
+
+    def __init__(self, relation: RelationRecord, *, label: str | None = None, gold: GoldRelation | None = None) -> None:
         self.label = label or f"Restore relation {relation.label}"
         self._relation = relation
+        self._gold = gold
 
     def run(self, project: Project) -> Done[RelationRecord]:
-        project.annotations.restore_relation(self._relation)  # its id and version come back
+        if self._gold is not None:
+            add_gold_relations(project, [self._gold])
+        else:
+            project.annotations.restore_relation(self._relation)  # its id and version come back
         return Done(self._relation, DeleteRelation(self._relation, label=self.label, undoing=True))

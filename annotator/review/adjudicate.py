@@ -114,6 +114,16 @@ def provenance(project: Project, span_id: int) -> tuple[str | None, str | None]:
     return row[0], row[1]
 
 
+def gold_relation(project: Project, relation: RelationRecord) -> GoldRelation:
+    """A gold relation with its (origin annotator, adjudicator), for an undo that puts it back."""
+    with project.reading() as connection:
+        row = connection.execute(sa.select(REL.c.origin_annotator, REL.c.adjudicator)
+                                 .where(REL.c.id == relation.id)).one_or_none()
+    if row is None:
+        raise UserError(Errors.E107.format(what="relation", item_id=relation.id))
+    return GoldRelation(relation, row[0], row[1])
+
+
 def _span(connection: Connection, span_id: int, expected_version: int | None = None) -> SpanRecord:
     """The span as stored; with ``expected_version``, a ``ConflictError`` if it moved on or went."""
     row = connection.execute(span_query().where(SPAN.c.id == span_id)).one_or_none()
@@ -136,7 +146,8 @@ def _gold_twin(connection: Connection, source: SpanRecord) -> int | None:
 
 
 def _accept(project: Project, connection: Connection, span_id: int, adjudicator: str,
-            expected_version: int | None, attrs: dict[str, Any] | None = None) -> Accepted:
+            expected_version: int | None, attrs: dict[str, Any] | None = None,
+            keep_actor: bool = True) -> Accepted:
     source = _span(connection, span_id, expected_version)
     if source.layer == GOLD:
         raise UserError(Errors.E904.format(span_id=span_id, layer=source.layer))
@@ -157,7 +168,7 @@ def _accept(project: Project, connection: Connection, span_id: int, adjudicator:
         return Accepted(_span(connection, twin), span_id, previous, created=False, source_version=source_version)
     now = utcnow()
     actor_id = None
-    if source.actor is not None:
+    if source.actor is not None and keep_actor:
         actor_id = connection.execute(sa.select(ACTOR.c.id).where(ACTOR.c.name == source.actor)).scalar_one_or_none()
     new_id = inserted_id(connection.execute(SPAN.insert().values(
         document_id=source.document_id, annotator_id=project.annotator_id(adjudicator, connection=connection),
@@ -174,15 +185,17 @@ def _accept(project: Project, connection: Connection, span_id: int, adjudicator:
 
 
 def accept_span(project: Project, span_id: int, adjudicator: str, *,
-                expected_version: int | None = None, attrs: dict[str, Any] | None = None) -> Accepted:
+                expected_version: int | None = None, attrs: dict[str, Any] | None = None,
+                keep_actor: bool = True) -> Accepted:
     """Copy an annotator's span into gold with its provenance; accepting twice copies once.
 
     With ``expected_version`` (the version the reviewer saw) a span someone changed or decided
     on meanwhile is refused with ``ConflictError`` instead. ``attrs`` gives the copy other
-    attribute values than the span's (Accept all agreed leaves out the values annotators dispute).
+    attribute values than the span's and ``keep_actor=False`` leaves its actor link out (Accept
+    all agreed leaves out the values and links annotators dispute).
     """
     with project.transaction() as connection:
-        return _accept(project, connection, span_id, adjudicator, expected_version, attrs)
+        return _accept(project, connection, span_id, adjudicator, expected_version, attrs, keep_actor)
 
 
 def undo_accept(project: Project, accepted: Accepted | Sequence[Accepted]) -> None:

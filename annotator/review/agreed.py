@@ -7,7 +7,8 @@ Decisions:
 - An attribute value is agreed when every annotator's span of a group gives that key the same
   value. The gold copy gets only agreed values: a key they gave differently (or only some gave)
   is left out and counted, so the attribute stays a difference for the reviewer to settle
-  instead of the first annotator's value winning silently.
+  instead of the first annotator's value winning silently. The same holds for the actor link:
+  the gold copy is linked only when every annotator linked the same actor.
 - A relation is agreed when every annotator made a relation of that type between spans with the
   same offsets and labels at both ends; it goes to gold between the gold copies of its ends,
   with its agreed attribute values.
@@ -42,11 +43,13 @@ def span_key(span: SpanRecord) -> SpanKey:
 @dataclass(frozen=True)
 class AgreedSpan:
     """Every annotator's span at one agreed place and label (in the order annotators were
-    given), the attribute values they all gave, and the keys they gave differently."""
+    given), the attribute values they all gave, the keys they gave differently, and whether
+    they linked the same actor (or none)."""
 
     spans: tuple[SpanRecord, ...]
     attrs: dict[str, Any]
     disputed: tuple[str, ...]
+    actor_agreed: bool = True
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,7 @@ class AgreedReport:
     dropped_relations: int = 0  # relations of replaced gold spans that could not be re-attached
     differing_items: int = 0  # places left because the versions differ
     disputed_values: int = 0  # attribute keys left out because annotators gave them differently
+    disputed_actors: int = 0  # actor links left out because annotators linked different actors
     differing_relations: int = 0  # relations not every annotator made
     skipped_relations: int = 0  # agreed relations whose ends have no gold copy (decided otherwise)
 
@@ -99,6 +103,7 @@ class AgreedReport:
         left = [f"{count} {what}" for count, what in (
             (self.differing_items, "item(s) whose versions differ"),
             (self.disputed_values, "attribute value(s) given differently"),
+            (self.disputed_actors, "actor link(s) given differently"),
             (self.differing_relations, "relation(s) not every annotator made"),
             (self.skipped_relations, "agreed relation(s) whose ends are decided otherwise")) if count]
         return f"{taken}. Left for you: {', '.join(left)}." if left else f"{taken}. Nothing left to decide."
@@ -147,7 +152,8 @@ def plan(project: Project, doc_id: int, annotators: Sequence[str]) -> AgreedPlan
         if any(not found or found != keys[0] for found in keys):
             differing += 1
         elif not all(span.status in DECIDED for span in place):
-            items.append(tuple(AgreedSpan(tuple(matched), *_agreed_attrs(matched))
+            items.append(tuple(AgreedSpan(tuple(matched), *_agreed_attrs(matched),
+                                          actor_agreed=len({span.actor for span in matched}) == 1)
                                for matched in zip(*(own[name] for name in names), strict=True)))
     relations, differing_relations = _agreed_relations(project, doc_id, names, {span.id: span for span in spans})
     return AgreedPlan(tuple(items), relations, differing, differing_relations)
