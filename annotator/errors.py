@@ -626,7 +626,7 @@ class Errors(metaclass=_CodedMessages):
     E1226 = "This is the {which} document of the comparison ({count} in all)."
     E1227 = "The gold {label} has no attribute value to clear."
     # E1200-E1219: taking a version of any compared item into gold (annotator/ops/curation.py, gui/compare_view.py)
-    E1200 = ("Gold already holds {annotator}'s version here ({value}), so taking it changes nothing. Take "
+    E1200 = ("Gold already holds {annotator}'s version here: {value}. Taking it changes nothing. Take "
              "another annotator's version, or leave the item as it is.")
     E1201 = ("The actor {actor} that {annotator} linked is no longer in the actor registry (deleted or renamed "
              "since the comparison was read). Press F5 to compare again.")
