@@ -261,6 +261,7 @@ class ExportDialog(_DatasetDialog):
             spin.valueChanged.connect(self._update)
         self._update()
         self.resize(620, 560)
+        self.target_edit.setFocus()  # the one field without a default: the keys type the path at once
 
     @staticmethod
     def _fraction(value: float) -> QDoubleSpinBox:
