@@ -29,6 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from annotator.review.comparison import places
 from annotator.store.project import Project
 from annotator.store.records import RelationRecord, SpanRecord
 
@@ -124,28 +125,13 @@ def _agreed_attrs(items: Sequence[SpanRecord | RelationRecord]) -> tuple[dict[st
     return agreed, tuple(key for key in keys if key not in agreed)
 
 
-def _places(spans: Sequence[SpanRecord]) -> list[list[SpanRecord]]:
-    """The spans grouped where they overlap, in text order: the places the comparison lists
-    (``annotator.review.comparison`` groups its span items the same way)."""
-    places: list[list[SpanRecord]] = []
-    end = -1
-    for span in sorted(spans, key=lambda s: (s.start, -s.end, s.id)):
-        if places and span.start < end:
-            places[-1].append(span)
-            end = max(end, span.end)
-        else:
-            places.append([span])
-            end = span.end
-    return places
-
-
 def plan(project: Project, doc_id: int, annotators: Sequence[str]) -> AgreedPlan:
     """Read what Accept all agreed would take on one document (see the module's decisions)."""
     names = tuple(dict.fromkeys(annotators))
     spans = project.annotations.spans(doc_id, annotators=names, layers=["annotation"])
     items: list[tuple[AgreedSpan, ...]] = []
     differing = 0
-    for place in _places(spans):
+    for place in places(spans):
         own = {name: sorted((span for span in place if span.annotator == name), key=lambda s: (span_key(s), s.id))
                for name in names}
         keys = [[span_key(span) for span in own[name]] for name in names]

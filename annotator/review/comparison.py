@@ -141,7 +141,7 @@ def compare(project: Project, doc_id: int, annotators: Sequence[str]) -> list[Di
     for span in sorted(gold_spans, key=lambda s: s.id):
         gold_index.setdefault(_key(span), span)
     items = _doc_label_items(project, doc_id, names)
-    placed = [item for group in _groups(spans) for item in _span_items(group, names, gold_index)]
+    placed = [item for group in places(spans) for item in _span_items(group, names, gold_index)]
     placed += _relation_items(spans, gold_spans, relations, names)
     placed.sort(key=lambda item: (item.start, -item.end, KINDS.index(item.kind)))
     return items + placed
@@ -150,8 +150,9 @@ def compare(project: Project, doc_id: int, annotators: Sequence[str]) -> list[Di
 # --- spans -----------------------------------------------------------------------------------
 
 
-def _groups(spans: list[SpanRecord]) -> list[list[SpanRecord]]:
-    """The spans grouped where they overlap, in text order."""
+def places(spans: Sequence[SpanRecord]) -> list[list[SpanRecord]]:
+    """The spans grouped where they overlap, in text order: the places the comparison lists and
+    Accept all agreed (``annotator.review.agreed``) decides on."""
     spans = sorted(spans, key=lambda s: (s.start, -s.end, s.id))
     groups: list[list[SpanRecord]] = []
     group_end = -1
