@@ -612,6 +612,12 @@ class Errors(metaclass=_CodedMessages):
              "View ▸ Layer (Ctrl+Shift+L) to change it.")
     E1242 = ("{name} has no annotations in this project any more, so their layer cannot be shown: "
              "showing your own layer instead.")
+    # E1260-E1269: reviewers' decisions on non-span differences (annotator/ops/curation.py, store/review_decisions.py)
+    E1260 = "This {what} difference is already rejected; nothing was changed."
+    E1261 = ("A span difference is rejected by marking its spans rejected (X in the comparison window); "
+             "nothing was changed.")
+    E1262 = ("Gold already holds a version of this {what} difference ({value}), so rejecting it would leave that "
+             "in gold. Undo the take (Ctrl+Z) or take another version; nothing was changed.")
     # E1220-E1239: gold decisions that replace, relabel, attribute values cleared, the comparison's
     # document flow (annotator/review/relabel.py, annotator/ops/gold_edits.py, gui/compare_flow.py)
     E1220 = ("Relabelling the gold {old} as {label} needs a value for its required attribute(s): {missing}. "
@@ -630,8 +636,6 @@ class Errors(metaclass=_CodedMessages):
              "another annotator's version, or leave the item as it is.")
     E1201 = ("The actor {actor} that {annotator} linked is no longer in the actor registry (deleted or renamed "
              "since the comparison was read). Press F5 to compare again.")
-    E1202 = ("Only a span difference can be rejected (its spans are marked rejected and nothing goes to gold). "
-             "For a {kind} difference, take the version to keep with its key (Ctrl+1 …) or leave it pending.")
     E1203 = "{annotator} is not one of the compared annotators ({compared})."
     # E1120-E1139: doccano JSONL and export options of a format (annotator/formats/doccano.py)
     E1120 = ("'{name}' cannot be the doccano label column: {why}. Give another name, such as label "

@@ -204,8 +204,12 @@ def test_taking_document_labels_replaces_the_group(crafted: tuple[Project, int])
     assert project.annotations.doc_labels(doc_id, "rita", layer="gold") == ["RELEVANT"]
     history.redo()
     assert project.annotations.doc_labels(doc_id, "rita", layer="gold") == ["NOT_RELEVANT"]
+    take(project, item_of(project, doc_id, "doc_label", "NEEDS_DISCUSSION"), "boris")  # gold has none either:
+    discussion = item_of(project, doc_id, "doc_label", "NEEDS_DISCUSSION")            # the decision is kept
+    assert discussion.decision == "taken:boris" and discussion.state == "gold"
+    assert project.annotations.doc_labels(doc_id, "rita", layer="gold") == ["NOT_RELEVANT"]
     with pytest.raises(UserError, match="E1200"):
-        take(project, item_of(project, doc_id, "doc_label", "NEEDS_DISCUSSION"), "boris")  # gold has none either
+        take(project, discussion, "boris")  # taken already
 
 
 def test_span_items_keep_their_kinds_and_show_rejections(crafted: tuple[Project, int]) -> None:

@@ -109,7 +109,7 @@ def test_project_of_the_previous_version_gets_the_span_start_index(backend: str,
         engine.dispose()
         with Project.open(location) as project:
             with project.engine.connect() as connection:
-                assert MigrationContext.configure(connection).get_current_revision() == head_revision() == "0008"
+                assert MigrationContext.configure(connection).get_current_revision() == head_revision() == HEAD_REVISION
                 indexes = {index["name"]: index["column_names"] for index in sa.inspect(connection).get_indexes("span")}
                 assert indexes["ix_span_start_doc_layer"] == ["start_offset", "document_id", "layer"]
                 if backend == "sqlite":

@@ -43,7 +43,7 @@ from annotator.gui.conflicts import show_conflict
 from annotator.gui.ops_bridge import OpsBridge
 from annotator.gui.review_bridge import CompareItem
 from annotator.gui.textview import DocumentView
-from annotator.ops import History, Operation
+from annotator.ops import History, Operation, curation
 from annotator.ops import adjudication as adjudicate
 from annotator.review.agreed import AgreedReport
 from annotator.store import Project
@@ -283,12 +283,20 @@ class CompareWindow(QMainWindow):
             self.report_box.open()  # not exec(): the window and its keys go on
 
     def reject_item(self) -> None:
-        """Turn the selected difference down: every version there is marked rejected, gold unchanged."""
+        """Turn the selected difference down, gold unchanged: a span item's versions are marked
+        rejected, any other item's rejection is recorded (``curation.reject_difference``)."""
         item = self.current_item()
         if item is None:
             return
         if item.kind not in bridge.SPAN_KINDS:
-            self.report_error(Errors.E1202.format(kind=item.kind.replace("_", " ")))
+            try:
+                operation = curation.reject_difference(item.difference, self._adjudicator)
+            except UserError as error:
+                self.report_error(str(error))
+                return
+            if self.perform(operation) is not None:
+                self.statusBar().showMessage(f"Rejected {item.who_said_what(self._annotators)}: nothing goes to gold.",
+                                             10_000)
             return
         if self.perform(adjudicate.reject_spans([span for versions in item.versions.values() for span in versions])):
             self.statusBar().showMessage(f"Rejected {item.who_said_what(self._annotators)}: nothing goes to gold.",

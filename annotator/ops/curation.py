@@ -11,7 +11,10 @@ does it, so each is one transaction and one undo step:
 - a relation: gold's relations between the gold copies of the two ends become that annotator's
   (their types added, other types between those ends taken out, with provenance), the ends
   copied into gold first where they are missing;
-- document labels: gold's labels of the item's group become that annotator's.
+- document labels: gold's labels of the item's group become that annotator's;
+- a version that is "nothing" (no relation, no label) where gold holds nothing either: gold stays
+  as it is and the decision is recorded (``review_decision``, ``SetReviewDecision``), so the item
+  counts as decided; ``reject_difference`` records a non-span item turned down the same way.
 
 Every edit of a row that exists expects the version the comparison read (``ConflictError`` when
 another reviewer changed it since); undo and redo expect what the step left (``settle``).
@@ -32,10 +35,11 @@ from annotator.ops.settle import settled_relation, settled_span
 from annotator.review import adjudicate
 from annotator.review.adjudicate import GoldRelation
 from annotator.review.comparison import GOLD, SPAN_KINDS, Difference, value_text
-from annotator.store import Project
+from annotator.store import Project, review_decisions
 from annotator.store.annotations import conflict_error, span_query, span_record
 from annotator.store.models import utcnow
 from annotator.store.records import RelationRecord, SpanRecord
+from annotator.store.review_decisions import Decision
 from annotator.store.tables import ACTOR, ANNOTATOR, DOC_LABEL, LABEL, REL, SPAN
 from annotator.store.versions import SPAN_KIND, update_row
 
@@ -65,11 +69,64 @@ def take_version(item: Difference, who: str, adjudicator: str) -> Operation:
         if not spans:
             raise UserError(Errors.E542.format(annotator=who))
         return AcceptSpans(spans, adjudicator, label=f"Accept {title}")
+    if _gold_holds_nothing_of(item, who):
+        if item.decision == review_decisions.taken(who):
+            raise UserError(Errors.E1200.format(annotator=who, value=value_text(item.value_of(who))))
+        return _decide(item, review_decisions.taken(who), adjudicator, f"Take {title}")
     if item.kind in ("attribute", "actor"):
         return _take_value(item, who, adjudicator, f"Take {title}")
     if item.kind == "relation":
         return _take_relations(item, who, adjudicator, f"Take {title}")
     return _take_doc_labels(item, who, adjudicator, f"Take {title}")
+
+
+# --- decisions gold cannot show -------------------------------------------------------------------
+
+
+def _gold_holds_nothing_of(item: Difference, who: str) -> bool:
+    """``who``'s version of a relation or document label item is "nothing" and so is gold's:
+    taking it changes no row, only the decision can be kept."""
+    if item.kind not in ("relation", "doc_label") or item.in_gold or item.item_key is None:
+        return False
+    return not item.value_of(who) and not item.gold_value
+
+
+def reject_difference(item: Difference, adjudicator: str) -> Operation:
+    """Turn a non-span difference down: gold is left as it is and the rejection is recorded, so
+    the item counts as decided (span items are rejected by marking their spans)."""
+    if item.kind in SPAN_KINDS or item.item_key is None:
+        raise UserError(Errors.E1261)
+    if item.in_gold:  # a version is in gold: rejecting would leave it there
+        raise UserError(Errors.E1262.format(what=item.kind.replace("_", " "), value=value_text(item.gold_value)))
+    if item.decision == review_decisions.REJECTED:
+        raise UserError(Errors.E1260.format(what=item.kind.replace("_", " ")))
+    return _decide(item, review_decisions.REJECTED, adjudicator, f"Reject the {item.kind.replace('_', ' ')} difference")
+
+
+class SetReviewDecision(Operation):
+    """Make ``row`` the one decision on an item of a document (None: no decision); the undo puts
+    back the decision the item had before, under its id."""
+
+    def __init__(self, doc_id: int, item_key: str, row: Decision | None, label: str) -> None:
+        self.label = label
+        self._doc_id = doc_id
+        self._key = item_key
+        self._row = row
+
+    def run(self, project: Project) -> Done[Decision | None]:
+        with project.transaction() as connection:
+            before = review_decisions.read(connection, self._doc_id, self._key)
+            row = self._row
+            if row is not None and row.id is None and before is not None:  # a new decision replaces
+                row = dataclasses.replace(row, version=before.version + 1)
+            written = review_decisions.replace(connection, self._doc_id, self._key, row)
+            project.note_change(documents=[self._doc_id])
+        return Done(written, SetReviewDecision(self._doc_id, self._key, before, self.label))
+
+
+def _decide(item: Difference, decision: str, adjudicator: str, label: str) -> SetReviewDecision:
+    key = str(item.item_key)
+    return SetReviewDecision(item.document_id, key, Decision(item.document_id, key, decision, adjudicator), label)
 
 
 # --- attribute values and actor links ----------------------------------------------------------

@@ -25,14 +25,22 @@ identical to one of the versions (span kinds); the gold copy (same offsets and l
 the versions' values (attribute, actor); gold has, between the gold copies of the ends, exactly
 one annotator's relation types (relation); gold's labels of the group are one annotator's
 (doc_label). A version that is "nothing" (no relation, no label) cannot be told apart from "not
-decided yet" in gold, so such an item stays pending when the reviewer takes nothing. The review
-marks of the annotators' spans (accepted, rejected, None) come with the span records (``status``).
+decided yet" in gold, and a non-span item has no spans of its own to mark rejected: such decisions
+are kept in the ``review_decision`` table (``annotator.store.review_decisions``) under the item's
+``item_key``, a text naming what the item is about (kind, offsets, labels, attribute key, relation
+ends, the versions compared), never row ids, so it outlives re-imports; a changed version is a new
+item, pending again. An item with a decision counts as decided (``rejected``, or ``gold`` for a
+version taken). The review marks of the annotators' spans (accepted, rejected, None) come with the
+span records (``status``).
 
-Everything is read with one query per table (spans, relations, document labels), not per item.
+Everything is read with one query per table (spans, relations, document labels, decisions), not
+per item.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -40,6 +48,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from annotator.store import review_decisions
 from annotator.store.project import Project
 from annotator.store.records import RelationRecord, SpanRecord
 from annotator.store.tables import ANNOTATOR, DOC_LABEL, LABEL
@@ -81,7 +90,9 @@ class Difference:
     relations: tuple[RelationRecord, ...] = ()
     gold_relations: tuple[RelationRecord, ...] = ()
     scope: tuple[str, ...] = ()  # doc_label: the labels the item decides (the group's)
-    document_id: int = 0  # doc_label (the other kinds have their spans')
+    document_id: int = 0  # the document (set on every item by ``compare``)
+    item_key: str | None = None  # non-span items: the key a decision is kept under (module docstring)
+    decision: str | None = None  # the reviewer's recorded decision: "rejected", "taken:<annotator>"
 
     def value_of(self, annotator: str) -> Any:
         return dict(self.values).get(annotator)
@@ -93,13 +104,21 @@ class Difference:
 
     @property
     def rejected(self) -> bool:
-        """Every annotator span of a span item was turned down (nothing of it goes to gold)."""
-        return self.kind in SPAN_KINDS and bool(self.spans) and all(s.status == "rejected" for s in self.spans)
+        """Every annotator span of a span item was turned down, or the reviewer rejected the
+        non-span item (nothing of it goes to gold)."""
+        if self.kind not in SPAN_KINDS:
+            return self.decision == review_decisions.REJECTED
+        return bool(self.spans) and all(s.status == "rejected" for s in self.spans)
+
+    @property
+    def taken(self) -> bool:
+        """The reviewer took a version gold already held (an annotator's "nothing")."""
+        return self.decision is not None and self.decision.startswith(review_decisions.TAKEN)
 
     @property
     def state(self) -> str:
-        """``gold`` (decided into gold), ``rejected`` or ``pending``."""
-        return "gold" if self.in_gold else "rejected" if self.rejected else "pending"
+        """``gold`` (decided into gold, or a version taken that gold held), ``rejected`` or ``pending``."""
+        return "gold" if self.in_gold or self.taken else "rejected" if self.rejected else "pending"
 
 
 def value_text(value: Any) -> str:
@@ -126,6 +145,16 @@ def _key(span: SpanRecord) -> SpanKey:
     return span.start, span.end, span.label
 
 
+def _item_key(*parts: Any) -> str:
+    """The text a non-span item's decision is kept under: what the item is about, as JSON."""
+    return json.dumps(parts, separators=(",", ":"), sort_keys=True, default=str)
+
+
+def _versions(values: tuple[tuple[str, Any], ...]) -> list[list[Any]]:
+    """The compared versions for an item key: multichoice values as sets, an unset value marked."""
+    return [[name, {"not_set": True} if value is NOT_SET else _comparable(value)] for name, value in values]
+
+
 def compare(project: Project, doc_id: int, annotators: Sequence[str]) -> list[Difference]:
     """The compared items of one document, in text order (module docstring)."""
     names = tuple(dict.fromkeys(annotators))
@@ -144,7 +173,11 @@ def compare(project: Project, doc_id: int, annotators: Sequence[str]) -> list[Di
     placed = [item for group in places(spans) for item in _span_items(group, names, gold_index)]
     placed += _relation_items(spans, gold_spans, relations, names)
     placed.sort(key=lambda item: (item.start, -item.end, KINDS.index(item.kind)))
-    return items + placed
+    with project.reading() as connection:
+        decisions = review_decisions.of_document(connection, doc_id)
+    return [dataclasses.replace(item, document_id=doc_id,
+                                decision=decisions.get(item.item_key) if item.item_key else None)
+            for item in items + placed]
 
 
 # --- spans -----------------------------------------------------------------------------------
@@ -214,13 +247,16 @@ def _value_items(matched: tuple[SpanRecord, ...], names: tuple[str, ...],
             gold_value = None if gold is None else gold.attrs.get(key, NOT_SET)
             decided = gold is not None and any(_comparable(v) == _comparable(gold_value) for _n, v in values)
             items.append(Difference("attribute", first.start, first.end, matched, names, decided, key=key,
-                                    values=values, gold=gold, gold_value=gold_value))
+                                    values=values, gold=gold, gold_value=gold_value,
+                                    item_key=_item_key("attribute", first.start, first.end, first.label, key,
+                                                       _versions(values))))
     actors = tuple((span.annotator, span.actor) for span in matched)
     if len({actor for _name, actor in actors}) > 1:
         gold_actor = None if gold is None else gold.actor
         decided = gold is not None and any(actor == gold_actor for _name, actor in actors)
         items.append(Difference("actor", first.start, first.end, matched, names, decided, key="actor",
-                                values=actors, gold=gold, gold_value=gold_actor))
+                                values=actors, gold=gold, gold_value=gold_actor,
+                                item_key=_item_key("actor", first.start, first.end, first.label, _versions(actors))))
     return items
 
 
@@ -258,7 +294,8 @@ def _relation_items(spans: list[SpanRecord], gold_spans: list[SpanRecord], relat
             tuple(name for name in names if versions.get(name)),
             bool(gold_types) and any(types == gold_types for _name, types in values),
             values=values, gold_value=gold_types,
-            relations=tuple(r for name in names for r in versions.get(name, ())), gold_relations=gold_relations))
+            relations=tuple(r for name in names for r in versions.get(name, ())), gold_relations=gold_relations,
+            item_key=_item_key("relation", list(ends[0]), list(ends[1]), _versions(values))))
     return items
 
 
@@ -301,5 +338,6 @@ def _doc_label_items(project: Project, doc_id: int, names: tuple[str, ...]) -> l
         gold_value = tuple(sorted(gold & set(scope)))
         decided = bool(gold_value) and any(value == gold_value for _name, value in values)
         items.append(Difference("doc_label", 0, 0, (), tuple(name for name, value in values if value), decided,
-                                key=key, values=values, gold_value=gold_value, scope=scope, document_id=doc_id))
+                                key=key, values=values, gold_value=gold_value, scope=scope, document_id=doc_id,
+                                item_key=_item_key("doc_label", key, _versions(values))))
     return items

@@ -5,7 +5,8 @@ Decisions:
   layer, in import order (document id), unless the caller gives its own order (the agreement
   window's list, worst first).
 - A pending difference is a compared item that is not an agreement and that gold does not
-  decide yet and nobody rejected (``Difference.state == "pending"``, ``annotator.review.comparison``);
+  decide yet, nobody rejected and no recorded decision settles (a non-span item rejected, or an
+  annotator's "nothing" taken: ``Difference.state == "pending"``, ``annotator.review.comparison``);
   an undecided document has at least one. Agreements are not differences: Accept all agreed
   settles them without the reviewer reading each.
 """

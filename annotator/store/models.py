@@ -256,3 +256,21 @@ class ChangeLog(SQLModel, table=True):
     label: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
     made_at: datetime = _timestamp()
     changes: dict[str, Any] = _json_column()
+
+
+class ReviewDecision(SQLModel, table=True):
+    """A reviewer's decision on a compared item gold cannot show: a difference turned down
+    (``rejected``), or an annotator's version taken where that version is "nothing" and gold
+    already holds nothing (``taken:<annotator>``). ``item_key`` names the difference by what it
+    is about (kind, offsets, labels, versions; ``annotator.review.comparison``), never by row ids,
+    so the decision outlives re-imports of the same annotations. One decision per item."""
+
+    __tablename__ = "review_decision"
+    __table_args__ = (sa.UniqueConstraint("document_id", "item_key", name="uq_review_decision"), NEVER_REUSED)
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(sa_column=sa.Column(sa.ForeignKey("document.id", ondelete="CASCADE"), nullable=False))
+    item_key: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    decision: str = Field(max_length=220)
+    adjudicator: str = Field(max_length=200)
+    version: int = Field(default=1, sa_column=sa.Column(sa.Integer, nullable=False, default=1, server_default="1"))
+    created_at: datetime = _timestamp()

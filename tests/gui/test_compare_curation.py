@@ -105,8 +105,15 @@ def test_relation_actor_and_document_label_keys_and_rejects(
     assert project.annotations.doc_labels(doc_id, "rita", layer="gold") == ["NOT_RELEVANT"]
     assert compare.panel.version_cells()[-1] == ("", "Gold", "NOT_RELEVANT")
 
-    qtbot.keyClick(compare.item_list, Qt.Key.Key_X)  # a document label cannot be rejected: said so
-    assert "[E1202]" in compare.statusBar().currentMessage()
+    qtbot.keyClick(compare.item_list, Qt.Key.Key_X)  # gold holds boris's labels: rejecting is refused, said so
+    assert "[E1262]" in compare.statusBar().currentMessage()
+    assert project.annotations.doc_labels(doc_id, "rita", layer="gold") == ["NOT_RELEVANT"]
+
+    compare.select_item(row_of(compare, "doc_label", "NEEDS_DISCUSSION"))  # only anna set it: X records the rejection
+    qtbot.keyClick(compare.item_list, Qt.Key.Key_X)
+    assert compare.statusBar().currentMessage().startswith("Rejected NEEDS_DISCUSSION:")
+    assert compare.items[row_of(compare, "doc_label", "NEEDS_DISCUSSION")].state == "rejected"
+    assert project.annotations.doc_labels(doc_id, "rita", layer="gold") == ["NOT_RELEVANT"]
 
     only = project.annotations.add_span(doc_id, 70, 80, "CLAIM", "anna", attrs={"claim_type": "promise"})
     compare.refresh()
