@@ -618,6 +618,8 @@ class Errors(metaclass=_CodedMessages):
              "nothing was changed.")
     E1262 = ("Gold already holds a version of this {what} difference ({value}), so rejecting it would leave that "
              "in gold. Undo the take (Ctrl+Z) or take another version; nothing was changed.")
+    E1263 = ("Another reviewer decided this difference meanwhile (now: {current}; you saw: {seen}). The "
+             "comparison shows their decision; decide again if you still disagree. Nothing was changed.")
     # E1220-E1239: gold decisions that replace, relabel, attribute values cleared, the comparison's
     # document flow (annotator/review/relabel.py, annotator/ops/gold_edits.py, gui/compare_flow.py)
     E1220 = ("Relabelling the gold {old} as {label} needs a value for its required attribute(s): {missing}. "

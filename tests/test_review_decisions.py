@@ -20,6 +20,7 @@ from annotator.store.copy import copy_project
 from annotator.store.database import create_project_engine, location_to_url
 from annotator.store.migrate import HEAD_REVISION, upgrade
 from annotator.store.tables import REVIEW_DECISION
+from annotator.store.versions import ConflictError
 from tests.conftest import BACKENDS, new_location
 from tests.test_curation import NAMES, TEXT, at, craft
 from tests.test_store_project import _PREVIOUS_VERSION_ROWS
@@ -85,6 +86,26 @@ def test_taking_a_version_into_gold_then_rejecting_is_refused(project: Project) 
     History.of(project, "rita").perform(take_version(item(project, doc_id, "relation"), "anna", "rita"))
     with pytest.raises(UserError, match="E1262"):
         reject_difference(item(project, doc_id, "relation"), "rita")
+
+
+def test_two_reviewers_deciding_the_same_item_do_not_overwrite_each_other(project: Project) -> None:
+    """rita and sam both have the comparison open; sam rejects the relation first. rita's take of
+    boris's "(none)", decided on what she saw (undecided), is refused with E1263 instead of
+    replacing sam's decision; an undo of a decision someone changed since is refused too."""
+    doc_id = craft(project)
+    seen_by_rita = item(project, doc_id, "relation")
+    History.of(project, "sam").perform(reject_difference(item(project, doc_id, "relation"), "sam"))
+    rita = History.of(project, "rita")
+    with pytest.raises(ConflictError, match="E1263"):
+        rita.perform(take_version(seen_by_rita, "boris", "rita"))
+    assert item(project, doc_id, "relation").decision == "rejected"
+
+    sam = History.of(project, "sam")
+    sam.perform(take_version(item(project, doc_id, "relation"), "boris", "sam"))  # on what he sees: rejected
+    rita.perform(reject_difference(item(project, doc_id, "relation"), "rita"))
+    with pytest.raises(ConflictError):
+        sam.undo()  # his step left "taken:boris"; rita's rejection stands
+    assert item(project, doc_id, "relation").decision == "rejected"
 
 
 def _document(project: Project, name: str) -> int:

@@ -41,7 +41,7 @@ from annotator.store.models import utcnow
 from annotator.store.records import RelationRecord, SpanRecord
 from annotator.store.review_decisions import Decision
 from annotator.store.tables import ACTOR, ANNOTATOR, DOC_LABEL, LABEL, REL, SPAN
-from annotator.store.versions import SPAN_KIND, update_row
+from annotator.store.versions import SPAN_KIND, ConflictError, update_row
 
 
 def version_title(item: Difference, who: str) -> str:
@@ -105,28 +105,41 @@ def reject_difference(item: Difference, adjudicator: str) -> Operation:
 
 class SetReviewDecision(Operation):
     """Make ``row`` the one decision on an item of a document (None: no decision); the undo puts
-    back the decision the item had before, under its id."""
+    back the decision the item had before, under its id.
 
-    def __init__(self, doc_id: int, item_key: str, row: Decision | None, label: str) -> None:
+    ``expected`` is the decision the reviewer saw (None: none): of two reviewers deciding the
+    same item at once, the second is refused (E1263, a ``ConflictError`` the window answers by
+    reloading) instead of silently replacing the first's; an undo expects what its step wrote."""
+
+    def __init__(self, doc_id: int, item_key: str, row: Decision | None, label: str, *,
+                 expected: str | None) -> None:
         self.label = label
         self._doc_id = doc_id
         self._key = item_key
         self._row = row
+        self._expected = expected
 
     def run(self, project: Project) -> Done[Decision | None]:
         with project.transaction() as connection:
             before = review_decisions.read(connection, self._doc_id, self._key)
+            seen = before.decision if before is not None else None
+            if seen != self._expected:
+                raise ConflictError(Errors.E1263.format(current=seen or "undecided", seen=self._expected or "undecided"),
+                                    kind="review decision", item_id=(before.id or 0) if before is not None else 0,
+                                    expected=0, current=None)
             row = self._row
             if row is not None and row.id is None and before is not None:  # a new decision replaces
                 row = dataclasses.replace(row, version=before.version + 1)
             written = review_decisions.replace(connection, self._doc_id, self._key, row)
             project.note_change(documents=[self._doc_id])
-        return Done(written, SetReviewDecision(self._doc_id, self._key, before, self.label))
+        return Done(written, SetReviewDecision(self._doc_id, self._key, before, self.label,
+                                               expected=written.decision if written is not None else None))
 
 
 def _decide(item: Difference, decision: str, adjudicator: str, label: str) -> SetReviewDecision:
     key = str(item.item_key)
-    return SetReviewDecision(item.document_id, key, Decision(item.document_id, key, decision, adjudicator), label)
+    return SetReviewDecision(item.document_id, key, Decision(item.document_id, key, decision, adjudicator), label,
+                             expected=item.decision)
 
 
 # --- attribute values and actor links ----------------------------------------------------------

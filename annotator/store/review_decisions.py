@@ -45,7 +45,7 @@ def of_document(connection: Connection, doc_id: int) -> dict[str, str]:
     """Every decision on the document's items, by item key (one query)."""
     return dict(connection.execute(
         sa.select(REVIEW_DECISION.c.item_key, REVIEW_DECISION.c.decision)
-        .where(REVIEW_DECISION.c.document_id == doc_id)).tuples().all())
+        .where(REVIEW_DECISION.c.document_id == doc_id)).all())
 
 
 def read(connection: Connection, doc_id: int, item_key: str) -> Decision | None:
