@@ -113,7 +113,8 @@ def test_taking_an_attribute_value_copies_the_span_first_then_replaces_the_value
     item = item_of(project, doc_id, "attribute", "claim_type")
     assert item.in_gold and item.state == "gold" and item.gold_value == "accusation"
     stance = item_of(project, doc_id, "attribute", "stance")
-    assert stance.in_gold  # boris's "(not set)" is what the copy holds: decided
+    # the copy holds no stance: boris's "(not set)", but nobody decided that yet
+    assert not stance.in_gold and stance.state == "pending"
     take(project, stance, "anna")  # onto the gold copy, one value
     assert gold(project, doc_id)[0].attrs == {"claim_type": "accusation", "stance": "critical"}
     history.undo()
@@ -237,3 +238,24 @@ def test_an_actor_gone_from_the_registry_is_refused_by_name(crafted: tuple[Proje
     with pytest.raises(UserError, match=r"E1201.*Lukashenko's office.*boris"):
         take(project, item, "boris")
     assert [span.actor for span in gold(project, doc_id)] == ["Alexander Lukashenko"]
+
+
+def test_taking_a_value_left_unset_is_recorded_as_a_decision_with_the_copy(crafted: tuple[Project, int]) -> None:
+    """boris gave no stance: taking his version makes the gold copy (without a stance) and records
+    the decision in the same step, since a copy without the value reads as undecided; on a copy
+    that already lacks it, only the decision is new; taking it twice is refused (E1200)."""
+    project, doc_id = crafted
+    history = History.of(project, "rita")
+    take(project, item_of(project, doc_id, "attribute", "stance"), "boris")
+    [copy] = gold(project, doc_id)
+    assert "stance" not in copy.attrs
+    stance = item_of(project, doc_id, "attribute", "stance")
+    assert (stance.decision, stance.state) == ("taken:boris", "gold")
+    history.undo()  # the copy and the decision, one step
+    assert gold(project, doc_id) == [] and item_of(project, doc_id, "attribute", "stance").decision is None
+
+    take(project, item_of(project, doc_id, "attribute", "claim_type"), "boris")  # a copy without stance
+    take(project, item_of(project, doc_id, "attribute", "stance"), "boris")
+    assert item_of(project, doc_id, "attribute", "stance").state == "gold" and len(gold(project, doc_id)) == 1
+    with pytest.raises(UserError, match="E1200"):
+        take(project, item_of(project, doc_id, "attribute", "stance"), "boris")

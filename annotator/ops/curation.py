@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -34,7 +35,7 @@ from annotator.ops.operation import Done, Operation, Steps
 from annotator.ops.settle import settled_relation, settled_span
 from annotator.review import adjudicate
 from annotator.review.adjudicate import GoldRelation
-from annotator.review.comparison import GOLD, SPAN_KINDS, Difference, value_text
+from annotator.review.comparison import GOLD, NOT_SET, SPAN_KINDS, Difference, value_text
 from annotator.store import Project, review_decisions
 from annotator.store.annotations import conflict_error, span_query, span_record
 from annotator.store.models import utcnow
@@ -74,6 +75,8 @@ def take_version(item: Difference, who: str, adjudicator: str) -> Operation:
             raise UserError(Errors.E1200.format(annotator=who, value=value_text(item.value_of(who))))
         return _decide(item, review_decisions.taken(who), adjudicator, f"Take {title}")
     if item.kind in ("attribute", "actor"):
+        if _is_nothing(item, item.value_of(who)):
+            return _take_nothing(item, who, adjudicator, f"Take {title}")
         return _take_value(item, who, adjudicator, f"Take {title}")
     if item.kind == "relation":
         return _take_relations(item, who, adjudicator, f"Take {title}")
@@ -143,6 +146,22 @@ def _decide(item: Difference, decision: str, adjudicator: str, label: str) -> Se
 
 
 # --- attribute values and actor links ----------------------------------------------------------
+
+
+def _is_nothing(item: Difference, value: Any) -> bool:
+    return value is NOT_SET if item.kind == "attribute" else value is None
+
+
+def _take_nothing(item: Difference, who: str, adjudicator: str, label: str) -> Operation:
+    """``who`` left the value or link out: gold's copy is made (or cleared) to match, and the
+    decision is recorded with it in one step, since a copy without the value reads the same as
+    one nobody decided on yet (``annotator.review.comparison``)."""
+    if item.decision == review_decisions.taken(who):
+        raise UserError(Errors.E1200.format(annotator=who, value=value_text(item.value_of(who))))
+    decide = _decide(item, review_decisions.taken(who), adjudicator, label)
+    if item.gold is not None and _is_nothing(item, item.gold_value):
+        return decide  # gold holds nothing there already: only the decision is new
+    return Steps(label, [_take_value(item, who, adjudicator, label), decide])
 
 
 def _take_value(item: Difference, who: str, adjudicator: str, label: str) -> Operation:

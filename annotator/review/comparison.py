@@ -245,7 +245,10 @@ def _value_items(matched: tuple[SpanRecord, ...], names: tuple[str, ...],
         values = tuple((span.annotator, span.attrs.get(key, NOT_SET)) for span in matched)
         if len({repr(_comparable(value)) for _name, value in values}) > 1:
             gold_value = None if gold is None else gold.attrs.get(key, NOT_SET)
-            decided = gold is not None and any(_comparable(v) == _comparable(gold_value) for _n, v in values)
+            # a gold copy without the key is "not decided yet" as much as "decided: not set" (Accept
+            # all agreed leaves disputed keys out): that decision is a review decision, not gold's
+            decided = gold_value not in (None, NOT_SET) and any(
+                _comparable(v) == _comparable(gold_value) for _n, v in values)
             items.append(Difference("attribute", first.start, first.end, matched, names, decided, key=key,
                                     values=values, gold=gold, gold_value=gold_value,
                                     item_key=_item_key("attribute", first.start, first.end, first.label, key,
@@ -253,7 +256,7 @@ def _value_items(matched: tuple[SpanRecord, ...], names: tuple[str, ...],
     actors = tuple((span.annotator, span.actor) for span in matched)
     if len({actor for _name, actor in actors}) > 1:
         gold_actor = None if gold is None else gold.actor
-        decided = gold is not None and any(actor == gold_actor for _name, actor in actors)
+        decided = gold_actor is not None and any(actor == gold_actor for _name, actor in actors)
         items.append(Difference("actor", first.start, first.end, matched, names, decided, key="actor",
                                 values=actors, gold=gold, gold_value=gold_actor,
                                 item_key=_item_key("actor", first.start, first.end, first.label, _versions(actors))))
