@@ -620,6 +620,8 @@ class Errors(metaclass=_CodedMessages):
              "in gold. Undo the take (Ctrl+Z) or take another version; nothing was changed.")
     E1263 = ("Another reviewer decided this difference meanwhile (now: {current}; you saw: {seen}). The "
              "comparison shows their decision; decide again if you still disagree. Nothing was changed.")
+    E1264 = ("Another reviewer changed gold's document labels meanwhile (now: {current}; you saw: {seen}). The "
+             "comparison shows them; decide again if you still disagree. Nothing was changed.")
     # E1220-E1239: gold decisions that replace, relabel, attribute values cleared, the comparison's
     # document flow (annotator/review/relabel.py, annotator/ops/gold_edits.py, gui/compare_flow.py)
     E1220 = ("Relabelling the gold {old} as {label} needs a value for its required attribute(s): {missing}. "

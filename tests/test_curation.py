@@ -259,3 +259,20 @@ def test_taking_a_value_left_unset_is_recorded_as_a_decision_with_the_copy(craft
     assert item_of(project, doc_id, "attribute", "stance").state == "gold" and len(gold(project, doc_id)) == 1
     with pytest.raises(UserError, match="E1200"):
         take(project, item_of(project, doc_id, "attribute", "stance"), "boris")
+
+
+def test_two_reviewers_taking_document_labels_do_not_overwrite_each_other(crafted: tuple[Project, int]) -> None:
+    """Document label rows have no version: the take expects the gold labels the reviewer saw, so
+    rita's take of boris's NOT_RELEVANT, decided while gold was empty, is refused (E1264) after
+    sam took anna's RELEVANT, and sam's undo is refused once rita has changed them again."""
+    project, doc_id = crafted
+    seen_by_rita = item_of(project, doc_id, "doc_label", "relevance")
+    sam = History.of(project, "sam")
+    sam.perform(take_version(item_of(project, doc_id, "doc_label", "relevance"), "anna", "sam"))
+    with pytest.raises(ConflictError, match="E1264"):
+        History.of(project, "rita").perform(take_version(seen_by_rita, "boris", "rita"))
+    assert item_of(project, doc_id, "doc_label", "relevance").gold_value == ("RELEVANT",)
+    take(project, item_of(project, doc_id, "doc_label", "relevance"), "boris")
+    with pytest.raises(ConflictError, match=r"E190.*changed gold's document labels"):
+        sam.undo()
+    assert item_of(project, doc_id, "doc_label", "relevance").gold_value == ("NOT_RELEVANT",)

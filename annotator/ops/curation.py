@@ -304,7 +304,8 @@ def _take_doc_labels(item: Difference, who: str, adjudicator: str, label: str) -
     chosen = tuple(item.value_of(who) or ())
     if chosen == tuple(item.gold_value or ()):
         raise UserError(Errors.E1200.format(annotator=who, value=value_text(chosen)))
-    return SetGoldDocLabels(item.document_id, item.scope, [(adjudicator, name) for name in chosen], label)
+    return SetGoldDocLabels(item.document_id, item.scope, [(adjudicator, name) for name in chosen], label,
+                            expected=tuple(item.gold_value or ()))
 
 
 GoldLabel = tuple[str, str]  # (whose row it is, label)
@@ -312,25 +313,37 @@ GoldLabel = tuple[str, str]  # (whose row it is, label)
 
 class SetGoldDocLabels(Operation):
     """Make gold's document labels among ``scope`` exactly ``rows`` (a row per annotator and
-    label, as the store keeps them); the undo puts the previous rows back."""
+    label, as the store keeps them); the undo puts the previous rows back.
 
-    def __init__(self, doc_id: int, scope: Sequence[str], rows: Sequence[GoldLabel], label: str) -> None:
+    Document label rows carry no version: ``expected`` is the labels the reviewer saw in gold
+    among ``scope``, so a change another reviewer made meanwhile refuses this one (E1264)
+    instead of being overwritten; an undo expects what its step wrote."""
+
+    def __init__(self, doc_id: int, scope: Sequence[str], rows: Sequence[GoldLabel], label: str, *,
+                 expected: Sequence[str]) -> None:
         self.label = label
         self._doc_id = doc_id
         self._scope = tuple(scope)
         self._rows = list(rows)
+        self._expected = sorted(expected)
 
     def run(self, project: Project) -> Done[list[GoldLabel]]:
         annotations = project.annotations
         with project.transaction():
             before = gold_doc_labels(project, self._doc_id, self._scope)
+            found = sorted(name for _who, name in before)
+            if found != self._expected:
+                raise ConflictError(Errors.E1264.format(current=", ".join(found) or "none",
+                                                        seen=", ".join(self._expected) or "none"),
+                                    kind="document labels", item_id=self._doc_id, expected=0, current=None)
             for who, name in before:
                 if (who, name) not in self._rows:
                     annotations.set_doc_label(self._doc_id, name, who, False, layer=GOLD)
             for who, name in self._rows:
                 if (who, name) not in before:
                     annotations.set_doc_label(self._doc_id, name, who, True, layer=GOLD)
-        return Done(list(self._rows), SetGoldDocLabels(self._doc_id, self._scope, before, self.label))
+        return Done(list(self._rows), SetGoldDocLabels(self._doc_id, self._scope, before, self.label,
+                                                       expected=[name for _who, name in self._rows]))
 
 
 def gold_doc_labels(project: Project, doc_id: int, scope: Sequence[str]) -> list[GoldLabel]:
