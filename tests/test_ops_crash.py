@@ -15,11 +15,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from annotator.corpus.importer import import_paths
 from annotator.store import Project
 from annotator.store.suggestions import DocumentCandidates, SpanCandidate
-from annotator.store.tables import REL, SPAN
+from annotator.store.tables import REL, REVIEW_DECISION, SPAN
+from tests.test_curation import craft
 
 WORDS = 300
 LOOP = """
@@ -137,3 +139,48 @@ def test_a_kill_during_accept_all_agreed_its_undo_or_redo_leaves_all_or_nothing(
     location = project.location
     project.close()
     _kill_at_random_moments(AGREED_LOOP, location, doc_id, 6, random.Random(17), _agreed_all_or_nothing)
+
+
+DECISION_LOOP = """
+import sys
+from annotator.ops import History
+from annotator.ops.curation import take_version
+from annotator.review.comparison import compare
+from annotator.store import Project
+
+project = Project.open(sys.argv[1])
+doc_id = int(sys.argv[2])
+history = History.of(project, "rita")
+print("ready", flush=True)
+while True:
+    if history.redo_label is None:
+        [stance] = [item for item in compare(project, doc_id, ["anna", "boris"]) if item.key == "stance"]
+        history.perform(take_version(stance, "boris", "rita"))  # the gold copy and the decision
+    else:
+        history.redo()
+    history.undo()
+"""
+
+
+def _decision_all_or_nothing(location: str, doc_id: int) -> bool:
+    """Taking boris's unset stance writes the gold copy and the review decision in one step: after
+    a kill both are there or neither; then back to neither for the next round."""
+    with Project.open(location) as project:
+        gold = project.annotations.spans(doc_id, layers=["gold"])
+        with project.reading() as connection:
+            decisions = connection.execute(sa.select(REVIEW_DECISION.c.decision)).scalars().all()
+        assert len(gold) in (0, 1)
+        assert decisions == (["taken:boris"] if gold else [])
+        if gold:
+            with project.transaction() as connection:
+                connection.execute(REVIEW_DECISION.delete())
+                connection.execute(SPAN.delete().where(SPAN.c.layer == "gold"))
+                connection.execute(SPAN.update().where(SPAN.c.layer == "annotation").values(status=None))
+    return bool(gold)
+
+
+def test_a_kill_while_taking_a_version_with_its_decision_leaves_both_or_neither(project: Project) -> None:
+    doc_id = craft(project)
+    location = project.location
+    project.close()
+    _kill_at_random_moments(DECISION_LOOP, location, doc_id, 6, random.Random(23), _decision_all_or_nothing)
