@@ -17,13 +17,12 @@ from annotator.review.comparison import Difference, compare
 from annotator.review.review_queue import next_undecided, pending_differences
 from annotator.store import Project
 from annotator.store.copy import copy_project
-from annotator.store.database import create_project_engine, location_to_url
-from annotator.store.migrate import HEAD_REVISION, upgrade
+from annotator.store.migrate import HEAD_REVISION
 from annotator.store.tables import REVIEW_DECISION
 from annotator.store.versions import ConflictError
 from tests.conftest import BACKENDS, new_location
 from tests.test_curation import NAMES, TEXT, at, craft
-from tests.test_store_project import _PREVIOUS_VERSION_ROWS
+from tests.test_store_project import write_previous_version
 
 
 def item(project: Project, doc_id: int, kind: str, key: str | None = None, index: int = 0) -> Difference:
@@ -140,12 +139,7 @@ def test_the_queue_moves_past_a_document_whose_differences_are_decided_this_way(
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_a_project_of_the_previous_version_gets_the_decision_table(backend: str, tmp_path: Path) -> None:
     with new_location(backend, tmp_path) as location:
-        engine = create_project_engine(location_to_url(location))
-        upgrade(engine, "0008")
-        with engine.begin() as connection:
-            for statement in _PREVIOUS_VERSION_ROWS:
-                connection.exec_driver_sql(statement)
-        engine.dispose()
+        write_previous_version(location, "0008")
         with Project.open(location) as project:
             with project.engine.connect() as connection:
                 assert MigrationContext.configure(connection).get_current_revision() == HEAD_REVISION == "0009"

@@ -94,6 +94,17 @@ _PREVIOUS_VERSION_ROWS = (
 )
 
 
+def write_previous_version(location: str, revision: str) -> None:
+    """A project at schema ``revision`` holding ``_PREVIOUS_VERSION_ROWS``, as a build of that
+    version left it (the engine closed), for a test to open with the current build."""
+    engine = create_project_engine(location_to_url(location))
+    upgrade(engine, revision)
+    with engine.begin() as connection:
+        for statement in _PREVIOUS_VERSION_ROWS:
+            connection.exec_driver_sql(statement)
+    engine.dispose()
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_project_of_the_previous_version_gets_the_span_start_index(backend: str, tmp_path: Path) -> None:
     """A project of the version before migration 0008, with spans, opens upgraded to the head
@@ -101,12 +112,7 @@ def test_project_of_the_previous_version_gets_the_span_start_index(backend: str,
     suggestions by their start (an undo of a label or an accept) then uses on SQLite (on
     PostgreSQL the planner chooses by the table's statistics)."""
     with new_location(backend, tmp_path) as location:
-        engine = create_project_engine(location_to_url(location))
-        upgrade(engine, "0007")
-        with engine.begin() as connection:
-            for statement in _PREVIOUS_VERSION_ROWS:
-                connection.exec_driver_sql(statement)
-        engine.dispose()
+        write_previous_version(location, "0007")
         with Project.open(location) as project:
             with project.engine.connect() as connection:
                 assert MigrationContext.configure(connection).get_current_revision() == head_revision() == HEAD_REVISION
