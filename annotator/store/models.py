@@ -107,6 +107,9 @@ class Document(SQLModel, table=True):
     created_at: datetime = _timestamp()
     updated_at: datetime = _timestamp()
     text: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    # ISO 639-1 code ("en", "ru", "be"), detected on import and correctable (migration 0010);
+    # NULL for documents imported before languages were kept. Routes suggestions to a pipeline.
+    language: str | None = Field(default=None, max_length=16, index=True)
 
 
 class Actor(SQLModel, table=True):
@@ -274,3 +277,25 @@ class ReviewDecision(SQLModel, table=True):
     adjudicator: str = Field(max_length=200)
     version: int = Field(default=1, sa_column=sa.Column(sa.Integer, nullable=False, default=1, server_default="1"))
     created_at: datetime = _timestamp()
+
+
+class ModelVersion(SQLModel, table=True):
+    """One trained suggestion model kept with the project (migration 0010): the packed spaCy
+    pipeline and what it was trained on and scored, so a team on PostgreSQL shares the models as
+    it shares the annotations, and a version can be chosen, compared and deleted. ``archive`` is
+    the pipeline directory as a gzipped tar; ``thresholds`` holds the per-label minimum score a
+    suggestion of this model needs to be shown."""
+
+    __tablename__ = "model_version"
+    __table_args__ = (NEVER_REUSED,)
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = _timestamp()
+    trained_by: str = Field(default="", max_length=200)
+    layer: str = Field(default="gold", max_length=40)
+    labels: dict[str, Any] = _json_column()
+    trained_on: dict[str, Any] = _json_column()
+    scores: dict[str, Any] = _json_column()
+    curve: dict[str, Any] = _json_column()
+    thresholds: dict[str, Any] = _json_column()
+    size_bytes: int = Field(default=0)
+    archive: bytes = Field(sa_column=sa.Column(sa.LargeBinary, nullable=False))
