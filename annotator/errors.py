@@ -612,6 +612,25 @@ class Errors(metaclass=_CodedMessages):
              "View ▸ Layer (Ctrl+Shift+L) to change it.")
     E1242 = ("{name} has no annotations in this project any more, so their layer cannot be shown: "
              "showing your own layer instead.")
+    # E1270-E1289: training suggestion models and their versions (annotator/training, store/model_versions.py,
+    # nlp/trained_source.py, 'annotator train' and 'annotator models')
+    E1270 = ("Only {count} of the {selected} selected documents have annotations in the {layer} layer; training "
+             "needs at least 2 (one to learn from, one held out to score on). Annotate more documents, or "
+             "choose another layer (--layer) or more documents. No model was trained.")
+    E1271 = ("The selected documents have no span or document labels{labels} in the {layer} layer to learn. "
+             "No model was trained.")
+    E1272 = ("Project {location} has no model version {version} (versions: {known}).")
+    E1273 = ("'{value}' is not a threshold: write LABEL=SCORE with a score from 0 to 1, e.g. CLAIM=0.4. "
+             "Nothing was changed.")
+    E1274 = ("Model version {version} did not learn {labels} (it learnt: {known}), so no threshold can be set "
+             "for it. Nothing was changed.")
+    E1275 = ("Model version {version} cannot be unpacked: {reason}. Delete it ('annotator models PROJECT "
+             "--delete {version}') and train again.")
+    E1276 = ("Model version {version} cannot be loaded by this installation's spaCy {installed}: {reason}. Train "
+             "a new version with this installation, or choose another version.")
+    E1277 = "--max-steps must be at least 1 (it was {value}). Nothing was trained."
+    E1278 = ("spaCy stopped training: {reason}. No model was stored; check the selected annotations "
+             "(labels, documents) and try again.")
     # E1260-E1269: reviewers' decisions on non-span differences (annotator/ops/curation.py, store/review_decisions.py)
     E1260 = "This {what} difference is already rejected; nothing was changed."
     E1261 = ("A span difference is rejected by marking its spans rejected (X in the comparison window); "
@@ -698,3 +717,19 @@ class Errors(metaclass=_CodedMessages):
     E1102 = "{path}, {where}: {problem}. Nothing was imported."
     E1103 = ("{path} is not UTF-8 text ({problem}). spaCy reads its JSON training data as UTF-8; re-save "
              "the file as UTF-8. Nothing was imported.")
+    # E1290-E1309: active order, annotate all occurrences, consistency check (annotator/review/ordering.py,
+    # annotator/ops/occurrences.py, annotator/review/consistency.py, their windows and cmd_check)
+    E1290 = "There is no document order '{order}'. Choose one of: {known}."
+    E1291 = ("{label} '{text}' is a discontinuous span: its pieces are not one text to look for. Annotate "
+             "the occurrences of one piece by selecting it and labelling it first.")
+    E1292 = ("Annotate all occurrences works from a span: make the span current (click it or Tab to it) "
+             "and press the key again.")
+    E1293 = ("No other occurrence of '{text}' to label as {label} {where}: {found} found, {skipped} already "
+             "labelled {label} in {layer}.")
+    E1294 = ("Only the first {limit:,} of {count:,} occurrences of '{text}' are listed; {left:,} were left out. "
+             "Run it again after labelling these to reach the rest.")
+    E1295 = "The consistency check reads annotation or gold layers; there is no layer '{layer}'."
+    E1296 = ("{annotators} {verb} no annotations in {location} (annotators: {known}). Name an annotator with "
+             "spans, or check the gold layer with --layer gold.")
+    E1297 = ("{label} is not a span label of this project's schema, so its occurrences cannot be labelled. "
+             "Relabel the span with a label of the schema first.")
