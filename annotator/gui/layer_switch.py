@@ -21,7 +21,6 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QMenu, QWidget
 
 from annotator.errors import Errors
 from annotator.gui.layers import GOLD_LAYER, OWN_LAYER, Layer
-from annotator.gui.review_bridge import human_annotators
 
 if TYPE_CHECKING:
     from annotator.gui.mainwindow import MainWindow
@@ -67,7 +66,7 @@ class LayerSwitch(QObject):
     def choices(self) -> list[Layer]:
         """Own, gold, then each teammate by name."""
         user = self._window.annotator
-        teammates = [name for name in human_annotators(self._window.project) if name != user]
+        teammates = [name for name in self._window.project.annotator_names(humans_only=True) if name != user]
         return [OWN_LAYER, GOLD_LAYER, *(Layer.of_teammate(name) for name in teammates)]
 
     # --- choosing ------------------------------------------------------------------------------

@@ -16,8 +16,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
 
-import sqlalchemy as sa
-
 from annotator.errors import UserError
 from annotator.ops import Operation, curation
 from annotator.review import adjudicate, comparison
@@ -27,7 +25,6 @@ from annotator.review.comparison import SPAN_KINDS, Difference, value_text
 from annotator.review.corpus import Observed
 from annotator.review.figures import Figure
 from annotator.store import Project
-from annotator.store.models import Annotator
 from annotator.store.records import SpanRecord
 from annotator.tasks import TaskControl
 
@@ -103,10 +100,7 @@ def compute_agreement(project: Project, annotators: Sequence[str], *, observed: 
 
 def human_annotators(project: Project) -> list[str]:
     """The people whose layers can be compared (models' suggestion layers are not annotations)."""
-    table = Annotator.__table__
-    with project.engine.connect() as connection:
-        return list(connection.execute(
-            sa.select(table.c.name).where(table.c.kind == "human").order_by(table.c.name)).scalars())
+    return project.annotator_names(humans_only=True)
 
 
 # --- comparison and adjudication ---------------------------------------------------------------

@@ -7,6 +7,10 @@ comparison (which adjudicates as the current annotator) and the dashboard also c
 annotator changes. They learn of changes the way the main window's panels do, from the core's
 change events (``ops_bridge``), not from this registry. Help's shortcuts and guidelines are
 plain dialogs made afresh each time.
+
+Each window's module is imported when the window is first opened, not with the main window:
+together they pull in the agreement measures (numpy), the comparison and the search, which a
+cold start does not need before the analyst's first key.
 """
 
 from __future__ import annotations
@@ -17,15 +21,14 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
 from annotator.errors import Errors
-from annotator.gui import review_bridge
-from annotator.gui.actor_registry import ActorRegistryDialog
-from annotator.gui.compare_view import CompareWindow
 from annotator.gui.dialogs import GuidelinesDialog, ShortcutsDialog, menu_shortcuts, present
-from annotator.gui.review_window import AgreementWindow
-from annotator.gui.search_window import SearchWindow
 
 if TYPE_CHECKING:
+    from annotator.gui.actor_registry import ActorRegistryDialog
+    from annotator.gui.compare_view import CompareWindow
     from annotator.gui.mainwindow import MainWindow
+    from annotator.gui.review_window import AgreementWindow
+    from annotator.gui.search_window import SearchWindow
 
 
 class SecondaryWindows(QObject):
@@ -66,6 +69,8 @@ class SecondaryWindows(QObject):
 
     def show_actor_registry(self) -> ActorRegistryDialog:
         """Edit ▸ Actor registry… (non-modal); its changes rename what the view and inspector show."""
+        from annotator.gui.actor_registry import ActorRegistryDialog
+
         project = self._window.project
         if self.actor_registry is None:
             self.actor_registry = ActorRegistryDialog(self._window, project.actors, project.schema)
@@ -80,6 +85,8 @@ class SecondaryWindows(QObject):
 
     def show_search(self) -> SearchWindow:
         """Edit ▸ Find in corpus… (non-modal); double-clicking a hit opens it in the main window."""
+        from annotator.gui.search_window import SearchWindow
+
         if self.search_window is None:
             self.search_window = SearchWindow(self._window, self._window.project)
             self.search_window.hitActivated.connect(self._window.open_search_hit)
@@ -99,6 +106,9 @@ class SecondaryWindows(QObject):
 
     def show_agreement(self) -> AgreementWindow:
         """Review ▸ Agreement… (non-modal); double-clicking a document there compares it."""
+        from annotator.gui import review_bridge
+        from annotator.gui.review_window import AgreementWindow
+
         self._window.flush_panels()
         if self.agreement_window is None:
             project = self._window.project
@@ -115,6 +125,8 @@ class SecondaryWindows(QObject):
 
     def compare_current_document(self) -> CompareWindow | None:
         """Review ▸ Compare annotators: everyone with spans in the open document."""
+        from annotator.gui import review_bridge
+
         window = self._window
         current = window.editor.document
         if current is None:
@@ -128,6 +140,8 @@ class SecondaryWindows(QObject):
 
     def open_comparison(self, doc_id: int, annotators: list[str]) -> CompareWindow:
         """The comparison window, adjudicating as the current annotator; one at a time, reused."""
+        from annotator.gui.compare_view import CompareWindow
+
         self._window.flush_panels()
         compare = self.compare_window
         if compare is not None and compare.annotators != list(annotators):

@@ -301,7 +301,7 @@ class Annotations:
         given = _filters(annotators=annotators, layers=layers, ids=ids, starting_at=starting_at)
         query = _spans_statement("annotators" in given, "layers" in given, "ids" in given, "starting_at" in given)
         with self._project.reading() as connection:
-            return [span_record(row) for row in connection.execute(query, {"doc_id": doc_id, **given})]
+            return [span_record(row) for row in connection.execute(query, {"doc_id": doc_id, **given}).all()]
 
     def span(self, span_id: int) -> SpanRecord:
         with self._project.reading() as connection:
@@ -321,7 +321,7 @@ class Annotations:
         given = _filters(annotators=annotators, layers=layers, ids=ids, touching=touching)
         query = _relations_statement("annotators" in given, "layers" in given, "ids" in given, "touching" in given)
         with self._project.reading() as connection:
-            return [relation_record(row) for row in connection.execute(query, {"doc_id": doc_id, **given})]
+            return [relation_record(row) for row in connection.execute(query, {"doc_id": doc_id, **given}).all()]
 
     def _relations_of_span(self, connection: Connection, span_id: int) -> list[RelationRecord]:
         return [relation_record(row) for row in connection.execute(_RELATIONS_OF_SPAN, {"span_id": span_id})]

@@ -323,10 +323,14 @@ class Project:
         self._annotator_ids[name] = annotator_id
         return annotator_id
 
-    def annotator_names(self) -> list[str]:
-        table = ANNOTATOR
+    def annotator_names(self, *, humans_only: bool = False) -> list[str]:
+        """Everyone with a layer, by name; ``humans_only`` leaves out the models whose layers hold
+        suggestions (they are compared and reviewed by no one)."""
+        query = sa.select(ANNOTATOR.c.name).order_by(ANNOTATOR.c.name)
+        if humans_only:
+            query = query.where(ANNOTATOR.c.kind == "human")
         with self.reading() as connection:
-            return list(connection.execute(sa.select(table.c.name).order_by(table.c.name)).scalars())
+            return list(connection.execute(query).scalars())
 
 
 def label_color(name: str) -> str:
