@@ -126,8 +126,9 @@ def _uncertainty(project: Project) -> dict[int, Rank]:
             mean = sum(found) / len(found)
             ranks[doc_id] = Rank(doc_id, mean, f"uncertainty {mean:.2f} over {_count(len(found), 'scored suggestion')}")
         elif unscored.get(doc_id):
-            ranks[doc_id] = Rank(doc_id, None, f"last: its {_count(unscored[doc_id], 'pending suggestion')} "
-                                               "carry no score (the source gives none)")
+            count = unscored[doc_id]
+            ranks[doc_id] = Rank(doc_id, None, f"last: {_count(count, 'pending suggestion')} here "
+                                               f"{'carries' if count == 1 else 'carry'} no score (the source gives none)")
         else:
             ranks[doc_id] = Rank(doc_id, None, "last: no pending suggestion with a score")
     return ranks
