@@ -3,7 +3,9 @@
 Run on demand:  python tests/benchmarks/bench_startup.py [--runs 5]
 
 Each figure is a whole fresh process (interpreter start, imports, project open, first paint),
-measured on the wall clock from launching the child to its window's first paint, offscreen. Reports the median.
+measured on the wall clock from launching the child, offscreen: the splash painted, the main
+window's text view painted with the document, and a first key (Right) handled and painted.
+Reports the medians.
 """
 
 from __future__ import annotations
@@ -34,7 +36,8 @@ app.exec()
 
 APP = r"""
 import sys, time, json
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QTimer, Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 import annotator.gui.app as gui_app
 marks = {}
@@ -42,16 +45,29 @@ original_splash = gui_app._splash
 def timed_splash():
     splash = original_splash()
     marks["splash"] = time.time()
+    import annotator.gui.textview.view as text_view  # after the splash, as the app imports it
+    original_paint = text_view.DocumentView.paintEvent
+    def timed_paint(self, event):
+        original_paint(self, event)
+        if "text" not in marks and self.toPlainText():
+            marks["text"] = time.time()
+    text_view.DocumentView.paintEvent = timed_paint
     return splash
 gui_app._splash = timed_splash
 def window_up():
     windows = [w for w in QApplication.topLevelWidgets() if type(w).__name__ == "MainWindow" and w.isVisible()]
-    if not windows:
+    if not windows or "text" not in marks:
         QTimer.singleShot(1, window_up)
         return
-    windows[0].repaint()
-    print(json.dumps({"shown": time.time(), "splash": marks["splash"], "spacy": "spacy" in sys.modules}))
-    windows[0].close()
+    window = windows[0]
+    view = window.view
+    before = view.textCursor().position()
+    QTest.keyClick(view, Qt.Key.Key_Right)  # the analyst's first key: the caret moves
+    view.repaint()
+    assert view.textCursor().position() != before, "the first key did nothing"
+    marks["key"] = time.time()
+    print(json.dumps(marks))
+    window.close()
 QTimer.singleShot(0, window_up)
 gui_app.run_app(project=sys.argv[1], annotator="bench")
 """
@@ -62,7 +78,6 @@ def run(code: str, *args: str, env: dict[str, str]) -> dict[str, float]:
     started = time.time()
     out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, check=True)
     result = json.loads(out.stdout.strip().splitlines()[-1])
-    assert not result.pop("spacy", False), "spaCy must not be imported before the window shows"
     return {mark: value - started for mark, value in result.items()}
 
 
@@ -78,12 +93,12 @@ def main() -> None:
                        check=True, capture_output=True, env=env)
         bare = statistics.median(run(BARE, env=env)["shown"] for _ in range(args.runs))
         runs = [run(APP, project, env=env) for _ in range(args.runs)]
-        splash = statistics.median(r["splash"] for r in runs)
-        app = statistics.median(r["shown"] for r in runs)
+        splash, text, key = (statistics.median(r[mark] for r in runs) for mark in ("splash", "text", "key"))
     print(f"bare PySide6 window, launch to first paint:           {bare * 1000:6.0f} ms")
     print(f"annotator splash ('Opening the project…') painted:    {splash * 1000:6.0f} ms")
-    print(f"annotator main window on the sample project, usable:  {app * 1000:6.0f} ms")
-    print("spaCy was not imported by then; it loads in the background after the window shows.")
+    print(f"annotator window shown, the document's text painted:  {text * 1000:6.0f} ms")
+    print(f"annotator first key (Right) handled and painted:      {key * 1000:6.0f} ms   (target of issue 20: <= 400 ms)")
+    print("spaCy loads on a worker thread once the window shows; the window does not wait for it.")
 
 
 if __name__ == "__main__":
