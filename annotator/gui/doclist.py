@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.review.ordering import ActiveOrder
 from annotator.store.documents import Documents
 from annotator.store.records import DocumentSummary
 from annotator.store.review_states import ReviewState, ReviewStates
@@ -74,6 +75,9 @@ class DocumentListModel(QAbstractTableModel):
         self.reviews: ReviewStates | None = None
         self._review: dict[int, ReviewState] = {}
         self._review_filter: bool | None = None
+        # View ▸ Document order (``doc_order``): an active order arranges the listed ids and says
+        # in each title's tooltip why the document stands there; sorting by a column ends it.
+        self.active_order: ActiveOrder | None = None
         self._reload_ids()
 
     # --- what is listed ----------------------------------------------------------------------
@@ -116,6 +120,8 @@ class DocumentListModel(QAbstractTableModel):
             reviewed = self.reviews.reviewed_ids()
             ids = [doc_id for doc_id in ids if (doc_id in reviewed) == self._review_filter]
         self._ids = ids[::-1] if self._descending else ids
+        if self.active_order is not None:
+            self._ids = self.active_order.arrange(ids)
         self._rows = None
         self._cache.clear()
         self._review.clear()
@@ -190,8 +196,9 @@ class DocumentListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == 4:
                 return f"Last edit {_local(summary.updated_at):%Y-%m-%d %H:%M:%S}"
+            order = f"\n{self.active_order.title}: {self.active_order.note(summary.id)}" if self.active_order else ""
             return (f"{summary.title}\n{summary.name} · id {summary.id} · {summary.n_chars:,} characters\n"
-                    f"{review_text(self.review(index.row()))}")
+                    f"{review_text(self.review(index.row()))}{order}")
         if role == Qt.ItemDataRole.ForegroundRole:
             return QColor(_STATUS_COLORS[summary.status]) if column == 2 else None
         if role == Qt.ItemDataRole.TextAlignmentRole:
@@ -211,6 +218,7 @@ class DocumentListModel(QAbstractTableModel):
             return
         self._sort = key
         self._descending = order == Qt.SortOrder.DescendingOrder
+        self.active_order = None
         self.reload()
 
 

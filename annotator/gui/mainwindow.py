@@ -28,6 +28,7 @@ from annotator.gui.backup_timer import BackupScheduler
 from annotator.gui.changes import ChangeView
 from annotator.gui.dataset_runner import DatasetRunner
 from annotator.gui.dialogs import ask_annotator_name
+from annotator.gui.doc_order import DocumentOrder
 from annotator.gui.doclist import STATUS_TITLES, DocumentListModel, DocumentListPanel, short_title
 from annotator.gui.editor import DocumentEditor, load_spacy_tokenizer
 from annotator.gui.error_dialog import show_unexpected_error
@@ -90,6 +91,7 @@ class MainWindow(QMainWindow):
         self.windows = SecondaryWindows(self)
         self.status_line = StatusLine(self)
         self.layers = LayerSwitch(self)  # View ▸ Layer: own, gold or a teammate's
+        self.doc_order = DocumentOrder(self)  # View ▸ Document order: least certain, most disagreement
 
         self._build_layout()
         self.menus = WindowMenus(self)
@@ -404,6 +406,7 @@ class MainWindow(QMainWindow):
         self.windows.close_all()  # they worked on the old project
         self.doc_model.reviews = ReviewStates(project)
         self.doc_model.use_documents(project.documents, self._annotator)
+        self.doc_order.follow_project()
         schema = project.schema
         self.palette.set_schema(schema)
         self.inspector.set_schema(schema)

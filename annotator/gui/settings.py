@@ -168,6 +168,15 @@ class GuiSettings:
         self._qs.setValue("view/quiet_suggestions", quiet)
 
     @property
+    def document_order(self) -> str | None:
+        """View ▸ Document order: an active order's kind (``review.ordering``), None for the list's own."""
+        return self._text("view/document_order")
+
+    @document_order.setter
+    def document_order(self, kind: str | None) -> None:
+        self._qs.setValue("view/document_order", kind or "")
+
+    @property
     def snapping(self) -> bool:
         return self._qs.value("edit/snapping", True, type=bool)
 

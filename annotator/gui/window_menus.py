@@ -25,6 +25,8 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QMenu
 
+from annotator.gui.consistency_window import ConsistencyCheck
+from annotator.gui.occurrences_dialog import annotate_all_occurrences
 from annotator.gui.theme import THEME_TITLES, THEMES
 
 if TYPE_CHECKING:
@@ -115,6 +117,9 @@ class WindowMenus(QObject):
         self._action(menu, "&Clear selection / cancel", editor.cancel, ["Esc"], in_text=True)
         self._action(menu, "Edit attri&butes (Esc: back to the text)", editor.edit_attributes, ["F2"],
                      keeps_focus=True)
+        # Ctrl+Shift+A is "deselect" in X11's text bindings; H as in "here and everywhere".
+        self._action(menu, "Annotate all &occurrences…", lambda: annotate_all_occurrences(window), ["Ctrl+Shift+H"],
+                     keeps_focus=True)
         menu.addSeparator()
         self.snapping_action = self._action(menu, "Snap to &tokens", window.set_snapping, ["Ctrl+T"],
                                             checked=editor.snapping)
@@ -143,6 +148,7 @@ class WindowMenus(QObject):
         self.next_layer_action = self._action(self.layer_menu, "&Next layer", window.layers.next_layer,
                                               ["Ctrl+Shift+L"])
         window.layers.use_menu(self.layer_menu, [self.next_layer_action])
+        window.doc_order.use_menu(menu.addMenu("Docu&ment order"))
         self.show_others_action = self._action(menu, "Show &other annotators (read-only)", window.set_show_others,
                                                ["Ctrl+Shift+O"], checked=window.settings.show_other_annotators)
         self.show_suggestions_action = self._action(menu, "Show s&uggestions", window.set_show_suggestions,
@@ -202,6 +208,8 @@ class WindowMenus(QObject):
                      ["Ctrl+Shift+R"])
         menu.addSeparator()
         self._action(menu, "&Merge teammates' work…", self._window.files.merge_dialog, ["Ctrl+Shift+M"])
+        self.consistency = ConsistencyCheck(self._window)
+        self._action(menu, "Consistency c&heck…", self.consistency.show, keeps_focus=True)
         menu.addSeparator()
         # Ctrl+Shift+D is Import dataset…; B for (dash)board.
         self._action(menu, "&Dashboard…", windows.show_dashboard, ["Ctrl+Shift+B"])
