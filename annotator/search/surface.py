@@ -55,6 +55,6 @@ def surface_pattern(text: str, case_sensitive: bool = True) -> re.Pattern[str]:
 
 def snippet(text: str, start: int, end: int, width: int = 40) -> tuple[str, str]:
     """Up to ``width`` characters each side of [start, end), on one line, for a list row."""
-    before = _SPACE.sub(" ", text[max(0, start - width):start])
-    after = _SPACE.sub(" ", text[end:end + width])
+    before = _SPACE.sub(" ", text[max(0, start - width):start]).lstrip()
+    after = _SPACE.sub(" ", text[end:end + width]).rstrip()
     return ("…" if start > width else "") + before, after + ("…" if end + width < len(text) else "")
