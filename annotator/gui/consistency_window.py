@@ -57,7 +57,7 @@ class ConsistencyWindow(QDialog):
         self.setWindowTitle("Consistency check")
         self.setWindowFlag(Qt.WindowType.Window)
         self.project = project
-        self.result: Consistency | None = None
+        self.findings: Consistency | None = None  # the newest check's (not ``result``: QDialog's own)
         self._task: BackgroundTask | None = None
         self.layer = QComboBox()
         for title, key in LAYERS:
@@ -68,7 +68,7 @@ class ConsistencyWindow(QDialog):
         self.run_button.clicked.connect(self.run_check)
         self.layer.currentIndexChanged.connect(lambda _index: self.run_check())
         self.match_case.toggled.connect(lambda _on: self.run_check())
-        QShortcut(QKeySequence("F5"), self, activated=self.run_check)
+        QShortcut(QKeySequence("F5"), self).activated.connect(self.run_check)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.tree = QTreeWidget()
@@ -114,15 +114,16 @@ class ConsistencyWindow(QDialog):
 
     def _show(self, result: Consistency) -> None:
         self._task = None
-        self.result = result
+        self.findings = result
         self.summary.setText(result.summary() + " Double-click a place (or press Enter) to open it.")
         self.tree.clear()
         for finding in result.findings:
             self.tree.addTopLevelItem(self._finding_item(finding))
         for column in range(1, len(COLUMNS)):
             self.tree.resizeColumnToContents(column)
-        if self.tree.topLevelItemCount():
-            self.tree.setCurrentItem(self.tree.topLevelItem(0))
+        first = self.tree.topLevelItem(0)
+        if first is not None:
+            self.tree.setCurrentItem(first)
         self.tree.setFocus()
         self.checked.emit()
 

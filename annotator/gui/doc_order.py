@@ -26,7 +26,8 @@ from annotator.store import Project
 if TYPE_CHECKING:
     from annotator.gui.mainwindow import MainWindow
 
-LIST_ORDER = "List order (by column)"
+MENU_TITLES: dict[str | None, str] = {None: "&List order (by column)", "uncertain": "Least &certain first",
+                                      "disagreement": "Most &disagreement first"}
 
 
 class DocumentOrder(QObject):
@@ -47,7 +48,7 @@ class DocumentOrder(QObject):
     def use_menu(self, menu: QMenu) -> None:
         """The menu's choices, one checked; the kept choice is computed at once."""
         group = QActionGroup(menu)
-        for kind, title in ((None, LIST_ORDER), *((kind, ORDER_TITLES[kind]) for kind in ORDERS)):
+        for kind, title in MENU_TITLES.items():
             action = QAction(title, menu, checkable=True)
             action.triggered.connect(lambda _checked=False, chosen=kind: self.choose(chosen))
             group.addAction(action)
@@ -101,6 +102,7 @@ class DocumentOrder(QObject):
         current = window.editor.document
         window.doc_model.active_order = order
         window.doc_model.reload()
+        window.doc_list.table.horizontalHeader().setSortIndicatorShown(order is None)  # no column orders it now
         if current is not None:
             window.doc_list.select_document(current.id)
         if order is None:
@@ -112,8 +114,7 @@ class DocumentOrder(QObject):
         self.label.setToolTip(f"{ranked} of {total} documents ranked; the others follow in the list's order "
                               "(each title's tooltip says why). Choose the order again to recompute it.")
         self.label.show()
-        window.show_message(f"{order.title}: {ranked} of {total} documents ranked. Next document and "
-                            "Mark done and next (Ctrl+Enter) follow this order.")
+        window.show_message(f"{order.title}: {ranked} of {total} documents ranked; Ctrl+Enter follows this order.")
 
     def _list_reset(self) -> None:
         """A column header was clicked: the list sorts by it and the active order is off."""
@@ -122,4 +123,5 @@ class DocumentOrder(QObject):
             self._window.settings.document_order = None
             self.actions[None].setChecked(True)
             self.label.hide()
+            self._window.doc_list.table.horizontalHeader().setSortIndicatorShown(True)
 

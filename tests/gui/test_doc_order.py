@@ -36,6 +36,7 @@ def test_least_certain_first_and_back(qtbot: QtBot, project: Project, doc_ids: l
     tooltip = window.doc_model.data(window.doc_model.index(2, 1), Qt.ItemDataRole.ToolTipRole)
     assert tooltip.endswith("Least certain first: last: no pending suggestion with a score")
     assert "2 of 3 documents ranked" in window.statusBar().currentMessage()
+    assert not window.doc_list.table.horizontalHeader().isSortIndicatorShown()
 
     window.open_document(third)
     press(qtbot, window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # done, then the next in order
@@ -45,6 +46,7 @@ def test_least_certain_first_and_back(qtbot: QtBot, project: Project, doc_ids: l
     window.doc_list.table.horizontalHeader().sectionClicked.emit(0)  # sort by id: the order is off
     assert window.doc_model.ids == doc_ids
     assert not order.label.isVisible() and order.actions[None].isChecked()
+    assert window.doc_list.table.horizontalHeader().isSortIndicatorShown()
     assert window.settings.document_order is None
 
     order.actions["disagreement"].trigger()
