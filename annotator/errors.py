@@ -324,6 +324,40 @@ class Errors(metaclass=_CodedMessages):
             "YYYY-MM, or YYYY; a time may follow, as in 2024-03-31T14:05:00Z): the search's --from "
             "and --to compare these dates. Fix or remove the value; nothing from this file was "
             "imported.")
+    # E1310-E1329: saved web pages, PDF and Word files, document languages (annotator/corpus/html_files.py,
+    # pdf_files.py, docx_files.py, language.py; gui/import_preview.py, gui/document_language.py)
+    E1310 = ("{path}: no article text was found in this page (it looks like {found}). Save the article's own "
+             "page, not a home page, login or index page; nothing of this file was imported.")
+    E1311 = ("{path}: the page holds {size}, more than article extraction takes ({limit}); reading it could "
+             "take minutes. Save the article's page alone (File ▸ Save page as…, 'Web page, HTML only'); "
+             "nothing of this file was imported.")
+    E1312 = ("{path} is not a web page that can be read ({reason}). Save the page again from the browser; "
+             "nothing of this file was imported.")
+    E1313 = ("{path}: the web archive holds no HTML page (its parts: {parts}). Save the page as 'Web page, "
+             "HTML only' instead; nothing of this file was imported.")
+    E1314 = ("{path}: the PDF has no text layer ({pages} page(s): {what}), so it is a scan or a picture of "
+             "text. Run it through OCR first (e.g. 'ocrmypdf IN.pdf OUT.pdf', or Adobe's 'Recognize text') "
+             "and import the result; nothing of this file was imported.")
+    E1315 = ("{path}: the PDF is protected by a password, so its text cannot be read. Save an unprotected "
+             "copy (print to PDF, or remove the password in your PDF reader) and import that; nothing of "
+             "this file was imported.")
+    E1316 = ("{path} is not a PDF that can be read ({reason}). It may be damaged or only partly downloaded; "
+             "open it in a PDF reader and save it again. Nothing of this file was imported.")
+    E1317 = ("{path} is not a Word document that can be read ({reason}). Only .docx files (Word 2007 and "
+             "later) are read: open an old .doc or a damaged file in Word or LibreOffice and save it as "
+             ".docx. Nothing of this file was imported.")
+    E1318 = "{path}: the {kind} holds no text. Nothing of this file was imported."
+    E1319 = ("{path}: the PDF has {pages:,} pages, more than the {limit:,} an import reads (long PDFs are "
+             "slow to lay out). Split it into parts and import those; nothing of this file was imported.")
+    E1320 = ("'{value}' is not a language code. Give the two-letter ISO 639-1 code, such as en, ru, be, "
+             "uk or pl{extra}.")
+    E1321 = ("--set-language takes DOC=CODE, e.g. --set-language 12=ru or --set-language statement=be "
+             "(DOC is an id or a name), not '{value}'.")
+    E1322 = "The language of document {doc_id} is already {language}; nothing was changed."
+    E1324 = ("Someone changed the language of document {doc_id} meanwhile (now: {current}; you saw: {seen}); "
+             "nothing was changed. Set it again if you still mean it.")
+    E1323 = ("{path}: the {field} '{value}' is not a date. Write it as YYYY-MM-DD (or YYYY-MM, or YYYY) or "
+             "leave it empty; nothing was imported.")
 
     # --- E4xx: command line ----------------------------------------------------------------
     # E401-E419: options and references given on the command line (annotator/cli, resolve in

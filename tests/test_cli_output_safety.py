@@ -64,11 +64,11 @@ def test_docs_show_and_search_print_escapes_and_json_stays_exact(tmp_path: Path)
 
 
 def test_error_messages_show_file_names_with_escapes(tmp_path: Path) -> None:
-    odd = tmp_path / "report\x1b]0;pwned\x07.pdf"
-    odd.write_bytes(b"%PDF")
+    odd = tmp_path / "report\x1b]0;pwned\x07.odt"
+    odd.write_bytes(b"PK")
     result = run_cli("import", str(tmp_path / "p.db"), str(odd))
     assert result.returncode == 1 and "[E302]" in result.stderr
-    assert "report\\x1b]0;pwned\\x07.pdf" in result.stderr and not RAW.search(result.stderr)
+    assert "report\\x1b]0;pwned\\x07.odt" in result.stderr and not RAW.search(result.stderr)
 
 
 def test_names_and_paths_in_every_other_command_are_printable(tmp_path: Path) -> None:

@@ -329,7 +329,7 @@ def test_csv_bad_rows(tmp_path: Path, content: str, code: str, words: str) -> No
 # --- finding files --------------------------------------------------------------------------------
 
 def test_folders_are_walked_sorted_recursive_skipping_hidden_and_unsupported(tmp_path: Path) -> None:
-    for name in ["b/2.txt", "a/1.md", "a/sub/0.TXT", "a-z.csv", "c.jsonl", "notes.pdf", "a/image.png",
+    for name in ["b/2.txt", "a/1.md", "a/sub/0.TXT", "a-z.csv", "c.jsonl", "notes.odt", "a/image.png",
                  ".hidden/x.txt", "a/.secret.txt", "a/sub/.git/HEAD.txt", "README"]:
         write(tmp_path, name, "text")
     found = collect_files([tmp_path])
@@ -345,7 +345,7 @@ def test_explicit_files_keep_order_and_are_listed_once(tmp_path: Path) -> None:
 
 
 def test_explicit_unsupported_file_is_refused(tmp_path: Path) -> None:
-    path = write(tmp_path, "report.docx", b"PK\x03\x04")
+    path = write(tmp_path, "report.odt", b"PK\x03\x04")
     for call in (lambda: collect_files([path]), lambda: read_file(path)):
         with pytest.raises(UserError) as caught:
             call()
@@ -362,14 +362,15 @@ def test_missing_path_is_refused(tmp_path: Path) -> None:
 
 
 def test_folder_without_corpus_files_is_refused(tmp_path: Path) -> None:
-    write(tmp_path, "scan.pdf", b"%PDF")
+    write(tmp_path, "scan.odt", b"PK")
     with pytest.raises(UserError, match=r"\[E320\]"):
         collect_files([tmp_path])
     assert collect_files([]) == []
 
 
 def test_reader_table_covers_supported_suffixes() -> None:
-    assert SUPPORTED_SUFFIXES == tuple(READERS) == (".txt", ".md", ".jsonl", ".csv")
+    assert SUPPORTED_SUFFIXES == tuple(READERS) == (".txt", ".md", ".jsonl", ".csv", ".html", ".htm", ".mhtml",
+                                                    ".pdf", ".docx")
 
 
 def test_utf8_files_never_load_the_detector(tmp_path: Path) -> None:

@@ -1,12 +1,15 @@
-"""List a project's documents: id, name, title, characters, spans per annotator, status."""
+"""List a project's documents: id, name, title, language, characters, spans per annotator, status;
+and correct a document's language (``--set-language DOC=CODE``, one undoable operation each)."""
 
 from __future__ import annotations
 
 import argparse
 
-from annotator.cli.output import format_counts, print_json, print_table
+from annotator.cli.output import format_counts, note, print_json, print_table
+from annotator.errors import Errors, UserError
 from annotator.review.ordering import ORDER_TITLES, ORDERS, compute_order
 from annotator.store import Project
+from annotator.store.languages import document_languages
 
 HELP = "list documents with span counts and status per annotator"
 
@@ -14,14 +17,23 @@ HELP = "list documents with span counts and status per annotator"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("project", help="project file or database URL")
     parser.add_argument("--json", action="store_true", help="one JSON object per line")
+    parser.add_argument("--set-language", action="append", default=[], metavar="DOC=CODE",
+                        help="set a document's language (DOC: id or name; CODE: ISO 639-1 such as en, ru, be), "
+                             "then list; repeat for several")
     parser.add_argument("--order", choices=ORDERS,
                         help="; ".join(f"{kind}: {title.lower()}" for kind, title in ORDER_TITLES.items())
                         + " (the document list's active orders; each row says why it stands there)")
 
 
 def run(args: argparse.Namespace) -> int:
+    wanted = [_language_change(value) for value in args.set_language]  # all checked before any is set
     with Project.open(args.project, create=False) as project:
+        for reference, language in wanted:
+            _set_language(project, project.documents.resolve(reference), language)
         rows = project.documents.overview()
+        languages = document_languages(project, [row["id"] for row in rows])
+        for row in rows:
+            row["language"] = languages.get(row["id"])
         if args.order:
             order = compute_order(project, args.order)
             position = {doc_id: index for index, doc_id in enumerate(order.arrange([r["id"] for r in rows]))}
@@ -34,9 +46,33 @@ def run(args: argparse.Namespace) -> int:
             print_json(row)
         return 0
     print_table(
-        ["id", "name", "title", "chars", "spans", "status"] + (["order"] if args.order else []),
-        [[r["id"], r["name"], r["title"], r["characters"], format_counts(r["spans"]), format_counts(r["status"])]
-         + ([r["order"]] if args.order else []) for r in rows],
+        ["id", "name", "title", "lang", "chars", "spans", "status"] + (["order"] if args.order else []),
+        [[r["id"], r["name"], r["title"], r["language"] or "", r["characters"], format_counts(r["spans"]),
+          format_counts(r["status"])] + ([r["order"]] if args.order else []) for r in rows],
         max_width=48,
     )
     return 0
+
+
+def _language_change(value: str) -> tuple[str, str]:
+    """(document reference, checked code) from DOC=CODE."""
+    from annotator.corpus.language import checked_language
+
+    reference, equals, code = value.rpartition("=")
+    if not equals or not reference.strip() or not code.strip():
+        raise UserError(Errors.E1321.format(value=value))
+    return reference.strip(), checked_language(code)
+
+
+def _set_language(project: Project, doc_id: int, language: str) -> None:
+    """One operation (the CLI's edits are steps like the window's); setting the language a
+    document already has changes nothing and says so."""
+    from annotator.ops import execute
+    from annotator.ops.languages import SetLanguage
+
+    current = document_languages(project, [doc_id]).get(doc_id)
+    if current == language:
+        note(Errors.E1322.format(doc_id=doc_id, language=language))
+        return
+    execute(project, SetLanguage(doc_id, language, expected=current))
+    note(f"Document {doc_id}: language {current or 'unknown'} -> {language}.")

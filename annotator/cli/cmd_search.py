@@ -29,6 +29,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--to", dest="date_to", metavar="DATE", help="published on or before (YYYY[-MM[-DD]])")
     parser.add_argument("--status", action="append", default=[],
                         help="document status (of --annotator, or of anyone): todo, in_progress, done, reviewed")
+    parser.add_argument("--lang", action="append", default=[], metavar="CODE",
+                        help="documents in this language, e.g. ru (repeat for either of several; "
+                             "also 'lang:ru' in the query)")
     parser.add_argument("--limit", type=int, default=DEFAULT_LIMIT,
                         help=f"at most this many hits, 1 or more (default {DEFAULT_LIMIT})")
     parser.add_argument("--csv", type=Path, metavar="FILE", help="write the hits to this CSV file (a new file)")
@@ -43,6 +46,7 @@ def run(args: argparse.Namespace) -> int:
         labels=tuple(args.label), attrs=tuple(parse_attr(text) for text in args.attr),
         annotators=tuple(args.annotator), layers=tuple(args.layer), actors=tuple(args.actor),
         published_from=args.date_from, published_to=args.date_to, statuses=tuple(args.status),
+        languages=tuple(args.lang),
     )
     with Project.open(args.project, create=False) as project:
         protected = ProtectedPaths.of(project.location)

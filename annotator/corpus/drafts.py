@@ -29,6 +29,7 @@ class DocumentDraft:
     meta: dict[str, object]
     url: str | None = None
     published: str | None = None
+    language: str | None = None  # ISO 639-1; None: detected when the document is stored
 
 
 @dataclass(frozen=True, slots=True)

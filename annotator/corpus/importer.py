@@ -15,7 +15,7 @@ one way in for the CLI and the window); ``import_paths`` runs it over files and 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from annotator.corpus.corrections import Correction, corrected
 from annotator.corpus.file_checks import display_name
+from annotator.corpus.language import detect_language
 from annotator.corpus.readers import DocumentDraft, collect_files, read_file
 from annotator.errors import UserError
 from annotator.limits import ImportLimits, project_limits
@@ -76,6 +78,7 @@ class _Batch:
         self.rows.append(dict(
             name=draft.name, title=draft.title, source=draft.source, url=draft.url, published=draft.published,
             content_hash=digest, n_chars=len(draft.text), meta=draft.meta, text=draft.text,
+            language=draft.language or detect_language(draft.text),
         ))
         self.characters += len(draft.text)
 
@@ -92,8 +95,10 @@ class CorpusWriter:
     process stored the same text meanwhile, in ``duplicates``) once its batch committed.
     """
 
-    def __init__(self, project: Project, *, text_column: str = "text", limits: ImportLimits) -> None:
+    def __init__(self, project: Project, *, text_column: str = "text", limits: ImportLimits,
+                 corrections: Mapping[str, Correction] | None = None) -> None:
         self.project = project
+        self.corrections = corrections or {}  # by file: what the analyst corrected in the import dialog
         self.text_column = text_column
         self.limits = limits
         self.report = ImportReport()
@@ -105,6 +110,7 @@ class CorpusWriter:
         """Read one file and queue its documents; a ``UserError`` refuses the file, nothing of it queued."""
         drafts = read_file(path, text_column=self.text_column, limits=self.limits)
         for draft in drafts:
+            draft = corrected(draft, self.corrections)
             digest = content_hash(draft.text)
             if digest in self._existing or digest in self._seen:
                 self.report.duplicates.append(SkippedDuplicate(draft.source, draft.title, self._existing.get(digest)))

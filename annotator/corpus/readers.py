@@ -13,13 +13,16 @@ from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
 from annotator.corpus.csv_files import read_csv
+from annotator.corpus.docx_files import read_docx
 from annotator.corpus.drafts import DocumentDraft, ReadOptions
 from annotator.corpus.file_checks import (
     check_storable_name,
     display_name,
     not_regular_error,
 )
+from annotator.corpus.html_files import read_html
 from annotator.corpus.jsonl_files import read_jsonl
+from annotator.corpus.pdf_files import read_pdf
 from annotator.corpus.text_files import read_plain
 from annotator.corpus.titles import title_from_text
 from annotator.errors import Errors, UserError
@@ -35,6 +38,11 @@ READERS: dict[str, Reader] = {
     ".md": read_plain,
     ".jsonl": read_jsonl,
     ".csv": read_csv,
+    ".html": read_html,  # saved web pages, PDF and Word: the laid-out sources analysts keep
+    ".htm": read_html,
+    ".mhtml": read_html,
+    ".pdf": read_pdf,
+    ".docx": read_docx,
 }
 SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(READERS)
 

@@ -7,6 +7,9 @@ never ask every row for its size: the table uses fixed row heights and fixed col
 
 Those widths come from the font, not from pixels written down: the narrow columns (id, status,
 spans, last edit) are as wide as the widest value they can show, and the title takes the rest.
+The last column is the language detected on import (or set by the analyst: the list's context
+menu or Document ▸ Set language…), fetched with the rows on screen.
+
 "Last edit" is short so that it fits ("14:05" today, "7 Dec" this year, "Dec 2025" before), with
 the full date and time in its tooltip, as the full title is in the title's.
 """
@@ -26,6 +29,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
+    QMenu,
     QStyle,
     QTableView,
     QVBoxLayout,
@@ -53,8 +57,9 @@ Index = QModelIndex | QPersistentModelIndex
 class DocumentListModel(QAbstractTableModel):
     """Rows are documents in the chosen order; columns id, title, status, spans, last edit."""
 
-    COLUMNS = ("ID", "Title", "Status", "Spans", "Last edit")
-    SORT_KEYS = ("id", "title", "status", None, "updated")  # the core cannot order by span count
+    COLUMNS = ("ID", "Title", "Status", "Spans", "Last edit", "Lang")
+    SORT_KEYS = ("id", "title", "status", None, "updated", None)  # the core cannot order by span count or language
+    LANGUAGE = 5
 
     def __init__(self, documents: Documents, annotator: str) -> None:
         super().__init__()
@@ -75,6 +80,7 @@ class DocumentListModel(QAbstractTableModel):
         self.reviews: ReviewStates | None = None
         self._review: dict[int, ReviewState] = {}
         self._review_filter: bool | None = None
+        self._languages: dict[int, str | None] = {}  # of the rows fetched
         # View ▸ Document order (``doc_order``): an active order arranges the listed ids and says
         # in each title's tooltip why the document stands there; sorting by a column ends it.
         self.active_order: ActiveOrder | None = None
@@ -125,6 +131,7 @@ class DocumentListModel(QAbstractTableModel):
         self._rows = None
         self._cache.clear()
         self._review.clear()
+        self._languages.clear()
 
     def doc_id(self, row: int) -> int:
         return self._ids[row]
@@ -144,6 +151,7 @@ class DocumentListModel(QAbstractTableModel):
         """Fetch one row again after an edit (span count, status, last edit)."""
         self._cache.pop(doc_id, None)
         self._review.pop(doc_id, None)
+        self._languages.pop(doc_id, None)
         row = self.row_of(doc_id)
         if row is not None:
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
@@ -159,6 +167,12 @@ class DocumentListModel(QAbstractTableModel):
             self._cache[summary.id] = summary
         if self.reviews is not None:
             self._review.update(self.reviews.of(wanted))
+        self._languages.update(self._documents.languages(wanted))
+
+    def language(self, row: int) -> str | None:
+        """The language of the document in ``row`` (None: not known)."""
+        self.summary(row)
+        return self._languages.get(self._ids[row])
 
     def review(self, row: int) -> ReviewState:
         """The review state of the document in ``row`` (none known: not reviewed, no gold)."""
@@ -193,6 +207,8 @@ class DocumentListModel(QAbstractTableModel):
         if summary is None:  # deleted under us; the next reload drops the row
             return None
         column = index.column()
+        if column == self.LANGUAGE:
+            return self._language_data(index.row(), role)
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == 4:
                 return f"Last edit {_local(summary.updated_at):%Y-%m-%d %H:%M:%S}"
@@ -208,6 +224,15 @@ class DocumentListModel(QAbstractTableModel):
             return short_time(summary.updated_at)
         return (summary.id, summary.title or summary.name, STATUS_TITLES.get(summary.status, summary.status),
                 summary.span_count)[column]
+
+    def _language_data(self, row: int, role: int) -> Any:
+        language = self.language(row)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return language or ""
+        if role == Qt.ItemDataRole.ToolTipRole:
+            said = f"Language: {language}" if language else "Language not known"
+            return f"{said} (detected on import; Document ▸ Set language… corrects it)"
+        return None
 
     def can_sort(self, column: int) -> bool:
         return self.SORT_KEYS[column] is not None
@@ -296,6 +321,7 @@ class DocumentListPanel(QWidget):
 
     documentChosen = Signal(int)    # current row changed (mouse or arrow keys)
     documentClicked = Signal(int)   # a click: the analyst wants to work in it
+    languageRequested = Signal(int)  # the context menu's Set language… (the window asks and sets it)
 
     def __init__(self, model: DocumentListModel) -> None:
         super().__init__()
@@ -338,6 +364,8 @@ class DocumentListPanel(QWidget):
         header.sectionClicked.connect(self._header_clicked)
         self._choosing = True  # False while the window, not the analyst, moves the current row
         self.table.clicked.connect(lambda index: self.documentClicked.emit(model.doc_id(index.row())))
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
         self.table.selectionModel().currentRowChanged.connect(self._current_row_changed)
 
         filters = QHBoxLayout()
@@ -359,7 +387,7 @@ class DocumentListPanel(QWidget):
         header = self.table.horizontalHeader()
         labels = header.fontMetrics()
         widest = {0: [str(max(self.model.ids, default=1))], 2: list(STATUS_TITLES.values()), 3: [WIDEST_COUNT],
-                  4: _widest_times()}
+                  4: _widest_times(), DocumentListModel.LANGUAGE: ["mm"]}
         for column, values in widest.items():
             width = max(cells.horizontalAdvance(value) for value in values) + cell_margins
             label = labels.horizontalAdvance(DocumentListModel.COLUMNS[column]) + label_margins + arrow
@@ -375,6 +403,20 @@ class DocumentListPanel(QWidget):
         self.model.sort(*self._sort_indicator)
         if current is not None:
             self.select_document(current)
+
+    def _context_menu(self, position: QPoint) -> None:
+        index = self.table.indexAt(position)
+        if not index.isValid():
+            return
+        menu = QMenu(self)
+        menu.addAction("Set &language…", lambda: self.languageRequested.emit(self.model.doc_id(index.row())))
+        menu.exec(self.table.viewport().mapToGlobal(position))
+
+    def request_language(self) -> None:
+        """Document ▸ Set language…: for the document current in the list."""
+        current = self.current_document()
+        if current is not None:
+            self.languageRequested.emit(current)
 
     def apply_filter(self) -> None:
         self._filter_timer.stop()

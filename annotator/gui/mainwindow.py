@@ -30,6 +30,7 @@ from annotator.gui.dataset_runner import DatasetRunner
 from annotator.gui.dialogs import ask_annotator_name
 from annotator.gui.doc_order import DocumentOrder
 from annotator.gui.doclist import STATUS_TITLES, DocumentListModel, DocumentListPanel, short_title
+from annotator.gui.document_language import set_language_dialog
 from annotator.gui.editor import DocumentEditor, load_spacy_tokenizer
 from annotator.gui.error_dialog import show_unexpected_error
 from annotator.gui.inspector import DocumentPanel, SpanInspector
@@ -136,6 +137,7 @@ class MainWindow(QMainWindow):
         self.inspector.leaveRequested.connect(self.view.setFocus)
         self.doc_list.documentChosen.connect(self.open_document)
         self.doc_list.documentClicked.connect(lambda _doc_id: self.view.setFocus())
+        self.doc_list.languageRequested.connect(lambda doc_id: set_language_dialog(self, doc_id))
         self.palette.labelChosen.connect(self.apply_label)
         self.inspector.labelChosen.connect(self.editor.relabel_span)
         self.inspector.attrsEdited.connect(self.editor.set_span_attrs)

@@ -5,23 +5,27 @@ Long runs happen on a worker thread behind a progress dialog whose Cancel stops 
 current file; what was committed before a failure or cancel stays, and the window's
 ``OpsBridge`` brings it to the panels (``changes.ChangeView``), so nothing here refreshes a panel
 by hand. File ▸ Import documents… and Import folder… call the one import entry point,
-``annotator.importing.import_files``, with the default options; Import dataset… is the same call
+``annotator.importing.import_files``, with the default options and, for web pages, PDF and Word
+files, the corrections the analyst made in the preview step (``import_preview``); Import
+dataset… is the same call
 with the dialog's choices (``dataset_runner``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QProgressDialog
 
+from annotator.corpus.corrections import Correction
 from annotator.errors import Errors, UserError
 from annotator.formats.detect import AUTO_SUFFIXES
 from annotator.gui.dialogs import ImportReportDialog, import_summary
 from annotator.gui.error_dialog import show_unexpected_error
+from annotator.gui.import_preview import ImportPreview
 from annotator.gui.workers import BackgroundTask, progress_dialog
 from annotator.importing import ImportOptions, ImportReport, import_files
 from annotator.store import Project
@@ -42,6 +46,7 @@ class WindowFiles(QObject):
         self.progress_dialog: QProgressDialog | None = None  # while an import runs
         self.import_report_dialog: ImportReportDialog | None = None
         self.merge_report: QMessageBox | None = None
+        self.preview = ImportPreview(window)  # web pages, PDF and Word: what was taken, correctable first
 
     # --- projects ------------------------------------------------------------------------------
 
@@ -86,19 +91,22 @@ class WindowFiles(QObject):
         paths, _filter = QFileDialog.getOpenFileNames(self._window, "Import documents", str(Path.home()),
                                                       f"Documents and annotations ({patterns});;All files (*)")
         if paths:
-            self.import_documents(paths)
+            self.preview.start(paths, self.import_documents)
 
     def import_folder_dialog(self) -> None:
         folder = QFileDialog.getExistingDirectory(self._window, "Import a folder of documents", str(Path.home()))
         if folder:
-            self.import_documents([folder])
+            self.preview.start([folder], self.import_documents)
 
-    def import_documents(self, paths: Sequence[str | Path]) -> BackgroundTask:
-        """Import on a worker thread behind a progress dialog whose Cancel stops after the current file."""
+    def import_documents(self, paths: Sequence[str | Path],
+                         corrections: Mapping[str, Correction] | None = None) -> BackgroundTask:
+        """Import on a worker thread behind a progress dialog whose Cancel stops after the current file;
+        ``corrections``: what the analyst changed in the preview of web pages, PDF and Word files."""
         project = self._window.project
+        options = ImportOptions(corrections=dict(corrections or {}))
 
         def work(control: TaskControl) -> ImportReport:
-            return import_files(project, list(paths), ImportOptions(), control=control)
+            return import_files(project, list(paths), options, control=control)
 
         task = BackgroundTask(work)
         progress = progress_dialog(

@@ -170,6 +170,7 @@ class WindowMenus(QObject):
         self._action(menu, "&Previous document", window.previous_document, ["P", "Ctrl+PgUp"], in_text=True)
         self._action(menu, "Mark &done and next", window.mark_done_and_next, ["Ctrl+Return", "Ctrl+Enter"])
         self._action(menu, "Mark &in progress", lambda: editor.set_status("in_progress"), ["Ctrl+Shift+Return"])
+        self._action(menu, "Set lan&guage…", window.doc_list.request_language)
         menu.addSeparator()
         self._action(menu, "Start &relation", editor.start_relation, ["R"], in_text=True)
         self._action(menu, "&Link to current span / accept suggestion", editor.confirm, ["Return", "Enter"],

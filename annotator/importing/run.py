@@ -11,11 +11,12 @@ refused file is written.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from annotator.corpus.corrections import Correction
 from annotator.corpus.file_checks import display_name
 from annotator.corpus.importer import CorpusWriter
 from annotator.errors import Errors, UserError
@@ -50,6 +51,7 @@ class ImportOptions:
     limits: ImportLimits | None = None
     label_map: tuple[tuple[str, str], ...] = ()
     tag_column: str | None = None
+    corrections: Mapping[str, Correction] = field(default_factory=dict)  # by file path: the import dialog's
 
 
 def import_files(project: Project, paths: Sequence[str | Path], options: ImportOptions = ImportOptions(), *,
@@ -69,7 +71,7 @@ def import_files(project: Project, paths: Sequence[str | Path], options: ImportO
     read_options = ReadOptions(annotator=options.annotator, layer=options.layer, limits=limits,
                                label_map=options.label_map, tag_column=options.tag_column)
     report = ImportReport()
-    corpus = CorpusWriter(project, text_column=options.text_column, limits=limits)
+    corpus = CorpusWriter(project, text_column=options.text_column, limits=limits, corrections=options.corrections)
     plain: dict[str, FileReport] = {}  # by the path the corpus readers give as a document's source
     for index, item in enumerate(inputs):
         if control.cancelled:

@@ -3,16 +3,19 @@
 Two kinds, and the difference decides what a hit is (see ``annotator.search.run``):
 - span filters (label, attribute values, annotator, layer, canonical actor) select spans: with
   any of them, the results are spans;
-- document filters (published date range, status) only narrow the documents searched.
+- document filters (published date range, status, language) only narrow the documents searched.
 
 Several values of one filter are alternatives (``--label THREAT --label CLAIM``: either label);
 different filters must all hold, and so must several attribute values. A status is the one the
 filtered annotators gave the document (anyone's when no annotator is chosen); ``todo`` also
-matches documents nobody has started, as the document list shows them.
+matches documents nobody has started, as the document list shows them. A language filter can also
+be typed into the query as ``lang:ru`` (``query_languages`` takes it out before the words are read).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -39,6 +42,7 @@ class SearchFilters:
     published_from: str | None = None  # ISO date, inclusive
     published_to: str | None = None  # ISO date, inclusive (the whole day, month or year)
     statuses: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()  # ISO 639-1 codes of ``document.language``
 
     @property
     def selects_spans(self) -> bool:
@@ -52,6 +56,19 @@ def parse_attr(text: str) -> tuple[str, str]:
     if not equals or not key.strip() or not value.strip():
         raise UserError(Errors.E161.format(value=text))
     return key.strip(), value.strip()
+
+
+_LANGUAGE_TERM = re.compile(r"(?<!\S)lang:(\S*)")
+
+
+def query_languages(query: str, filters: SearchFilters) -> tuple[str, SearchFilters]:
+    """``lang:CODE`` terms of a query (the search box's way to filter by language) moved into
+    ``filters.languages``; the rest of the query is returned to be read as words."""
+    codes = _LANGUAGE_TERM.findall(query)
+    if not codes:
+        return query, filters
+    rest = _LANGUAGE_TERM.sub(" ", query).strip()
+    return rest, dataclasses.replace(filters, languages=(*filters.languages, *codes))
 
 
 def date_bound(option: str, value: str, *, upper: bool) -> str:
@@ -90,14 +107,17 @@ class ResolvedFilters:
             if status not in STATUSES:
                 raise UserError(Errors.E165.format(status=status, allowed=", ".join(STATUSES)))
         self.actor_ids = [_actor_id(connection, name, location) for name in filters.actors]
+        self.languages = _checked_languages(filters.languages)
         self.published_from = (date_bound("--from", filters.published_from, upper=False)
                                if filters.published_from else None)
         self.published_to = (date_bound("--to", filters.published_to, upper=True)
                              if filters.published_to else None)
 
     def document_conditions(self) -> list[ColumnElement[bool]]:
-        """Conditions on ``document`` rows: the date range and the status."""
+        """Conditions on ``document`` rows: the date range, the status and the language."""
         conditions: list[ColumnElement[bool]] = []
+        if self.languages:
+            conditions.append(DOC.c.language.in_(self.languages))
         if self.published_from is not None:
             conditions.append(DOC.c.published >= self.published_from)
         if self.published_to is not None:
@@ -140,6 +160,13 @@ class ResolvedFilters:
             if not any(_attr_text(item) == wanted.casefold() for item in values if item is not None):
                 return False
         return True
+
+
+def _checked_languages(codes: tuple[str, ...]) -> list[str]:
+    """The codes as stored (lower case), each a language code (E1320), in the order given."""
+    from annotator.corpus.language import checked_language
+
+    return list(dict.fromkeys(checked_language(code) for code in codes))
 
 
 def _attr_text(value: Any) -> str:

@@ -28,7 +28,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from annotator.errors import Errors, UserError
-from annotator.search.filters import ResolvedFilters, SearchFilters
+from annotator.search.filters import ResolvedFilters, SearchFilters, query_languages
 from annotator.search.matching import (
     Occurrence,
     Term,
@@ -60,7 +60,7 @@ def search(project: Project, query: str, filters: SearchFilters | None = None, *
            limit: int = DEFAULT_LIMIT, context: int = CONTEXT_CHARACTERS,
            control: TaskControl | None = None) -> SearchResult:
     """The concordance for ``query`` under ``filters`` (see the module docstring for what a hit is)."""
-    filters = filters or SearchFilters()
+    query, filters = query_languages(query, filters or SearchFilters())
     control = control or TaskControl()
     terms = parse_query(query)
     if not terms and not filters.selects_spans:

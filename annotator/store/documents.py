@@ -132,6 +132,12 @@ class Documents:
             if (row := by_id.get(doc_id)) is not None
         ]
 
+    def languages(self, doc_ids: list[int]) -> dict[int, str | None]:
+        """The language of each of ``doc_ids`` (None: not known; ``store.languages``)."""
+        from annotator.store.languages import document_languages
+
+        return document_languages(self._project, doc_ids)
+
     def get(self, doc_id: int) -> DocumentRecord:
         with self._project.reading() as connection:
             row = connection.execute(_DOCUMENT, {"doc_id": doc_id}).one_or_none()
