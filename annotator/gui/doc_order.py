@@ -70,7 +70,7 @@ class DocumentOrder(QObject):
         project = self._window.project
         task = BackgroundTask(lambda _control: self._compute(project, kind))
         task.succeeded.connect(lambda order, chosen=kind, for_project=project: self._computed(order, chosen, for_project))
-        task.failed.connect(self._failed)
+        task.failed.connect(lambda error, chosen=kind, for_project=project: self._failed(error, chosen, for_project))
         self._computing = task
         task.start()
 
@@ -88,7 +88,9 @@ class DocumentOrder(QObject):
             return  # chosen otherwise meanwhile, or another project opened
         self._apply(order)
 
-    def _failed(self, error: BaseException) -> None:
+    def _failed(self, error: BaseException, kind: str, project: Project) -> None:
+        if kind != self.kind or project is not self._window.project:
+            return  # a project closed under an order no longer wanted
         message = str(error) if isinstance(error, UserError) else show_unexpected_error(error, None, self._window)
         self._window.show_message(message)
         self.kind = None

@@ -117,25 +117,37 @@ def find_occurrences(project: Project, span: SpanRecord, annotator: str, *, in_c
     found = Occurrences(text, span.label, layer, annotator, in_corpus, case_sensitive)
     pattern = surface_pattern(text, case_sensitive)
     with project.reading() as connection:
+        hits: list[_Hits] = []
         for doc_id, title, doc_text in _documents(connection, text, span.document_id if not in_corpus else None):
             places = [(m.start(), m.end()) for m in pattern.finditer(doc_text)
                       if not (doc_id == span.document_id and (m.start(), m.end()) == (span.start, span.end))]
-            if not places:
-                continue
-            found.documents += 1
-            layer_spans = _layer_spans(connection, doc_id, layer, annotator)
-            for start, end in places:
-                if any(s.label == span.label and s.start <= start and end <= s.end for s in layer_spans):
-                    found.skipped += 1
-                elif len(found.places) >= LIMIT:
-                    found.left_out += 1
-                else:
-                    before, after = snippet(doc_text, start, end)
-                    overlaps = tuple(f"{s.label} '{doc_text[s.start:s.end]}'" for s in layer_spans
-                                     if s.start < end and start < s.end)
-                    found.places.append(Occurrence(doc_id, title, start, end, doc_text[start:end], before, after,
-                                                   overlaps))
+            if places:
+                hits.append((doc_id, title, doc_text, places))
+            if len(hits) == _BATCH:  # the texts of a batch at a time, whatever the corpus's size
+                _add(found, hits, _layer_spans(connection, [hit[0] for hit in hits], layer, annotator), span.label)
+                hits = []
+        _add(found, hits, _layer_spans(connection, [hit[0] for hit in hits], layer, annotator), span.label)
     return found
+
+
+_Hits = tuple[int, str, str, list[tuple[int, int]]]  # a document's id, title, text and the places found
+
+
+def _add(found: Occurrences, hits: list[_Hits], layer_spans: dict[int, list[_Span]], label: str) -> None:
+    """The places of a batch of documents, skipped (already labelled), listed or left out."""
+    for doc_id, title, doc_text, places in hits:
+        found.documents += 1
+        spans = layer_spans.get(doc_id, [])
+        for start, end in places:
+            if any(s.label == label and s.start <= start and end <= s.end for s in spans):
+                found.skipped += 1
+            elif len(found.places) >= LIMIT:
+                found.left_out += 1
+            else:
+                before, after = snippet(doc_text, start, end)
+                overlaps = tuple(f"{s.label} '{doc_text[s.start:s.end]}'" for s in spans
+                                 if s.start < end and start < s.end)
+                found.places.append(Occurrence(doc_id, title, start, end, doc_text[start:end], before, after, overlaps))
 
 
 def _documents(connection: sa.Connection, text: str, only: int | None) -> Iterator[tuple[int, str, str]]:
@@ -163,14 +175,20 @@ class _Span:
     label: str
 
 
-def _layer_spans(connection: sa.Connection, doc_id: int, layer: str, annotator: str) -> list[_Span]:
-    """The spans of the layer labelled in one document where the text occurs."""
-    query = (sa.select(SPAN.c.start_offset, SPAN.c.end_offset, LABEL.c.name)
-             .join(LABEL, LABEL.c.id == SPAN.c.label_id)
-             .where(SPAN.c.document_id == doc_id, SPAN.c.layer == layer))
-    if layer != GOLD:
-        query = query.join(ANNOTATOR, ANNOTATOR.c.id == SPAN.c.annotator_id).where(ANNOTATOR.c.name == annotator)
-    return [_Span(start, end, label) for start, end, label in connection.execute(query)]
+def _layer_spans(connection: sa.Connection, doc_ids: Sequence[int], layer: str,
+                 annotator: str) -> dict[int, list[_Span]]:
+    """The spans of the layer labelled in the documents where the text occurs, by document: one
+    query per 500 documents, not one per document."""
+    found: dict[int, list[_Span]] = defaultdict(list)
+    for batch in itertools.batched(doc_ids, 500):
+        query = (sa.select(SPAN.c.document_id, SPAN.c.start_offset, SPAN.c.end_offset, LABEL.c.name)
+                 .join(LABEL, LABEL.c.id == SPAN.c.label_id)
+                 .where(SPAN.c.document_id.in_(batch), SPAN.c.layer == layer))
+        if layer != GOLD:
+            query = query.join(ANNOTATOR, ANNOTATOR.c.id == SPAN.c.annotator_id).where(ANNOTATOR.c.name == annotator)
+        for doc_id, start, end, label in connection.execute(query):
+            found[doc_id].append(_Span(start, end, label))
+    return found
 
 
 class LabelOccurrences(Steps):
@@ -190,10 +208,3 @@ class LabelOccurrences(Steps):
         where = f" in {documents} documents" if documents > 1 else ""
         super().__init__(f"Label {len(places)} occurrence{'s' if len(places) != 1 else ''} as {label}{where}", steps)
 
-
-def by_document(places: Sequence[Occurrence]) -> dict[int, list[Occurrence]]:
-    """The places grouped by document, in order (the dialog's sections)."""
-    grouped: dict[int, list[Occurrence]] = defaultdict(list)
-    for place in places:
-        grouped[place.document_id].append(place)
-    return dict(grouped)
