@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from sqlmodel import SQLModel
 
 from annotator.cli.main import main
 from annotator.errors import UserError
@@ -25,6 +24,7 @@ from annotator.store import Project
 from annotator.store.copy import copy_project
 from annotator.store.database import create_project_engine, location_to_url
 from annotator.store.migrate import HEAD_REVISION, current_revision, upgrade
+from annotator.store.models import METADATA
 from annotator.store.tables import NOTE, REL, SPAN
 from annotator.tasks import TaskControl
 from tests.conftest import BACKENDS, fresh_postgres_database
@@ -64,7 +64,7 @@ def table_rows(location: str) -> dict[str, list[tuple[Any, ...]]]:
 
     rows: dict[str, list[tuple[Any, ...]]] = {}
     with engine_at(location) as engine, engine.connect() as connection:
-        for table in SQLModel.metadata.sorted_tables:
+        for table in METADATA.sorted_tables:
             columns = [sa.cast(c, sa.Text) if isinstance(c.type, sa.JSON) else c for c in table.columns]
             keys = [list(table.columns).index(c) for c in table.primary_key.columns]
             found = [tuple(value(item) for item in row) for row in connection.execute(sa.select(*columns))]

@@ -10,12 +10,12 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlmodel import SQLModel
 
 from annotator.errors import UserError
 from annotator.store import Project
 from annotator.store.database import create_project_engine, location_to_url
 from annotator.store.migrate import HEAD_REVISION, alembic_config, head_revision, upgrade
+from annotator.store.models import METADATA
 from annotator.store.search_index import is_search_object
 from tests.conftest import BACKENDS, fresh_postgres_database, new_location, simulate_newer_release
 
@@ -38,7 +38,7 @@ def _model_differences(connection: sa.Connection) -> list[object]:
     full-text index (raw DDL per backend, not a model)."""
     context = MigrationContext.configure(connection, opts={
         "include_object": lambda _obj, name, type_, _reflected, _other: not is_search_object(name, type_)})
-    return compare_metadata(context, SQLModel.metadata)
+    return compare_metadata(context, METADATA)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -12,7 +12,7 @@ Decisions:
 - The target is built at the head schema (``create_head_schema``, as a new project is) and
   filled in the same transaction, so a failure or a cancel leaves no half-copied project: on
   PostgreSQL the database is empty again, a SQLite file the copy created is removed.
-- Only the tables of the SQLModel metadata are copied, parents before children
+- Only the tables of the models' metadata are copied, parents before children
   (``sorted_tables``). Alembic's version table is written by the target's own creation, and
   whatever the database derives from those tables (indexes, a full-text index kept by triggers)
   is rebuilt by the target itself as the rows arrive; SQLite's internal tables are never read.
@@ -41,9 +41,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
-from sqlmodel import SQLModel
 
-import annotator.store.models  # noqa: F401  (registers the tables in SQLModel.metadata)
 from annotator.errors import Errors, UserError
 from annotator.store import sqlite_files
 from annotator.store.database import (
@@ -54,6 +52,7 @@ from annotator.store.database import (
     sqlite_path,
 )
 from annotator.store.migrate import create_head_schema
+from annotator.store.models import METADATA
 from annotator.store.project import Project
 from annotator.tasks import Cancelled, TaskControl
 
@@ -190,7 +189,7 @@ def _snapshot(read: Connection) -> Connection:
 
 def _copy_tables(read: Connection, target: Engine, report: CopyReport, control: TaskControl) -> None:
     """Create the head schema on ``target`` and copy every table into it, in one transaction."""
-    tables = list(SQLModel.metadata.sorted_tables)
+    tables = list(METADATA.sorted_tables)
     total = sum(read.execute(sa.select(sa.func.count()).select_from(table)).scalar_one() for table in tables)
     done = 0
     control.report(0, total, "")

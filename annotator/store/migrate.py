@@ -102,12 +102,10 @@ def create_at_head(engine: Engine) -> None:
 def create_head_schema(connection: Connection) -> None:
     """Create the head schema inside the caller's transaction: ``annotator copy`` builds its
     target and fills it in one transaction, so a failed copy leaves no empty tables behind."""
-    from sqlmodel import SQLModel
-
-    import annotator.store.models  # noqa: F401  (registers the tables)
+    from annotator.store.models import METADATA
     from annotator.store.search_index import create_search_index
 
-    SQLModel.metadata.create_all(connection)
+    METADATA.create_all(connection)
     create_search_index(connection)  # not a model: migration 0006 makes it for older projects
     connection.execute(sa.text(
         "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "

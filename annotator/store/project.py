@@ -18,14 +18,13 @@ from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DatabaseError, OperationalError
 
 from annotator.errors import Errors, UserError
-from annotator.schema import LabelSchema, load_default_schema, parse_schema
 from annotator.storable import display_name
 from annotator.store import change_log, failures
 from annotator.store.backups import (
@@ -46,6 +45,9 @@ from annotator.store.migrate import prepare
 from annotator.store.models import utcnow
 from annotator.store.sqlite_files import header_problem
 from annotator.store.tables import ANNOTATOR, LABEL, SETTING
+
+if TYPE_CHECKING:
+    from annotator.schema import LabelSchema
 
 SCHEMA_SETTING = "label_schema_yaml"
 _FALLBACK_COLORS = ("#8c564b", "#7f7f7f", "#bcbd22", "#17becf", "#e377c2", "#9467bd")
@@ -99,6 +101,8 @@ class Project:
             backup = prepare(engine, location_text, read_only=access.read_only)
             project = cls(engine, location_text, read_only=access.read_only)
             if project.setting(SCHEMA_SETTING) is None and access.read_only is None:
+                from annotator.schema import load_default_schema  # pydantic: only what needs a schema pays
+
                 project.install_schema(load_default_schema())  # a new project starts with the default schema
         except UserError:
             raise
@@ -231,6 +235,8 @@ class Project:
                 connection.execute(table.insert().values(key=key, value=value))
 
     def _load_schema(self) -> LabelSchema:
+        from annotator.schema import load_default_schema, parse_schema
+
         text = self.setting(SCHEMA_SETTING)
         if text is None:
             return load_default_schema()

@@ -4,22 +4,22 @@ Reads and bulk writes go through SQLAlchemy Core (the ORM costs several times mo
 and every module that builds such queries uses these same names.
 """
 
-from sqlmodel import SQLModel
+from annotator.store.models import (
+    ACTOR,
+    ALIAS,
+    ANNOTATOR,
+    CHANGE_LOG,
+    DOC,
+    DOC_LABEL,
+    LABEL,
+    MODEL_VERSION,
+    NOTE,
+    REL,
+    REVIEW_DECISION,
+    SETTING,
+    SPAN,
+    STATUS,
+)
 
-import annotator.store.models  # noqa: F401  (declares the tables)
-
-_TABLES = SQLModel.metadata.tables  # typed as Table, which the models' ``__table__`` is not to a checker
-
-ACTOR = _TABLES["actor"]
-ALIAS = _TABLES["actor_alias"]
-ANNOTATOR = _TABLES["annotator"]
-CHANGE_LOG = _TABLES["change_log"]
-DOC = _TABLES["document"]
-DOC_LABEL = _TABLES["document_label"]
-LABEL = _TABLES["label"]
-NOTE = _TABLES["note"]
-REL = _TABLES["relation"]
-REVIEW_DECISION = _TABLES["review_decision"]
-SETTING = _TABLES["project_setting"]
-SPAN = _TABLES["span"]
-STATUS = _TABLES["document_status"]
+__all__ = ["ACTOR", "ALIAS", "ANNOTATOR", "CHANGE_LOG", "DOC", "DOC_LABEL", "LABEL", "MODEL_VERSION", "NOTE", "REL",
+           "REVIEW_DECISION", "SETTING", "SPAN", "STATUS"]

@@ -38,7 +38,7 @@ from annotator.corpus.importer import import_paths  # noqa: E402
 from annotator.gui.textview import DocumentView  # noqa: E402
 from annotator.gui.textview.layout import GappedLayout  # noqa: E402
 from annotator.store import Project  # noqa: E402
-from annotator.store.models import Relation, Span, utcnow  # noqa: E402
+from annotator.store.models import REL, SPAN, utcnow  # noqa: E402
 
 TARGET_CHARS = 1_000_000
 N_SPANS = 20_000
@@ -111,11 +111,11 @@ def build_project(folder: Path, rng: random.Random) -> tuple[Project, int, str]:
             label_id = project.label_id("span", label, connection=connection)
             rows.append(dict(document_id=doc_id, annotator_id=annotator_id, layer=layer, label_id=label_id,
                              start_offset=start, end_offset=end, attrs={}, note="", created_at=now, updated_at=now))
-        connection.execute(sa.insert(Span.__table__), rows)
-        ids = connection.execute(sa.select(Span.__table__.c.id, Span.__table__.c.start_offset, Span.__table__.c.layer,
-                                           Span.__table__.c.annotator_id)
-                                 .where(Span.__table__.c.document_id == doc_id)
-                                 .order_by(Span.__table__.c.start_offset)).all()
+        connection.execute(sa.insert(SPAN), rows)
+        ids = connection.execute(sa.select(SPAN.c.id, SPAN.c.start_offset, SPAN.c.layer,
+                                           SPAN.c.annotator_id)
+                                 .where(SPAN.c.document_id == doc_id)
+                                 .order_by(SPAN.c.start_offset)).all()
         relation_rows = []
         label_id = project.label_id("relation", "about", create=True, connection=connection)
         while len(relation_rows) < N_RELATIONS:
@@ -125,7 +125,7 @@ def build_project(folder: Path, rng: random.Random) -> tuple[Project, int, str]:
                 continue  # the store links spans of one layer and annotator only
             relation_rows.append(dict(document_id=doc_id, annotator_id=head.annotator_id, layer=head.layer,
                                       label_id=label_id, head_id=head.id, tail_id=tail.id, attrs={}, created_at=now))
-        connection.execute(sa.insert(Relation.__table__), relation_rows)
+        connection.execute(sa.insert(REL), relation_rows)
     return project, doc_id, text
 
 

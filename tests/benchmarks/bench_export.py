@@ -30,7 +30,7 @@ from annotator.formats.ingest import content_hash
 from annotator.formats.pipeline import export_project
 from annotator.importing import import_files
 from annotator.store import Project
-from annotator.store.models import Document, Span, utcnow
+from annotator.store.models import DOC, SPAN, utcnow
 
 RAW_READ = """
 SELECT d.id, d.name, d.title, d.meta, d.text FROM document d ORDER BY d.id;
@@ -53,7 +53,7 @@ def build(project: Project, n_docs: int, n_spans: int, seed: int = 7) -> None:
     labels = [project.label_id("span", name, create=True) for name in ("ACTOR", "THREAT", "CLAIM")]
     annotators = [project.annotator_id(name) for name in ("alice", "bob")]
     with project.transaction() as connection:
-        connection.execute(Document.__table__.insert(), docs)
+        connection.execute(DOC.insert(), docs)
         lengths = connection.execute(sa_select_lengths()).all()
         spans = []
         for number in range(n_spans):
@@ -63,13 +63,13 @@ def build(project: Project, n_docs: int, n_spans: int, seed: int = 7) -> None:
                               "label_id": labels[number % 3], "start_offset": start, "end_offset": start + rng.randint(3, 30),
                               "attrs": {"confidence": "high"} if number % 5 == 0 else {}, "note": "", "created_at": now,
                               "updated_at": now})
-        connection.execute(Span.__table__.insert(), spans)
+        connection.execute(SPAN.insert(), spans)
 
 
 def sa_select_lengths():
     import sqlalchemy as sa
 
-    table = Document.__table__
+    table = DOC
     return sa.select(table.c.id, table.c.n_chars).order_by(table.c.id)
 
 

@@ -82,7 +82,7 @@ from annotator.gui.textview import DocumentView  # noqa: E402
 from annotator.nlp.pipelines import default_pipeline_name  # noqa: E402
 from annotator.nlp.suggest import suggest  # noqa: E402
 from annotator.store import Project  # noqa: E402
-from annotator.store.models import Relation, Span, utcnow  # noqa: E402
+from annotator.store.models import REL, SPAN, utcnow  # noqa: E402
 from annotator.store.suggestions import DocumentCandidates, RelationCandidate, SpanCandidate  # noqa: E402
 from annotator.store.tables import LABEL  # noqa: E402
 from tests.benchmarks.bench_editor import make_spans, make_text  # noqa: E402
@@ -241,8 +241,8 @@ def write_own_spans(project: Project, doc_id: int, spans: list[tuple[int, int, s
             label_id = project.label_id("span", label, connection=connection)
             rows.append(dict(document_id=doc_id, annotator_id=annotator_id, layer="annotation", label_id=label_id,
                              start_offset=start, end_offset=end, attrs={}, note="", created_at=now, updated_at=now))
-        connection.execute(sa.insert(Span.__table__), rows)
-        table = Span.__table__
+        connection.execute(sa.insert(SPAN), rows)
+        table = SPAN
         ids = {(start, end, label): span_id for start, end, label, span_id in connection.execute(
             sa.select(table.c.start_offset, table.c.end_offset, LABEL.c.name, table.c.id)
             .join(LABEL, LABEL.c.id == table.c.label_id)
@@ -251,7 +251,7 @@ def write_own_spans(project: Project, doc_id: int, spans: list[tuple[int, int, s
                       label_id=project.label_id("relation", kind, connection=connection),
                       head_id=ids[spans[head]], tail_id=ids[spans[tail]], attrs={}, created_at=now)
                  for head, tail, kind in related(project, spans, rng, relations)]
-        connection.execute(sa.insert(Relation.__table__), links)
+        connection.execute(sa.insert(REL), links)
     return len(rows), len(links)
 
 

@@ -6,15 +6,14 @@ exactly the database the user opened, with its pragmas set.
 """
 
 from alembic import context
-from sqlmodel import SQLModel
 
-import annotator.store.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from annotator.store.models import METADATA
 from annotator.store.search_index import is_search_object
 
 connection = context.config.attributes["connection"]
 context.configure(
     connection=connection,
-    target_metadata=SQLModel.metadata,
+    target_metadata=METADATA,
     # The full-text index (migration 0006) is raw DDL, not a model: autogenerate leaves it be.
     include_object=lambda _object, name, type_, _reflected, _compare_to: not is_search_object(name, type_),
     render_as_batch=connection.dialect.name == "sqlite",
