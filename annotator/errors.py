@@ -767,3 +767,9 @@ class Errors(metaclass=_CodedMessages):
              "spans, or check the gold layer with --layer gold.")
     E1297 = ("{label} is not a span label of this project's schema, so its occurrences cannot be labelled. "
              "Relabel the span with a label of the schema first.")
+    # E1350-E1369: import speed and memory, files read as a stream (annotator/corpus/text_stream.py)
+    E1350 = ("{path} changed while it was being imported: it is no longer UTF-8 text ({reason}). Import it "
+             "again once nothing is writing to it; nothing of this file was imported.")
+    # E1370-E1389: the command line itself (annotator/cli/main.py)
+    E1370 = ("'{word}' is not a command.{guess} The commands are: {commands}. To open a project of that name "
+             "in the window, write it as a path ('./{word}') or with its suffix ('{word}.db').")

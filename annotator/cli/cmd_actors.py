@@ -13,8 +13,6 @@ from annotator.cli.output import print_json, print_table, say
 from annotator.store import Project
 from annotator.store.records import ActorRecord
 
-HELP = "list or edit the registry of canonical actors"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("project", help="project file or database URL")

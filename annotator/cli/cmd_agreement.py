@@ -1,10 +1,10 @@
 """Inter-annotator agreement: Krippendorff's αu, span F1, token κ, α and AC1, attributes and
 relations, with bootstrap intervals on request.
 
-Which documents and annotators count is --observed (annotator.review.corpus says each rule);
-the header says the rule and what it counted, each figure the documents and annotators it
-rests on, and a figure that cannot be computed is "n/a" with the reason (null and a
-``_reason`` field in --json), never 1.0.
+Which documents and annotators count is --observed (each rule is listed below); the header says
+the rule and what it counted, each figure the documents and annotators it rests on, and a figure
+that cannot be computed is "n/a" with the reason (null and a ``_reason`` field in --json), never
+1.0.
 """
 
 from __future__ import annotations
@@ -21,8 +21,6 @@ from annotator.review.differences import KINDS
 from annotator.review.figures import Figure
 from annotator.store import Project
 
-HELP = ("measure agreement between annotators (αu, span F1, precision and recall, token κ/α/AC1, attributes, "
-        "relations, each annotator against gold, documents worst first)")
 #: Documents listed worst first in the table (``--json`` lists every one).
 WORST = 10
 

@@ -1,8 +1,8 @@
 """Back up a project file now, or list its backups: ``annotator backup PROJECT [--list] [--keep N]``.
 
-Backups are verified copies in ``PROJECT.backups/`` beside the file (see
-``annotator.store.backups``); the newest ``--keep`` are kept. A project on a database server is
-backed up with the server's own tools, which the message for a URL says.
+Backups are verified copies in ``PROJECT.backups/`` beside the file; the newest ``--keep`` are
+kept. A project on a database server is backed up with the server's own tools, which the message
+for a URL says.
 """
 
 from __future__ import annotations
@@ -20,8 +20,6 @@ from annotator.store.backups import (
     project_file,
     take_backup,
 )
-
-HELP = "make a verified backup copy of a project file now (or --list them)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -14,8 +14,6 @@ import argparse
 from annotator.cli.output import ProgressBar, print_table, say
 from annotator.store.copy import copy_project
 
-HELP = "copy a whole project into a new file or an empty database (SQLite ↔ PostgreSQL)"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("source", help="project file or database URL to copy from")

@@ -19,8 +19,6 @@ from annotator.errors import Errors, UserError
 from annotator.output_files import ProtectedPaths, check_outputs
 from annotator.store import Project
 
-HELP = "write the dashboard (progress, labels, agreement, actor network, timeline) as HTML, PDF or PNG/SVG"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("project", help="project file or database URL")

@@ -11,8 +11,6 @@ from annotator.review.ordering import ORDER_TITLES, ORDERS, compute_order
 from annotator.store import Project
 from annotator.store.languages import document_languages
 
-HELP = "list documents with span counts and status per annotator"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("project", help="project file or database URL")

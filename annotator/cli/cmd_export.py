@@ -19,8 +19,6 @@ from annotator.formats.base import EXPORT_LAYERS, ExportOptions
 from annotator.formats.pipeline import export_project
 from annotator.store import Project
 
-HELP = "export annotations as a dataset (jsonl, spacy, brat, conll, xmi, webanno-tsv, doccano, prodigy, csv)"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("project", help="project file or database URL")

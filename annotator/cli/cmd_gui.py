@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import argparse
 
-HELP = "open the annotation window"
-
 
 def build_parser(epilog: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="annotator",
         usage="annotator [PROJECT] [--annotator NAME]\n       annotator COMMAND ...",
-        description="Annotation workbench for political and security discourse. With no PROJECT, "
+        description="Annotation workbench for political and security discourse. With no PROJECT,\n"
                     "opens the default project holding the sample articles.",
         epilog=epilog,
         formatter_class=argparse.RawDescriptionHelpFormatter,

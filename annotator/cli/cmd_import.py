@@ -1,10 +1,10 @@
 """Import files and folders into a project (created if missing): plain documents and annotations.
 
-Every import goes through ``annotator.importing.import_files``, as the window's imports do, so a
-file gives the same result here and there. Without ``--format`` each file is routed by what it
-is: .txt, .md, .csv and plain .jsonl are documents; canonical JSONL (what 'annotator export
---format jsonl' writes), doccano and Prodigy .jsonl, brat .ann (with its .txt), CoNLL .conll
-and spaCy .spacy come in with their annotations, and so does a .tsv in WebAnno TSV 3 (INCEpTION).
+Files are imported exactly as the window's Import does, so a file gives the same result here and
+there. Without ``--format`` each file is routed by what it is: .txt, .md, .csv and plain .jsonl
+are documents; canonical JSONL (what 'annotator export --format jsonl' writes), doccano and
+Prodigy .jsonl, brat .ann (with its .txt), CoNLL .conll and spaCy .spacy come in with their
+annotations, and so does a .tsv in WebAnno TSV 3 (INCEpTION).
 ``--format NAME`` reads every input in one dataset format instead (XMI is only read that way);
 ``--map LAYER[.FEATURE]=LABEL`` names the labels INCEpTION's layers become.
 
@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
+from annotator.cli.cmd_limits import add_limit_arguments
 from annotator.cli.output import ProgressBar, note, say
 from annotator.formats.inception_layers import LabelMap
 from annotator.importing import (
@@ -39,7 +40,6 @@ from annotator.limits import project_limits, with_overrides
 from annotator.schema import load_schema
 from annotator.store import Project
 
-HELP = "import documents from files and folders"
 #: Skipped duplicates and refused files listed without --verbose; the rest are counted.
 SHOWN = 5
 
@@ -65,14 +65,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"list every skipped duplicate and refused file (by default the first {SHOWN} of each) "
                              "and what each file brought")
     add_limit_arguments(parser)
-
-
-def add_limit_arguments(parser: argparse.ArgumentParser) -> None:
-    """The size-limit options, shared with 'annotator limits'."""
-    parser.add_argument("--max-file-mb", type=float, metavar="N",
-                        help="refuse files larger than N megabytes (default: the project's limit, 512)")
-    parser.add_argument("--max-document-mb", type=float, metavar="N",
-                        help="refuse documents longer than N million characters (default: the project's limit, 64)")
 
 
 def run(args: argparse.Namespace) -> int:

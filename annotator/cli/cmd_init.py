@@ -8,8 +8,6 @@ from annotator.cli.output import say
 from annotator.schema import load_schema
 from annotator.store import Project
 
-HELP = "create a project database (SQLite path or URL)"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("project", help="project file or database URL")

@@ -9,17 +9,23 @@ from __future__ import annotations
 
 import argparse
 
-from annotator.cli.cmd_import import add_limit_arguments
 from annotator.cli.output import say
 from annotator.limits import describe, project_limits, save_limits, with_overrides
 from annotator.store import Project
-
-HELP = "show or set the largest file and document an import accepts"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("project", help="project file or database URL")
     add_limit_arguments(parser)
+
+
+def add_limit_arguments(parser: argparse.ArgumentParser) -> None:
+    """The size-limit options, shared with 'annotator import' (which would pull in every
+    importer if this command took them from there)."""
+    parser.add_argument("--max-file-mb", type=float, metavar="N",
+                        help="refuse files larger than N megabytes (default: the project's limit, 512)")
+    parser.add_argument("--max-document-mb", type=float, metavar="N",
+                        help="refuse documents longer than N million characters (default: the project's limit, 64)")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -13,8 +13,6 @@ from annotator.cli.output import say
 from annotator.review.merge import merge
 from annotator.store import Project
 
-HELP = "merge other projects or canonical JSONL exports into a project"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("project", help="project file or database URL to merge into")

@@ -16,8 +16,6 @@ from annotator.cli.output import say
 from annotator.errors import Errors, UserError
 from annotator.store.backups import project_file, restore_backup
 
-HELP = "replace a project file with its newest good backup (the old file is kept aside)"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("project", help="project file")

@@ -13,8 +13,6 @@ from annotator.cli.output import say
 from annotator.schema import load_schema
 from annotator.store import Project
 
-HELP = "show the project's label schema, or set it from a YAML file"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("project", help="project file or database URL")

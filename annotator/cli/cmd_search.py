@@ -12,8 +12,6 @@ from annotator.output_files import ProtectedPaths, check_outputs
 from annotator.search import DEFAULT_LIMIT, SearchFilters, parse_attr, search, write_csv
 from annotator.store import Project
 
-HELP = "full-text search with filters; a concordance of hits or spans"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("project", help="project file or database URL")

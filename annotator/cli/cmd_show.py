@@ -16,8 +16,6 @@ from annotator.formats.canonical import CanonicalSpan
 from annotator.formats.select import document_json
 from annotator.store import Project
 
-HELP = "show one document and its annotations (by id or name)"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("project", help="project file or database URL")

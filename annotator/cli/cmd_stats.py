@@ -7,8 +7,6 @@ import argparse
 from annotator.cli.output import format_counts, print_json, print_table, say
 from annotator.store import Project
 
-HELP = "count documents, annotators and spans per label and annotator"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("project", help="project file or database URL")

@@ -13,8 +13,6 @@ from pathlib import Path
 from annotator.cli.output import ProgressBar, note, print_table, say
 from annotator.store import Project
 
-HELP = "suggest actors, claims and threats with spaCy"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("project", help="project file or database URL")

@@ -6,77 +6,102 @@ error prints one actionable sentence to stderr and exits 1; nothing here prints 
 something the user can fix. A bug prints one line naming its crash report file and exits 70;
 ``--debug`` (anywhere before a ``--``, with any command or the window) prints the report, with
 its traceback, on stderr as well.
+
+Start-up time is the point of the layout: the table below names each command's module and
+one-line help, so ``--help`` and ``--version`` import no command, and a command imports only its
+own module (the store, numpy or spaCy only when the command needs them).
 """
 
 from __future__ import annotations
 
 import argparse
 import errno
+import importlib
 import os
+import re
 import shlex
+import shutil
 import sys
+import textwrap
 from collections.abc import Sequence
-from types import ModuleType
 
-from annotator import __version__
-from annotator.cli import (
-    cmd_actors,
-    cmd_agreement,
-    cmd_backup,
-    cmd_copy,
-    cmd_dashboard,
-    cmd_docs,
-    cmd_export,
-    cmd_gui,
-    cmd_import,
-    cmd_init,
-    cmd_limits,
-    cmd_merge,
-    cmd_restore,
-    cmd_schema,
-    cmd_search,
-    cmd_show,
-    cmd_stats,
-    cmd_suggest,
-)
+from annotator.cli import cmd_gui
 from annotator.cli.output import error, note
-from annotator.crash_reports import crash_report_dir, echo_reports, write_crash_report
 from annotator.errors import Errors, UserError
 
-COMMANDS: dict[str, ModuleType] = {
-    "init": cmd_init,
-    "import": cmd_import,
-    "export": cmd_export,
-    "docs": cmd_docs,
-    "show": cmd_show,
-    "stats": cmd_stats,
-    "schema": cmd_schema,
-    "suggest": cmd_suggest,
-    "actors": cmd_actors,
-    "merge": cmd_merge,
-    "agreement": cmd_agreement,
-    "search": cmd_search,
-    "dashboard": cmd_dashboard,
-    "copy": cmd_copy,
-    "backup": cmd_backup,
-    "restore": cmd_restore,
-    "limits": cmd_limits,
+#: Each command: the module it lives in (with ``add_arguments(parser)`` and ``run(args)``; its
+#: docstring is the command's ``--help`` description) and its line in ``annotator --help``.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("annotator.cli.cmd_init", "create a project database (SQLite path or URL)"),
+    "import": ("annotator.cli.cmd_import", "import documents from files and folders"),
+    "export": ("annotator.cli.cmd_export", "export annotations as a dataset (jsonl, spacy, brat, conll, xmi, "
+                                           "webanno-tsv, doccano, prodigy, csv)"),
+    "docs": ("annotator.cli.cmd_docs", "list documents with span counts and status per annotator"),
+    "show": ("annotator.cli.cmd_show", "show one document and its annotations (by id or name)"),
+    "stats": ("annotator.cli.cmd_stats", "count documents, annotators and spans per label and annotator"),
+    "schema": ("annotator.cli.cmd_schema", "show the project's label schema, or set it from a YAML file"),
+    "suggest": ("annotator.cli.cmd_suggest", "suggest actors, claims and threats with spaCy"),
+    "actors": ("annotator.cli.cmd_actors", "list or edit the registry of canonical actors"),
+    "merge": ("annotator.cli.cmd_merge", "merge other projects or canonical JSONL exports into a project"),
+    "agreement": ("annotator.cli.cmd_agreement", "measure agreement between annotators (αu, span F1, "
+                                                 "precision and recall, token κ/α/AC1, attributes, relations, "
+                                                 "each annotator against gold, documents worst first)"),
+    "search": ("annotator.cli.cmd_search", "full-text search with filters; a concordance of hits or spans"),
+    "dashboard": ("annotator.cli.cmd_dashboard", "write the dashboard (progress, labels, agreement, actor "
+                                                 "network, timeline) as HTML, PDF or PNG/SVG"),
+    "copy": ("annotator.cli.cmd_copy", "copy a whole project into a new file or an empty database "
+                                       "(SQLite ↔ PostgreSQL)"),
+    "backup": ("annotator.cli.cmd_backup", "make a verified backup copy of a project file now (or --list them)"),
+    "restore": ("annotator.cli.cmd_restore", "replace a project file with its newest good backup (the old "
+                                             "file is kept aside)"),
+    "limits": ("annotator.cli.cmd_limits", "show or set the largest file and document an import accepts"),
 }
 
-EPILOG = "commands:\n" + "\n".join(
-    f"  {name:<9} {module.HELP}" for name, module in COMMANDS.items()
-) + "\n\nRun 'annotator COMMAND --help' for a command's options."
+#: Widest a help text is wrapped to, however wide the terminal (long lines are hard to read).
+_HELP_WIDTH = 100
 
 
-def build_command_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="annotator", description="Annotation workbench: command line.")
-    parser.add_argument("--version", action="version", version=f"annotator {__version__}")
-    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name, module in COMMANDS.items():
-        sub = subparsers.add_parser(name, help=module.HELP, description=module.__doc__)
-        module.add_arguments(sub)
-        _add_debug_option(sub)
+def epilog() -> str:
+    """The command list under ``annotator --help``, each help wrapped beside its name."""
+    width = _help_width()
+    indent = max(map(len, COMMANDS)) + 4
+    lines = [textwrap.fill(help_line, width, initial_indent=f"  {name}".ljust(indent),
+                           subsequent_indent=" " * indent) for name, (_module, help_line) in COMMANDS.items()]
+    return "commands:\n" + "\n".join(lines) + "\n\nRun 'annotator COMMAND --help' for a command's options."
+
+
+def command_parser(name: str) -> argparse.ArgumentParser:
+    """The parser of one command, its module imported now (and only now)."""
+    module = importlib.import_module(COMMANDS[name][0])
+    parser = argparse.ArgumentParser(prog=f"annotator {name}", description=plain_text(module.__doc__ or ""),
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    module.add_arguments(parser)
+    _add_debug_option(parser)
+    parser.set_defaults(run=module.run)
     return parser
+
+
+def parse_command(name: str, arguments: list[str]) -> argparse.Namespace:
+    """The command's arguments, options allowed before, between and after the positionals
+    ('annotator search P --json minsk'). argparse's intermixed parsing cannot read a command
+    with actions of its own ('annotator actors P add NAME'); there the action's parser takes
+    what follows its name, options included."""
+    parser = command_parser(name)
+    if parser._subparsers is not None:
+        return parser.parse_args(arguments)
+    return parser.parse_intermixed_args(arguments)
+
+
+def plain_text(docstring: str) -> str:
+    """A module docstring as a ``--help`` description: reST's ``literal`` marks taken off and
+    each paragraph wrapped to the terminal (the source wraps at its own width)."""
+    text = re.sub(r"``(.+?)``", r"\1", textwrap.dedent(docstring), flags=re.DOTALL)
+    paragraphs = [" ".join(part.split()) for part in re.split(r"\n\s*\n", text.strip())]
+    return "\n\n".join(textwrap.fill(paragraph, _help_width()) for paragraph in paragraphs if paragraph)
+
+
+def _help_width() -> int:
+    return max(40, min(_HELP_WIDTH, shutil.get_terminal_size().columns - 2))
 
 
 def _add_debug_option(parser: argparse.ArgumentParser) -> None:
@@ -89,7 +114,11 @@ def _add_debug_option(parser: argparse.ArgumentParser) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; every way it can end is an exit code and at most a catalogue message."""
     args_list, debug = _take_debug(list(sys.argv[1:] if argv is None else argv))
-    echo_reports(note if debug else None)
+    if not debug:
+        return _run(args_list)
+    from annotator.crash_reports import echo_reports
+
+    echo_reports(note)
     try:
         return _run(args_list)
     finally:
@@ -99,11 +128,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args_list: list[str]) -> int:
     try:
         if args_list and args_list[0] in COMMANDS:
-            args = build_command_parser().parse_args(args_list)
-            return COMMANDS[args.command].run(args)
-        gui_parser = cmd_gui.build_parser(EPILOG)
-        _add_debug_option(gui_parser)
-        return cmd_gui.run(gui_parser.parse_args(args_list))
+            args = parse_command(args_list[0], args_list[1:])
+            return int(args.run(args))
+        return _run_window(args_list)
     except UserError as exc:
         error(str(exc))
         return 1
@@ -116,6 +143,8 @@ def _run(args_list: list[str]) -> int:
         error(Errors.E156.format(action="use", path=exc.filename or "a file", reason=_os_reason(exc)))
         return 1
     except Exception as exc:  # a bug: its details go to a file (and with --debug to stderr), one line here
+        from annotator.crash_reports import crash_report_dir, write_crash_report
+
         report = write_crash_report(exc, f"command line: annotator {_shown_command(args_list)}")
         if report.path is not None:
             error(Errors.E155.format(kind=type(exc).__name__, reason=exc, log=report.path))
@@ -123,6 +152,32 @@ def _run(args_list: list[str]) -> int:
             error(Errors.E186.format(kind=type(exc).__name__, reason=exc, folder=crash_report_dir(),
                                      problem=report.problem))
         return 70  # EX_SOFTWARE
+
+
+def _run_window(args_list: list[str]) -> int:
+    """``annotator [PROJECT] [--annotator NAME]``, or a mistyped command: a first word that is
+    no command, followed by more than the window takes or close to a command's name and not a
+    file, is reported as an unknown command rather than opened (or created) as a project."""
+    parser = cmd_gui.build_parser(epilog())
+    _add_debug_option(parser)
+    args, extra = parser.parse_known_args(args_list)
+    word = args.project
+    if word is not None and _could_be_a_command(word):
+        import difflib
+
+        close = difflib.get_close_matches(word, COMMANDS, n=1, cutoff=0.75)
+        if extra or close:
+            guess = f" Did you mean '{close[0]}'?" if close else ""
+            error(Errors.E1370.format(word=word, guess=guess, commands=", ".join(COMMANDS)))
+            return 2  # as argparse ends on any other mistake in the command line
+    if extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    return cmd_gui.run(args)
+
+
+def _could_be_a_command(word: str) -> bool:
+    """A bare word that names nothing on disk: not a path, a file name with a suffix, or a URL."""
+    return re.fullmatch(r"[A-Za-z][\w-]*", word) is not None and not os.path.exists(word)
 
 
 def _take_debug(args_list: list[str]) -> tuple[list[str], bool]:

@@ -14,9 +14,10 @@ import json
 import re
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from annotator.tasks import TaskControl
+if TYPE_CHECKING:
+    from annotator.tasks import TaskControl
 
 #: Characters a terminal acts on instead of showing, or that cannot be written at all: C0
 #: controls but tab and line feed (ESC starts every escape sequence; CR overwrites the line),
@@ -94,6 +95,8 @@ class ProgressBar:
     def __init__(self, description: str, unit: str = "file", *, scaled: bool = False,
                  with_message: bool = False) -> None:
         from tqdm import tqdm  # imported on use: most commands draw no bar
+
+        from annotator.tasks import TaskControl
 
         self._bar = tqdm(total=0, desc=description, unit=unit, unit_scale=scaled, file=sys.stderr, disable=None,
                          leave=False)
