@@ -35,7 +35,7 @@ from annotator.errors import UserError
 from annotator.gui.dialogs import present
 from annotator.gui.error_dialog import show_unexpected_error
 from annotator.gui.workers import BackgroundTask
-from annotator.review.consistency import Consistency, Finding, Place, check
+from annotator.review.consistency import Consistency, Finding, Place, check, contexts
 from annotator.store import Project
 
 if TYPE_CHECKING:
@@ -44,6 +44,15 @@ if TYPE_CHECKING:
 COLUMNS = ("Text", "Finding", "Labels", "Places", "Documents")
 LAYERS = (("Annotators' layers (all, pooled)", "annotation"), ("Gold", "gold"))
 PLACE_ROLE = Qt.ItemDataRole.UserRole
+PLACES_SHOWN = 200  # rows per finding; ``annotator check --json`` lists every place
+
+Context = dict[Place, tuple[str, str]]
+
+
+def _checked(project: Project, layer: str, case_sensitive: bool) -> tuple[Consistency, Context]:
+    """The check and the context of the places the window shows (on a pool thread)."""
+    result = check(project, layer=layer, case_sensitive=case_sensitive)
+    return result, contexts(project, result.findings, PLACES_SHOWN)
 
 
 class ConsistencyWindow(QDialog):
@@ -101,8 +110,8 @@ class ConsistencyWindow(QDialog):
             self._task.cancel()
         project, layer, case_sensitive = self.project, self.layer.currentData(), self.match_case.isChecked()
         self.summary.setText("Checking…")
-        task = BackgroundTask(lambda _control: check(project, layer=layer, case_sensitive=case_sensitive))
-        task.succeeded.connect(lambda result, mine=task: self._show(result) if mine is self._task else None)
+        task = BackgroundTask(lambda _control: _checked(project, layer, case_sensitive))
+        task.succeeded.connect(lambda found, mine=task: self._show(*found) if mine is self._task else None)
         task.failed.connect(lambda error, mine=task: self._failed(error) if mine is self._task else None)
         self._task = task
         task.start()
@@ -112,13 +121,13 @@ class ConsistencyWindow(QDialog):
         self.summary.setText(str(error) if isinstance(error, UserError) else show_unexpected_error(error, None, self))
         self.checked.emit()
 
-    def _show(self, result: Consistency) -> None:
+    def _show(self, result: Consistency, context: Context) -> None:
         self._task = None
         self.findings = result
         self.summary.setText(result.summary() + " Double-click a place (or press Enter) to open it.")
         self.tree.clear()
         for finding in result.findings:
-            self.tree.addTopLevelItem(self._finding_item(finding))
+            self.tree.addTopLevelItem(self._finding_item(finding, context))
         for column in range(1, len(COLUMNS)):
             self.tree.resizeColumnToContents(column)
         first = self.tree.topLevelItem(0)
@@ -128,18 +137,22 @@ class ConsistencyWindow(QDialog):
         self.checked.emit()
 
     @staticmethod
-    def _finding_item(finding: Finding) -> QTreeWidgetItem:
+    def _finding_item(finding: Finding, context: Context) -> QTreeWidgetItem:
         item = QTreeWidgetItem([finding.text, finding.kind, finding.labels_text(), str(finding.count),
                                 str(finding.documents)])
         for column in (3, 4):
             item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         item.setData(0, PLACE_ROLE, finding.places[0] if finding.places else None)
-        for place in finding.places:
+        for place in finding.places[:PLACES_SHOWN]:
             who = f"{place.label} ({place.annotator})" if place.label else "not labelled"
-            child = QTreeWidgetItem([f"{place.before}【{place.text}】{place.after}", place.title, who, "", ""])
+            before, after = context.get(place, ("", ""))
+            child = QTreeWidgetItem([f"{before}【{place.text}】{after}", place.title, who, "", ""])
             child.setToolTip(0, f"{place.title}\nid {place.document_id}, characters {place.start}–{place.end}")
             child.setData(0, PLACE_ROLE, place)
             item.addChild(child)
+        if finding.count > PLACES_SHOWN:
+            item.addChild(QTreeWidgetItem([f"… {finding.count - PLACES_SHOWN:,} more places "
+                                           "(annotator check --json lists them all)"]))
         return item
 
     def open_item(self, item: QTreeWidgetItem) -> None:

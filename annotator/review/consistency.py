@@ -25,6 +25,7 @@ Decisions:
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
@@ -54,8 +55,6 @@ class Place:
     text: str
     label: str | None = None
     annotator: str | None = None
-    before: str = ""
-    after: str = ""
 
     def as_json(self) -> dict[str, Any]:
         return {"document": self.document_id, "title": self.title, "start": self.start, "end": self.end,
@@ -128,6 +127,19 @@ class Consistency:
                 "unlabelled": [f.as_json() for f in self.unlabelled]}
 
 
+def contexts(project: Project, findings: Sequence[Finding], per_finding: int) -> dict[Place, tuple[str, str]]:
+    """The text before and after the first ``per_finding`` places of each finding, for a window's
+    rows: read apart from the check (one query per batch of documents), since a check finds
+    100,000s of places and a person reads a few hundred."""
+    shown = [place for finding in findings for place in finding.places[:per_finding]]
+    doc_ids = sorted({place.document_id for place in shown})
+    texts: dict[int, str] = {}
+    for batch in itertools.batched(doc_ids, 500):
+        texts.update(project.documents.texts(list(batch)))
+    return {place: snippet(texts[place.document_id], place.start, place.end)
+            for place in shown if place.document_id in texts}
+
+
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
@@ -163,9 +175,8 @@ def check(project: Project, *, layer: str = "annotation", annotators: Sequence[s
                     result.discontinuous += 1
                     continue
                 covered = text[span.start:span.end]
-                before, after = snippet(text, span.start, span.end)
                 labelled[surface_key(covered, case_sensitive)].append(
-                    Place(doc_id, title, span.start, span.end, covered, span.label, span.annotator, before, after))
+                    Place(doc_id, title, span.start, span.end, covered, span.label, span.annotator))
         result.spans = len(spans)
         result.texts = len(labelled)
         for places in labelled.values():
@@ -231,26 +242,40 @@ def _unlabelled(connection: sa.Connection, doc_ids: Sequence[int], by_doc: dict[
     """The places of the annotated documents where a wanted text occurs and no span overlaps."""
     firsts: dict[str, int] = {}  # a wanted text's first token → the most tokens a text starting so has
     for key in wanted:
-        start, end = next(tokens(key))
+        start, end = tokens(key)[0]
         firsts[key[start:end]] = max(firsts.get(key[start:end], 0), token_count(key))
     missed: dict[str, list[Place]] = defaultdict(list)
     if not firsts:
         return missed
     for doc_id, title, text in _texts(connection, doc_ids):
-        spans = [(s.start, s.end) for s in by_doc.get(doc_id, ())]
-        places = list(tokens(text))
+        covered = _merged(sorted((s.start, s.end) for s in by_doc.get(doc_id, ())))
+        starts = [a for a, _b in covered]
+        places = tokens(text)
         for index, (start, end) in enumerate(places):
-            longest = firsts.get(surface_key(text[start:end], case_sensitive))
+            head = text[start:end]  # one token, no white space: its own key, lower-cased without case
+            longest = firsts.get(head if case_sensitive else head.lower())
             if longest is None:
                 continue
             for last in range(index, min(index + longest, len(places))):
                 stop = places[last][1]
                 key = surface_key(text[start:stop], case_sensitive)
-                if key in wanted and not _overlapped(spans, start, stop):
-                    before, after = snippet(text, start, stop)
-                    missed[key].append(Place(doc_id, title, start, stop, text[start:stop], before=before, after=after))
+                if key in wanted and not _overlapped(covered, starts, start, stop):
+                    missed[key].append(Place(doc_id, title, start, stop, text[start:stop]))
     return missed
 
 
-def _overlapped(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    return any(a < end and start < b for a, b in spans)
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted intervals with those that overlap or touch joined: disjoint, for ``bisect``."""
+    joined: list[tuple[int, int]] = []
+    for a, b in spans:
+        if joined and a <= joined[-1][1]:
+            joined[-1] = (joined[-1][0], max(joined[-1][1], b))
+        else:
+            joined.append((a, b))
+    return joined
+
+
+def _overlapped(covered: list[tuple[int, int]], starts: list[int], start: int, end: int) -> bool:
+    """Whether [start, end) overlaps one of the disjoint, sorted ``covered`` intervals."""
+    index = bisect.bisect_left(starts, end) - 1  # the last interval starting before ``end``
+    return index >= 0 and covered[index][1] > start

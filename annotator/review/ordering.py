@@ -144,7 +144,8 @@ _Version = tuple[int, int, str, str, str]  # start, end, label, attributes as JS
 
 
 def _version(span: SpanRecord) -> _Version:
-    return span.start, span.end, span.label, json.dumps(span.attrs, sort_keys=True, default=str), span.actor or ""
+    attrs = json.dumps(span.attrs, sort_keys=True, default=str) if span.attrs else ""
+    return span.start, span.end, span.label, attrs, span.actor or ""
 
 
 def _disagreement(project: Project) -> dict[int, Rank]:

@@ -16,11 +16,9 @@ Shared by "annotate all occurrences" (``annotator.ops.occurrences``) and the con
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 _WORD_CHAR = re.compile(r"\w")
-_SPACE = re.compile(r"\s+")
 INDEX_WORD = re.compile(r"[^\W_]+")  # the words the full-text index keeps (``search.matching``)
 
 
@@ -34,10 +32,9 @@ def token_count(text: str) -> int:
     return sum(1 for _ in _TOKEN.finditer(text))
 
 
-def tokens(text: str) -> Iterator[tuple[int, int]]:
+def tokens(text: str) -> list[tuple[int, int]]:
     """The (start, end) of each token of ``text`` (module docstring), in order."""
-    for match in _TOKEN.finditer(text):
-        yield match.start(), match.end()
+    return [match.span() for match in _TOKEN.finditer(text)]
 
 
 def surface_pattern(text: str, case_sensitive: bool = True) -> re.Pattern[str]:
@@ -53,8 +50,12 @@ def surface_pattern(text: str, case_sensitive: bool = True) -> re.Pattern[str]:
     return re.compile(before + body + after, 0 if case_sensitive else re.IGNORECASE)
 
 
+def _one_line(text: str) -> str:
+    return text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ").replace("\t", " ")
+
+
 def snippet(text: str, start: int, end: int, width: int = 40) -> tuple[str, str]:
     """Up to ``width`` characters each side of [start, end), on one line, for a list row."""
-    before = _SPACE.sub(" ", text[max(0, start - width):start]).lstrip()
-    after = _SPACE.sub(" ", text[end:end + width]).rstrip()
+    before = _one_line(text[max(0, start - width):start]).lstrip()
+    after = _one_line(text[end:end + width]).rstrip()
     return ("…" if start > width else "") + before, after + ("…" if end + width < len(text) else "")
