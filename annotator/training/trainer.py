@@ -42,7 +42,6 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-    from annotator.formats.canonical import CanonicalDoc
     from annotator.store import Project
 
 DEFAULT_LAYER = "gold-else-annotation"
