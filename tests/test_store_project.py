@@ -214,11 +214,11 @@ def test_default_project_is_created_with_the_sample_articles(isolated_user_dirs:
     assert str(path).startswith(str(isolated_user_dirs))
     assert not path.exists()
     with open_default_project() as project:
-        assert project.documents.count() == 5
+        assert project.documents.count() == 8  # five English articles, three Russian statements
         titles = [row["title"] for row in project.documents.overview()]
         assert any("Belarus" in title for title in titles)
     with open_default_project() as project:  # second launch: nothing imported twice
-        assert project.documents.count() == 5
+        assert project.documents.count() == 8
 
 
 @pytest.mark.parametrize(("location", "code"), [

@@ -1,8 +1,10 @@
 """The default project: the sample articles, ready at first launch.
 
 A newcomer who starts ``annotator`` with no argument should see real articles, not an empty
-window, so the default project in the user's data folder is created from ``sample_corpus/`` on
-first use. If an earlier first launch was killed half-way, the next one finishes the import
+window, so the default project in the user's data folder is created from ``sample_corpus/`` (five
+English articles) and ``sample_corpus_ru/`` (three short Russian statements written for the
+sample, so that Russian suggestions show too) on first use. The Russian ones sit in a folder of
+their own so that importing ``sample_corpus/`` still gives exactly the five English articles. If an earlier first launch was killed half-way, the next one finishes the import
 (documents already there are skipped as duplicates).
 """
 
@@ -14,10 +16,17 @@ from annotator.corpus.importer import import_paths
 from annotator.paths import default_project_path, sample_corpus_dir
 from annotator.store.project import Project
 
+RUSSIAN_SAMPLE = "sample_corpus_ru"  # beside sample_corpus, in the checkout and in the wheel
+
+
+def russian_sample_dir() -> Path:
+    """The three Russian statements of the sample."""
+    return sample_corpus_dir().parent / RUSSIAN_SAMPLE
+
 
 def open_default_project(path: Path | None = None) -> Project:
     """Open the default project, creating it with the sample corpus when it is new or empty."""
     project = Project.open(path or default_project_path())
     if project.documents.count() == 0:
-        import_paths(project, [sample_corpus_dir()])
+        import_paths(project, [sample_corpus_dir(), russian_sample_dir()])
     return project

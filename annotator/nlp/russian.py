@@ -1,0 +1,154 @@
+"""The Russian pipeline: natasha's offline NER behind the same suggestion code as English.
+
+natasha ships its models inside its pip packages (navec's news embeddings and slovnet's NER in
+``natasha/data``), so nothing is downloaded. The pipeline is a spaCy ``Language`` of its own, so
+that ``annotator.nlp.suggest`` runs Russian documents exactly as English ones — the same batches,
+progress, cancel, pattern files, alias matching and merging — and only what differs is here:
+
+- The tokenizer is razdel's (natasha's own), and sentences are razdel's too. Each word's ``NORM``
+  is its cross-script name key (``annotator.name_keys``; lemmatized where it starts with a capital,
+  as names do), and the suggestions match registry aliases on ``NORM`` (``alias_attr``): the alias
+  "Lukashenka" finds "Лукашенко" and "Лукашенком", "Zakharova" finds "Захаровой".
+- natasha's entity types become spaCy's (PER → PERSON, ORG → ORG, LOC → LOC), so the schema's
+  ``entity_mapping`` maps them as it maps English entities: PERSON and ORG to ACTOR, LOC to
+  LOCATION. natasha has no scores, so suggestions carry none, as with spaCy's entities.
+- Reported speech comes from ``annotator.nlp.russian_speech`` (reporting verbs and the entities
+  around them), not from a dependency parse: slovnet's syntax parser costs about six times its
+  NER per sentence here, which would put Russian suggestions far beyond the NER's own time.
+
+The NER runs on the texts of a whole ``nlp.pipe`` group at once (slovnet pads a batch and runs it
+in one go: per text it was ten times slower). Loading takes about two seconds and is done once
+per process (``load_russian_pipeline``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from annotator.name_keys import word_key
+from annotator.nlp.language_route import RUSSIAN_PIPELINE
+from annotator.nlp.pipelines import LoadedPipeline
+from annotator.nlp.russian_speech import russian_reported_speech
+
+if TYPE_CHECKING:
+    from spacy.vocab import Vocab
+
+ENTITY_TYPES = {"PER": "PERSON", "ORG": "ORG", "LOC": "LOC"}  # natasha's types, named as spaCy's
+_NER_COMPONENT = "annotator_natasha_ner"
+_NER_BATCH = 32
+
+
+@cache
+def _ner_tagger() -> Any:
+    from natasha import NewsEmbedding, NewsNERTagger
+
+    return NewsNERTagger(NewsEmbedding())
+
+
+class RazdelTokenizer:
+    """Text to a spaCy ``Doc`` with razdel's tokens and sentences; the text is kept exactly
+    (whitespace beyond one space becomes tokens of its own, as spaCy's tokenizer makes them)."""
+
+    def __init__(self, vocab: Vocab) -> None:
+        self.vocab = vocab
+        self._keyed: set[str] = set()
+
+    def __call__(self, text: str) -> Doc:
+        from razdel import sentenize, tokenize
+
+        words: list[str] = []
+        spaces: list[bool] = []
+        starts: list[int] = []
+        at = 0
+        for token in tokenize(text):
+            self._gap(text[at:token.start], at, words, spaces, starts)
+            words.append(token.text)
+            spaces.append(False)
+            starts.append(token.start)
+            at = token.stop
+        self._gap(text[at:], at, words, spaces, starts)
+        sentence_starts = {sentence.start for sentence in sentenize(text)} if text.strip() else set()
+        self._key(words)
+        return Doc(self.vocab, words=words, spaces=spaces,
+                   sent_starts=[start in sentence_starts if not word.isspace() else False
+                                for word, start in zip(words, starts, strict=True)] if words else None)
+
+    @staticmethod
+    def _gap(gap: str, at: int, words: list[str], spaces: list[bool], starts: list[int]) -> None:
+        """Whitespace between two tokens: one space after a word is that word's trailing space,
+        anything more is a whitespace token."""
+        if not gap:
+            return
+        if words and gap[0] == " " and not words[-1].isspace():
+            spaces[-1] = True
+            gap, at = gap[1:], at + 1
+            if not gap:
+                return
+        words.append(gap)
+        spaces.append(False)
+        starts.append(at)
+
+    def _key(self, words: Iterable[str]) -> None:
+        """Give each new word form its name key as ``NORM`` (once per form and process: the
+        vocabulary keeps it); lemmatized only for capitalized words, which names are."""
+        for word in words:
+            if word in self._keyed:
+                continue
+            self._keyed.add(word)
+            key = word_key(word, lemmatize=word[:1].isupper()) if word[:1].isalnum() else ""
+            if key:
+                self.vocab[word].norm_ = key
+
+
+class NatashaEntities:
+    """The spaCy component that sets ``doc.ents`` from natasha's NER, a group of docs at once."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        return next(self.pipe([doc]))
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = _NER_BATCH) -> Iterator[Doc]:
+        batch: list[Doc] = []
+        for doc in docs:
+            batch.append(doc)
+            if len(batch) >= batch_size:
+                yield from self._tag(batch)
+                batch = []
+        yield from self._tag(batch)
+
+    @staticmethod
+    def _tag(docs: list[Doc]) -> Iterator[Doc]:
+        texts = [doc for doc in docs if doc.text.strip()]  # slovnet has nothing to say on blank text
+        markups = _ner_tagger().map([doc.text for doc in texts]) if texts else iter(())
+        for doc, markup in zip(texts, markups, strict=True):
+            found: list[Span] = []
+            for span in markup.spans:
+                label = ENTITY_TYPES.get(span.type)
+                entity = doc.char_span(span.start, span.stop, label=label, alignment_mode="expand") if label else None
+                if entity is not None:
+                    found.append(entity)
+            doc.ents = filter_spans(found)
+        yield from docs
+
+
+@Language.factory(_NER_COMPONENT)
+def _make_entities(nlp: Language, name: str) -> NatashaEntities:
+    return NatashaEntities()
+
+
+@cache
+def load_russian_pipeline() -> LoadedPipeline:
+    """The Russian pipeline, loaded once per process (about two seconds)."""
+    import spacy
+
+    nlp = spacy.blank("ru")
+    nlp.tokenizer = RazdelTokenizer(nlp.vocab)
+    nlp.add_pipe(_NER_COMPONENT)
+    _ner_tagger()
+    return LoadedPipeline(RUSSIAN_PIPELINE, nlp, trained=True, speech=russian_reported_speech, alias_attr="NORM",
+                          language="ru")
