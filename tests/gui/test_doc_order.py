@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from annotator.corpus.importer import import_paths
 from annotator.gui.mainwindow import MainWindow
 from annotator.store import Project
 from annotator.store.suggestions import DocumentCandidates, SpanCandidate
@@ -74,3 +75,21 @@ def test_most_disagreement_first(qtbot: QtBot, project: Project, doc_ids: list[i
     qtbot.waitUntil(lambda: window.doc_model.ids == [second, first, third])
     assert window.doc_order.order is not None
     assert window.doc_order.order.note(second) == "1 difference (1 of 1 place differ) between alice, bob"
+
+
+def test_another_project_gets_its_own_order(qtbot: QtBot, project: Project, doc_ids: list[int], tmp_path: Path,
+                                            make_window: Callable[..., MainWindow]) -> None:
+    window = make_window(project)
+    window.doc_order.actions["uncertain"].trigger()
+    qtbot.waitUntil(lambda: window.doc_order.order is not None)
+    other = Project.open(tmp_path / "other.db")
+    folder = tmp_path / "other"
+    folder.mkdir()
+    for name, text in (("a", "Nothing in Brest.\n"), ("b", "Gomel and Minsk.\n")):
+        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+    first, second = (document.id for document in import_paths(other, [folder]).imported)
+    scored(other, second, "Gomel and Minsk.\n", "Gomel", 0.5)
+    window.set_project(other)
+    qtbot.waitUntil(lambda: window.doc_order.order is not None and set(window.doc_order.order.ranks) == {first, second})
+    assert window.doc_model.ids == [second, first]
+    assert window.doc_order.label.text() == "Order: Least certain first"
