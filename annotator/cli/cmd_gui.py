@@ -8,20 +8,15 @@ from __future__ import annotations
 
 import argparse
 
+USAGE = "annotator [PROJECT] [--annotator NAME]\n       annotator COMMAND ..."
+DESCRIPTION = ("Annotation workbench for political and security discourse. With no PROJECT, opens the default "
+               "project holding the sample articles.")
 
-def build_parser(epilog: str) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="annotator",
-        usage="annotator [PROJECT] [--annotator NAME]\n       annotator COMMAND ...",
-        description="Annotation workbench for political and security discourse. With no PROJECT,\n"
-                    "opens the default project holding the sample articles.",
-        epilog=epilog,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("project", nargs="?", help="project file or database URL")
-    parser.add_argument("--annotator", help="annotate as NAME without being asked")
+    parser.add_argument("--annotator", metavar="NAME", help="annotate as NAME without being asked")
     parser.add_argument("--version", action="store_true", help="print the version and exit")
-    return parser
 
 
 def run(args: argparse.Namespace) -> int:

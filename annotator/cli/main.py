@@ -20,10 +20,10 @@ import importlib
 import os
 import re
 import shlex
-import shutil
 import sys
 import textwrap
 from collections.abc import Sequence
+from typing import Any
 
 from annotator.cli import cmd_gui
 from annotator.cli.output import error, note
@@ -61,6 +61,26 @@ COMMANDS: dict[str, tuple[str, str]] = {
 _HELP_WIDTH = 100
 
 
+class HelpParser(argparse.ArgumentParser):
+    """A parser whose help is finished only when it is printed: fitting the texts to the
+    terminal needs its width, which a command that runs never asks for. The description, a
+    module docstring, is printed as ``plain_text``; the window's parser (``lists_commands``)
+    lists the commands under its options."""
+
+    lists_commands = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
+        super().__init__(*args, **kwargs)
+
+    def format_help(self) -> str:
+        if self.description:
+            self.description = plain_text(self.description)
+        if self.lists_commands:
+            self.epilog = epilog()
+        return super().format_help()
+
+
 def epilog() -> str:
     """The command list under ``annotator --help``, each help wrapped beside its name."""
     width = _help_width()
@@ -73,8 +93,7 @@ def epilog() -> str:
 def command_parser(name: str) -> argparse.ArgumentParser:
     """The parser of one command, its module imported now (and only now)."""
     module = importlib.import_module(COMMANDS[name][0])
-    parser = argparse.ArgumentParser(prog=f"annotator {name}", description=plain_text(module.__doc__ or ""),
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = HelpParser(prog=f"annotator {name}", description=module.__doc__)
     module.add_arguments(parser)
     _add_debug_option(parser)
     parser.set_defaults(run=module.run)
@@ -101,6 +120,8 @@ def plain_text(docstring: str) -> str:
 
 
 def _help_width() -> int:
+    import shutil
+
     return max(40, min(_HELP_WIDTH, shutil.get_terminal_size().columns - 2))
 
 
@@ -158,7 +179,9 @@ def _run_window(args_list: list[str]) -> int:
     """``annotator [PROJECT] [--annotator NAME]``, or a mistyped command: a first word that is
     no command, followed by more than the window takes or close to a command's name and not a
     file, is reported as an unknown command rather than opened (or created) as a project."""
-    parser = cmd_gui.build_parser(epilog())
+    parser = HelpParser(prog="annotator", usage=cmd_gui.USAGE, description=cmd_gui.DESCRIPTION)
+    parser.lists_commands = True
+    cmd_gui.add_arguments(parser)
     _add_debug_option(parser)
     args, extra = parser.parse_known_args(args_list)
     word = args.project

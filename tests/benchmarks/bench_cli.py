@@ -90,7 +90,9 @@ def main() -> None:
     parser.add_argument("--project", help="an existing project (default: the sample corpus in a new file)")
     parser.add_argument("--importtime", type=int, default=15, metavar="N", help="dearest imports listed")
     options = parser.parse_args()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    # Bytecode is written on the warm-up run, as an installed package has it compiled.
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPATH"] = str(ROOT)
     sys.path.insert(0, str(ROOT))
     with tempfile.TemporaryDirectory() as folder:
         project = options.project or sample_project(Path(folder), env)
