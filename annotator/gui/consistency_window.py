@@ -111,12 +111,28 @@ class ConsistencyWindow(QDialog):
         project, layer, case_sensitive = self.project, self.layer.currentData(), self.match_case.isChecked()
         self.summary.setText("Checking…")
         task = BackgroundTask(lambda _control: _checked(project, layer, case_sensitive))
-        task.succeeded.connect(lambda found, mine=task: self._show(*found) if mine is self._task else None)
-        task.failed.connect(lambda error, mine=task: self._failed(error) if mine is self._task else None)
+        task.succeeded.connect(self._checked)  # bound methods: dropped by Qt if the window goes first
+        task.failed.connect(self._failed)
         self._task = task
         task.start()
 
+    def _newest(self) -> bool:
+        """Whether the reporting check is the newest (a layer or case change started another)."""
+        return self._task is not None and self.sender() is self._task
+
+    def done(self, result: int) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+        super().done(result)
+
+    def _checked(self, found: tuple[Consistency, Context]) -> None:
+        if self._newest():
+            self._show(*found)
+
     def _failed(self, error: BaseException) -> None:
+        if not self._newest():
+            return
         self._task = None
         self.summary.setText(str(error) if isinstance(error, UserError) else show_unexpected_error(error, None, self))
         self.checked.emit()

@@ -21,7 +21,6 @@ from annotator.errors import UserError
 from annotator.gui.error_dialog import show_unexpected_error
 from annotator.gui.workers import BackgroundTask
 from annotator.review.ordering import ORDER_TITLES, ORDERS, ActiveOrder, compute_order
-from annotator.store import Project
 
 if TYPE_CHECKING:
     from annotator.gui.mainwindow import MainWindow
@@ -63,37 +62,45 @@ class DocumentOrder(QObject):
         self._window.settings.document_order = kind
         self.actions[kind].setChecked(True)
         if kind is None:
+            self._computing = None
             self._apply(None)
             return
         self.label.setText(f"Order: {ORDER_TITLES[kind]} (computing…)")  # type: ignore[index]
         self.label.show()
         project = self._window.project
-        task = BackgroundTask(lambda _control: self._compute(project, kind))
-        task.succeeded.connect(lambda order, chosen=kind, for_project=project: self._computed(order, chosen, for_project))
-        task.failed.connect(lambda error, chosen=kind, for_project=project: self._failed(error, chosen, for_project))
+        task = BackgroundTask(lambda _control: compute_order(project, kind))
+        # Bound methods, not lambdas: Qt drops the connection if this object goes first (the
+        # window closed while the order was computed).
+        task.succeeded.connect(self._computed)
+        task.failed.connect(self._failed)
         self._computing = task
         task.start()
-
-    @staticmethod
-    def _compute(project: Project, kind: str) -> ActiveOrder:
-        return compute_order(project, kind)
 
     def follow_project(self) -> None:
         """Another project is open: its documents need their own order."""
         if self.kind is not None:
             self.choose(self.kind)
+        else:
+            self._computing = None  # an order still computed was for the old project
 
-    def _computed(self, order: ActiveOrder, kind: str, project: Project) -> None:
-        if kind != self.kind or project is not self._window.project:
-            return  # chosen otherwise meanwhile, or another project opened
-        self._apply(order)
+    def _current_task(self) -> bool:
+        """Whether the task reporting is the newest one started (a later choice, or another
+        project, makes an earlier result beside the point)."""
+        return self.sender() is self._computing and self._computing is not None
 
-    def _failed(self, error: BaseException, kind: str, project: Project) -> None:
-        if kind != self.kind or project is not self._window.project:
-            return  # a project closed under an order no longer wanted
+    def _computed(self, order: ActiveOrder) -> None:
+        if self._current_task():
+            self._computing = None
+            self._apply(order)
+
+    def _failed(self, error: BaseException) -> None:
+        if not self._current_task():
+            return
+        self._computing = None
         message = str(error) if isinstance(error, UserError) else show_unexpected_error(error, None, self._window)
         self._window.show_message(message)
         self.kind = None
+        self._window.settings.document_order = None
         self.actions[None].setChecked(True)
         self._apply(None)
 

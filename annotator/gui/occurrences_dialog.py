@@ -148,8 +148,8 @@ class OccurrencesDialog(QDialog):
         self._update_button()
         task = BackgroundTask(lambda _control: find_occurrences(project, span, annotator, in_corpus=in_corpus,
                                                                 case_sensitive=case_sensitive))
-        task.succeeded.connect(lambda found, mine=task: self._show(found) if mine is self._task else None)
-        task.failed.connect(lambda error, mine=task: self._failed(error) if mine is self._task else None)
+        task.succeeded.connect(self._show)  # bound methods: dropped by Qt if the dialog goes first
+        task.failed.connect(self._failed)
         self._task = task
         task.start()
 
@@ -158,12 +158,20 @@ class OccurrencesDialog(QDialog):
         """True until the places of the newest search are shown (or its failure)."""
         return self._task is not None
 
+    def _newest(self) -> bool:
+        """Whether the reporting search is the newest (a scope or case change started another)."""
+        return self._task is not None and self.sender() is self._task
+
     def _failed(self, error: BaseException) -> None:
+        if not self._newest():
+            return
         self._task = None
         message = str(error) if isinstance(error, UserError) else show_unexpected_error(error, None, self)
         self.heading.setText(message)
 
     def _show(self, found: Occurrences) -> None:
+        if not self._newest():
+            return
         self._task = None
         self.found = found
         documents = len({place.document_id for place in found.places})
@@ -252,7 +260,11 @@ class OccurrencesDialog(QDialog):
         super().accept()
 
     def done(self, result: int) -> None:
-        """Closed either way: the keys go back to the text (Ctrl+Z at once takes the step back)."""
+        """Closed either way: a search still running is cancelled and the keys go back to the text
+        (Ctrl+Z at once takes the step back)."""
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
         super().done(result)
         self._window.activateWindow()
         self._window.view.setFocus()
