@@ -767,6 +767,10 @@ class Errors(metaclass=_CodedMessages):
              "spans, or check the gold layer with --layer gold.")
     E1297 = ("{label} is not a span label of this project's schema, so its occurrences cannot be labelled. "
              "Relabel the span with a label of the schema first.")
+    # E1330-E1349: Russian suggestions, routing by language (annotator/nlp/language_route.py, nlp/russian.py)
+    E1330 = ("{count} Russian document(s) need natasha's Russian NER, which is not installed here ({missing} is "
+             "missing): install it with 'pip install natasha pymorphy3 anyascii'. Nothing was suggested for "
+             "them; the other documents got their suggestions.")
     # E1350-E1369: import speed and memory, files read as a stream (annotator/corpus/text_stream.py)
     E1350 = ("{path} changed while it was being imported: it is no longer UTF-8 text ({reason}). Import it "
              "again once nothing is writing to it; nothing of this file was imported.")

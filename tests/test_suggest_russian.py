@@ -169,3 +169,20 @@ def test_cli_suggest_says_which_pipeline_ran(tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
     assert f"Pipelines: {RUSSIAN_PIPELINE} on 1 Russian document." in done.stdout
+
+
+@pytest.mark.slow
+def test_without_natasha_russian_documents_are_counted_not_dropped(tmp_path: Path) -> None:
+    """A machine without natasha: the English documents get suggestions, the Russian ones are
+    counted in a note (E1330), and nothing fails."""
+    location = str(tmp_path / "p.db")
+    with Project.open(location) as project:
+        import_paths(project, [russian_sample_dir() / f"{ZAKHAROVA}.txt"])
+        add_document(project, tmp_path, "en", "The Kremlin warned Minsk about the nuclear arsenal.\n")
+    script = ("import sys; sys.modules['natasha'] = None\n"  # as if it were not installed
+              "from annotator.cli.main import main\n"
+              f"sys.exit(main(['suggest', {location!r}, '--model', 'blank:en']))\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    assert "[E1330]" in done.stderr + done.stdout and "1 Russian document(s)" in done.stderr + done.stdout
+    assert f"Pipelines: {BLANK} on 1 document." in done.stdout

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
+from annotator.errors import Errors
 from annotator.nlp.suggest import DEFAULT_BATCH_SIZE, SuggestResult, pipeline_name, suggest
 from annotator.store.tables import DOC
 from annotator.tasks import TaskControl
@@ -84,6 +85,7 @@ class RoutedResult(SuggestResult):
 
     runs: list[SuggestResult] = field(default_factory=list)
     routed: dict[str, Counter[str]] = field(default_factory=dict)  # pipeline -> documents per language
+    not_run: list[str] = field(default_factory=list)  # catalogue messages: documents whose pipeline is missing
 
     @property
     def notes(self) -> list[str]:
@@ -94,6 +96,7 @@ class RoutedResult(SuggestResult):
             if language in RUSSIAN_LANGUAGES:
                 notes.append(f"{count} {LANGUAGE_NAMES[language]} document{'' if count == 1 else 's'} went through "
                              "the Russian pipeline, the nearest there is: expect fewer suggestions there.")
+        notes += self.not_run
         if self.cancelled:
             notes.append("Stopped early; documents finished before that keep their new suggestions.")
         return notes
@@ -136,9 +139,11 @@ def suggest_by_language(project: Project, doc_ids: Sequence[int] | None = None, 
         loaded = pipeline
         if in_russian:
             control.report(done, total, f"{RUSSIAN_PIPELINE}: loading natasha's Russian NER…")
-            from annotator.nlp.russian import load_russian_pipeline
-
-            loaded = russian or load_russian_pipeline()
+            try:
+                loaded = russian or _load_russian()
+            except ImportError as missing:  # natasha, pymorphy3 or anyascii not installed
+                result.not_run.append(Errors.E1330.format(count=len(part_ids), missing=missing.name or missing))
+                break
         characters = project.documents.characters(part_ids) if part_ids else 0
         run = suggest(project, part_ids, pipeline=loaded, model=model, patterns=patterns,
                       control=_Part(control, done, total, loaded.name if loaded is not None else english_name),
@@ -151,6 +156,12 @@ def suggest_by_language(project: Project, doc_ids: Sequence[int] | None = None, 
             break
     result.pipeline = " + ".join(run.pipeline for run in result.runs) or english_name
     return result
+
+
+def _load_russian() -> LoadedPipeline:
+    from annotator.nlp.russian import load_russian_pipeline
+
+    return load_russian_pipeline()
 
 
 def _add(result: RoutedResult, run: SuggestResult) -> None:
