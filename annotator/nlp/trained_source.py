@@ -63,7 +63,7 @@ class TrainedSource:
             if probability >= self.info.threshold(label):
                 span = doc[start:end]
                 found.append(SpanCandidate(span.start_char + offset, span.end_char + offset, label, self.name,
-                                           score=round(float(probability), 4)))
+                                           score=float(probability)))
         group = doc.spans.get(SPANS_KEY)
         if group is not None and len(group):
             scores = group.attrs.get("scores")
@@ -71,7 +71,7 @@ class TrainedSource:
                 value = float(scores[index]) if scores is not None else None
                 if value is None or value >= self.info.threshold(span.label_):
                     found.append(SpanCandidate(span.start_char + offset, span.end_char + offset, span.label_,
-                                               self.name, score=None if value is None else round(value, 4)))
+                                               self.name, score=value))
         return found
 
     def _scored_entities(self, docs: list[Doc]) -> list[dict[tuple[int, int, str], float]]:
