@@ -113,6 +113,7 @@ def test_unknown_order_is_refused(project: Project) -> None:
         compute_order(project, "newest")
 
 
+@pytest.mark.slow  # a window closed and opened again / two real processes
 def test_docs_order_cli(project_path: Path, tmp_path: Path) -> None:
     with Project.open(project_path) as project:
         docs = import_texts(project, tmp_path / "corpus", TEXTS)

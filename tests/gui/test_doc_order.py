@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -22,6 +23,7 @@ def scored(project: Project, doc_id: int, text: str, word: str, score: float) ->
         SpanCandidate(start, start + len(word), "LOCATION", "spancat", score)])])
 
 
+@pytest.mark.slow  # a window closed and opened again / two real processes
 def test_least_certain_first_and_back(qtbot: QtBot, project: Project, doc_ids: list[int], project_path: Path,
                                       make_window: Callable[..., MainWindow]) -> None:
     first, second, third = doc_ids
