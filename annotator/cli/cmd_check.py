@@ -1,5 +1,12 @@
 """Check a project's labels for consistency: the same text labelled differently, and left
-unlabelled where it was labelled elsewhere (``annotator.review.consistency``)."""
+unlabelled where it was labelled elsewhere (``annotator.review.consistency``).
+
+The annotators' layers are pooled (or one annotator's with --annotator, or gold with --layer
+gold); the same text is token-aligned, white space matching any white space, case counting
+unless --ignore-case. Unlabelled places are looked for in the documents the layer annotated
+(a span there, or marked done), for texts of up to eight tokens. The table names the first
+places of each text as doc:start; --json lists every place.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +16,6 @@ from annotator.cli.output import print_json, print_table, say
 from annotator.review.consistency import MAX_TOKENS, check
 from annotator.store import Project
 
-HELP = "list texts labelled differently, and unlabelled occurrences of texts labelled elsewhere"
 PLACES_SHOWN = 3  # places named per text in the table; --json lists them all
 
 
