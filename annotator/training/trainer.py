@@ -29,7 +29,7 @@ import sqlalchemy as sa
 
 from annotator.errors import Errors, UserError
 from annotator.formats.base import ExportOptions
-from annotator.formats.select import select_document_ids, select_documents
+from annotator.formats.select import CHUNK, select_document_ids, select_documents
 from annotator.store.model_versions import DEFAULT_THRESHOLD, ModelVersions, pack
 from annotator.store.tables import DOC
 from annotator.tasks import Cancelled, TaskControl
@@ -300,6 +300,10 @@ def _base_pipeline(name: str | None) -> str | None:
 
 
 def _content_hashes(project: Project, doc_ids: list[int]) -> dict[int, str]:
+    """Each document's ``content_hash``, read in chunks (every backend bounds a query's parameters)."""
+    hashes: dict[int, str] = {}
     with project.reading() as connection:
-        return {doc_id: content_hash for doc_id, content_hash in connection.execute(
-            sa.select(DOC.c.id, DOC.c.content_hash).where(DOC.c.id.in_(doc_ids)))}
+        for start in range(0, len(doc_ids), CHUNK):
+            hashes.update((doc_id, content_hash) for doc_id, content_hash in connection.execute(
+                sa.select(DOC.c.id, DOC.c.content_hash).where(DOC.c.id.in_(doc_ids[start:start + CHUNK]))))
+    return hashes
