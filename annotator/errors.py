@@ -777,3 +777,15 @@ class Errors(metaclass=_CodedMessages):
     # E1370-E1389: the command line itself (annotator/cli/main.py)
     E1370 = ("'{word}' is not a command.{guess} The commands are: {commands}. To open a project of that name "
              "in the window, write it as a path ('./{word}') or with its suffix ('{word}.db').")
+    # E1400-E1419: training and choosing models in the window (annotator/gui/train_dialog.py, gui/models_dialog.py,
+    # gui/model_training.py)
+    E1400 = ("The training stopped because of an unexpected error: {reason}. No model was stored; please "
+             "report this, with the layer, labels and documents you chose.")
+    E1401 = "Tick at least one label for the model to learn."
+    E1402 = "Tick at least one annotator whose annotations the model learns from."
+    E1403 = ("The document list shows no documents, so “documents in the list” trains on nothing; clear the "
+             "list's filter or choose all documents.")
+    E1404 = ("Changing the trained models stopped because of an unexpected error: {reason}. Nothing was "
+             "changed; please report this.")
+    E1405 = ("None of the selected documents is marked done{by}, so none is left to train on. Untick "
+             "“only documents marked done”, or mark the documents done first.")

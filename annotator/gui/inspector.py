@@ -387,9 +387,19 @@ class SpanInspector(QGroupBox):
 
 
 def _origin(suggestion: SpanRecord) -> str:
-    """Where a suggestion comes from: the pipeline, which of its parts, and a score if any."""
-    parts = [part for part in (suggestion.source, f"score {suggestion.score:.2f}" if suggestion.score is not None
-                               else None) if part]
+    """Where a suggestion comes from: the pipeline, which of its parts, and a score if any. A
+    trained model version (source ``model:v3``, Suggestions ▸ Models…) is named first, with the
+    score, which is its own (the pipeline's parts give none); the parts that proposed the same
+    span too follow ("ner+model:v3")."""
+    score = f"score {suggestion.score:.2f}" if suggestion.score is not None else None
+    sources = (suggestion.source or "").split("+")
+    models = [source for source in sources if source.startswith("model:v")]
+    if models:
+        others = "+".join(source for source in sources if source and source not in models)
+        return (f"Suggested by trained model {models[0].removeprefix('model:')} "
+                f"({', '.join(part for part in (models[0], score) if part)})"
+                + (f" and {suggestion.annotator} ({others})" if others else ""))
+    parts = [part for part in (suggestion.source, score) if part]
     return f"Suggested by {suggestion.annotator}" + (f" ({', '.join(parts)})" if parts else "")
 
 

@@ -26,6 +26,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QMenu
 
 from annotator.gui.consistency_window import ConsistencyCheck
+from annotator.gui.model_training import ModelTraining
 from annotator.gui.occurrences_dialog import annotate_all_occurrences
 from annotator.gui.theme import THEME_TITLES, THEMES
 
@@ -198,6 +199,10 @@ class WindowMenus(QObject):
         self.suggest_document_action = self._action(menu, "&Suggest for this document", window.suggest_document)
         self.suggest_all_action = self._action(menu, "Suggest for all doc&uments", window.suggest_all)
         window.suggest_runner.use_menu(menu.addMenu("Pi&peline"))
+        menu.addSeparator()
+        self.model_training = ModelTraining(window)  # the dialogs' modules load when first used
+        self._action(menu, "&Train model…", self.model_training.show_train_dialog, keeps_focus=True)
+        self._action(menu, "&Models…", self.model_training.show_models_dialog, keeps_focus=True)
 
     def _build_review_menu(self, menu: QMenu) -> None:
         """Bringing teammates' layers together: agreement over the corpus, then one document's
