@@ -1,6 +1,8 @@
 # Two commands for a fresh machine:
-#   make run   - set up a virtual environment and open the app on the default (sample) project
-#   make test  - set up the same environment and run the whole test suite
+#   make run        - set up a virtual environment and open the app on the default (sample) project
+#   make test       - set up the same environment and run the whole test suite
+#   make test-fast  - the tests without the slow mark (real X windows, subprocess-heavy runs)
+#   make bundle     - a one-folder desktop build with PyInstaller in dist/annotator/
 # Set ANNOTATOR_PYTHON=/path/to/python3.12 to choose the interpreter yourself.
 
 VENV    := .venv
@@ -8,7 +10,7 @@ STAMP   := $(VENV)/.installed
 PROJECT ?=
 ARGS    ?=
 
-.PHONY: run test check bench clean
+.PHONY: run test test-fast check bench bundle bundle-smoke clean
 
 run: $(STAMP)
 	$(VENV)/bin/annotator $(PROJECT) $(ARGS)
@@ -16,6 +18,10 @@ run: $(STAMP)
 # one worker per core (pytest-xdist), a test file's tests together on one worker
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/python -m pytest -n auto --dist loadfile $(ARGS)
+
+# the daily lane: the same, without the tests marked slow
+test-fast: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(VENV)/bin/python -m pytest -n auto --dist loadfile -m "not slow" $(ARGS)
 
 # the layer contracts, lint and the core's types (.ci/run runs this before the tests)
 check: $(STAMP)
@@ -27,6 +33,19 @@ bench: $(STAMP)
 	@for script in tests/benchmarks/bench_*.py; do \
 	  echo "== $$script"; QT_QPA_PLATFORM=offscreen $(VENV)/bin/python $$script $(ARGS) || exit 1; \
 	done
+
+# a one-folder desktop application in dist/annotator/ (PyInstaller; README: "A desktop build")
+bundle: $(STAMP)
+	@echo "[1/2] Installing PyInstaller into $(VENV)"
+	$(VENV)/bin/python -m pip install --progress-bar on -e '.[bundle]'
+	@echo "[2/2] Building dist/annotator/ (a few minutes)"
+	$(VENV)/bin/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller \
+	  resources/bundle/annotator.spec
+	@echo "Built dist/annotator/annotator. Next: 'make bundle-smoke' checks it; the folder is the application."
+
+# build, then start the build offscreen on the sample project and check that it closes cleanly
+bundle-smoke: bundle
+	resources/bundle/smoke_check.sh dist/annotator/annotator
 
 $(STAMP): pyproject.toml
 	@py=""; \
@@ -43,11 +62,14 @@ $(STAMP): pyproject.toml
 	  echo "or point ANNOTATOR_PYTHON at it: make ANNOTATOR_PYTHON=/path/to/python3.12 run"; \
 	  exit 1; \
 	fi; \
-	echo "Setting up $(VENV) with $$py ($$("$$py" --version))"; \
+	echo "[1/3] Creating $(VENV) with $$py ($$("$$py" --version))"; \
 	rm -rf $(VENV) && "$$py" -m venv $(VENV)
-	$(VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(VENV)/bin/python -m pip install --quiet -e '.[model,test]'
+	@echo "[2/3] Updating pip"
+	$(VENV)/bin/python -m pip install --progress-bar on --upgrade pip
+	@echo "[3/3] Installing annotator, the spaCy English model and the test tools (a few minutes on a first set-up)"
+	$(VENV)/bin/python -m pip install --progress-bar on -e '.[model,test]'
 	@touch $(STAMP)
+	@echo "Set-up done. Next: 'make run' opens the sample project, 'make test' (or 'make test-fast') runs the tests."
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache build dist

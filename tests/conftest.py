@@ -25,6 +25,15 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_CORPUS = REPO_ROOT / "sample_corpus"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test of the real-window layer is slow: its module starts the application in an X
+    server and waits for it, so ``make test-fast`` (``-m "not slow"``) leaves the layer out."""
+    real_window = REPO_ROOT / "tests" / "xwindow"
+    for item in items:
+        if item.path.is_relative_to(real_window):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(autouse=True)
 def isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Keep every test away from the real user's data and config folders."""
