@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Self
 
@@ -48,6 +49,8 @@ from annotator.store.tables import ANNOTATOR, LABEL, SETTING
 
 if TYPE_CHECKING:
     from annotator.schema import LabelSchema
+    from annotator.store.actors import Actors
+    from annotator.store.suggestions import Suggestions
 
 SCHEMA_SETTING = "label_schema_yaml"
 _FALLBACK_COLORS = ("#8c564b", "#7f7f7f", "#bcbd22", "#17becf", "#e377c2", "#9467bd")
@@ -57,10 +60,8 @@ class Project:
     """An open project database. Use ``Project.open``; close it (or use ``with``) when done."""
 
     def __init__(self, engine: Engine, location: str, *, read_only: str | None = None) -> None:
-        from annotator.store.actors import Actors
         from annotator.store.annotations import Annotations
         from annotator.store.documents import Documents
-        from annotator.store.suggestions import Suggestions
 
         self.engine = engine
         self.location = location
@@ -77,8 +78,21 @@ class Project:
         self._schema: LabelSchema | None = None
         self.documents = Documents(self)
         self.annotations = Annotations(self)
-        self.suggestions = Suggestions(self)
-        self.actors = Actors(self)
+
+    @cached_property
+    def suggestions(self) -> Suggestions:
+        """Model suggestions and the decisions on them; imported on first use, as ``actors``:
+        a command that reads documents (``annotator show``) needs neither."""
+        from annotator.store.suggestions import Suggestions
+
+        return Suggestions(self)
+
+    @cached_property
+    def actors(self) -> Actors:
+        """The canonical actor registry."""
+        from annotator.store.actors import Actors
+
+        return Actors(self)
 
     # --- lifecycle -----------------------------------------------------------------------
 
