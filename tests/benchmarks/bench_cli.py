@@ -3,10 +3,10 @@
 Run on demand:  python tests/benchmarks/bench_cli.py [--runs 11] [--project P] [--importtime 15]
 
 Each figure is a whole fresh process of the real ``annotator`` console script (interpreter start,
-imports, project open, output), timed on the wall clock from launch to exit, with its CPU
-time (user + system, steadier on a loaded machine); the median of ``--runs`` is printed. Without ``--project`` the sample corpus is imported into a new file in a
-temporary folder first. Then ``python -X importtime`` of ``annotator show P 1 --json`` lists the
-modules whose own import (without their children's) cost most, so what remains is visible.
+imports, project open, output), timed on the wall clock from launch to exit, with its CPU time
+(user + system, steadier on a loaded machine); the median of ``--runs`` is printed. Without
+``--project`` the sample corpus is imported into a new file in a temporary folder first. Then ``python -X importtime`` of ``annotator show P 1 --json`` says what
+the imports that remain cost: their own time summed per package, and the dearest modules.
 """
 
 from __future__ import annotations
@@ -51,28 +51,26 @@ def timed(args: list[str], env: dict[str, str]) -> tuple[float, float] | str:
     return elapsed, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
 
 
-def import_times(args: list[str], env: dict[str, str], top: int) -> list[tuple[int, int, str]]:
-    """(self µs, cumulative µs, module) of the ``top`` dearest imports, by self time."""
-    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "annotator", *args], env=env,
-                          capture_output=True, text=True, check=True)
-    rows = []
-    for line in done.stderr.splitlines():
-        match = re.match(r"import time:\s+(\d+) \|\s+(\d+) \|(\s*)(\S+)", line)
-        if match:
-            rows.append((int(match[1]), int(match[2]), match[4]))
-    return sorted(rows, reverse=True)[:top]
+def import_profile(args: list[str], env: dict[str, str], runs: int) -> dict[str, tuple[float, float]]:
+    """Each module's own and cumulative import µs under ``-X importtime`` (the median of ``runs``
+    processes: one process's figures swing widely on a loaded machine)."""
+    seen: dict[str, list[tuple[int, int]]] = {}
+    for _ in range(runs):
+        done = subprocess.run([sys.executable, "-X", "importtime", "-m", "annotator", *args], env=env,
+                              capture_output=True, text=True, check=True)
+        for line in done.stderr.splitlines():
+            match = re.match(r"import time:\s+(\d+) \|\s+(\d+) \|\s*(\S+)", line)
+            if match:
+                seen.setdefault(match[3], []).append((int(match[1]), int(match[2])))
+    return {module: (statistics.median(own for own, _ in times), statistics.median(cum for _, cum in times))
+            for module, times in seen.items()}
 
 
-def top_level_packages(args: list[str], env: dict[str, str]) -> list[tuple[int, str]]:
-    """Cumulative µs per top-level package imported (its first import's cumulative time)."""
-    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "annotator", *args], env=env,
-                          capture_output=True, text=True, check=True)
-    totals: dict[str, int] = {}
-    for line in done.stderr.splitlines():
-        match = re.match(r"import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)", line)
-        if match and len(match[3]) == 1:  # imported at the top level, not by another module
-            package = match[4].split(".")[0]
-            totals[package] = totals.get(package, 0) + int(match[2])
+def by_package(profile: dict[str, tuple[float, float]]) -> list[tuple[float, str]]:
+    """Own import µs summed per top-level package (sqlalchemy, annotator, asyncio…), dearest first."""
+    totals: dict[str, float] = {}
+    for module, (own, _cumulative) in profile.items():
+        totals[module.split(".")[0]] = totals.get(module.split(".")[0], 0) + own
     return sorted(((us, name) for name, us in totals.items()), reverse=True)
 
 
@@ -109,13 +107,16 @@ def main() -> None:
             print(f"  annotator {name:<24} {statistics.median(times):6.3f} s  "
                   f"(min {min(times):.3f}, max {max(times):.3f}; CPU {statistics.median(cpu):.3f} s)")
         show = ["show", project, "1", "--json"]
-        print("\n-X importtime of 'annotator show P 1 --json', top-level packages (cumulative ms):")
-        for us, name in top_level_packages(show, env)[:options.importtime]:
-            print(f"  {us / 1000:7.1f}  {name}")
-        print("\n-X importtime of 'annotator show P 1 --json', dearest modules by own time (ms):")
-        for own, cumulative, name in import_times(show, env, options.importtime):
-            print(f"  {own / 1000:7.1f}  (with children {cumulative / 1000:7.1f})  {name}")
-
+        profile = import_profile(show, env, options.runs)
+        total = sum(own for own, _ in profile.values())
+        print(f"\n-X importtime of 'annotator show P 1 --json' (median of {options.runs}): {total / 1000:.1f} ms "
+              f"of imports; own time per package (ms):")
+        for us, name in by_package(profile)[:options.importtime]:
+            print(f"  {us / 1000:7.1f}  {us / total:4.0%}  {name}")
+        print("\ndearest modules by own time (ms):")
+        dearest = sorted(profile.items(), key=lambda item: item[1][0], reverse=True)[:options.importtime]
+        for name, (own, cumulative) in dearest:
+            print(f"  {own / 1000:7.1f}  (with what it imports {cumulative / 1000:7.1f})  {name}")
 
 if __name__ == "__main__":
     main()
