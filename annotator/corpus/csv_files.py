@@ -1,4 +1,4 @@
-"""CSV files: a header row, then one document per row; read all-or-nothing.
+"""CSV files: a header row, then one document per row; read row by row, all-or-nothing.
 
 The text column is ``text`` unless the caller names another. ``id``, ``title``, ``url`` and
 ``published`` (or ``date``) fill the draft's own fields; every other column, ``source``
@@ -10,13 +10,13 @@ be an ISO date (``annotator.corpus.dates``): one that is not refuses the file, n
 from __future__ import annotations
 
 import csv
-import io
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
 from annotator.corpus.dates import checked_published
-from annotator.corpus.decode import read_text
 from annotator.corpus.drafts import DocumentDraft, ReadOptions
+from annotator.corpus.text_stream import text_lines
 from annotator.corpus.titles import title_from_text
 from annotator.errors import Errors, UserError
 
@@ -27,14 +27,19 @@ _DELIMITERS = (",", ";", "\t")
 _FIELD_LIMIT = 2**31 - 1
 
 
-def read_csv(path: Path, options: ReadOptions) -> list[DocumentDraft]:
-    """Read every row of a .csv file; one bad row refuses the file, naming the row."""
-    text = read_text(path, options.limits)
+def read_csv(path: Path, options: ReadOptions) -> Iterator[DocumentDraft]:
+    """The documents of a .csv file, one row read at a time (see ``text_stream``); a bad row
+    raises ``UserError`` naming the row, and the importer then drops what it had of the file."""
+    with text_lines(path, options.limits) as lines:
+        yield from _documents(path, lines, options)
+
+
+def _documents(path: Path, lines: Iterator[str], options: ReadOptions) -> Iterator[DocumentDraft]:
     if csv.field_size_limit() < _FIELD_LIMIT:  # process-wide setting; raising it harms no one
         csv.field_size_limit(_FIELD_LIMIT)
-    first_line = text.split("\n", 1)[0]
+    first_line = next(lines, "")
     delimiter = max(_DELIMITERS, key=first_line.count)  # ties keep ',' (listed first)
-    rows = _rows(csv.reader(io.StringIO(text), delimiter=delimiter, strict=True), path)
+    rows = _rows(csv.reader(itertools.chain([first_line], lines), delimiter=delimiter, strict=True), path)
     try:
         _, _, header = next(rows)
     except StopIteration:  # unreachable: decoding refuses files without text
@@ -52,7 +57,7 @@ def read_csv(path: Path, options: ReadOptions) -> list[DocumentDraft]:
     skip = {text_at, *promoted.values()}
     meta_at = [(columns[i], i) for i in range(len(columns)) if i not in skip]
 
-    drafts: list[DocumentDraft] = []
+    found = False
     for number, line, row in rows:
         if len(row) != len(columns):
             raise UserError(Errors.E317.format(path=path, row=number, line=line, found=len(row),
@@ -67,7 +72,8 @@ def read_csv(path: Path, options: ReadOptions) -> list[DocumentDraft]:
             fields["published"] = checked_published(fields["published"], f"{path}, row {number} (line {line})",
                                                     columns[promoted["published"]]) or ""
         name = fields.get("id") or f"{path.stem}-{number}"
-        drafts.append(DocumentDraft(
+        found = True
+        yield DocumentDraft(
             text=body,
             title=fields.get("title") or title_from_text(body) or name,
             name=name,
@@ -75,10 +81,9 @@ def read_csv(path: Path, options: ReadOptions) -> list[DocumentDraft]:
             meta={key: row[i] for key, i in meta_at},
             url=fields.get("url") or None,
             published=fields.get("published") or None,
-        ))
-    if not drafts:
+        )
+    if not found:
         raise UserError(Errors.E319.format(path=path))
-    return drafts
 
 
 def _rows(reader: Iterator[list[str]], path: Path) -> Iterator[tuple[int, int, list[str]]]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
 from annotator.errors import Errors, UserError
 from annotator.limits import ImportLimits
@@ -81,13 +82,23 @@ def read_regular_bytes(path: Path, limits: ImportLimits) -> bytes:
     Every failure is a ``UserError`` naming the file: not a regular file (E341), too large
     (E330, judged by the size on disk before reading), unreadable (E303).
     """
+    with open_regular_file(path, limits) as handle:
+        try:
+            return handle.read()
+        except OSError as exc:
+            raise UserError(Errors.E303.format(path=display_name(path), reason=exc.strerror or exc)) from exc
+
+
+def open_regular_file(path: Path, limits: ImportLimits) -> BinaryIO:
+    """``path`` opened for reading in binary, with ``read_regular_bytes``'s checks and errors; for
+    a reader that streams a file in blocks instead of holding it whole."""
     limits.check_file_size(regular_file_stat(path).st_size, display_name(path))
     try:
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
-        with open(descriptor, "rb") as handle:
-            mode = os.fstat(handle.fileno()).st_mode
-            if not stat.S_ISREG(mode):  # replaced by a pipe or device since the stat above
-                raise not_regular_error(path, mode)
-            return handle.read()
+        handle = open(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)), "rb")
     except OSError as exc:
         raise UserError(Errors.E303.format(path=display_name(path), reason=exc.strerror or exc)) from exc
+    mode = os.fstat(handle.fileno()).st_mode
+    if not stat.S_ISREG(mode):  # replaced by a pipe or device since the stat above
+        handle.close()
+        raise not_regular_error(path, mode)
+    return handle

@@ -1,11 +1,13 @@
-"""Writing plain corpus files into a project: parse first, then write in bulk.
+"""Writing plain corpus files into a project in bulk, all-or-nothing per file.
 
-Each file is read and validated completely before anything is written, so a bad file is refused
-whole and never half-imported. Documents are written through SQLAlchemy Core in batches of
-several files per transaction (bulk writes are what keep import near raw-SQLite speed); a
-batch's transaction either commits all its documents or none, and a file's documents are always
-in one batch. Duplicates (same text as a document already in the project or earlier in the
-batch) are skipped and reported. No spaCy is loaded here: tokenising waits until a document is
+A file of one document (a text, a web page, a PDF…) is read whole and queued; the queue is
+written through SQLAlchemy Core in batches of several files per transaction (bulk writes are
+what keep import near raw-SQLite speed), and a batch's transaction commits all its documents or
+none. A JSONL or CSV file of many documents is written in a transaction of its own while it is
+read, a batch at a time, so that its size does not decide the memory an import takes; a bad
+line anywhere in it rolls the transaction back, so a bad file is refused whole and never
+half-imported either way. Duplicates (same text as a document already in the project or earlier
+in the import) are skipped and reported. No spaCy is loaded here: tokenising waits until a document is
 opened.
 
 ``CorpusWriter`` is the step ``annotator.importing`` runs for each plain file of an import (the
@@ -15,7 +17,7 @@ one way in for the CLI and the window); ``import_paths`` runs it over files and 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,7 +28,7 @@ from sqlalchemy.engine import Connection
 from annotator.corpus.corrections import Correction, corrected
 from annotator.corpus.file_checks import display_name
 from annotator.corpus.language import detect_language
-from annotator.corpus.readers import DocumentDraft, collect_files, read_file
+from annotator.corpus.readers import DocumentDraft, collect_files, stream_file
 from annotator.errors import UserError
 from annotator.limits import ImportLimits, project_limits
 from annotator.store.database import hold_import_lock
@@ -107,23 +109,60 @@ class CorpusWriter:
         self._batch = _Batch()
 
     def add_file(self, path: Path) -> None:
-        """Read one file and queue its documents; a ``UserError`` refuses the file, nothing of it queued."""
-        drafts = read_file(path, text_column=self.text_column, limits=self.limits)
+        """Read one file and write or queue its documents; a ``UserError`` refuses the file, nothing
+        of it written.
+
+        A file of one document (a text, a web page, a PDF…) is queued and written with others in a
+        batch. A JSONL or CSV file, whose reader hands out documents as it reads them, is written
+        as it is read, in a transaction of its own: it is never held whole, and a bad line
+        anywhere in it (the last one too) rolls back all of it.
+        """
+        drafts = stream_file(path, text_column=self.text_column, limits=self.limits)
+        if not isinstance(drafts, list):
+            self._write_streamed(drafts)
+            return
         for draft in drafts:
-            draft = corrected(draft, self.corrections)
-            digest = content_hash(draft.text)
-            if digest in self._existing or digest in self._seen:
-                self.report.duplicates.append(SkippedDuplicate(draft.source, draft.title, self._existing.get(digest)))
-                continue
-            self._seen.add(digest)
-            self._batch.add(draft, digest)
+            self._queue(draft, self._batch, self._seen, self.report)
         if self._batch.full:
             self.flush()
 
     def flush(self) -> None:
         """Write what is queued, in one transaction."""
-        _flush(self.project, self._batch, self.report)
+        if self._batch.rows:
+            written = ImportReport()
+            with self.project.transaction() as connection:
+                hold_import_lock(connection)
+                _write(self.project, connection, self._batch, written)
+            _merge(self.report, written)
         self._batch = _Batch()
+
+    def _write_streamed(self, drafts: Iterable[DocumentDraft]) -> None:
+        """One file's documents into one transaction, a batch at a time as they are read."""
+        self.flush()  # the files before it keep their place in the project's order
+        written = ImportReport()
+        seen: set[str] = set()
+        with self.project.transaction() as connection:
+            hold_import_lock(connection)
+            batch = _Batch()
+            for draft in drafts:
+                self._queue(draft, batch, seen, written)
+                if batch.full:
+                    _write(self.project, connection, batch, written)
+                    batch = _Batch()
+            _write(self.project, connection, batch, written)
+        self._seen |= seen
+        _merge(self.report, written)
+
+    def _queue(self, draft: DocumentDraft, batch: _Batch, seen: set[str], report: ImportReport) -> None:
+        """Add a draft to ``batch``, or report it as a duplicate of a text the project or this
+        import (``seen``: the texts of what is not yet committed) already has."""
+        draft = corrected(draft, self.corrections)
+        digest = content_hash(draft.text)
+        if digest in self._existing or digest in self._seen or digest in seen:
+            report.duplicates.append(SkippedDuplicate(draft.source, draft.title, self._existing.get(digest)))
+            return
+        seen.add(digest)
+        batch.add(draft, digest)
 
 
 def import_paths(project: Project, paths: Sequence[str | Path], *, text_column: str = "text",
@@ -157,24 +196,34 @@ def _existing_hashes(project: Project) -> dict[str, int]:
         return dict(connection.execute(sa.select(DOC.c.content_hash, DOC.c.id)).all())
 
 
-def _flush(project: Project, batch: _Batch, report: ImportReport) -> None:
+def _merge(report: ImportReport, written: ImportReport) -> None:
+    """Add what a committed transaction wrote to the import's report."""
+    report.imported += written.imported
+    report.duplicates += written.duplicates
+
+
+def _write(project: Project, connection: Connection, batch: _Batch, report: ImportReport) -> None:
+    """Insert a batch's documents in the caller's transaction, which holds the import lock.
+
+    The rows go in as multi-row INSERT … RETURNING statements (SQLAlchemy's "insertmanyvalues",
+    up to a thousand rows each), not one statement a row: the full-text index's trigger
+    (``store.search_index``) fills FTS5, which keeps what it indexes in memory until the
+    statement ends and writes it then, so a statement a row wrote ten thousand tiny index
+    segments and merged them again, three times the cost of the index built in bulk. The ids
+    come back with the rows. One timestamp for the whole batch, bound once rather than
+    converted for every row.
+    """
     if not batch.rows:
         return
-    # A plain executemany, then ids looked up by hash: INSERT … RETURNING with many rows runs
-    # row by row on SQLite, which costs more than the whole rest of the import.
-    # One timestamp for the whole batch, bound once rather than converted for every row.
     now = utcnow()
     statement = DOC.insert().values(created_at=sa.literal(now, DOC.c.created_at.type),
-                                    updated_at=sa.literal(now, DOC.c.updated_at.type))
-    with project.transaction() as connection:
-        hold_import_lock(connection)
-        # texts another process imported since this import looked are duplicates now
-        arrived = _ids_by_hash(connection, [row["content_hash"] for row in batch.rows])
-        rows = [row for row in batch.rows if row["content_hash"] not in arrived]
-        if rows:
-            connection.execute(statement, rows)
-        ids = _ids_by_hash(connection, [row["content_hash"] for row in rows])
-        project.note_change(document_list=True, documents=ids.values())
+                                    updated_at=sa.literal(now, DOC.c.updated_at.type)
+                                    ).returning(DOC.c.content_hash, DOC.c.id)
+    # texts another process imported since this import looked are duplicates now
+    arrived = _ids_by_hash(connection, [row["content_hash"] for row in batch.rows])
+    rows = [row for row in batch.rows if row["content_hash"] not in arrived]
+    ids: dict[str, int] = dict(connection.execute(statement, rows).all()) if rows else {}
+    project.note_change(document_list=True, documents=ids.values())
     for row in batch.rows:
         digest = row["content_hash"]
         if digest in arrived:

@@ -1,4 +1,4 @@
-"""JSON Lines files: one document per non-blank line, read all-or-nothing.
+"""JSON Lines files: one document per non-blank line, read line by line, all-or-nothing.
 
 Each line is an object with a string ``text`` and optionally ``id``, ``title``, ``meta`` (an
 object), ``url``, ``published`` (an ISO date, see ``annotator.corpus.dates``) and ``source``.
@@ -15,12 +15,14 @@ other part of the program assumes LF-only text.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from annotator.corpus.dates import checked_published
-from annotator.corpus.decode import normalise_newlines, read_text
+from annotator.corpus.decode import normalise_newlines
 from annotator.corpus.drafts import DocumentDraft, ReadOptions
+from annotator.corpus.text_stream import text_lines
 from annotator.corpus.titles import title_from_text
 from annotator.errors import Errors, UserError
 from annotator.storable import unstorable
@@ -28,16 +30,15 @@ from annotator.storable import unstorable
 _STRING_FIELDS = ("title", "url", "published", "source")
 
 
-def read_jsonl(path: Path, options: ReadOptions) -> list[DocumentDraft]:
-    """Read every line of a .jsonl file; one bad line refuses the file, naming the line."""
-    text = read_text(path, options.limits)  # newlines are LF already, so line numbers match any editor's
-    drafts: list[DocumentDraft] = []
-    for number, line in enumerate(text.split("\n"), start=1):
-        if line.strip():
-            draft = _draft(_parse(line, path, number), path, number)
-            options.limits.check_document(draft.text, f"{path}, line {number}")
-            drafts.append(draft)
-    return drafts
+def read_jsonl(path: Path, options: ReadOptions) -> Iterator[DocumentDraft]:
+    """The documents of a .jsonl file, one line read at a time (see ``text_stream``); a bad line
+    raises ``UserError`` naming the line, and the importer then drops what it had of the file."""
+    with text_lines(path, options.limits) as lines:  # newlines are LF, so line numbers match any editor's
+        for number, line in enumerate(lines, start=1):
+            if line.strip():
+                draft = _draft(_parse(line.removesuffix("\n"), path, number), path, number)
+                options.limits.check_document(draft.text, f"{path}, line {number}")
+                yield draft
 
 
 def _parse(line: str, path: Path, number: int) -> object:

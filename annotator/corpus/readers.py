@@ -1,7 +1,8 @@
 """Find corpus files and read them into ``DocumentDraft`` objects, all-or-nothing per file.
 
 Every format is one function in ``READERS``, keyed by lower-case suffix: adding a format is
-writing ``read_xyz(path, options) -> list[DocumentDraft]`` and adding one entry. Nothing here
+writing ``read_xyz(path, options) -> Iterable[DocumentDraft]`` and adding one entry (a reader of
+many documents a file yields them as it reads, so a big file is never held whole). Nothing here
 touches a database or spaCy; the importer stores the drafts, the CLI and GUI call
 ``collect_files`` then ``read_file``.
 """
@@ -9,7 +10,7 @@ touches a database or spaCy; the importer stores the drafts, the CLI and GUI cal
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
 
 from annotator.corpus.csv_files import read_csv
@@ -29,9 +30,9 @@ from annotator.errors import Errors, UserError
 from annotator.limits import DEFAULT_LIMITS, ImportLimits
 
 __all__ = ["READERS", "SUPPORTED_SUFFIXES", "DocumentDraft", "ReadOptions", "Reader",
-           "collect_files", "read_file", "title_from_text"]
+           "collect_files", "read_file", "stream_file", "title_from_text"]
 
-Reader = Callable[[Path, ReadOptions], list[DocumentDraft]]
+Reader = Callable[[Path, ReadOptions], Iterable[DocumentDraft]]
 
 READERS: dict[str, Reader] = {
     ".txt": read_plain,
@@ -50,7 +51,14 @@ _DEFAULT_OPTIONS = ReadOptions()
 
 
 def read_file(path: Path, *, text_column: str = "text", limits: ImportLimits = DEFAULT_LIMITS) -> list[DocumentDraft]:
-    """Read one corpus file into drafts, or raise ``UserError`` and return nothing.
+    """Every draft of one corpus file, or a ``UserError`` (see ``stream_file``)."""
+    return list(stream_file(path, text_column=text_column, limits=limits))
+
+
+def stream_file(path: Path, *, text_column: str = "text",
+                limits: ImportLimits = DEFAULT_LIMITS) -> Iterable[DocumentDraft]:
+    """The drafts of one corpus file, read as they are taken for JSONL and CSV; a ``UserError``,
+    raised here or while they are taken, refuses the file (the importer drops what it had of it).
 
     Cheap for the common case (a UTF-8 .txt costs a read, a C-level decode and a short title
     scan) because an import calls it once per article. ``limits`` refuses a file too big to read

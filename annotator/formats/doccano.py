@@ -97,11 +97,11 @@ def _record(doc: CanonicalDoc, report: LossReport, label_column: str) -> dict[st
 
 
 def read(paths: Sequence[Path], options: ReadOptions, report: LossReport) -> Iterator[CanonicalDoc]:
-    # Parse every line of every file before yielding, so a broken line late in a file stops the
-    # import before anything is ingested.
-    docs = [_doc(path, number, record, options, report)
-            for path in paths for number, record in read_jsonl(path)]
-    yield from docs
+    # A line at a time: ingestion writes into one transaction per input and rolls it back when a
+    # later line is broken, so nothing of the file is kept and the file is never held whole.
+    for path in paths:
+        for number, record in read_jsonl(path):
+            yield _doc(path, number, record, options, report)
 
 
 def _doc(path: Path, number: int, record: dict[str, Any], options: ReadOptions, report: LossReport) -> CanonicalDoc:

@@ -9,7 +9,7 @@ foreign files all have the same shape as ``Documents.to_json`` gives.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,17 +20,27 @@ from annotator.output_files import OutputSet, staging
 
 
 def read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Each non-blank line of ``path`` as (1-based line number, JSON object).
+    """Each non-blank line of ``path`` as (1-based line number, JSON object), read as it is taken
+    (ingestion writes the documents into its open transaction as they come, and rolls all of them
+    back when a later line is bad, so the file is never held whole).
 
     A line that is not JSON, or not a JSON object, raises a UserError naming file and line; so do
     bytes that are not UTF-8, nesting too deep for the parser (``[[[[...`` 100,000 deep) and
     NaN/Infinity, which are not JSON and which PostgreSQL's JSON columns refuse.
     """
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise UserError(Errors.E816.format(path=path, problem=error)) from None
-    for number, line in enumerate(text.split("\n"), start=1):
+    with path.open(encoding="utf-8-sig", newline="\n") as text:  # lines end at LF alone, as split("\n") did
+        yield from _objects(path, text)
+
+
+def _objects(path: Path, text: Iterable[str]) -> Iterator[tuple[int, dict[str, Any]]]:
+    lines = enumerate(text, start=1)
+    while True:
+        try:
+            number, line = next(lines)
+        except StopIteration:
+            return
+        except UnicodeDecodeError as error:  # bytes that are not UTF-8, wherever in the file
+            raise UserError(Errors.E816.format(path=path, problem=error)) from None
         if not line.strip():
             continue
         try:

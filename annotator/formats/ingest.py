@@ -1,10 +1,11 @@
-"""Writing canonical documents into a project: validate everything, then write in one transaction.
+"""Writing canonical documents into a project: checked, then written, in one transaction per input.
 
-What a format reads arrives here as canonical documents. Everything is checked before the
-first write (offsets inside the text, span text equal to ``text[start:end]`` when given,
-relation ends in the same document), so a bad file is refused whole with a message naming the
-file, the document and the span; the write is then one transaction, so a failure leaves nothing
-of the file behind.
+What a format reads arrives here as canonical documents. Every document is checked before it is
+written (offsets inside the text, span text equal to ``text[start:end]`` when given, relation
+ends in the same document), and all of an input is written in one transaction, a chunk of
+documents at a time as its reader parses them (so a large file is never held whole): a bad
+document anywhere refuses the file whole with a message naming the file, the document and the
+span, and the rollback leaves nothing of the file behind.
 
 Decisions:
 - Documents are matched by content hash (the corpus importer's): a known text gets the file's
@@ -32,7 +33,8 @@ Decisions:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeGuard
@@ -77,6 +79,9 @@ if TYPE_CHECKING:
 _DEFAULT_OPTIONS = ReadOptions()
 _LARGEST_ID = 2**31 - 1  # ids are INTEGER columns (32 bits on PostgreSQL); a file's larger ids are renumbered
 _NAME_WIDTH = 200  # the provenance columns' width (PostgreSQL refuses a longer value)
+#: Documents checked and written at a time; the transaction stays open between chunks.
+CHUNK_DOCUMENTS = 500
+CHUNK_CHARACTERS = 8_000_000
 
 
 __all__ = ["IngestReport", "content_hash", "ingest_documents"]
@@ -157,7 +162,12 @@ class _Doc:
 def ingest_documents(project: Project, docs: Iterable[CanonicalDoc], *, control: TaskControl | None = None,
                      source: str = "", options: ReadOptions = _DEFAULT_OPTIONS,
                      actors: Sequence[ActorRecord] = ()) -> IngestReport:
-    """Validate canonical documents, then write them in one transaction (all or nothing).
+    """Check canonical documents and write them in one transaction (all or nothing), a chunk at a time.
+
+    ``docs`` may be a reader that parses its file as it is taken (canonical JSONL does): the
+    documents are checked and written a chunk at a time into the one open transaction, so neither
+    the file nor its documents are ever held whole, and a document that fails its checks, the
+    last one too, rolls back everything written before it.
 
     ``source`` names the file in error messages; ``options`` gives the annotator and layer of
     items that do not say whose they are. ``actors`` are registry records (``{"name", "type",
@@ -166,19 +176,39 @@ def ingest_documents(project: Project, docs: Iterable[CanonicalDoc], *, control:
     registry compares them) gains the aliases it lacked.
     """
     control = control or TaskControl()
-    checked = [_check(doc, index, source or "input", options) for index, doc in enumerate(docs, start=1)]
+    chunks = _checked_chunks(docs, source or "input", options)
+    first = next(chunks, None)
     control.raise_if_cancelled()
     report = IngestReport()
-    if checked or actors:
-        with project.transaction() as connection:
-            hold_import_lock(connection)  # before the writer reads what the project has
-            writer = _Writer(connection, report, source)
-            for actor in actors:
-                writer.add_aliases(writer.actor_id(actor["name"], actor.get("type"), actor.get("country")),
-                                   actor.get("aliases") or [])
-            project.note_change(document_list=True, documents=writer.write(checked))
-            advance_id_sequences(connection, [SPAN, REL])
+    if first is None and not actors:
+        return report
+    with project.transaction() as connection:
+        hold_import_lock(connection)  # before the writer reads what the project has
+        writer = _Writer(connection, report, source)
+        for actor in actors:
+            writer.add_aliases(writer.actor_id(actor["name"], actor.get("type"), actor.get("country")),
+                               actor.get("aliases") or [])
+        written: list[int] = []
+        for chunk in itertools.chain([first] if first else [], chunks):
+            written += writer.write(chunk)
+            control.raise_if_cancelled()
+        project.note_change(document_list=True, documents=written)
+        advance_id_sequences(connection, [SPAN, REL])
     return report
+
+
+def _checked_chunks(docs: Iterable[CanonicalDoc], source: str, options: ReadOptions) -> Iterator[list[_Doc]]:
+    """The documents checked, in chunks of ``CHUNK_DOCUMENTS`` or ``CHUNK_CHARACTERS`` of text."""
+    chunk: list[_Doc] = []
+    characters = 0
+    for index, doc in enumerate(docs, start=1):
+        chunk.append(_check(doc, index, source, options))
+        characters += len(chunk[-1].text)
+        if len(chunk) >= CHUNK_DOCUMENTS or characters >= CHUNK_CHARACTERS:
+            yield chunk
+            chunk, characters = [], 0
+    if chunk:
+        yield chunk
 
 
 # --- validation ------------------------------------------------------------------------------
@@ -425,6 +455,7 @@ class _Writer:
         self.annotators: dict[str, int] = dict(connection.execute(sa.select(ANNOTATOR.c.name, ANNOTATOR.c.id)).all())
         self.actors = {normalize(name): actor_id for actor_id, name in connection.execute(
             sa.select(ACTOR.c.id, ACTOR.c.name))}
+        self.inserted: set[int] = set()  # documents this input added, in an earlier chunk or this one
 
     # names to ids, creating what is missing
 
@@ -484,11 +515,13 @@ class _Writer:
     def write(self, docs: list[_Doc]) -> list[int]:
         """Write the documents and what they carry; returns their ids (new or matched)."""
         doc_ids, matched = self._documents(docs)
-        existing = self._existing(matched)
-        span_ids = self._spans(docs, doc_ids, existing)
+        repeated = matched & self.inserted  # texts this input added in an earlier chunk
+        matched -= repeated
+        existing = self._existing(matched | repeated)
+        span_ids = self._spans(docs, doc_ids, existing, repeated)
         self._comments(docs, doc_ids, span_ids, existing)
-        self._relations(docs, doc_ids, span_ids, existing)
-        self._doc_extras(docs, doc_ids, existing, matched)
+        self._relations(docs, doc_ids, span_ids, existing, repeated)
+        self._doc_extras(docs, doc_ids, existing, matched | repeated)
         return doc_ids
 
     def _documents(self, docs: list[_Doc]) -> tuple[list[int], set[int]]:
@@ -509,13 +542,11 @@ class _Writer:
                     "name": doc.name, "title": doc.title, "text": doc.text, "content_hash": digest, "n_chars": len(doc.text),
                     "meta": meta, "source": _text(meta.get("source")) or "", "url": _text(meta.get("url")),
                     "published": _text(meta.get("published"), 40)})
-        if rows:
-            self.connection.execute(self.stamped(DOC), rows)
-            new_hashes = [row["content_hash"] for row in rows]
-            for start in range(0, len(new_hashes), 500):
-                known.update(self.connection.execute(
-                    sa.select(DOC.c.content_hash, DOC.c.id)
-                    .where(DOC.c.content_hash.in_(new_hashes[start:start + 500]))).all())
+        if rows:  # multi-row statements, which the full-text index takes in bulk (see corpus.importer._write)
+            new: dict[str, int] = dict(
+                self.connection.execute(self.stamped(DOC).returning(DOC.c.content_hash, DOC.c.id), rows).all())
+            known.update(new)
+            self.inserted.update(new.values())
         self.report.added += [ImportedDocument(known[row["content_hash"]], row["name"], row["title"], self.source)
                               for row in rows]
         self.report.documents_matched += len(docs) - len(rows)
@@ -547,8 +578,11 @@ class _Writer:
                     found["comments"].add((span_id, annotator_id, text))
         return found
 
-    def _spans(self, docs: list[_Doc], doc_ids: list[int], existing: dict[str, Any]) -> list[dict[str, int]]:
-        """Insert the spans; returns, per document, the file's span key (as repr) → database id."""
+    def _spans(self, docs: list[_Doc], doc_ids: list[int], existing: dict[str, Any],
+               repeated: set[int]) -> list[dict[str, int]]:
+        """Insert the spans; returns, per document, the file's span key (as repr) → database id.
+        A span the same text had earlier in the input (``repeated``: written by an earlier chunk)
+        is a duplicate of it, as within a chunk."""
         maps: list[dict[str, int]] = []
         rows: list[dict[str, Any]] = []
         first: dict[tuple[Any, ...], tuple[int, str]] = {}  # key → (document, file key) of the span written for it
@@ -559,6 +593,10 @@ class _Writer:
                 label_id = self.label_id("span", span.label)
                 annotator_id = self.annotator_id(span.annotator, span.layer)
                 key = (doc_id, span.start, span.end, label_id, annotator_id, span.layer)
+                if key in existing["spans"] and doc_id in repeated:
+                    mapping[repr(span.key)] = existing["spans"][key]
+                    self.report.duplicate_spans += 1
+                    continue
                 if key in existing["spans"]:
                     mapping[repr(span.key)] = existing["spans"][key]
                     self.report.already_present += 1
@@ -622,7 +660,7 @@ class _Writer:
         self.report.span_comments += len(rows)
 
     def _relations(self, docs: list[_Doc], doc_ids: list[int], span_ids: list[dict[str, int]],
-                   existing: dict[str, Any]) -> None:
+                   existing: dict[str, Any], repeated: set[int]) -> None:
         rows: list[dict[str, Any]] = []
         keys: list[Any] = []
         written: set[tuple[Any, ...]] = set()
@@ -632,10 +670,10 @@ class _Writer:
                 label_id = self.label_id("relation", relation.label)
                 annotator_id = self.annotator_id(relation.annotator, relation.layer)
                 key = (head, tail, label_id, annotator_id, relation.layer)
-                if key in existing["relations"]:
+                if key in existing["relations"] and doc_id not in repeated:
                     self.report.already_present += 1
                     continue
-                if key in written:
+                if key in written or key in existing["relations"]:
                     self.report.duplicate_relations += 1
                     continue
                 written.add(key)

@@ -19,8 +19,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, cast
 
-from annotator.corpus.decode import read_text
 from annotator.corpus.jsonl_files import _draft, _parse
+from annotator.corpus.text_stream import text_lines
 from annotator.errors import Errors, UserError
 from annotator.formats.base import (
     Format,
@@ -58,25 +58,30 @@ def export_jsonl(docs: Iterable[CanonicalDoc], out: Path, report: LossReport, ou
 
 
 def read_jsonl(paths: Sequence[Path], options: ReadOptions, report: LossReport) -> Iterator[CanonicalDoc]:
+    """The documents of the files, a line parsed as it is taken: ingestion writes them into its
+    open transaction as they come, and a bad line (wherever it is) rolls the file back."""
     for path in paths:
-        yield from read_lines(path, options.limits)
+        yield from stream_lines(path, options.limits)
 
 
 def read_lines(path: Path, limits: ImportLimits = DEFAULT_LIMITS) -> list[CanonicalDoc]:
     """Every document of one file, parsed before any is returned (a bad line refuses the file)."""
-    text = read_text(path, limits)  # UTF-8, BOM dropped; CR inside a JSON string is escaped, so untouched
-    docs: list[CanonicalDoc] = []
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        record = _parse(line, path, number)
-        if isinstance(record, dict) and "spans" in record:
-            if not isinstance(record.get("text"), str):
-                raise UserError(Errors.E809.format(path=path, line=number, problem='"text" must be a string'))
-            docs.append(cast(CanonicalDoc, record))  # as the file says: ingest checks every value
-        else:
-            docs.append(_plain(record, path, number))
-    return docs
+    return list(stream_lines(path, limits))
+
+
+def stream_lines(path: Path, limits: ImportLimits = DEFAULT_LIMITS) -> Iterator[CanonicalDoc]:
+    """The documents of one file, one line read at a time (``corpus.text_stream``)."""
+    with text_lines(path, limits) as lines:  # UTF-8, BOM dropped; CR inside a JSON string is escaped, so untouched
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            record = _parse(line.removesuffix("\n"), path, number)
+            if isinstance(record, dict) and "spans" in record:
+                if not isinstance(record.get("text"), str):
+                    raise UserError(Errors.E809.format(path=path, line=number, problem='"text" must be a string'))
+                yield cast(CanonicalDoc, record)  # as the file says: ingest checks every value
+            else:
+                yield _plain(record, path, number)
 
 
 def _plain(record: object, path: Path, number: int) -> CanonicalDoc:

@@ -204,7 +204,8 @@ def _describe(options: ExportOptions) -> str:
 
 def import_input(project: Project, source: Path, files: Sequence[Path], fmt: Format, options: ReadOptions,
                  control: TaskControl) -> tuple[IngestReport, LossReport]:
-    """Read one input of an import with ``fmt``'s reader, then write it in one transaction.
+    """Read one input of an import with ``fmt``'s reader and write it in one transaction, each
+    document as the reader hands it over (canonical JSONL parses a line at a time).
 
     ``files`` are what the reader is given: one file, a folder of a folder format, or the brat
     pairs of one folder; ``source`` names the input in messages. ``annotator.importing`` decides
@@ -225,8 +226,8 @@ def import_input(project: Project, source: Path, files: Sequence[Path], fmt: For
             check_storable_name(path)
         _check_sizes(path, fmt, options.limits)
     loss = LossReport()
-    docs = list(fmt.read(files, options, loss))
     actors = [actor for path in files for actor in _actors_beside(path, fmt)]
+    docs = fmt.read(files, options, loss)  # taken as ingestion writes them: a reader that streams is never held whole
     ingested = ingest_documents(project, docs, control=control, source=str(source), options=options, actors=actors)
     loss.add("duplicate spans (same annotator, layer, label and offsets: stored once)", ingested.duplicate_spans)
     loss.add("duplicate relations (same ends, label, annotator and layer: stored once)", ingested.duplicate_relations)

@@ -131,14 +131,13 @@ def _task(doc: CanonicalDoc, nlp: Any, report: LossReport, annotator: str) -> di
 
 
 def read(paths: Sequence[Path], options: ReadOptions, report: LossReport) -> Iterator[CanonicalDoc]:
-    # Parse everything before yielding, so a broken line stops the import before anything is ingested.
-    docs = []
+    # A line at a time: ingestion writes into one transaction per input and rolls it back when a
+    # later line is broken, so nothing of the file is kept and the file is never held whole.
     for path in paths:
         for number, task in read_jsonl(path):
             doc = _TaskReader(path, number, task, options, report).read()
             if doc is not None:
-                docs.append(doc)
-    yield from docs
+                yield doc
 
 
 def _kind(task: dict[str, Any]) -> str:

@@ -99,16 +99,16 @@ class _Unit:
 
 
 def read(paths: Sequence[Path], options: ReadOptions, report: LossReport) -> Iterator[CanonicalDoc]:
-    """Every ``.tsv`` of each PATH (a file, or a folder searched recursively), read before the
-    first document is yielded."""
+    """Every ``.tsv`` of each PATH (a file, or a folder searched recursively), a file read as its
+    document is taken (ingestion rolls the whole input back when a later file is bad)."""
     files = []
     for path in paths:
         found = [path] if path.is_file() else sorted(path.rglob("*.tsv"))
         if not found:
             raise UserError(Errors.E879.format(path=path, what=".tsv"))
         files += found
-    docs = [_TsvReader(file, options, report).document() for file in files]
-    yield from docs
+    for file in files:
+        yield _TsvReader(file, options, report).document()
 
 
 class _TsvReader:

@@ -22,8 +22,8 @@ here and are reported; discontinuous spans are exported whole.
 
 Import reads every ``*.xmi`` under each PATH (a folder or a ``.zip``, extracted only if no entry
 escapes the archive), with the ``TypeSystem.xml`` of its folder or a parent folder. Each XML file
-is first parsed with defusedxml, which refuses DTDs and entities ("billion laughs"), and all files
-are read before the first document is yielded. Every layer of the CAS is read or counted by
+is first parsed with defusedxml, which refuses DTDs and entities ("billion laughs"), all files
+before the first document is yielded; then one CAS is read as its document is taken. Every layer of the CAS is read or counted by
 ``xmi_layers``: span and relation layers of any name become labels (``inception_layers``: the
 user's ``--map``, else the label feature's value, else the layer's name), document layers become
 document labels, and linguistic layers, chains, slot features and zero-width annotations are
@@ -185,8 +185,8 @@ def read(paths: Sequence[Path], options: ReadOptions, report: LossReport) -> Ite
                  for xmi in _xmi_files(folder, path)]
         for file in {file for pair in pairs for file in pair}:
             _check_xml(file)
-        docs = [_read_cas(xmi, system_file, options, report) for xmi, system_file in pairs]
-    yield from docs
+        for xmi, system_file in pairs:
+            yield _read_cas(xmi, system_file, options, report)
 
 
 def _extract(archive: Path, target: Path, limits: ImportLimits) -> Path:
