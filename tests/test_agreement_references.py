@@ -180,6 +180,7 @@ def test_alpha_u_over_groups_of_observers_equals_the_definition(project_location
     assert report.alpha_u.value == pytest.approx(_reference_alpha(docs, observers), abs=1e-12)
 
 
+@pytest.mark.slow
 def test_alpha_u_of_corpus_documents_and_resamples_equals_the_definition_on_random_studies() -> None:
     """300 random studies (1-7 documents, 2-4 observers, documents without units): the corpus,
     each document alone and a resample laid in drawn order, each against ``category_components``

@@ -113,6 +113,7 @@ def test_spaced_values_are_stored_in_the_project(project: Project, tmp_path: Pat
         == sorted(SPACED)
 
 
+@pytest.mark.slow
 def test_cli_imports_and_exports_spaced_values_without_a_traceback(tmp_path: Path) -> None:
     source = _tdt_with_spaced_values(tmp_path / "in")
     db, out = tmp_path / "p.db", tmp_path / "out"

@@ -36,6 +36,7 @@ def test_every_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
         assert name in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_import_sample_corpus_then_docs_show_stats(project_location: str) -> None:
     # a PostgreSQL project is named the way psql names it, without a driver (psycopg 3 is used)
     project = project_location.replace("postgresql+psycopg://", "postgresql://")
@@ -54,6 +55,7 @@ def test_import_sample_corpus_then_docs_show_stats(project_location: str) -> Non
     assert "Minsk attempts to bolster Belarus’ independence" in table
 
 
+@pytest.mark.slow
 def test_tricky_texts_keep_their_offsets(tmp_path: Path, project_location: str) -> None:
     folder = tmp_path / "tricky"
     folder.mkdir()
@@ -102,6 +104,7 @@ def test_bad_files_are_refused_by_name_and_change_nothing(tmp_path: Path) -> Non
     assert [d["name"] for d in docs] == ["good"]  # nothing of the broken jsonl, not even its good line
 
 
+@pytest.mark.slow
 def test_duplicates_are_skipped_and_reported(tmp_path: Path) -> None:
     project = tmp_path / "p.db"
     assert run_cli("import", str(project), str(SAMPLE_CORPUS)).returncode == 0
@@ -113,6 +116,7 @@ def test_duplicates_are_skipped_and_reported(tmp_path: Path) -> None:
     assert "Imported 0 documents" in result.stdout
 
 
+@pytest.mark.slow
 def test_user_errors_go_to_stderr_with_nonzero_exit(tmp_path: Path) -> None:
     missing = run_cli("docs", str(tmp_path / "nothing.db"))
     assert missing.returncode == 1

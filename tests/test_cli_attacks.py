@@ -34,6 +34,8 @@ from tests.cli_runs import Outcome, run_here
 from tests.conftest import REPO_ROOT, SAMPLE_CORPUS
 from tests.fuzz_support import IMPORTERS, hostile_cases, write_input
 
+pytestmark = pytest.mark.slow  # every command against hostile projects and arguments, many in real processes
+
 # The dataset formats of the fuzz corpus's importers; None for the corpus (plain) importer.
 _FORMAT_OF = {"jsonl": "jsonl", "doccano": "doccano", "prodigy": "prodigy", "conll": "conll", "spacy": "spacy",
               "brat": "brat", "brat-text": "brat", "xmi": "xmi", "xmi-typesystem": "xmi"}

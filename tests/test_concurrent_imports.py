@@ -48,6 +48,7 @@ def ready_location(project_location: str) -> str:
     return project_location
 
 
+@pytest.mark.slow
 def test_plain_texts_imported_by_three_processes_at_once(ready_location: str) -> None:
     results = _run_together("import", ready_location, str(SAMPLE_CORPUS))
     for code, _out, err in results:
@@ -58,6 +59,7 @@ def test_plain_texts_imported_by_three_processes_at_once(ready_location: str) ->
     assert _document_count(ready_location) == 5
 
 
+@pytest.mark.slow
 def test_canonical_jsonl_imported_by_three_processes_at_once(ready_location: str, tmp_path: Path) -> None:
     source = tmp_path / "source.db"
     with Project.open(source) as project:

@@ -98,6 +98,7 @@ def test_each_scheme_reads_back_in_seqeval_and_here(tmp_path: Path, scheme: Sche
         assert tags[1][:2] == ["I-PER", "B-PER"] and tags[0][0] == "I-PER"
 
 
+@pytest.mark.slow
 def test_conll_2003_iob1_comes_back_as_it_was(tmp_path: Path) -> None:
     """The real commands: CoNLL-2003's IOB1 file imported, exported with --conll-scheme iob1, gives
     the same tokens, sentences and NER tags; an option for another format is refused, no traceback."""

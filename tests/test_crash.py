@@ -23,6 +23,8 @@ from tests.crashtest import (
     verify,
 )
 
+pytestmark = pytest.mark.slow  # processes SIGKILLed during thousands of edits
+
 
 def test_sigkill_loses_no_committed_edit(tmp_path: Path) -> None:
     report = run_crash_test(tmp_path / "crash.db", kills=6, seed=7, max_delay=0.3, final_edits=150)

@@ -158,6 +158,7 @@ class _Links(HTMLParser):
         self.references += [value or "" for name, value in attrs if name in ("src", "href", "data", "srcset")]
 
 
+@pytest.mark.slow
 def test_html_report_is_self_contained(project: Project, ids: dict[str, int], tmp_path: Path) -> None:
     path = write_html(build_dashboard(project, DashboardFilters()), tmp_path / "report.html")
     text = path.read_text(encoding="utf-8")
@@ -173,6 +174,7 @@ def test_html_report_is_self_contained(project: Project, ids: dict[str, int], tm
     assert "Russia" in text and "sanctions" in text  # the spans behind the network's edges
 
 
+@pytest.mark.slow
 def test_pdf_and_chart_folder(project: Project, ids: dict[str, int], tmp_path: Path) -> None:
     dashboard = build_dashboard(project, DashboardFilters())
     pdf = write_pdf(dashboard, tmp_path / "report.pdf").read_bytes()
@@ -192,6 +194,7 @@ def test_edge_at_finds_the_drawn_edge(project: Project, ids: dict[str, int]) -> 
     assert edge_at(chart, 0.0, 0.0) is None
 
 
+@pytest.mark.slow
 def test_cli_writes_every_report(project_location: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with Project.open(project_location) as project:
         build_dashboard_project(project, tmp_path / "corpus")

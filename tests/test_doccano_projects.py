@@ -94,6 +94,7 @@ def _annotator(*args: str | Path) -> subprocess.CompletedProcess[str]:
                           timeout=120)
 
 
+@pytest.mark.slow
 def test_cli_label_column_option_round_trip_and_refusals(tmp_path: Path) -> None:
     db, out, back = tmp_path / "p.db", tmp_path / "out.jsonl", tmp_path / "back.db"
     assert _annotator("import", db, _write(tmp_path / "doccano.jsonl", DOCCANO_LINES)).returncode == 0

@@ -204,6 +204,7 @@ def canonical_docs(draw: st.DrawFn) -> list[dict[str, Any]]:
     return docs
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(docs=canonical_docs())
 def test_random_documents_round_trip(docs: list[dict[str, Any]]) -> None:

@@ -200,6 +200,7 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
             "doc_labels": [], "notes": [], "status": {}}
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(doc=documents())
 def test_any_text_and_spans_come_back_exactly(tmp_path_factory: pytest.TempPathFactory, doc: dict[str, Any]) -> None:

@@ -32,6 +32,8 @@ from tests.fuzz_support import (
     write_input,
 )
 
+pytestmark = pytest.mark.slow  # hostile and generated files through every importer and the real command
+
 EXAMPLES = 40  # per importer and backend: about 15 s on SQLite for all importers, 30 s on PostgreSQL
 
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from annotator.corpus.importer import import_paths
 from annotator.review.agreement import agreement
 from annotator.review.corpus import AgreementOptions
 from annotator.store import Project
 
 
+@pytest.mark.slow
 def test_ten_megabyte_document_imports_and_opens(project: Project, tmp_path: Path) -> None:
     paragraph = ("Лукашэнка 😀 said the Kremlin would use all available forces and means to defend "
                  "the Union State, while Minsk insisted on its sovereignty. ") * 20 + "\r\n"

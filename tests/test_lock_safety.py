@@ -62,6 +62,7 @@ def _spans(path: Path) -> list[tuple[int, int]]:
         return sorted((span.start, span.end) for span in project.annotations.spans(1))
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/locks").exists(), reason="needs Linux's /proc/locks")
 def test_edit_after_another_process_read_survives_sigkill(sample_project: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}

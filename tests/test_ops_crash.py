@@ -23,6 +23,8 @@ from annotator.store.suggestions import DocumentCandidates, SpanCandidate
 from annotator.store.tables import REL, REVIEW_DECISION, SPAN
 from tests.test_curation import craft
 
+pytestmark = pytest.mark.slow  # processes SIGKILLed at random moments, many rounds
+
 WORDS = 300
 LOOP = """
 import sys

@@ -109,6 +109,7 @@ def assert_refused(code: int, stderr: str, *messages: str) -> None:
     assert "Traceback" not in stderr and any(message in stderr for message in messages), stderr
 
 
+@pytest.mark.slow
 def test_every_output_command_refuses_the_project_and_its_files(
         open_project: Project, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = Path(open_project.location)
@@ -155,6 +156,7 @@ def _existing_files(name: str, out: Path) -> list[Path]:
     return [out]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["search --csv", "export spacy", "export brat", "dashboard --png-dir"])
 def test_existing_files_are_replaced_only_with_force(name: str, project_location: str, tmp_path: Path) -> None:
     with Project.open(project_location) as project:

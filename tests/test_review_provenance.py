@@ -134,6 +134,7 @@ def test_copy_keeps_provenance_and_comments(project: Project, project_location: 
         assert document_json(copied, doc_id) == expected
 
 
+@pytest.mark.slow
 def test_show_json_in_a_subprocess(project: Project, project_location: str) -> None:
     _reviewed(project)
     shown = subprocess.run([sys.executable, "-m", "annotator", "show", project_location, "a", "--json"],

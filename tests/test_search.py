@@ -208,6 +208,7 @@ def test_upgrade_to_0006_indexes_existing_documents(project_location: str) -> No
         assert _texts(project, "minsk") == [("old", "Minsk")]
 
 
+@pytest.mark.slow
 def test_ten_megabyte_document_with_a_huge_vocabulary_is_found(project: Project) -> None:
     """Past PostgreSQL's 1 MB tsvector limit (a million different words): the document imports
     and a word near its end is still found."""

@@ -175,6 +175,7 @@ def test_import_into_a_project_and_export_for_spacy(project: Project, tmp_path: 
     assert exported["Riga is calm."].cats == {"CALM": 1.0}
 
 
+@pytest.mark.slow
 def test_cli_refuses_a_bad_file_without_traceback(tmp_path: Path) -> None:
     bad = _write(tmp_path, [["Minsk", {"entities": [[0, 50, "GPE"]]}]])
     done = subprocess.run([sys.executable, "-m", "annotator", "import", str(tmp_path / "p.db"), str(bad)],

@@ -377,6 +377,7 @@ def test_cli_suggest_then_show_lists_suggestions(sample_project: Project, capsys
     assert "suggestion (pending)" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_cli_suggest_shows_progress_within_one_long_document(tmp_path: Path) -> None:
     """The bar is drawn only on a terminal: the real command runs with stderr on a pseudo-terminal."""
     location = str(tmp_path / "long.db")

@@ -68,6 +68,7 @@ def suggestion_count(location: Path) -> int:
         return sum(len(project.suggestions.spans(doc_id)) for doc_id in project.documents.ids())
 
 
+@pytest.mark.slow
 def test_slow_rules_are_reported_and_skipped_and_the_others_still_suggest(corpus_project: Path,
                                                                           tmp_path: Path) -> None:
     rules = write_rules(

@@ -9,6 +9,7 @@ import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QMenu, QPushButton
@@ -87,6 +88,7 @@ def test_import_runs_in_the_background_and_reports(qtbot: QtBot, window: MainWin
     assert window.status_line.progress_label.text() == "0 of 5 done"
 
 
+@pytest.mark.slow
 def test_cancel_stops_the_import_after_the_current_file(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
     folder = tmp_path / "many"
     write_documents(folder, [f"Article number {number} on regional security.\n" for number in range(1500)])
@@ -117,6 +119,7 @@ def test_run_app_shows_a_project_error_and_returns_1(qtbot: QtBot, tmp_path: Pat
     assert "[E101]" in messages[0]
 
 
+@pytest.mark.slow
 def test_cold_start_shows_the_default_project_before_importing_spacy(tmp_path: Path) -> None:
     """In a fresh process: the window is up, on the sample project, with spaCy not yet imported.
 

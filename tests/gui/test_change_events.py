@@ -49,6 +49,7 @@ def no_notice_after_polls(qtbot: QtBot, window: MainWindow, messages: list[str])
     assert not [message for message in messages if NOTICE in message]
 
 
+@pytest.mark.slow
 def test_an_own_suggestion_run_is_not_announced_as_others(qtbot: QtBot, window: MainWindow) -> None:
     qtbot.waitUntil(lambda: window.suggest_runner.chosen() is not None, timeout=60_000)
     messages = recorded_messages(window)
@@ -61,6 +62,7 @@ def test_an_own_suggestion_run_is_not_announced_as_others(qtbot: QtBot, window: 
     no_notice_after_polls(qtbot, window, messages)
 
 
+@pytest.mark.slow
 def test_an_own_import_into_the_open_document_is_not_announced(
         qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
     """A canonical JSONL export of the same articles with bob's span: the window's import adds the
@@ -96,6 +98,7 @@ def test_an_own_adjudication_is_not_announced(qtbot: QtBot, window: MainWindow) 
     no_notice_after_polls(qtbot, window, messages)
 
 
+@pytest.mark.slow
 def test_a_second_process_edit_reaches_an_inactive_window_with_the_cursor_in_the_filter(
         qtbot: QtBot, window: MainWindow) -> None:
     document = window.editor.document

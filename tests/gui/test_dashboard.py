@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
@@ -43,6 +44,7 @@ def _links(dashboard: DashboardWindow) -> list[tuple[str, str, str, str]]:
             for row in range(edges.topLevelItemCount())]
 
 
+@pytest.mark.slow
 def test_dashboard_filters_and_edge_click(qtbot: QtBot, project: Project, tmp_path: Path,
                                           make_window: Callable[..., MainWindow]) -> None:
     ids = build_dashboard_project(project, tmp_path / "corpus")
@@ -86,6 +88,7 @@ def test_dashboard_filters_and_edge_click(qtbot: QtBot, project: Project, tmp_pa
     assert window.editor.document is not None and window.editor.document.id == ids["doc1"]
 
 
+@pytest.mark.slow
 def test_dashboard_exports(qtbot: QtBot, project: Project, tmp_path: Path,
                            make_window: Callable[..., MainWindow]) -> None:
     build_dashboard_project(project, tmp_path / "corpus")
@@ -109,6 +112,7 @@ def test_dashboard_exports(qtbot: QtBot, project: Project, tmp_path: Path,
     qtbot.waitUntil(lambda: "[E951]" in dashboard.status_label.text(), timeout=WAIT_MS)
 
 
+@pytest.mark.slow
 def test_dark_theme_draws_dark_charts_and_exports_light_ones(
         qtbot: QtBot, project: Project, tmp_path: Path, gui_settings: GuiSettings,
         make_window: Callable[..., MainWindow]) -> None:
@@ -130,6 +134,7 @@ def test_dark_theme_draws_dark_charts_and_exports_light_ones(
     assert corner.lightness() > 240  # the exported chart is on white, for printed reports
 
 
+@pytest.mark.slow
 def test_edits_since_the_figures_were_computed_are_announced_and_refresh_brings_them_in(
         qtbot: QtBot, project: Project, tmp_path: Path, make_window: Callable[..., MainWindow]) -> None:
     ids = build_dashboard_project(project, tmp_path / "corpus")

@@ -163,6 +163,7 @@ DRIVER = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_a_killed_window_reopens_at_the_same_document_line_and_span(project: Project, long_doc: int,
                                                                       tmp_path: Path) -> None:
     location = project.location

@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -20,6 +21,7 @@ from tests.conftest import SAMPLE_CORPUS
 FIRST = "000_674545b150a673a3"
 
 
+@pytest.mark.slow
 def test_a_slow_rule_is_reported_in_a_box_and_the_others_suggest(
         qtbot: QtBot, project: Project, tmp_path: Path, make_window: Callable[..., MainWindow]) -> None:
     folder = tmp_path / "corpus"

@@ -247,6 +247,7 @@ def test_accept_all_of_a_label_then_all_in_the_document_each_one_undo_step(qtbot
 # --- making suggestions ----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_suggest_for_all_documents_runs_in_the_background_with_progress(qtbot: QtBot, bare_window: MainWindow) -> None:
     window = bare_window
     assert shown_suggestions(window) == []
@@ -273,6 +274,7 @@ def test_suggest_for_all_documents_runs_in_the_background_with_progress(qtbot: Q
     assert window.project.suggestions.spans(other) == []
 
 
+@pytest.mark.slow
 def test_the_progress_bar_moves_within_one_long_document(
         qtbot: QtBot, project: Project, tmp_path: Path, make_window: Callable[..., MainWindow]) -> None:
     """One document of 60,000 characters: the bar moves while the label still says 0 of 1."""
