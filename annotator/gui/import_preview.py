@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -56,8 +56,8 @@ class ImportPreviewDialog(QDialog):
         self.previews = list(previews)
         refused = sum(preview.problem is not None for preview in self.previews)
         intro = QLabel(
-            f"What the import takes from {len(self.previews)} web page(s), PDF and Word file(s). Correct a cell "
-            "by typing into it (F2 edits, Tab moves on); Enter imports, Esc imports nothing."
+            f"What the import takes from {len(self.previews)} file(s) laid out for reading (web pages, PDF, Word). "
+            "Correct a cell by typing into it (F2 edits, Tab moves on); Enter imports, Esc imports nothing."
             + (f" {refused} file(s) will be refused: their rows say why." if refused else ""))
         intro.setWordWrap(True)
         self.table = QTableWidget(len(self.previews), len(COLUMNS))
@@ -80,7 +80,9 @@ class ImportPreviewDialog(QDialog):
         self.problem.setStyleSheet("color: #b00020;")
         self.problem.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Import")
+        importing = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        importing.setText("&Import")
+        importing.setDefault(True)  # Enter in the table (not editing) imports
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -91,7 +93,10 @@ class ImportPreviewDialog(QDialog):
         self.resize(1000, min(640, 160 + 30 * len(self.previews)))
         first = next((row for row, preview in enumerate(self.previews) if preview.problem is None), 0)
         self.table.setCurrentCell(first, 1)
-        self.table.setFocus()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        self.table.setFocus()  # the keys start in the first title, not on a button
 
     def _fill(self, row: int, preview: Preview) -> None:
         name = QTableWidgetItem(preview.path.name)
