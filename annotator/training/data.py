@@ -90,7 +90,7 @@ def plan_labels(schema: LabelSchema, docs: list[CanonicalDoc]) -> LabelPlan:
                    if span["label"] in spancat), default=1)
     return LabelPlan(ner=ner, spancat=spancat, textcat=tuple(doc_labels),
                      exclusive=len(groups) == 1 and None not in groups,
-                     max_span_tokens=min(max(longest + 2, 8), 40))
+                     max_span_tokens=min(max(longest + 2, 8), 30))
 
 
 def annotated(doc: CanonicalDoc) -> bool:
