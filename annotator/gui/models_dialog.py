@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.errors import Errors, UserError
+from annotator.gui.dataset_dialogs import LAYER_TITLES
 from annotator.gui.error_dialog import show_unexpected_error
 from annotator.gui.model_training import chosen_message
 from annotator.store import Project
@@ -71,7 +72,8 @@ def version_cells(info: ModelVersionInfo) -> list[str]:
     documents = f"{trained_on.get('documents', '-')}"
     if "held_out" in trained_on:
         documents += f" + {trained_on['held_out']} held out"
-    return [f"v{info.id}", _when(info.created_at), info.trained_by or "-", info.layer, documents,
+    return [f"v{info.id}", _when(info.created_at), info.trained_by or "-", LAYER_TITLES.get(info.layer, info.layer),
+            documents,
             "-" if f1 is None else f"{f1:.2f}", f"{info.size_bytes / 1e6:.1f} MB", ""]
 
 

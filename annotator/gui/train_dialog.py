@@ -196,6 +196,10 @@ class TrainDialog(QDialog):
 # --- what was learnt ---------------------------------------------------------------------------
 
 
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
 def _duration(seconds: float) -> str:
     minutes, rest = divmod(round(seconds), 60)
     return f"{minutes} min {rest} s" if minutes else f"{rest} s"
@@ -219,7 +223,8 @@ def trained_summary(report: TrainReport, *, labels_shown: int = 4) -> str:
     change = curve_change(report)
     if change is not None:
         text += f" — last quarter {change:+.2f}"
-    return text + f", on {len(report.trained_documents)} documents, scored on {len(report.held_out_documents)}."
+    return text + (f", on {_plural(len(report.trained_documents), 'document')}, scored on "
+                   f"{len(report.held_out_documents):,}.")
 
 
 class CurveChart(QWidget):
@@ -261,7 +266,7 @@ class CurveChart(QWidget):
             painter.drawText(QRectF(x - slot * 0.2, bottom - height - line - 2, slot, line),
                              Qt.AlignmentFlag.AlignHCenter, f"{point.f1:.2f}")
             painter.drawText(QRectF(x - slot * 0.2, bottom + 4, slot, 2 * line), Qt.AlignmentFlag.AlignHCenter,
-                             f"{point.fraction:.0%}\n{point.documents} docs")
+                             f"{point.fraction:.0%}\n{_plural(point.documents, 'doc')}")
         painter.end()
 
 
@@ -286,14 +291,15 @@ class TrainReportDialog(QDialog):
         self.setWindowTitle(f"Model v{report.version_id} trained")
         self.report = report
         self.summary = QLabel(
-            f"<b>model:v{report.version_id}</b> learnt from {len(report.trained_documents):,} documents "
-            f"({LAYER_TITLES.get(layer, layer).lower()} layer) in {report.steps:,} steps and "
-            f"{_duration(report.seconds)}; scored on {len(report.held_out_documents):,} held-out documents it "
-            "never learnt from.")
+            f"<b>model:v{report.version_id}</b> learnt from {_plural(len(report.trained_documents), 'document')} "
+            f"({LAYER_TITLES.get(layer, layer).lower()} layer) in {_plural(report.steps, 'step')} and "
+            f"{_duration(report.seconds)}; scored on {_plural(len(report.held_out_documents), 'held-out document')} "
+            "it never learnt from.")
         self.summary.setWordWrap(True)
         notes = [line[0].upper() + line[1:] + "." for line in report.counts.left_out.lines()]
         if report.unannotated:
-            notes.append(f"{report.unannotated:,} selected documents have nothing in the layer and were left out.")
+            notes.append(f"{_plural(report.unannotated, 'selected document')} with nothing in the layer "
+                         "left out.")
         self.notes = QLabel("\n".join(notes))
         self.notes.setWordWrap(True)
         self.notes.setVisible(bool(notes))
