@@ -228,9 +228,13 @@ def test_the_models_dialog_chooses_sets_thresholds_and_deletes_from_the_keyboard
     assert [info.id for info in versions.all()] == [second] and versions.chosen() is None
     assert _cells(dialog, 0) == [NONE_TITLE, f"v{second}"] and _cells(dialog, 7)[0] == "✓ suggests"
 
+    versions.choose(second)
     dialog.table.setCurrentCell(0, 0)
     qtbot.keyClick(dialog.table, Qt.Key.Key_Delete)  # "none" is no version: nothing to delete
     assert [info.id for info in versions.all()] == [second]
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Enter)  # Enter on "none": no trained model suggests
+    assert versions.chosen() is None and _cells(dialog, 7) == ["✓ suggests", ""]
+    assert "No trained model suggests now" in window.statusBar().currentMessage()
     qtbot.keyClick(dialog.table, Qt.Key.Key_Escape)
     assert not dialog.isVisible()
 
