@@ -2,8 +2,9 @@
 
 Read with python-docx. A .docx has no fixed pages (Word lays them out when it opens the file),
 so ``meta["pages"]`` is kept only where the file itself marks a page: a page break typed by the
-author, or the break Word last rendered and saved; each is the offset (code points) where that
-page's text starts. The core properties give the title and author; their "created" date is the
+author, or the break Word last rendered and saved. Each is the offset (code points) of the
+paragraph holding the break, since python-docx tells which paragraphs hold one, not where in
+them: a page that begins inside a paragraph is counted from that paragraph's start. The core properties give the title and author; their "created" date is the
 file's, not the publication's, so ``published`` is left for the analyst (the import dialog asks).
 An old binary .doc, a renamed file or a damaged archive is refused (E1317).
 """

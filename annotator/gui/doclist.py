@@ -378,7 +378,7 @@ class DocumentListPanel(QWidget):
 
     def fit_columns(self) -> None:
         """Each narrow column as wide as the widest value it can show and its header (with the
-        sort arrow); the title stretches over the rest."""
+        sort arrow where it can be sorted by); the title stretches over the rest."""
         style = self.table.style()
         cell_margins = 2 * (style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1) + 4  # as the delegate's, and a little air
         label_margins = 4 * style.pixelMetric(QStyle.PixelMetric.PM_HeaderMargin)
@@ -390,7 +390,8 @@ class DocumentListPanel(QWidget):
                   4: _widest_times(), DocumentListModel.LANGUAGE: ["mm"]}
         for column, values in widest.items():
             width = max(cells.horizontalAdvance(value) for value in values) + cell_margins
-            label = labels.horizontalAdvance(DocumentListModel.COLUMNS[column]) + label_margins + arrow
+            sorted_by = arrow if self.model.can_sort(column) else 0  # span count and language never show it
+            label = labels.horizontalAdvance(DocumentListModel.COLUMNS[column]) + label_margins + sorted_by
             header.resizeSection(column, max(width, label))
 
     def _header_clicked(self, column: int) -> None:

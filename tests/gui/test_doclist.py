@@ -188,9 +188,10 @@ def test_narrow_columns_fit_every_value_they_can_show_and_the_title_takes_the_re
     assert all(fits(4, text) for text in every_time + [short_time(now, now)])
     header = table.horizontalHeader()
     arrow = style.pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize)
-    assert all(header.fontMetrics().horizontalAdvance(name) + arrow <= table.columnWidth(column)
+    assert all(header.fontMetrics().horizontalAdvance(name) + arrow * model.can_sort(column) <= table.columnWidth(column)
                for column, name in enumerate(DocumentListModel.COLUMNS))  # sorted by it, the label still shows
-    narrow = [table.columnWidth(column) for column in (0, 2, 3, 4)]
+    assert fits(DocumentListModel.LANGUAGE, "mm")
+    narrow = [table.columnWidth(column) for column in (0, 2, 3, 4, DocumentListModel.LANGUAGE)]
     assert table.columnWidth(1) > max(narrow) and table.columnWidth(1) >= 120
 
     title = model.data(model.index(0, 1), Qt.ItemDataRole.ToolTipRole)
