@@ -96,15 +96,16 @@ def postgres_admin_url() -> sa.URL | None:
 
 
 @contextmanager
-def fresh_postgres_database() -> Iterator[str]:
-    """A new, empty database on the test server, dropped afterwards; yields its URL."""
+def fresh_postgres_database(template: str | None = None) -> Iterator[str]:
+    """A new database on the test server, dropped afterwards; yields its URL. Empty, or a copy
+    of the database named ``template`` (which nothing may be connected to)."""
     admin_url = postgres_admin_url()
     assert admin_url is not None
     name = f"annotator_test_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as connection:
-            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
         yield admin_url.set(database=name).render_as_string(hide_password=False)
         with admin.connect() as connection:
             connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -122,9 +123,30 @@ def new_location(backend: str, folder: Path, name: str = "project") -> Iterator[
         yield url
 
 
+@pytest.fixture(scope="session")
+def postgres_project_template() -> Iterator[str]:
+    """A new project on the test server, made once per test process (each xdist worker has its
+    own) by ``Project.open`` and closed: the database new PostgreSQL projects are copied from."""
+    with fresh_postgres_database() as url:
+        Project.open(url).close()
+        yield sa.make_url(url).database or ""
+
+
 @pytest.fixture(params=BACKENDS)
 def project_location(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """Where a new project goes: a SQLite file, or a fresh PostgreSQL database (by URL)."""
+    """Where a new project goes: a SQLite file, or a fresh PostgreSQL database (by URL).
+
+    When the test takes ``project`` (a new project made at this location), the PostgreSQL
+    database is a copy of ``postgres_project_template`` (CREATE DATABASE … TEMPLATE), the same
+    tables and default schema a new project gets, made in a fifth of the time ``Project.open``
+    takes to create them on an empty database; ``project`` then opens it as it is. Tests of
+    creating a project take ``project_location`` alone and get an empty database.
+    """
+    if request.param == "postgresql" and "project" in request.fixturenames:
+        template = request.getfixturevalue("postgres_project_template")
+        with fresh_postgres_database(template) as location:
+            yield location
+        return
     with new_location(request.param, tmp_path) as location:
         yield location
 
