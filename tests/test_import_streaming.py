@@ -175,8 +175,12 @@ def test_rows_are_written_while_the_file_is_read(project: Project, tmp_path: Pat
 
     chunks: list[int] = []
     original_chunk_write = ingest._Writer.write
-    monkeypatch.setattr(ingest._Writer, "write", lambda self, docs: chunks.append(len(docs)) or
-                        original_chunk_write(self, docs))
+
+    def write_chunk(self: ingest._Writer, docs: list[Any]) -> list[int]:
+        chunks.append(len(docs))
+        return original_chunk_write(self, docs)
+
+    monkeypatch.setattr(ingest._Writer, "write", write_chunk)
     canonical = tmp_path / "canonical.jsonl"
     canonical.write_text("".join(json.dumps({"id": word, "text": f"Brest saw {word}.", "spans": []}) + "\n"
                                  for word in _words(5, "canon")), encoding="utf-8")

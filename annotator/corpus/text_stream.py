@@ -103,7 +103,7 @@ def _lines(text: io.TextIOWrapper, source: str) -> Iterator[str]:
     is refused (E1350) rather than read half. (A loop, not ``yield from``: closing this
     generator must not close the text layer, which ``text_lines`` detaches.)"""
     try:
-        for line in text:
+        for line in text:  # noqa: UP028  (not yield from: see above)
             yield line
     except UnicodeDecodeError as exc:
         raise UserError(Errors.E1350.format(path=source, reason=exc.reason)) from exc
