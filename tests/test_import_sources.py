@@ -90,6 +90,7 @@ def test_web_archive_gives_its_html_part_and_address(tmp_path: Path) -> None:
     assert refusal(write(tmp_path / "styles.mhtml", images_only)).startswith("[E1313]")
 
 
+@pytest.mark.slow  # builds and parses pages of 150,000 elements and a million characters
 def test_hostile_pages_are_refused_in_moments(tmp_path: Path) -> None:
     started = time.perf_counter()
     many = "<html><body>" + "<span>x</span>" * 160_000 + "</body></html>"
