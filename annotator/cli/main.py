@@ -55,6 +55,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "restore": ("annotator.cli.cmd_restore", "replace a project file with its newest good backup (the old "
                                              "file is kept aside)"),
     "limits": ("annotator.cli.cmd_limits", "show or set the largest file and document an import accepts"),
+    "train": ("annotator.cli.cmd_train", "train a suggestion model from the project's annotations and score it"),
+    "models": ("annotator.cli.cmd_models", "list trained model versions, choose which suggests, delete one, "
+                                           "set thresholds"),
+    "check": ("annotator.cli.cmd_check", "list texts labelled differently, and unlabelled occurrences of texts "
+                                         "labelled elsewhere"),
 }
 
 #: Widest a help text is wrapped to, however wide the terminal (long lines are hard to read).

@@ -305,6 +305,8 @@ def suggest(project: Project, doc_ids: Sequence[int] | None = None, *, pipeline:
     loaded = pipeline or load_pipeline(pipeline_name(project, model))  # after the rules: a bad file fails fast
     suggester = Suggester(loaded, project.schema, rules, project.actors.all())
     trained = trained_source(project)  # the chosen trained model version (source "model:vN"), if any
+    if trained is not None and trained.nlp.lang != loaded.language:
+        trained = None  # a model trained on English texts proposes nothing useful on Russian ones
     ids = list(project.documents.ids() if doc_ids is None else doc_ids)
     result = SuggestResult(pipeline=loaded.name, trained=loaded.trained)
     total = project.documents.characters(None if doc_ids is None else ids)

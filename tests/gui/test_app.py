@@ -121,7 +121,8 @@ def test_run_app_shows_a_project_error_and_returns_1(qtbot: QtBot, tmp_path: Pat
 
 @pytest.mark.slow
 def test_cold_start_shows_the_default_project_before_importing_spacy(tmp_path: Path) -> None:
-    """In a fresh process: the window is up, on the sample project, with spaCy not yet imported.
+    """In a fresh process: the window is up, on the sample project (the five English articles and
+    the three Russian statements), with spaCy not yet imported.
 
     The check is queued the moment the main window is shown (an application event filter sees
     the Show event before the window's own handler queues the spaCy loader), so it runs in the
@@ -160,7 +161,7 @@ def test_cold_start_shows_the_default_project_before_importing_spacy(tmp_path: P
                             timeout=120, check=False)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines == ["visible True", "spacy imported False", "documents 5", "open True", "exit 0"]
+    assert lines == ["visible True", "spacy imported False", "documents 8", "open True", "exit 0"]
     assert "annotator" in (tmp_path / "config" / "annotator.ini").read_text(encoding="utf-8")
     assert (tmp_path / "data").rglob("*.db")
 
