@@ -18,6 +18,7 @@ from annotator.corpus.importer import import_paths
 from annotator.paths import default_project_path, resources_dir, sample_corpus_dir
 from annotator.store.project import Project
 
+
 def russian_sample_dir() -> Path:
     """The three Russian statements of the sample."""
     return resources_dir() / "sample_statements_ru"
