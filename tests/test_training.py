@@ -8,6 +8,8 @@ on PostgreSQL with that training's archive."""
 from __future__ import annotations
 
 import argparse
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -193,3 +195,34 @@ def test_models_command_lists_chooses_and_refuses_bad_thresholds(trained: Traine
     assert cmd_models.run(_args(cmd_models, location, "--use", "none")) == 0
     with pytest.raises(UserError, match="E1277"):
         cmd_train.run(_args(cmd_train, location, "--max-steps", "0"))
+
+
+def test_spancat_candidates_cover_the_long_claims_and_a_fresh_process_loads_the_model(trained: Trained) -> None:
+    """Every CLAIM anna accepted (the longest tens of tokens) is among the clause-edge suggester's
+    candidates, which stay linear in the tokens; a new process loads the stored model (the
+    suggester its config names is registered by loading through trained_source)."""
+    import spacy
+
+    from annotator.formats.base import ExportOptions
+    from annotator.formats.select import select_documents
+    from annotator.training.suggesters import clause_edge_spans
+
+    nlp = spacy.blank("en")
+    lengths, covered, candidates, tokens = [], 0, 0, 0
+    for canonical in select_documents(trained.project, ExportOptions(layer="gold-else-annotation")):
+        doc = nlp.make_doc(canonical["text"])
+        found = clause_edge_spans(doc, max_length=150)
+        candidates, tokens = candidates + len(found), tokens + len(doc)
+        for span in canonical["spans"]:
+            if span["label"] == "CLAIM":
+                aligned = doc.char_span(span["start"], span["end"], alignment_mode="expand")
+                assert aligned is not None
+                lengths.append(len(aligned))
+                covered += (aligned.start, aligned.end) in found
+    assert max(lengths) >= 100 and covered == len(lengths)
+    assert candidates < 8 * tokens
+    unpacked = ModelVersions(trained.project).unpacked(trained.report.version_id or 0)
+    code = ("import sys; from annotator.nlp.trained_source import _load; "
+            "print(_load(sys.argv[1], 1).get_pipe('spancat').suggester)")
+    result = subprocess.run([sys.executable, "-c", code, str(unpacked)], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr

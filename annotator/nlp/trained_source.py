@@ -7,7 +7,10 @@ Scores, and why they are real probabilities:
 - ``ner`` is trained greedily (fast) but decoded here with a beam (``BEAM_WIDTH`` parses kept):
   ``EntityRecognizer.scored_ents`` sums the probabilities of the parses that contain an entity,
   its marginal probability, as spaCy documents for confidence of entities. The greedy pipeline's
-  own entities have no score, and spancat for entities would cost a second span model.
+  own entities have no score, and spancat for entities would cost a second span model. Two
+  parses, not four: the beam's cost grows with its width, and four made suggesting cost 1.59x
+  bare ``nlp.pipe`` in the benchmark (target 1.3x); two still give the runner-up parse, so an
+  entity the model hesitates over scores below one.
 - Document labels (textcat) are scored and evaluated but not suggested: the suggestion layer holds
   spans only.
 The source is named ``model:v<id>`` on every span it proposes (``span.source``), so the inspector
@@ -31,7 +34,7 @@ if TYPE_CHECKING:
 
     from annotator.store import Project
 
-BEAM_WIDTH = 4
+BEAM_WIDTH = 2
 SPANS_KEY = "sc"
 
 
@@ -105,6 +108,8 @@ def load_version(project: Project, version_id: int) -> TrainedSource:
 def _load(path: str, version_id: int) -> Language:
     """A version's pipeline, loaded once per process (a path names one version of one project)."""
     import spacy
+
+    import annotator.training.suggesters  # noqa: F401  registers the spancat suggester the config names
 
     try:
         return spacy.load(path)
