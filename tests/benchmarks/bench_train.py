@@ -1,7 +1,8 @@
 """Training speed and quality: 200 annotated articles (~600k characters), the efficiency config
 with ner + spancat on the CPU, and suggesting with the trained model against bare ``nlp.pipe``.
 
-Run on demand (not part of the suite):  python tests/benchmarks/bench_train.py [--docs 200] [--threads 2]
+Run on demand (not part of the suite):  python tests/benchmarks/bench_train.py [--docs 200] [--steps 600] [--threads 2]
+(a quick check: --docs 40 --steps 200)
 
 The articles are generated from the sample corpus: each is ~3,000 characters of the samples'
 paragraphs, drawn with a fixed seed and in a random order, so every article is a different text
@@ -22,18 +23,24 @@ import random
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from annotator.corpus.importer import import_paths
+from annotator.formats.base import ExportOptions
+from annotator.formats.select import select_documents
 from annotator.nlp.pipelines import default_pipeline_name, load_pipeline
 from annotator.nlp.suggest import groups, pieces, suggest
 from annotator.nlp.trained_source import load_version
 from annotator.store import Project
 from annotator.store.model_versions import ModelVersions
-from annotator.training.trainer import DEFAULT_MAX_STEPS, TrainOptions, train
+from annotator.training.config import MAX_CANDIDATE_TOKENS
+from annotator.training.data import plan_labels
+from annotator.training.suggesters import clause_edge_spans
+from annotator.training.trainer import DEFAULT_LAYER, DEFAULT_MAX_STEPS, TrainOptions, train
 
 
 def make_corpus(folder: Path, count: int, chars: int = 3_900, seed: int = 0) -> int:
@@ -50,6 +57,31 @@ def make_corpus(folder: Path, count: int, chars: int = 3_900, seed: int = 0) -> 
         (folder / f"article_{index:05d}.txt").write_text(text, encoding="utf-8")
         total += len(text)
     return total
+
+
+def print_coverage(project: Project) -> None:
+    """The share of the gold spans spancat will learn (every label but the entity-like ones) that
+    are among the clause-edge suggester's candidates, and how many candidates a token has: spancat
+    can only ever find a span its suggester proposes."""
+    import spacy
+
+    docs = list(select_documents(project, ExportOptions(layer=DEFAULT_LAYER)))
+    plan = plan_labels(project.schema, docs)
+    nlp = spacy.blank("en")
+    covered, total = Counter[str](), Counter[str]()
+    candidates = tokens = 0
+    for canonical in docs:
+        doc = nlp.make_doc(canonical["text"])
+        found = clause_edge_spans(doc, MAX_CANDIDATE_TOKENS)
+        candidates, tokens = candidates + len(found), tokens + len(doc)
+        for span in canonical["spans"]:
+            aligned = doc.char_span(span["start"], span["end"], alignment_mode="expand")
+            if span["label"] in plan.spancat and aligned is not None:
+                total[span["label"]] += 1
+                covered[span["label"]] += (aligned.start, aligned.end) in found
+    shares = ", ".join(f"{label} {covered[label]}/{total[label]} ({covered[label] / total[label]:.0%})"
+                       for label in sorted(total))
+    print(f"spancat candidates cover {shares}; {candidates / max(1, tokens):.1f} candidates per token")
 
 
 def main() -> None:
@@ -72,6 +104,8 @@ def main() -> None:
             project.suggestions.accept_all(doc_id, "anna")
         print(f"{args.docs} articles, {characters:,} characters; annotated (suggestions accepted) in "
               f"{time.perf_counter() - started:.0f} s")
+
+        print_coverage(project)
 
         started = time.perf_counter()
         report = train(project, TrainOptions(max_steps=args.steps))
