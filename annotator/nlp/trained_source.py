@@ -9,7 +9,7 @@ Scores, and why they are real probabilities:
   its marginal probability, as spaCy documents for confidence of entities. The greedy pipeline's
   own entities have no score, and spancat for entities would cost a second span model. Two
   parses, not four: the beam's cost grows with its width, and four made suggesting cost 1.59x
-  bare ``nlp.pipe`` in the benchmark (target 1.3x); two still give the runner-up parse, so an
+  bare ``nlp.pipe`` in the benchmark, two 1.20x (target 1.3x); two still give the runner-up parse, so an
   entity the model hesitates over scores below one.
 - Document labels (textcat) are scored and evaluated but not suggested: the suggestion layer holds
   spans only.
