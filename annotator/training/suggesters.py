@@ -54,7 +54,7 @@ if TYPE_CHECKING:
 
 SUGGESTER = "annotator.clause_edges.v1"
 NGRAM_SIZES = (1, 2, 3, 4)
-CLOSING_QUOTES = {"“": "”", "‘": "’", "«": "»", "„": "“”", "‚": "‘’", '"': '"', "'": "'"}  # by opening mark
+QUOTE_PAIRS = {"“": "”", "‘": "’", "«": "»", "„": "“”", "‚": "‘’", '"': '"', "'": "'"}  # opening: closing marks
 CONJUNCTIONS = frozenset({"and", "but"})
 MAX_QUOTE_TOKENS = 150  # a quotation mark with no closing one this near opens nothing
 
@@ -72,7 +72,7 @@ def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
 def clause_edge_spans(doc: Doc, max_length: int) -> set[tuple[int, int]]:
     """The candidate (start, end) token spans of ``doc`` by the rule in the module docstring."""
     words = [not (token.is_punct or token.is_space) for token in doc]  # may stand at a candidate's edge
-    closing = {mark for marks in CLOSING_QUOTES.values() for mark in marks}
+    closing = {mark for marks in QUOTE_PAIRS.values() for mark in marks}
     found: set[tuple[int, int]] = set()
     for start, end in sentence_bounds(doc):
         inner = [index for index in range(start, end) if words[index]]
@@ -98,10 +98,10 @@ def clause_edge_spans(doc: Doc, max_length: int) -> set[tuple[int, int]]:
 def _quotations(doc: Doc, words: list[bool], max_length: int) -> Iterable[tuple[int, int]]:
     """The words between each opening quotation mark and the next closing one."""
     for index, token in enumerate(doc):
-        if token.text not in CLOSING_QUOTES:
+        if token.text not in QUOTE_PAIRS:
             continue
         for close in range(index + 1, min(len(doc), index + MAX_QUOTE_TOKENS)):
-            if doc[close].text in CLOSING_QUOTES[token.text]:
+            if doc[close].text in QUOTE_PAIRS[token.text]:
                 inner = [position for position in range(index + 1, close) if words[position]]
                 if inner and inner[-1] + 1 - inner[0] <= max_length:
                     yield inner[0], inner[-1] + 1
