@@ -189,6 +189,7 @@ def _every_command_once(location: str, files: dict[str, Path], out: Path) -> lis
         ("dashboard", location, "--html", out / "d.html", "--force"), ("copy", location, out / "copy.db"),
         ("backup", location, "--list"), ("restore", location, files["damaged"]), ("limits", location),
         ("suggest", location, "--docs", "1", "--model", "blank:en"),
+        ("train", location, "--max-steps", "1", "--base", "blank:en"), ("models", location), ("check", location),
     ]
 
 

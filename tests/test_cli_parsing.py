@@ -63,6 +63,9 @@ PARSES: list[tuple[list[str], dict[str, object]]] = [
     (["backup", "--list", "P", "--keep", "3"], {"project": "P", "list": True, "keep": 3}),
     (["restore", "P", "--debug", "P.backups/x.bak"], {"project": "P", "backup": Path("P.backups/x.bak")}),
     (["limits", "--max-file-mb", "5", "P"], {"project": "P", "max_file_mb": 5.0}),
+    (["train", "--max-steps", "5", "P", "--curve"], {"project": "P", "max_steps": 5, "curve": True}),
+    (["models", "P", "--threshold", "CLAIM=0.4", "--json"], {"project": "P", "threshold": ["CLAIM=0.4"], "json": True}),
+    (["check", "--ignore-case", "P", "--json"], {"project": "P", "ignore_case": True, "json": True}),
 ]
 
 
