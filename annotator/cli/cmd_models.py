@@ -13,8 +13,6 @@ from annotator.errors import Errors, UserError
 from annotator.store import Project
 from annotator.store.model_versions import ModelVersions
 
-HELP = "list trained model versions, choose which suggests, delete one, set thresholds"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("project", help="project file or database URL")

@@ -20,8 +20,6 @@ from annotator.cli.output import ProgressBar, note, print_json, print_table, say
 from annotator.formats.base import EXPORT_LAYERS
 from annotator.store import Project
 
-HELP = "train a suggestion model from the project's annotations and score it"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from annotator.training.trainer import DEFAULT_LAYER, DEFAULT_MAX_STEPS

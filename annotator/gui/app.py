@@ -1,9 +1,10 @@
 """Starting the GUI: application object, project, annotator identity, window.
 
 Order matters for a fast cold start. Only Qt is imported at module level: a small "opening"
-splash is painted first (about as soon as a bare PySide6 window), then the core (SQLAlchemy,
-SQLModel and pydantic take about half a second to import) and the project are loaded, then the
-window is shown and spaCy is loaded on a worker thread once it is on screen.
+splash is painted first (about as soon as a bare PySide6 window), then the core (SQLAlchemy
+is most of its import time; the schema's pydantic comes when the project reads its schema) and
+the project are loaded, then the window is shown and spaCy is loaded on a worker thread once it
+is on screen.
 """
 
 from __future__ import annotations

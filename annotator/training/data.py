@@ -8,7 +8,7 @@ Which component learns a label (``plan_labels``), a fixed rule:
   label's spans in the data overlap another entity-like span, the label goes to ``spancat`` after
   all, since ``ner`` would lose them.
 - ``spancat`` takes every other span label (CLAIM, THREAT, TARGET): long spans that overlap each
-  other and the entities. Its candidates come from a ``span_finder`` trained on the same spans.
+  other and the entities. Its candidates come from a fixed rule (``training.suggesters``).
 - ``textcat`` takes the document labels when they are all in one exclusive group; otherwise
   ``textcat_multilabel`` (the default schema has two groups and a free label).
 
@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     from annotator.schema import LabelSchema
 
 SPANS_KEY = "sc"  # spancat's spans, as in the DocBin export
-CANDIDATES_KEY = "candidates"  # span_finder's proposals, which spancat labels
 MAX_NER_OVERLAP = 0.1
 
 
@@ -45,7 +44,6 @@ class LabelPlan:
     spancat: tuple[str, ...] = ()
     textcat: tuple[str, ...] = ()
     exclusive: bool = False  # document labels exclude each other (textcat rather than textcat_multilabel)
-    max_span_tokens: int = 25  # the longest spancat span seen, for span_finder
 
     @property
     def textcat_component(self) -> str:
@@ -86,11 +84,8 @@ def plan_labels(schema: LabelSchema, docs: list[CanonicalDoc]) -> LabelPlan:
                 if label in entity_like and overlapping[label] <= MAX_NER_OVERLAP * total[label])
     spancat = tuple(label for label in span_labels if label not in ner)
     groups = {definition.group for definition in schema.document_labels if definition.name in doc_labels}
-    longest = max((len(span["text"].split()) for doc in docs for span in doc["spans"]
-                   if span["label"] in spancat), default=1)
     return LabelPlan(ner=ner, spancat=spancat, textcat=tuple(doc_labels),
-                     exclusive=len(groups) == 1 and None not in groups,
-                     max_span_tokens=min(max(longest + 2, 8), 30))
+                     exclusive=len(groups) == 1 and None not in groups)
 
 
 def annotated(doc: CanonicalDoc) -> bool:
@@ -100,8 +95,8 @@ def annotated(doc: CanonicalDoc) -> bool:
 
 
 def reference_doc(nlp: Language, canonical: CanonicalDoc, plan: LabelPlan, counts: Counts) -> Doc:
-    """The gold ``Doc`` of one document: ``doc.ents`` for ``ner``, ``doc.spans`` for spancat (and
-    span_finder), ``doc.cats`` for the document labels."""
+    """The gold ``Doc`` of one document: ``doc.ents`` for ``ner``, ``doc.spans`` for spancat,
+    ``doc.cats`` for the document labels."""
     from spacy.util import filter_spans
 
     from annotator.formats.docbin import token_aligned
@@ -123,7 +118,6 @@ def reference_doc(nlp: Language, canonical: CanonicalDoc, plan: LabelPlan, count
                         len(entities) - len(kept))
     doc.ents = kept
     doc.spans[SPANS_KEY] = spans
-    doc.spans[CANDIDATES_KEY] = list(spans)
     counts.spans.update(span.label_ for span in [*kept, *spans])
     labels = {label["label"] for label in canonical["doc_labels"]} & set(plan.textcat)
     if labels:  # a document with none of them says nothing about them (spaCy treats absent cats as missing)
