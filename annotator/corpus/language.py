@@ -2,8 +2,9 @@
 
 The value is an ISO 639-1 code ("en", "ru", "be") stored in ``document.language``: suggestions
 are routed to the pipeline of that language and search filters by it. Detection uses py3langid
-(langid.py's maintained fork: 97 languages, Belarusian and Ukrainian among them, a 2 MB model in
-the package, no download). Its feature walk is pure Python over the UTF-8 bytes (about 3 ms per
+0.2 (langid.py's maintained fork: 97 languages, Belarusian and Ukrainian among them, a 2 MB
+model in the package, no download; its later releases need numpy 2, which the agreement
+library's SciPy pin rules out). Its feature walk is pure Python over the UTF-8 bytes (about 3 ms per
 1,000 characters of Cyrillic), so only a sample of the text is looked at: the first
 ``SAMPLE_CHARS`` characters, which hold the headline and the lead and decide the language of a
 news article as well as the whole would. A text too short to judge gives None (unknown) rather
@@ -54,7 +55,7 @@ def checked_language(value: str) -> str:
 
 def known_languages() -> list[str]:
     """The codes the detector can give, sorted (the choices offered when setting a language)."""
-    return sorted(code for code in _model().labels if _CODE.fullmatch(code))
+    return sorted(code for code in _model().nb_classes if _CODE.fullmatch(code))
 
 
 def _model() -> LanguageIdentifier:
@@ -65,5 +66,5 @@ def _model() -> LanguageIdentifier:
         if _identifier is None:
             from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-            _identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+            _identifier = LanguageIdentifier.from_pickled_model(MODEL_FILE, norm_probs=True)
     return _identifier
