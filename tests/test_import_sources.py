@@ -3,6 +3,7 @@ message naming the file and the problem; document languages detected, corrected 
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -234,3 +235,17 @@ def _documents(project: Project) -> list:
 
     with project.engine.connect() as connection:
         return list(connection.execute(sa.select(DOC).order_by(DOC.c.id)))
+
+
+def test_documents_of_an_annotated_file_get_a_language_too(project: Project, tmp_path: Path) -> None:
+    """A doccano export brings its texts with their spans; each text gets its language as a plain
+    import gives it, so Russian ones go to the Russian pipeline and ``lang:ru`` finds them."""
+    english, russian = PARAGRAPHS[0], RUSSIAN_PARAGRAPHS[0]
+    path = tmp_path / "team.jsonl"
+    write(path, "\n".join(json.dumps({"text": text, "label": [[0, 5, "ACTOR"]]}, ensure_ascii=False)
+                          for text in (english, russian)) + "\n")
+    report = import_files(project, [path], ImportOptions(format="doccano", annotator="bob"))
+    assert len(report.imported) == 2 and not report.refused
+    by_text = {project.documents.get(doc_id).text: doc_id for doc_id in project.documents.ids()}
+    languages = project.documents.languages(list(by_text.values()))
+    assert languages[by_text[english]] == "en" and languages[by_text[russian]] == "ru"
