@@ -17,6 +17,7 @@ from either menu item; a format chosen by name reads every file in that format.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,12 +108,14 @@ class ImportChoice:
     label_map: tuple[tuple[str, str], ...] = ()  # LAYER[.FEATURE] → LABEL for INCEpTION's files
 
 
-def _check_list(names: list[str], checked: set[str]) -> QListWidget:
+def check_list(names: Sequence[str], checked: set[str], tip: str = "") -> QListWidget:
+    """Names to tick (those in ``checked`` ticked), each with ``tip`` as its tooltip."""
     widget = QListWidget()
     for name in names:
         item = QListWidgetItem(name)
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
         item.setCheckState(Qt.CheckState.Checked if name in checked else Qt.CheckState.Unchecked)
+        item.setToolTip(tip)
         widget.addItem(item)
     widget.setMaximumHeight(110)
     return widget
@@ -209,12 +212,12 @@ class ExportDialog(_DatasetDialog):
         self.target_hint = QLabel()
         # Only annotators the project knows (the core refuses others); the analyst's own work by
         # default, everyone's if she has none yet.
-        self.annotator_list = _check_list(annotators, {current_annotator} if current_annotator in annotators
+        self.annotator_list = check_list(annotators, {current_annotator} if current_annotator in annotators
                                           else set(annotators))
         self.layer_combo = QComboBox()
         for value in EXPORT_LAYERS:
             self.layer_combo.addItem(LAYER_TITLES.get(value, value), value)
-        self.label_list = _check_list(labels, set(labels))
+        self.label_list = check_list(labels, set(labels))
         self.done_only = QCheckBox("Only documents marked done")
         self.all_documents = QRadioButton("All documents")
         self.current_document = QRadioButton("Current document")

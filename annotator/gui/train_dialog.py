@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QListWidget,
-    QListWidgetItem,
     QPushButton,
     QRadioButton,
     QSpinBox,
@@ -42,7 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.errors import Errors
-from annotator.gui.dataset_dialogs import LAYER_TITLES, checked_names
+from annotator.gui.dataset_dialogs import LAYER_TITLES, check_list, checked_names
 from annotator.training.evaluate import CurvePoint, LabelScore
 from annotator.training.trainer import DEFAULT_LAYER, DEFAULT_MAX_STEPS, TrainOptions, TrainReport
 
@@ -58,19 +57,6 @@ class TrainChoice:
 
     options: TrainOptions
     done_only: bool = False
-
-
-def check_list(names: Sequence[str], tip: str = "") -> QListWidget:
-    """Names to tick, all ticked (as the export dialog's lists, which tick the analyst's own)."""
-    widget = QListWidget()
-    for name in names:
-        item = QListWidgetItem(name)
-        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-        item.setCheckState(Qt.CheckState.Checked)
-        item.setToolTip(tip)
-        widget.addItem(item)
-    widget.setMaximumHeight(110)
-    return widget
 
 
 def _ticked(widget: QListWidget) -> tuple[str, ...] | None:
@@ -93,9 +79,11 @@ class TrainDialog(QDialog):
             self.layer_combo.addItem(LAYER_TITLES.get(value, value), value)
         self.layer_combo.setToolTip("Gold, else annotation: each document's gold layer where it has one, "
                                     "else the annotators' layers (the same span by several annotators counts once)")
-        self.annotator_list = check_list(annotators)
-        self.span_label_list = check_list(span_labels, "a span label")
-        self.document_label_list = check_list(document_labels, "a document label (learnt by textcat)")
+        # all ticked, as the export dialog ticks every label
+        self.annotator_list = check_list(annotators, set(annotators))
+        self.span_label_list = check_list(span_labels, set(span_labels), "a span label")
+        self.document_label_list = check_list(document_labels, set(document_labels),
+                                              "a document label (learnt by textcat)")
         self.all_documents = QRadioButton(f"&All documents ({total_documents:,})")
         self.listed_documents = QRadioButton(f"Documents in the &list ({len(self._listed):,})")
         self.listed_documents.setToolTip("The documents the document list shows with its filter")
