@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from annotator.errors import Errors, UserError
 from annotator.input_files import UnreadableInput, read_input_file
 from annotator.nlp.rule_budget import RULE_BUDGET_SECONDS, OverBudget, bounded_pattern, cost_problems, time_budget
+from annotator.nlp.word_lists import WordListMatcher, word_list_steps
 from annotator.paths import resources_dir
 
 if TYPE_CHECKING:
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
 
     from annotator.schema import AttributeDef, LabelSchema
 
+_Group = tuple[frozenset[str], bool]  # token rules run together: the annotations they need, made of listed words
 PATTERN_FILES_SETTING = "nlp_pattern_files"
 # Checking takes about 1 s a megabyte (spaCy validates each token pattern): 16 MB holds a list of
 # some 300,000 phrases; a larger file is a wrong path, refused before it is read.
@@ -225,10 +227,13 @@ class SlowRule:
 class RuleMatcher:
     """The rules of some pattern files compiled for one pipeline's vocabulary.
 
-    Token rules that need the same annotations share one spaCy Matcher, which runs within
-    ``budget`` seconds per document (see ``annotator.nlp.rule_budget``). When a shared run is over
-    budget, its rules run one by one on that document to find the slow ones: those are recorded
-    in ``slow`` and left out for the rest of the run, and the others' matches still count.
+    Token rules made only of listed words (most cues) share one ``WordListMatcher``
+    (``annotator.nlp.word_lists``: a lookup per token, where spaCy's Matcher ran every list on
+    every token); the other token rules that need the same annotations share one spaCy Matcher.
+    Each runs within ``budget`` seconds per document (see ``annotator.nlp.rule_budget``). When a
+    shared run is over budget, its rules run one by one on that document to find the slow ones:
+    those are recorded in ``slow`` and left out for the rest of the run, and the others' matches
+    still count.
     """
 
     def __init__(self, nlp: Language, rules: Iterable[PatternRule], budget: float = RULE_BUDGET_SECONDS) -> None:
@@ -238,26 +243,32 @@ class RuleMatcher:
         self.budget = budget
         self._rules: dict[str, PatternRule] = {}
         self._phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self._token_rules: dict[frozenset[str], list[PatternRule]] = {}
+        self._token_rules: dict[_Group, list[PatternRule]] = {}
         for rule in rules:
             self._rules[rule.key] = rule
             if rule.phrase is not None:
                 self._phrases.add(rule.key, [nlp.make_doc(rule.phrase)])
             elif rule.pattern is not None:
-                self._token_rules.setdefault(rule.needs, []).append(rule)
-        self._token_matchers = {needs: self._matcher(group) for needs, group in self._token_rules.items()}
+                group = (rule.needs, word_list_steps(rule.pattern) is not None)
+                self._token_rules.setdefault(group, []).append(rule)
+        self._token_matchers = {group: self._matcher(group, rules) for group, rules in self._token_rules.items()}
         self.unusable: set[str] = set()  # keys of rules the pipeline lacked annotations for
         self.slow: list[SlowRule] = []
 
-    def _matcher(self, rules: Iterable[PatternRule]) -> Matcher:
+    def _matcher(self, group: _Group, rules: Iterable[PatternRule]) -> Matcher | WordListMatcher:
         from spacy.matcher import Matcher
 
+        if group[1]:
+            listed = WordListMatcher(self._vocab)
+            for rule in rules:
+                listed.add(rule.key, word_list_steps(rule.pattern or []) or [])
+            return listed
         matcher = Matcher(self._vocab)
         for rule in rules:
             matcher.add(rule.key, [bounded_pattern(rule.pattern or [])], greedy="LONGEST")
         return matcher
 
-    def _within_budget(self, matcher: Matcher, doc: Doc) -> list[tuple[int, int, int]] | None:
+    def _within_budget(self, matcher: Matcher | WordListMatcher, doc: Doc) -> list[tuple[int, int, int]] | None:
         """(start, end, match id) of ``matcher`` in ``doc``, or None when it ran out of time."""
         try:
             with time_budget(self.budget):
@@ -265,19 +276,19 @@ class RuleMatcher:
         except OverBudget:
             return None
 
-    def _token_matches(self, needs: frozenset[str], doc: Doc, document: int | None) -> list[tuple[int, int, int]]:
-        found = self._within_budget(self._token_matchers[needs], doc)
+    def _token_matches(self, group: _Group, doc: Doc, document: int | None) -> list[tuple[int, int, int]]:
+        found = self._within_budget(self._token_matchers[group], doc)
         if found is not None:
             return found
         found = []
-        for rule in list(self._token_rules[needs]):
-            alone = self._within_budget(self._matcher([rule]), doc)
+        for rule in list(self._token_rules[group]):
+            alone = self._within_budget(self._matcher(group, [rule]), doc)
             if alone is None:
                 self.slow.append(SlowRule(rule, document))
-                self._token_rules[needs].remove(rule)
+                self._token_rules[group].remove(rule)
             else:
                 found += alone
-        self._token_matchers[needs] = self._matcher(self._token_rules[needs])
+        self._token_matchers[group] = self._matcher(group, self._token_rules[group])
         return found
 
     def __call__(self, doc: Doc, document: int | None = None) -> list[RuleMatch]:
@@ -285,13 +296,13 @@ class RuleMatcher:
         of overlapping matches with one label, the longest (then first)."""
         vocab = doc.vocab
         found = [(start, end, match_id) for match_id, start, end in self._phrases(doc)]
-        for needs, group in self._token_rules.items():
-            if not group:
+        for group, rules in self._token_rules.items():
+            if not rules:
                 continue
-            if all(doc.has_annotation(name) for name in needs):
-                found += self._token_matches(needs, doc, document)
+            if all(doc.has_annotation(name) for name in group[0]):
+                found += self._token_matches(group, doc, document)
             else:
-                self.unusable.update(rule.key for rule in group)
+                self.unusable.update(rule.key for rule in rules)
         chosen: list[RuleMatch] = []
         taken: dict[str, list[tuple[int, int]]] = {}
         for start, end, match_id in sorted(found, key=lambda m: (m[0] - m[1], m[0])):

@@ -20,7 +20,9 @@ token matches anything. Every pattern's first token gets a clock predicate, whic
 evaluates once per document token (spaCy caches predicate results per token); it raises
 ``OverBudget`` once ``RULE_BUDGET_SECONDS`` have passed, which stops the Matcher's loop in the
 middle of the document. Two seconds is hundreds of times what the bundled rules need for a
-100,000-character piece, and short enough that a run with a bad rule goes on promptly.
+100,000-character piece, and short enough that a run with a bad rule goes on promptly. Rules
+made only of listed words do not go through spaCy's Matcher (``annotator.nlp.word_lists``):
+they read the clock (``check_budget``) where one of their words stands, not at every token.
 
 Regular expressions. spaCy runs ``REGEX`` with Python's ``re``, which cannot be interrupted: a
 catastrophic expression on a long run of one letter holds the process for minutes. Each REGEX is
@@ -91,6 +93,12 @@ def _time_left() -> float:
     if left <= 0:
         raise OverBudget
     return left
+
+
+def check_budget() -> None:
+    """Raise ``OverBudget`` once the budget set by ``time_budget`` is used up; for rule runners
+    other than spaCy's Matcher (``annotator.nlp.word_lists``)."""
+    _time_left()
 
 
 def _clock(_token: Token) -> int:
