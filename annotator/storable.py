@@ -1,4 +1,5 @@
-"""Which strings a project can store: no NUL characters and no lone UTF-16 surrogates.
+"""Which strings a project can store (no NUL characters, no lone UTF-16 surrogates), and which
+typed numbers can be an id.
 
 Decoding a file's bytes never yields either (NUL bytes mark a binary file and are refused by
 ``corpus.decode``), but JSON escapes can: ``"\\u0000"`` and ``"\\ud800"`` are valid JSON and
@@ -17,6 +18,19 @@ import json
 import os
 from pathlib import Path
 from typing import Any
+
+MAX_ID = 2**31 - 1  # ids are INTEGER columns: a larger number can be no id (and PostgreSQL refuses it)
+
+
+def parse_id(text: str) -> int | None:
+    """The id a user typed, or None when ``text`` cannot be one: only ASCII digits count
+    ('²' and '٣' are digits to ``str.isdigit`` but no id), and only numbers a column can hold."""
+    text = text.strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if number <= MAX_ID else None
+
 
 NUL_PROBLEM = "contains a NUL character (\\u0000)"
 SURROGATE_PROBLEM = "contains a lone surrogate (a broken \\ud800-\\udfff escape)"

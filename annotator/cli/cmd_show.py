@@ -9,12 +9,13 @@ comments follow the table.
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import textwrap
 
 from annotator.cli.output import print_json, print_table, say
-from annotator.formats.canonical import CanonicalSpan
-from annotator.formats.select import document_json
-from annotator.store import Project
+from annotator.formats.canonical import CanonicalDoc, CanonicalSpan
+from annotator.formats.canonical_rows import DocumentRows, canonical_document, comments_by_span
+from annotator.store.quick_reads import fetch_document, quick_read, resolve
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -24,9 +25,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    with Project.open(args.project, create=False) as project:
-        doc_id = project.documents.resolve(args.document)
-        data = document_json(project, doc_id)
+    found = _quick(args.project, args.document) or _through_project(args.project, args.document)
+    doc_id, data = found
     if args.json:
         print_json(data)
         return 0
@@ -49,6 +49,31 @@ def run(args: argparse.Namespace) -> int:
         print_table(["relation", "head", "tail", "label", "annotator"],
                     [[r["id"], r["head"], r["tail"], r["label"], r["annotator"]] for r in data["relations"]])
     return 0
+
+
+def _quick(location: str, reference: str) -> tuple[int, CanonicalDoc] | None:
+    """The document read without SQLAlchemy (``annotator.store.quick_reads``), where it can be."""
+    return quick_read(location, lambda connection: _read_quickly(connection, reference))
+
+
+def _read_quickly(connection: sqlite3.Connection, reference: str) -> tuple[int, CanonicalDoc] | None:
+    doc_id = resolve(connection, reference)
+    fetched = fetch_document(connection, doc_id) if doc_id is not None else None
+    if fetched is None:
+        return None
+    rows = DocumentRows(fetched.spans, fetched.relations, fetched.doc_labels, fetched.notes, fetched.statuses,
+                        comments_by_span(fetched.comments))
+    return fetched.document.id, canonical_document(fetched.document, rows)
+
+
+def _through_project(location: str, reference: str) -> tuple[int, CanonicalDoc]:
+    """The normal path: opening the project (migrating or refusing it) and every message."""
+    from annotator.formats.select import document_json
+    from annotator.store import Project
+
+    with Project.open(location, create=False) as project:
+        doc_id = project.documents.resolve(reference)
+        return doc_id, document_json(project, doc_id)
 
 
 def _layer(span: CanonicalSpan) -> str:

@@ -20,7 +20,8 @@ from PySide6.QtWidgets import QLabel, QMenu
 from annotator.errors import UserError
 from annotator.gui.error_dialog import show_unexpected_error
 from annotator.gui.workers import BackgroundTask
-from annotator.review.ordering import ORDER_TITLES, ORDERS, ActiveOrder, compute_order
+from annotator.review.order_names import ORDER_TITLES, ORDERS
+from annotator.review.ordering import ActiveOrder, compute_order
 
 if TYPE_CHECKING:
     from annotator.gui.mainwindow import MainWindow

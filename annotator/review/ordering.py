@@ -33,21 +33,16 @@ import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal, get_args
 
 import sqlalchemy as sa
 
 from annotator.errors import Errors, UserError
 from annotator.review.comparison import SpanKey, places
+from annotator.review.order_names import ORDER_TITLES, ORDERS, OrderKind
 from annotator.store.annotations import relation_query, relation_record, span_query, span_record
 from annotator.store.project import Project
 from annotator.store.records import RelationRecord, SpanRecord
 from annotator.store.tables import ANNOTATOR, DOC, REL, SPAN, STATUS
-
-OrderKind = Literal["uncertain", "disagreement"]
-ORDERS: tuple[OrderKind, ...] = get_args(OrderKind)
-#: How the document list, the status bar and ``--help`` name each order.
-ORDER_TITLES: dict[OrderKind, str] = {"uncertain": "Least certain first", "disagreement": "Most disagreement first"}
 
 
 @dataclass(frozen=True, slots=True)

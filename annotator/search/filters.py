@@ -25,7 +25,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from annotator.errors import Errors, UserError
-from annotator.store.database import parse_id
+from annotator.storable import parse_id
 from annotator.store.models import LAYERS, STATUSES
 from annotator.store.tables import ACTOR, ANNOTATOR, DOC, LABEL, SPAN, STATUS
 

@@ -24,7 +24,8 @@ from sqlalchemy.engine import Connection
 
 from annotator.errors import Errors, UserError
 from annotator.name_keys import has_cyrillic, name_key
-from annotator.store.database import inserted_id, parse_id
+from annotator.storable import parse_id
+from annotator.store.database import inserted_id
 from annotator.store.models import utcnow
 from annotator.store.records import ActorRecord
 from annotator.store.tables import ACTOR, ALIAS, DOC, LABEL, SPAN

@@ -153,19 +153,6 @@ def advance_id_sequences(connection: sa.Connection, tables: list[sa.Table]) -> N
                                {"sequence": sequence, "value": target})
 
 
-MAX_ID = 2**31 - 1  # ids are INTEGER columns: a larger number can be no id (and PostgreSQL refuses it)
-
-
-def parse_id(text: str) -> int | None:
-    """The id a user typed, or None when ``text`` cannot be one: only ASCII digits count
-    ('²' and '٣' are digits to ``str.isdigit`` but no id), and only numbers a column can hold."""
-    text = text.strip()
-    if not (text.isascii() and text.isdigit()):
-        return None
-    number = int(text)
-    return number if number <= MAX_ID else None
-
-
 _IMPORT_LOCK = 0x616E6E6F  # "anno": PostgreSQL advisory lock key taken by transactions adding documents
 
 

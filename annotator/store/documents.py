@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from annotator.errors import Errors, UserError
-from annotator.storable import unstorable
-from annotator.store.database import parse_id
+from annotator.storable import parse_id, unstorable
+from annotator.store.quick_reads import document_overview
 from annotator.store.records import DocumentRecord, DocumentSummary
 from annotator.store.tables import ANNOTATOR, DOC, LABEL, SPAN, STATUS
 
@@ -235,18 +235,7 @@ class Documents:
                 .join(ANNOTATOR, ANNOTATOR.c.id == STATUS.c.annotator_id)
                 .order_by(ANNOTATOR.c.name)
             ).all()
-        spans: dict[int, dict[str, int]] = {}
-        for doc_id, annotator, layer, count in counts:
-            key = annotator if layer == "annotation" else f"{annotator} ({layer})"
-            spans.setdefault(doc_id, {})[key] = count
-        status: dict[int, dict[str, str]] = {}
-        for doc_id, annotator, value in statuses:
-            status.setdefault(doc_id, {})[annotator] = value
-        return [
-            {"id": row.id, "name": row.name, "title": row.title, "characters": row.n_chars,
-             "spans": spans.get(row.id, {}), "status": status.get(row.id, {})}
-            for row in docs
-        ]
+        return document_overview(docs, counts, statuses)
 
     def stats(self) -> dict[str, Any]:
         """Counts for ``annotator stats``: documents, annotators, spans per label and annotator."""
