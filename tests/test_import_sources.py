@@ -21,6 +21,7 @@ from annotator.ops import execute
 from annotator.ops.languages import SetLanguage
 from annotator.search import SearchFilters, search
 from annotator.store import Project
+from annotator.store.pending import catch_up
 from tests.cli_runs import refused, run_here
 from tests.news_pages import (
     DEBRIS,
@@ -174,6 +175,7 @@ def test_import_of_a_folder_of_sources_one_report_languages_and_duplicates(proje
     [(refused_path, message)] = report.refused
     assert refused_path == str(folder / "login.html") and message.startswith("[E1310]")
     assert len(report.imported) == 4
+    catch_up(project)  # the languages are detected after the import, as the CLI and the window do
     rows = {row.name: row for row in _documents(project)}
     assert rows["a"].language == "en" and rows["b"].language == "ru"
     assert rows["a"].published == "2024-03-05" and rows["a"].url.startswith("https://baltic-daily")
@@ -205,6 +207,7 @@ def test_corrections_from_the_preview_are_stored_with_the_import(project: Projec
 def test_language_change_is_one_undoable_operation_guarded_against_a_teammate(project: Project,
                                                                               tmp_path: Path) -> None:
     import_files(project, [write(tmp_path / "a.html", news_page())])
+    catch_up(project)
     [row] = _documents(project)
     done = execute(project, SetLanguage(row.id, "ru", expected="en"))
     assert done.changes.documents == {row.id} and project.documents.languages([row.id]) == {row.id: "ru"}
@@ -246,6 +249,7 @@ def test_documents_of_an_annotated_file_get_a_language_too(project: Project, tmp
                           for text in (english, russian)) + "\n")
     report = import_files(project, [path], ImportOptions(format="doccano", annotator="bob"))
     assert len(report.imported) == 2 and not report.refused
+    catch_up(project)
     by_text = {project.documents.get(doc_id).text: doc_id for doc_id in project.documents.ids()}
     languages = project.documents.languages(list(by_text.values()))
     assert languages[by_text[english]] == "en" and languages[by_text[russian]] == "ru"

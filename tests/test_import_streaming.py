@@ -35,6 +35,7 @@ from annotator.search import search
 from annotator.store import Project
 from annotator.store.backups import restore_backup, take_backup
 from annotator.store.copy import copy_project
+from annotator.store.pending import catch_up, pending_counts
 from annotator.store.tables import DOC
 from tests.conftest import integrity_check
 
@@ -60,8 +61,14 @@ def _documents(project: Project) -> int:
 
 
 def _index_agrees(project: Project) -> None:
-    """SQLite: FTS5 compares its index with the document table (rank 1 reads the content too)."""
+    """SQLite: the index is whole as it is, and once the pending documents are caught up (as any
+    search does first) FTS5 finds it agrees with the document table (rank 1 reads the content
+    too, so before the catch-up it would count the pending documents as missing)."""
     if project.engine.dialect.name == "sqlite":
+        with project.engine.begin() as connection:
+            connection.exec_driver_sql("INSERT INTO document_fts(document_fts) VALUES ('integrity-check')")
+        catch_up(project)
+        assert not pending_counts(project)
         with project.engine.begin() as connection:
             connection.exec_driver_sql("INSERT INTO document_fts(document_fts, rank) VALUES ('integrity-check', 1)")
 

@@ -19,11 +19,17 @@ rest of the bad files; ``--max-file-mb`` / ``--max-document-mb`` raise the limit
 Skipped duplicates and refused files are counted, and the first few are shown (a rerun of a
 large import skips every document); ``--verbose`` lists every one of them, and what each file
 brought.
+
+Once the documents are committed, they are added to the search index and their languages are
+detected, in bulk, in a transaction of its own ("indexing N documents for search…"); stopped
+there, nothing is lost: the next search, import or window does it. ``--no-index`` leaves it to
+them (a script importing many files one after another).
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 
 from annotator.cli.cmd_limits import add_limit_arguments
@@ -39,6 +45,7 @@ from annotator.importing import (
 from annotator.limits import project_limits, with_overrides
 from annotator.schema import load_schema
 from annotator.store import Project
+from annotator.store.pending import catch_up, pending_counts
 
 #: Skipped duplicates and refused files listed without --verbose; the rest are counted.
 SHOWN = 5
@@ -64,6 +71,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--verbose", "-v", action="store_true",
                         help=f"list every skipped duplicate and refused file (by default the first {SHOWN} of each) "
                              "and what each file brought")
+    parser.add_argument("--no-index", action="store_true",
+                        help="only commit the documents: leave the search index and language detection to the next "
+                             "search, import or window")
     add_limit_arguments(parser)
 
 
@@ -79,8 +89,21 @@ def run(args: argparse.Namespace) -> int:
                                 limits=limits, label_map=label_map, tag_column=args.tag_column)
         with ProgressBar("Importing") as control:
             report = import_files(project, args.paths, options, control=control)
-    _print_report(report, args.project, args.verbose)
+        _print_report(report, args.project, args.verbose)
+        if not args.no_index:
+            _catch_up(project)
     return 1 if report.refused else 0
+
+
+def _catch_up(project: Project) -> None:
+    """Index the new documents and detect their languages, saying so on a terminal."""
+    pending = pending_counts(project)
+    if not pending:
+        return
+    if sys.stderr.isatty():
+        note(f"indexing {pending.documents:,} documents for search…")
+    with ProgressBar("Indexing", unit="document") as control:
+        catch_up(project, control=control)
 
 
 def _print_report(report: ImportReport, project: str, verbose: bool) -> None:

@@ -4,6 +4,7 @@ filters; prints a concordance (or JSON lines, or writes CSV)."""
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from annotator.cli.output import note, print_json, print_table
@@ -11,6 +12,7 @@ from annotator.errors import Errors, UserError
 from annotator.output_files import ProtectedPaths, check_outputs
 from annotator.search import DEFAULT_LIMIT, SearchFilters, parse_attr, search, write_csv
 from annotator.store import Project
+from annotator.store.pending import pending_counts
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -50,6 +52,9 @@ def run(args: argparse.Namespace) -> int:
         protected = ProtectedPaths.of(project.location)
         if args.csv is not None:
             check_outputs([args.csv], protected, force=args.force)  # refused before the search, not after
+        waiting = pending_counts(project).index
+        if waiting and project.read_only is None and sys.stderr.isatty():  # the search catches up first
+            note(f"indexing {waiting:,} documents for search…")
         result = search(project, args.query, filters, limit=args.limit)
     if args.csv is not None:
         write_csv(result.hits, args.csv, protected=protected, force=args.force)

@@ -8,7 +8,9 @@ read, a batch at a time, so that its size does not decide the memory an import t
 line anywhere in it rolls the transaction back, so a bad file is refused whole and never
 half-imported either way. Duplicates (same text as a document already in the project or earlier
 in the import) are skipped and reported. No spaCy is loaded here: tokenising waits until a document is
-opened.
+opened. Neither the full-text index nor the language is made here: the documents' insert
+trigger records them as pending, and the catch-up after the import (``store.pending``) makes
+both in bulk, outside the import's transactions.
 
 ``CorpusWriter`` is the step ``annotator.importing`` runs for each plain file of an import (the
 one way in for the CLI and the window); ``import_paths`` runs it over files and folders alone.
@@ -27,7 +29,6 @@ from sqlalchemy.engine import Connection
 
 from annotator.corpus.corrections import Correction, corrected
 from annotator.corpus.file_checks import display_name
-from annotator.corpus.language import detect_language
 from annotator.corpus.readers import DocumentDraft, collect_files, stream_file
 from annotator.errors import UserError
 from annotator.limits import ImportLimits, project_limits
@@ -80,7 +81,7 @@ class _Batch:
         self.rows.append(dict(
             name=draft.name, title=draft.title, source=draft.source, url=draft.url, published=draft.published,
             content_hash=digest, n_chars=len(draft.text), meta=draft.meta, text=draft.text,
-            language=draft.language or detect_language(draft.text),
+            language=draft.language,  # the page's or the analyst's; else detected by the catch-up
         ))
         self.characters += len(draft.text)
 
@@ -206,12 +207,8 @@ def _write(project: Project, connection: Connection, batch: _Batch, report: Impo
     """Insert a batch's documents in the caller's transaction, which holds the import lock.
 
     The rows go in as multi-row INSERT … RETURNING statements (SQLAlchemy's "insertmanyvalues",
-    up to a thousand rows each), not one statement a row: the full-text index's trigger
-    (``store.search_index``) fills FTS5, which keeps what it indexes in memory until the
-    statement ends and writes it then, so a statement a row wrote ten thousand tiny index
-    segments and merged them again, three times the cost of the index built in bulk. The ids
-    come back with the rows. One timestamp for the whole batch, bound once rather than
-    converted for every row.
+    up to a thousand rows each), not one statement a row; the ids come back with the rows. One
+    timestamp for the whole batch, bound once rather than converted for every row.
     """
     if not batch.rows:
         return

@@ -44,7 +44,6 @@ from sqlalchemy.engine import Connection
 
 from annotator.corpus.dates import is_published_date
 from annotator.corpus.importer import ImportedDocument, content_hash
-from annotator.corpus.language import detect_language
 from annotator.corpus.titles import title_from_text
 from annotator.errors import Errors, UserError
 from annotator.formats.base import ReadOptions
@@ -543,9 +542,9 @@ class _Writer:
                     "name": doc.name, "title": doc.title, "text": doc.text, "content_hash": digest, "n_chars": len(doc.text),
                     "meta": meta, "source": _text(meta.get("source")) or "", "url": _text(meta.get("url")),
                     "published": _text(meta.get("published"), 40),
-                    # as a plain import detects it: suggestions are routed and search filters by it
-                    "language": detect_language(doc.text)})
-        if rows:  # multi-row statements, which the full-text index takes in bulk (see corpus.importer._write)
+                    # detected after the import, as for a plain one (``store.pending``)
+                    "language": None})
+        if rows:  # multi-row statements, not one a row (see corpus.importer._write)
             new: dict[str, int] = dict(
                 self.connection.execute(self.stamped(DOC).returning(DOC.c.content_hash, DOC.c.id), rows).all())
             known.update(new)

@@ -14,6 +14,12 @@ What a hit is:
 
 Work stops at ``limit`` hits, so a search for a common word over 100,000 articles reads only
 the documents it needs; documents are searched in id order, spans in text order.
+
+A search first catches up (``store.pending``): documents imported since the last catch-up are
+added to the full-text index, and with a language filter the pending languages are detected,
+so a search never misses a document just imported (by this process or another). On a
+read-only project nothing can be caught up; the pending documents are then searched as
+candidates without the index, and a language filter sees only the languages already known.
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ from annotator.search.matching import (
     term_pattern,
 )
 from annotator.search.results import SearchHit, SearchResult, concordance_hit
+from annotator.store.pending import catch_up
 from annotator.store.project import Project
 from annotator.store.search_index import candidate_filter
 from annotator.store.tables import ACTOR, ANNOTATOR, DOC, LABEL, SPAN
@@ -65,6 +72,7 @@ def search(project: Project, query: str, filters: SearchFilters | None = None, *
     terms = parse_query(query)
     if not terms and not filters.selects_spans:
         raise UserError(Errors.E167)
+    catch_up(project, languages=bool(filters.languages))
     with project.engine.connect() as connection:
         resolved = ResolvedFilters(connection, filters, project.location)
         documents = sa.select(DOC.c.id).where(*resolved.document_conditions())

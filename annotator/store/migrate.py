@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-HEAD_REVISION = "0010"  # the newest file in migrations/versions; a test checks they agree
+HEAD_REVISION = "0011"  # the newest file in migrations/versions; a test checks they agree
 
 
 def alembic_config() -> Config:
@@ -103,10 +103,11 @@ def create_head_schema(connection: Connection) -> None:
     """Create the head schema inside the caller's transaction: ``annotator copy`` builds its
     target and fills it in one transaction, so a failed copy leaves no empty tables behind."""
     from annotator.store.models import METADATA
-    from annotator.store.search_index import create_search_index
+    from annotator.store.search_index import create_search_index, defer_search_index
 
     METADATA.create_all(connection)
     create_search_index(connection)  # not a model: migration 0006 makes it for older projects
+    defer_search_index(connection)  # and 0011 makes it wait for the catch-up
     connection.execute(sa.text(
         "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
         "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
