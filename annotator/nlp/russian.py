@@ -17,8 +17,10 @@ progress, cancel, pattern files, alias matching and merging — and only what di
   NER per sentence here, which would put Russian suggestions far beyond the NER's own time.
 
 The NER runs on the tokens of a whole ``nlp.pipe`` group at once (slovnet pads a batch and runs it
-in one go: per text it was ten times slower), on the tokens the tokenizer already made. Loading takes about two seconds and is done once
-per process (``load_russian_pipeline``).
+in one go: per text it was ten times slower), on the words razdel gave the tokenizer, which
+leaves them on the Doc (``user_data``) so that nothing is tokenized twice and no spaCy ``Token``
+is made for them; its tags become entity spans by token index. Loading takes about two seconds
+and is done once per process (``load_russian_pipeline``).
 """
 
 from __future__ import annotations
@@ -29,7 +31,6 @@ from typing import TYPE_CHECKING, Any
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
 
 from annotator.name_keys import word_key
 from annotator.nlp.language_route import RUSSIAN_PIPELINE
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
 ENTITY_TYPES = {"PER": "PERSON", "ORG": "ORG", "LOC": "LOC"}  # natasha's types, named as spaCy's
 _NER_COMPONENT = "annotator_natasha_ner"
 _NER_BATCH = 32
+_WORDS = "annotator_razdel_words"  # Doc.user_data: (token index, text) of razdel's words, for the NER
 
 
 @cache
@@ -65,19 +67,26 @@ class RazdelTokenizer:
         words: list[str] = []
         spaces: list[bool] = []
         starts: list[int] = []
+        named: list[tuple[int, str]] = []  # razdel's words (not whitespace), by token index
         at = 0
         for token in tokenize(text):
-            self._gap(text[at:token.start], at, words, spaces, starts)
-            words.append(token.text)
+            if token.start > at:
+                self._gap(text[at:token.start], at, words, spaces, starts)
+            word = token.text
+            if not word.isspace():
+                named.append((len(words), word))
+            words.append(word)
             spaces.append(False)
             starts.append(token.start)
             at = token.stop
         self._gap(text[at:], at, words, spaces, starts)
         sentence_starts = {sentence.start for sentence in sentenize(text)} if text.strip() else set()
         self._key(words)
-        return Doc(self.vocab, words=words, spaces=spaces,
-                   sent_starts=[start in sentence_starts if not word.isspace() else False
-                                for word, start in zip(words, starts, strict=True)] if words else None)
+        doc = Doc(self.vocab, words=words, spaces=spaces,
+                  sent_starts=[start in sentence_starts if not word.isspace() else False
+                               for word, start in zip(words, starts, strict=True)] if words else None)
+        doc.user_data[_WORDS] = named
+        return doc
 
     @staticmethod
     def _gap(gap: str, at: int, words: list[str], spaces: list[bool], starts: list[int]) -> None:
@@ -123,26 +132,38 @@ class NatashaEntities:
 
     @staticmethod
     def _tag(docs: list[Doc]) -> Iterator[Doc]:
-        """slovnet's NER on the docs' own tokens: they are razdel's, as slovnet's would be, so
+        """slovnet's NER on the docs' own words: they are razdel's, as slovnet's would be, so
         its encoder, model and decoder are called here on them rather than through its ``map``,
         which would tokenize every text a second time (a quarter of its time)."""
-        from slovnet.bio import bio_spans
-        from slovnet.token import Token as SlovnetToken
-
-        words = [[token for token in doc if not token.is_space] for doc in docs]
-        tagged = [(doc, tokens) for doc, tokens in zip(docs, words, strict=True) if tokens]
+        named = [doc.user_data.pop(_WORDS, None) or [(t.i, t.text) for t in doc if not t.is_space] for doc in docs]
+        tagged = [(doc, words) for doc, words in zip(docs, named, strict=True) if words]
         infer = ner_tagger().infer
-        predicted = infer.decoder(infer.process(infer.encoder([[t.text for t in tokens] for _doc, tokens in tagged])))
-        for (doc, tokens), tags in zip(tagged, predicted, strict=True):
-            found: list[Span] = []
-            places = [SlovnetToken(t.idx, t.idx + len(t.text), t.text) for t in tokens]
-            for span in bio_spans(places, tags):
-                label = ENTITY_TYPES.get(span.type)
-                entity = doc.char_span(span.start, span.stop, label=label, alignment_mode="expand") if label else None
-                if entity is not None:
-                    found.append(entity)
-            doc.ents = filter_spans(found)
+        predicted = infer.decoder(infer.process(infer.encoder([[word for _i, word in words] for _doc, words in tagged])))
+        for (doc, words), tags in zip(tagged, predicted, strict=True):
+            doc.ents = [Span(doc, words[first][0], words[last][0] + 1, label=ENTITY_TYPES[kind])
+                        for first, last, kind in bio_spans(tags) if kind in ENTITY_TYPES]
         yield from docs
+
+
+def bio_spans(tags: Iterable[str]) -> Iterator[tuple[int, int, str]]:
+    """(first word, last word, type) of each entity in BIO tags, read as slovnet's ``bio_spans``
+    reads them: B- begins one, I- extends the open one (whatever its type; after O, nothing), O
+    ends it."""
+    kind: str | None = None
+    first = last = 0
+    for index, tag in enumerate(tags):
+        part, _dash, tagged = tag.partition("-")
+        if part == "B":
+            if kind:
+                yield first, last, kind
+            kind, first, last = tagged or None, index, index
+        elif part == "I":
+            last = index
+        elif part == "O" and kind:
+            yield first, last, kind
+            kind = None
+    if kind:
+        yield first, last, kind
 
 
 @Language.factory(_NER_COMPONENT)
