@@ -35,7 +35,7 @@ from spacy.tokens import Doc, Span
 from annotator.name_keys import word_key
 from annotator.nlp.language_route import RUSSIAN_PIPELINE
 from annotator.nlp.pipelines import LoadedPipeline
-from annotator.nlp.russian_speech import russian_reported_speech
+from annotator.nlp.russian_speech import TEXT, russian_reported_speech
 
 if TYPE_CHECKING:
     from spacy.vocab import Vocab
@@ -86,6 +86,7 @@ class RazdelTokenizer:
                   sent_starts=[start in sentence_starts if not word.isspace() else False
                                for word, start in zip(words, starts, strict=True)] if words else None)
         doc.user_data[_WORDS] = named
+        doc.user_data[TEXT] = text
         return doc
 
     @staticmethod

@@ -21,6 +21,7 @@ noun ("— подчеркнул президент") gives no speaker: resolving
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -43,6 +44,11 @@ _CLAUSE_BREAKS = frozenset({",", ";", ":", "что", "—", "–", "«", "»", "
 _DASHES = frozenset({"—", "–", "-"})
 _EDGE = " \t\r\n,.;:!?—–-"
 _PAIRS = {"«": "»", "“": "”", '"': '"', "„": "“"}
+# A lowercase form's string hash (the same in every spaCy vocabulary) -> whether it is a reporting
+# verb; emptied when it holds more than _KNOWN_FORMS forms.
+_REPORTING_BY_FORM: dict[int, bool] = {}
+_KNOWN_FORMS = 200_000
+TEXT = "annotator_text"  # Doc.user_data: the text the Russian tokenizer made the Doc of (the same as Doc.text)
 
 
 @cache
@@ -62,8 +68,24 @@ def _plain(word: str) -> str:
     return word.lower().replace("ё", "е")
 
 
-def is_reporting_verb(token: Token) -> bool:
-    return _plain(token.text) in reporting_forms()
+def reporting_verb_indices(doc: Doc) -> list[int]:
+    """The indices of the reporting verbs in ``doc``, read from its array of lowercase forms
+    with one answer kept per form (``_REPORTING_BY_FORM``) rather than by making a ``Token`` of
+    every word."""
+    from spacy.attrs import LOWER
+
+    strings = doc.vocab.strings
+    known = _REPORTING_BY_FORM
+    if len(known) > _KNOWN_FORMS:
+        known.clear()
+    found = []
+    for index, lowered in enumerate(doc.to_array(LOWER).tolist()):
+        answer = known.get(lowered)
+        if answer is None:
+            answer = known[lowered] = _plain(strings[lowered]) in reporting_forms()
+        if answer:
+            found.append(index)
+    return found
 
 
 @lru_cache(maxsize=50_000)
@@ -79,10 +101,13 @@ class _Finder:
     actor_labels: Collection[str]
 
     def __post_init__(self) -> None:
-        self.text = self.doc.text
-        self.entity_of: dict[int, Span] = {token.i: entity for entity in self.doc.ents
-                                           if entity.label_ in self.actor_labels for token in entity}
+        self.text = self.doc.user_data.get(TEXT) or self.doc.text  # the tokenizer's text: Doc.text is rebuilt
+        self.entity_of: dict[int, Span] = {index: entity for entity in self.doc.ents
+                                           if entity.label_ in self.actor_labels
+                                           for index in range(entity.start, entity.end)}
         self.quotes = find_quotations(self.text)
+        self.reporting = reporting_verb_indices(self.doc)
+        self.is_reporting = set(self.reporting)
         self.speaker_at: dict[int, tuple[int, int] | None] = {}  # reporting verb index -> its speaker
 
     def speaker_before(self, verb: Token) -> tuple[int, int] | None:
@@ -128,7 +153,7 @@ class _Finder:
             if "\n" in token.text:
                 end = token.i
                 break
-            if token.lower_ == "и" and token.i + 1 < sentence.end and is_reporting_verb(self.doc[token.i + 1]):
+            if token.i + 1 in self.is_reporting and token.i + 1 < sentence.end and token.lower_ == "и":
                 end = token.i
                 break
         if end <= start:
@@ -136,8 +161,9 @@ class _Finder:
         return _trim(self.text, self.doc[start].idx, self.doc[end - 1].idx + len(self.doc[end - 1].text))
 
     def verbs(self) -> Iterator[ReportedSpeech]:
-        for verb in self.doc:
-            if not is_reporting_verb(verb) or any(q[0] <= verb.idx < q[1] for q in self.quotes):
+        for index in self.reporting:
+            verb = self.doc[index]
+            if any(q[0] <= verb.idx < q[1] for q in self.quotes):
                 continue
             after = [t for t in self.doc[verb.i + 1:min(verb.i + 4, verb.sent.end)] if not t.is_space]
             quote = self.quote_ending_before(self.doc[verb.i - 1]) if verb.i and self.doc[verb.i - 1].text in _DASHES else None
@@ -160,16 +186,20 @@ class _Finder:
     def attributions(self) -> Iterator[ReportedSpeech]:
         """По словам X, … and Как заявил X, …"""
         for sentence in self.doc.sents:
-            words = [t for t in sentence if not t.is_space]
-            if len(words) < 4:
+            words = (t for t in sentence if not t.is_space)
+            opening = list(itertools.islice(words, 2))  # the rest of the words only where these fit
+            if len(opening) < 2:
                 continue
-            first, second = words[0].lower_, words[1]
-            if not ((first == "по" and second.lower_ == "словам") or (first == "как" and is_reporting_verb(second))):
+            first, second = opening[0].lower_, opening[1]
+            if not ((first == "по" and second.lower_ == "словам") or (first == "как" and second.i in self.is_reporting)):
                 continue
-            comma = next((t for t in words[2:] if t.text == ","), None)
+            rest = list(words)
+            if len(rest) < 2:
+                continue
+            comma = next((t for t in rest if t.text == ","), None)
             if comma is None:
                 continue
-            source = next((self.entity_of[t.i] for t in words[2:] if t.i < comma.i and t.i in self.entity_of), None)
+            source = next((self.entity_of[t.i] for t in rest if t.i < comma.i and t.i in self.entity_of), None)
             claim = self.rest_of_clause(comma.i + 1, sentence)
             if claim is not None:
                 yield ReportedSpeech(claim, (source.start_char, source.end_char) if source is not None else None,
