@@ -789,3 +789,7 @@ class Errors(metaclass=_CodedMessages):
              "changed; please report this.")
     E1405 = ("None of the selected documents is marked done{by}, so none is left to train on. Untick "
              "“only documents marked done”, or mark the documents done first.")
+    # E1440-E1449: the search index and languages caught up after an import (annotator/store/pending.py,
+    # gui/index_state.py)
+    E1440 = ("Indexing the new documents for search stopped because of an unexpected error: {reason}. The "
+             "documents are all in the project, and the next search indexes them; please report this.")

@@ -1,5 +1,6 @@
 """The main window's status bar labels: which project, who is annotating, how far along, how
-selections snap (and, from ``suggest_runner``, which suggestion pipeline is ready).
+selections snap (and, from ``suggest_runner``, which suggestion pipeline is ready; from
+``index_state``, how many new documents are being indexed for search).
 
 Passing messages are the window's ``show_message``; these labels stay. The change events keep
 the progress current (``changes.ChangeView`` calls ``show_progress``).
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QLabel
 
+from annotator.gui.index_state import IndexState
 from annotator.store import Project
 
 if TYPE_CHECKING:
@@ -33,7 +35,9 @@ class StatusLine(QObject):
         self.annotator_label = QLabel()
         self.progress_label = QLabel()
         self.snapping_label = QLabel()
-        for label in (window.suggest_runner.status_label, self.snapping_label, self.project_label,
+        self.index = IndexState(window)  # started after each import and when a project is shown
+        window.dataset_runner.imported.connect(self.index.start)
+        for label in (self.index.label, window.suggest_runner.status_label, self.snapping_label, self.project_label,
                       self.annotator_label, self.progress_label):
             window.statusBar().addPermanentWidget(label)
 
@@ -50,6 +54,7 @@ class StatusLine(QObject):
         self.annotator_label.setText(f"Annotator: {window.annotator}")
         self.show_progress()
         self.show_snapping()
+        self.index.start()
 
     def show_progress(self) -> None:
         done, total = self._window.project.documents.progress(self._window.annotator)

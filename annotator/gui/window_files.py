@@ -134,6 +134,7 @@ class WindowFiles(QObject):
         if self.progress_dialog is not None:
             self.progress_dialog.deleteLater()
         self.progress_dialog = None
+        self._window.status_line.index.start()  # the new documents' index and languages
 
     def import_dataset_dialog(self) -> None:
         """File ▸ Import dataset…: annotated files from other tools (plain texts: Import documents…)."""

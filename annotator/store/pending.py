@@ -154,8 +154,8 @@ def _store_languages(project: Project, connection: Connection, judged: dict[int,
     for language, doc_ids in by_language.items():  # a statement per language and chunk, not per document
         for start in range(0, len(doc_ids), _IN_CHUNK):
             chunk = doc_ids[start:start + _IN_CHUNK]
-            connection.execute(DOC.update().where(DOC.c.id.in_(chunk), DOC.c.language.is_(None)).values(language=language))
-            stored += chunk
+            stored += connection.execute(DOC.update().where(DOC.c.id.in_(chunk), DOC.c.language.is_(None))
+                                         .values(language=language).returning(DOC.c.id)).scalars()
     if stored:
         project.note_change(document_list=True, documents=stored)
     done = sorted(still)
