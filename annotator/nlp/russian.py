@@ -25,6 +25,7 @@ and is done once per process (``load_russian_pipeline``).
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Iterator
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -62,7 +63,7 @@ class RazdelTokenizer:
         self._keyed: set[str] = set()
 
     def __call__(self, text: str) -> Doc:
-        from razdel import sentenize, tokenize
+        from razdel import tokenize
 
         words: list[str] = []
         spaces: list[bool] = []
@@ -70,24 +71,39 @@ class RazdelTokenizer:
         named: list[tuple[int, str]] = []  # razdel's words (not whitespace), by token index
         at = 0
         for token in tokenize(text):
-            if token.start > at:
-                self._gap(text[at:token.start], at, words, spaces, starts)
+            start = token.start
+            if start != at:
+                if start == at + 1 and text[at] == " " and words and not words[-1].isspace():
+                    spaces[-1] = True  # the usual gap, one space after a word: what _gap makes of it
+                else:
+                    self._gap(text[at:start], at, words, spaces, starts)
             word = token.text
             if not word.isspace():
                 named.append((len(words), word))
             words.append(word)
             spaces.append(False)
-            starts.append(token.start)
+            starts.append(start)
             at = token.stop
         self._gap(text[at:], at, words, spaces, starts)
-        sentence_starts = {sentence.start for sentence in sentenize(text)} if text.strip() else set()
         self._key(words)
         doc = Doc(self.vocab, words=words, spaces=spaces,
-                  sent_starts=[start in sentence_starts if not word.isspace() else False
-                               for word, start in zip(words, starts, strict=True)] if words else None)
+                  sent_starts=self._sentence_starts(text, words, starts) if words else None)
         doc.user_data[_WORDS] = named
         doc.user_data[TEXT] = text
         return doc
+
+    @staticmethod
+    def _sentence_starts(text: str, words: list[str], starts: list[int]) -> list[bool | int | None]:
+        """Per token, whether razdel's sentences begin there (whitespace tokens never do);
+        ``starts`` (each token's offset) rise, so each sentence's token is found by bisection."""
+        from razdel import sentenize
+
+        flags: list[bool | int | None] = [False] * len(words)
+        for sentence in sentenize(text) if text.strip() else ():
+            index = bisect.bisect_left(starts, sentence.start)
+            if index < len(starts) and starts[index] == sentence.start and not words[index].isspace():
+                flags[index] = True
+        return flags
 
     @staticmethod
     def _gap(gap: str, at: int, words: list[str], spaces: list[bool], starts: list[int]) -> None:

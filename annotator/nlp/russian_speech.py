@@ -44,9 +44,10 @@ _CLAUSE_BREAKS = frozenset({",", ";", ":", "что", "—", "–", "«", "»", "
 _DASHES = frozenset({"—", "–", "-"})
 _EDGE = " \t\r\n,.;:!?—–-"
 _PAIRS = {"«": "»", "“": "”", '"': '"', "„": "“"}
-# A lowercase form's string hash (the same in every spaCy vocabulary) -> whether it is a reporting
-# verb; emptied when it holds more than _KNOWN_FORMS forms.
-_REPORTING_BY_FORM: dict[int, bool] = {}
+# Lowercase forms (their string hashes, the same in every spaCy vocabulary) already judged, and
+# those that are reporting verbs; emptied when more than _KNOWN_FORMS have been judged.
+_JUDGED_FORMS: set[int] = set()
+_REPORTING_FORMS: set[int] = set()
 _KNOWN_FORMS = 200_000
 TEXT = "annotator_text"  # Doc.user_data: the text the Russian tokenizer made the Doc of (the same as Doc.text)
 
@@ -69,23 +70,24 @@ def _plain(word: str) -> str:
 
 
 def reporting_verb_indices(doc: Doc) -> list[int]:
-    """The indices of the reporting verbs in ``doc``, read from its array of lowercase forms
-    with one answer kept per form (``_REPORTING_BY_FORM``) rather than by making a ``Token`` of
-    every word."""
+    """The indices of the reporting verbs in ``doc``, found in its array of lowercase forms
+    (each form judged once per process) rather than by making a ``Token`` of every word."""
+    import numpy as np
     from spacy.attrs import LOWER
 
-    strings = doc.vocab.strings
-    known = _REPORTING_BY_FORM
-    if len(known) > _KNOWN_FORMS:
-        known.clear()
-    found = []
-    for index, lowered in enumerate(doc.to_array(LOWER).tolist()):
-        answer = known.get(lowered)
-        if answer is None:
-            answer = known[lowered] = _plain(strings[lowered]) in reporting_forms()
-        if answer:
-            found.append(index)
-    return found
+    lowered = doc.to_array(LOWER)
+    if len(_JUDGED_FORMS) > _KNOWN_FORMS:
+        _JUDGED_FORMS.clear()
+        _REPORTING_FORMS.clear()
+    unseen = set(lowered.tolist()).difference(_JUDGED_FORMS)
+    if unseen:
+        strings, forms = doc.vocab.strings, reporting_forms()
+        _JUDGED_FORMS.update(unseen)
+        _REPORTING_FORMS.update(form for form in unseen if _plain(strings[form]) in forms)
+    if not _REPORTING_FORMS:
+        return []
+    return [int(index) for index in
+            np.flatnonzero(np.isin(lowered, np.fromiter(_REPORTING_FORMS, dtype=lowered.dtype)))]
 
 
 @lru_cache(maxsize=50_000)

@@ -8,7 +8,9 @@ duplicate texts) into a project of N documents. With the same loaded models it t
    any Russian suggestion run pays;
 2. the app: ``suggest_by_language(project)``, i.e. reading the languages and texts from the
    database, razdel's tokens and sentences, the NER, the name keys, patterns, aliases and reported
-   speech, and writing the suggestions (one transaction per batch).
+   speech, and writing the suggestions (one transaction per batch);
+3. the same without the database: the pipeline and ``Suggester.candidates`` (merged) on the texts,
+   which shows what the writing costs.
 Each is run once to warm up, then the two take turns ``--repeat`` times (so that a change in the
 machine's load falls on both); the best wall time and the best CPU time (``time.process_time``,
 all threads of this process: numpy's matrix products may use both cores) of each are reported,
@@ -32,7 +34,9 @@ sys.path.insert(0, str(ROOT))
 from annotator.corpus.importer import import_paths
 from annotator.corpus.sample import russian_sample_dir
 from annotator.nlp.language_route import document_languages, suggest_by_language
+from annotator.nlp.patterns import load_pattern_files
 from annotator.nlp.russian import load_russian_pipeline, ner_tagger
+from annotator.nlp.suggest import DEFAULT_BATCH_SIZE, Suggester, merge_candidates, pattern_files
 from annotator.store import Project
 from annotator.store.languages import set_document_language
 
@@ -94,9 +98,14 @@ def main() -> None:
             load = os.getloadavg()[0]
             bare = Timing(lambda: list(ner.map(texts)))
             app = Timing(lambda: suggest_by_language(project, russian=russian))
+            suggester = Suggester(russian, project.schema, load_pattern_files(pattern_files(project), project.schema),
+                                  project.actors.all())
+            unwritten = Timing(lambda: [merge_candidates(suggester.candidates(doc)[0])
+                                        for doc in russian.nlp.pipe(texts, batch_size=DEFAULT_BATCH_SIZE)])
             for _ in range(args.repeat):
                 bare.once()
                 app.once()
+                unwritten.once()
             load = max(load, os.getloadavg()[0])
     result = app.value
     spans = sum(result.spans.values())  # type: ignore[attr-defined]
@@ -105,7 +114,10 @@ def main() -> None:
     print(f"natasha NER alone:   wall {bare.wall:6.2f} s, CPU {bare.cpu:6.2f} s  ({args.docs / bare.wall:6.1f} documents/s)")
     print(f"Russian suggestions: wall {app.wall:6.2f} s, CPU {app.cpu:6.2f} s  ({args.docs / app.wall:6.1f} documents/s, "
           f"{spans:,} suggestions, {result.pipelines_text()})")  # type: ignore[attr-defined]
-    print(f"ratio suggestions / NER alone: wall {app.wall / bare.wall:.2f}, CPU {app.cpu / bare.cpu:.2f} (target <= 1.3)")
+    print(f"  without the database: wall {unwritten.wall:6.2f} s, CPU {unwritten.cpu:6.2f} s  "
+          "(pipeline and candidates on the texts; the rest is reading and writing the project)")
+    print(f"ratio suggestions / NER alone: wall {app.wall / bare.wall:.2f}, CPU {app.cpu / bare.cpu:.2f} (target <= 1.3); "
+          f"without the database: wall {unwritten.wall / bare.wall:.2f}, CPU {unwritten.cpu / bare.cpu:.2f}")
 
 
 if __name__ == "__main__":
