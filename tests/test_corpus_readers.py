@@ -370,7 +370,7 @@ def test_folder_without_corpus_files_is_refused(tmp_path: Path) -> None:
 
 def test_reader_table_covers_supported_suffixes() -> None:
     assert SUPPORTED_SUFFIXES == tuple(READERS) == (".txt", ".md", ".jsonl", ".csv", ".html", ".htm", ".mhtml",
-                                                    ".pdf", ".docx")
+                                                    ".mht", ".pdf", ".docx")
 
 
 def test_utf8_files_never_load_the_detector(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Saved web pages (.html, .htm, .mhtml): the article's own text and what the page says of it.
+"""Saved web pages (.html, .htm, .mhtml, .mht): the article's own text and what the page says of it.
 
 trafilatura finds the main text (navigation, related links, cookie banners, comments and
 footers left out) and the metadata sites publish: the headline, the author, the date (JSON-LD,
@@ -11,9 +11,10 @@ Extraction costs several seconds per megabyte of text and more than linear time 
 of elements, so a hostile or odd page (a 40 MB log saved as .html, a million nested <div>s) is
 refused *before* trafilatura sees it: by its size on disk, by the text it holds once scripts and
 styles are dropped, and by its element count (E1311). lxml itself refuses nesting deeper than
-libxml2's limit, which trafilatura then reports as no article (E1310). A .mhtml (Chrome's "Save
-as single file") is a MIME message: its first text/html part is the page, its Content-Location
-the address.
+libxml2's limit, which trafilatura then reports as no article (E1310). A web archive, .mhtml
+(Chrome's and Edge's "Save as single file") or .mht (Internet Explorer's and Word's "Web
+Archive, single file", the same MIME format, often quoted-printable in a legacy charset), is a
+MIME message: its first text/html part is the page, its Content-Location the address.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ MAX_ELEMENTS = 150_000
 MIN_WORDS = 20
 MIN_LONGEST_LINE_WORDS = 8
 
+WEB_ARCHIVE_SUFFIXES = (".mhtml", ".mht")  # MIME messages holding the page and its images
 _DROPPED = ("script", "style", "noscript", "template", "svg", "math")
 _WORD = re.compile(r"\w+")
 
@@ -53,7 +55,7 @@ def read_html(path: Path, options: ReadOptions) -> list[DocumentDraft]:
     where = display_name(path)
     data = read_regular_bytes(path, options.limits)
     url = None
-    if path.suffix.lower() == ".mhtml":
+    if path.suffix.lower() in WEB_ARCHIVE_SUFFIXES:
         data, url = _mhtml_page(data, where)
     return [page_draft(data, path, options, archive_url=url)]
 

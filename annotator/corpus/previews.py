@@ -21,7 +21,7 @@ from annotator.limits import DEFAULT_LIMITS, ImportLimits
 from annotator.tasks import TaskControl
 
 #: The suffixes whose metadata is extracted, and so previewed and correctable.
-PREVIEWED_SUFFIXES = (".html", ".htm", ".mhtml", ".pdf", ".docx")
+PREVIEWED_SUFFIXES = (".html", ".htm", ".mhtml", ".mht", ".pdf", ".docx")
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,6 +42,7 @@ READERS: dict[str, Reader] = {
     ".html": read_html,  # saved web pages, PDF and Word: the laid-out sources analysts keep
     ".htm": read_html,
     ".mhtml": read_html,
+    ".mht": read_html,
     ".pdf": read_pdf,
     ".docx": read_docx,
 }

@@ -35,8 +35,8 @@ from annotator.corpus.file_checks import has_storable_name, special_kind
 from annotator.limits import ImportLimits
 
 #: Suffixes an "auto" import looks for in folders: the corpus readers' and the annotation files'.
-AUTO_SUFFIXES = (".txt", ".md", ".jsonl", ".csv", ".html", ".htm", ".mhtml", ".pdf", ".docx", ".ann", ".conll",
-                 ".spacy", ".json", ".tsv")
+AUTO_SUFFIXES = (".txt", ".md", ".jsonl", ".csv", ".html", ".htm", ".mhtml", ".mht", ".pdf", ".docx", ".ann",
+                 ".conll", ".spacy", ".json", ".tsv")
 _BY_SUFFIX = {".conll": "conll", ".spacy": "spacy", ".json": "label-studio"}
 WEBANNO_TSV = "#FORMAT=WebAnno TSV 3"  # the first line of a WebAnno TSV 3 file
 #: How a .json of spaCy v2 training tuples begins: a list of pairs, or NER Annotator's object.
