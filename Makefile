@@ -1,7 +1,7 @@
 # Two commands for a fresh machine:
 #   make run        - set up a virtual environment and open the app on the default (sample) project
 #   make test       - set up the same environment and run the whole test suite
-#   make test-fast  - the tests without the slow mark (real X windows, subprocess-heavy runs)
+#   make test-fast  - the tests without the slow mark (PostgreSQL, real X windows, subprocess-heavy runs)
 #   make bundle     - a one-folder desktop build with PyInstaller in dist/annotator/
 # Set ANNOTATOR_PYTHON=/path/to/python3.12 to choose the interpreter yourself.
 
@@ -15,13 +15,17 @@ ARGS    ?=
 run: $(STAMP)
 	$(VENV)/bin/annotator $(PROJECT) $(ARGS)
 
-# one worker per core (pytest-xdist), a test file's tests together on one worker
+# one worker per core (pytest-xdist), a test file's tests together on one worker. Bytecode is
+# written even where PYTHONDONTWRITEBYTECODE is set: without it every worker of every run
+# recompiles the package and re-rewrites the asserts of all test modules (seconds per worker).
+TEST_ENV := QT_QPA_PLATFORM=offscreen PYTHONDONTWRITEBYTECODE=
 test: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(VENV)/bin/python -m pytest -n auto --dist loadfile $(ARGS)
+	$(TEST_ENV) $(VENV)/bin/python -m pytest -n auto --dist loadfile $(ARGS)
 
-# the daily lane: the same, without the tests marked slow
+# the daily lane: the same without the tests marked slow (PostgreSQL cases, real X windows,
+# subprocess-heavy runs), so the store runs on SQLite only
 test-fast: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(VENV)/bin/python -m pytest -n auto --dist loadfile -m "not slow" $(ARGS)
+	$(TEST_ENV) $(VENV)/bin/python -m pytest -n auto --dist loadfile -m "not slow" $(ARGS)
 
 # the layer contracts, lint and the core's types (.ci/run runs this before the tests)
 check: $(STAMP)

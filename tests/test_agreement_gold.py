@@ -12,7 +12,7 @@ import pytest
 from annotator.review.agreement import AgreementOptions, agreement
 from annotator.store import Project
 from tests.agreement_support import doc, noisy_corpus, text, write
-from tests.test_cli import run_cli
+from tests.cli_runs import run_here as run_cli  # the figures are the point: in this process (tests/cli_runs.py)
 
 
 def test_pair_precision_and_recall_by_hand(project: Project) -> None:

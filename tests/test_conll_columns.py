@@ -73,6 +73,7 @@ def test_a_wrong_choice_is_refused(tmp_path: Path, column: str, code: str, words
     assert str(refused.value).startswith(f"[{code}]") and words in str(refused.value)
 
 
+@pytest.mark.slow  # two runs of the real executable
 def test_the_command_takes_tag_column(tmp_path: Path) -> None:
     source = tmp_path / "eval.conll"
     source.write_text(EVALUATION, encoding="utf-8")

@@ -117,6 +117,7 @@ def test_an_open_project_is_known_with_its_side_files_and_links(sample_project: 
     assert database_open_here(sample_project) is None, "closing the project forgets it"
 
 
+@pytest.mark.slow  # a real process per case, importing
 @pytest.mark.parametrize("name", ["P.db", "P.db-wal", "link.jsonl"])
 def test_importing_the_open_project_itself_is_refused(sample_project: Path, name: str) -> None:
     """'annotator import P.db P.db --format jsonl' would read the database it has open byte by

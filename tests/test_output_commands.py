@@ -186,7 +186,9 @@ def test_existing_files_are_replaced_only_with_force(name: str, project_location
     assert not leftovers(tmp_path)
 
 
-@pytest.mark.parametrize("name", [name for name in FILE_COMMANDS if name not in ("search --csv", "export spacy")])
+@pytest.mark.parametrize("name", [  # the dashboard draws every chart (seconds): not on the daily lane
+    pytest.param(name, marks=[pytest.mark.slow] if name.startswith("dashboard") else [])
+    for name in FILE_COMMANDS if name not in ("search --csv", "export spacy")])
 def test_other_file_outputs_keep_existing_files_without_force(
         name: str, project: Project, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from annotator.corpus.importer import import_paths

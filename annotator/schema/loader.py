@@ -103,9 +103,24 @@ def load_schema(path: str | Path) -> LabelSchema:
     return parse_schema(text, str(path))
 
 
+_default: dict[tuple[Path, int, int], LabelSchema] = {}  # the last one read, by (path, mtime_ns, size)
+
+
 def load_default_schema() -> LabelSchema:
-    """The schema shipped with annotator, used by new projects."""
-    return load_schema(paths.default_schema_path())
+    """The schema shipped with annotator, used by new projects: read and checked once per process
+    (0.1-0.2 s each time; the models are frozen, so one object serves every project) unless the
+    file changed since."""
+    path = paths.default_schema_path()
+    try:
+        stat = path.stat()
+    except OSError:
+        return load_schema(path)  # load_schema says what is wrong with the file
+    key = (path, stat.st_mtime_ns, stat.st_size)
+    if key not in _default:
+        schema = load_schema(path)
+        _default.clear()
+        _default[key] = schema
+    return _default[key]
 
 
 def dump_schema(schema: LabelSchema) -> str:
