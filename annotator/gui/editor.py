@@ -47,6 +47,7 @@ from PySide6.QtCore import QObject, Signal
 from annotator.errors import Errors
 from annotator.formats.detect import AUTO_SUFFIXES
 from annotator.gui.actors import create_actor, link_actor
+from annotator.gui.document_load import DocumentLoad
 from annotator.gui.editor_relations import EditorRelations
 from annotator.gui.history_steps import HistorySteps
 from annotator.gui.layers import GOLD, OWN_LAYER, Layer, where
@@ -65,6 +66,7 @@ from annotator.store.change_log import Changes
 from annotator.store.records import DocumentRecord, RelationRecord, SpanRecord
 
 LAYER = "annotation"
+FIRST_SCREENS = 2  # opening reads the spans of this many screens of text at once (``document_load``)
 _FALLBACK_TOKEN = re.compile(r"\w+|[^\w\s]")
 
 
@@ -124,6 +126,7 @@ class DocumentEditor(QObject):
         self.relations = EditorRelations(self)
         self.navigation = SpanNavigation(self)
         self.suggestions = SuggestionReview(self, self.navigation)
+        self.load: DocumentLoad | None = None  # the open document's spans still being read (``document_load``)
         view.spanClicked.connect(self.select_span)
 
     # --- state -------------------------------------------------------------------------------
@@ -156,6 +159,7 @@ class DocumentEditor(QObject):
     def set_project(self, project: Project, annotator: str) -> None:
         """Edit another project (or as another annotator): its own undo history applies."""
         self.relations.end()
+        self._stop_loading()
         self._project = project
         self._annotator = annotator
         self._colors = project.label_colors()
@@ -216,27 +220,45 @@ class DocumentEditor(QObject):
     # --- documents ---------------------------------------------------------------------------
 
     def open_document(self, doc_id: int) -> None:
+        """Show a document from its top: the spans of its first screens at once, the rest read
+        while the window is idle (``document_load``)."""
         self.relations.end()
+        self._stop_loading()
         self._document = self._project.documents.get(doc_id)
         self.navigation.forget()
-        spans, relations = self._annotations(doc_id)
+        load = DocumentLoad(self, doc_id, len(self._document.text))
+        spans, relations = load.first(self._view.screen_chars() * FIRST_SCREENS)
         self._view.set_document(self._document.text, spans, relations, self._colors,
                                 owner=self._layer.owner(self._annotator))
+        self.load = load
+        load.start()
         self.documentShown.emit(doc_id)
         self.currentSpanChanged.emit()
+
+    def _stop_loading(self) -> None:
+        if self.load is not None:
+            self.load.stop()
+            self.load.deleteLater()
+            self.load = None
+
+    def shown_layers(self) -> tuple[list[str] | None, list[str], bool]:
+        """What the view shows (``shows``): the annotators (None: all) and layers read, and
+        whether the pending suggestions the analyst does not already have are shown too."""
+        if self._show_others:
+            annotators, layers = None, [LAYER, GOLD]
+        else:
+            annotators, layers = self._layer.annotators(self._annotator), [self._layer.store_layer]
+        return annotators, layers, self._show_suggestions and self._layer == OWN_LAYER
 
     def _annotations(self, doc_id: int) -> tuple[list[SpanRecord], list[RelationRecord]]:
         """What the view shows (``shows``): the layer worked in (and the others when asked), then,
         in the analyst's own layer, pending suggestions they do not already have, with relations
         between shown ones."""
-        if self._show_others:
-            annotators, layers = None, [LAYER, GOLD]
-        else:
-            annotators, layers = self._layer.annotators(self._annotator), [self._layer.store_layer]
+        annotators, layers, suggestions = self.shown_layers()
         annotations = self._project.annotations
         spans = list(annotations.spans(doc_id, annotators=annotators, layers=layers))
         relations = list(annotations.relations(doc_id, annotators=annotators, layers=layers))
-        if self._show_suggestions and self._layer == OWN_LAYER:
+        if suggestions:
             # The analyst's spans were just read: the suggestions they already have are left out
             # here, not by the store reading them again (60 ms with 20,000 own spans).
             own = {(span.label, span.start, span.end) for span in spans if span.annotator == self._annotator}
@@ -253,6 +275,7 @@ class DocumentEditor(QObject):
         current span."""
         if self._document is None:
             return
+        self._stop_loading()  # everything is read again here
         self._view.set_annotations(*self._annotations(self._document.id))
         self.currentSpanChanged.emit()
 
@@ -269,6 +292,7 @@ class DocumentEditor(QObject):
     def show_nothing(self) -> None:
         """An empty project: an empty view, and the way to fill it."""
         self.relations.end()
+        self._stop_loading()
         self._document = None
         self._view.set_document("", [], [], self._colors, owner=self._layer.owner(self._annotator))
         self.currentSpanChanged.emit()
@@ -491,10 +515,12 @@ class DocumentEditor(QObject):
 
     def own_span_count(self, doc_id: int, annotator: str) -> int | None:
         """How many spans of ``annotator``'s layer the open document ``doc_id`` has, from the
-        view, which shows them all (None for another document or annotator, or while a step
-        runs and the view does not show its outcome yet)."""
+        view, which shows them all (None for another document or annotator, while a step runs
+        and the view does not show its outcome yet, or while the document's spans are still
+        being read)."""
         if self._document is None or self._document.id != doc_id or annotator != self._annotator \
-                or self.steps.running or not (self._layer == OWN_LAYER or self._show_others):
+                or self.steps.running or not (self._layer == OWN_LAYER or self._show_others) \
+                or self._view.loading:
             return None
         return self._view.count_spans(LAYER, annotator)
 

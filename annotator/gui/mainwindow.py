@@ -18,6 +18,8 @@ annotator switches, view settings and the window's life (layout saved, spaCy loa
 
 from __future__ import annotations
 
+import gc
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QScrollArea, QSplitter, QVBoxLayout, QWidget
@@ -52,6 +54,7 @@ from annotator.store import Project
 from annotator.store.review_states import ReviewStates
 
 MESSAGE_MS = 10_000
+SYNC_AFTER_OPEN_MS = 300  # the last document reaches the settings file this long after the last opening
 FONT_SIZES = (8.0, 40.0)
 
 
@@ -97,6 +100,10 @@ class MainWindow(QMainWindow):
         self._build_layout()
         self.menus = WindowMenus(self)
         self.reading = PlaceMemory(self)  # before _connect: it records an opened document first, the window then syncs
+        # Writing the settings file costs 12-16 ms: not in the key that opens a document, but
+        # after its paint, once the analyst stops flipping through documents.
+        self._sync_soon = QTimer(self, singleShot=True, interval=SYNC_AFTER_OPEN_MS)
+        self._sync_soon.timeout.connect(self._settings.sync)
         self._connect()
         self._restore_layout()
         self.status_line.show_identity()
@@ -200,8 +207,15 @@ class MainWindow(QMainWindow):
         task = BackgroundTask(load_spacy_tokenizer)
         task.succeeded.connect(self._tokenizer_loaded)
         task.failed.connect(lambda error: self.show_message(show_unexpected_error(error, Errors.E187, self)))
-        task.finished.connect(self.suggest_runner.prepare)  # then the suggestion pipeline, never both at once
+        task.finished.connect(self._prepare_pipeline)  # then the suggestion pipeline, never both at once
         task.start()
+
+    def _prepare_pipeline(self) -> None:
+        """Load the suggestion pipeline; then leave what start-up made (Qt's wrappers, spaCy and
+        the pipeline: some 160,000 objects, nearly all kept for good) out of Python's full
+        garbage collections (``gc.freeze``). Each full collection walked them all, 100 ms on the
+        shared machine, inside whichever key happened to trigger it."""
+        self.suggest_runner.prepare().finished.connect(gc.freeze)
 
     def _tokenizer_loaded(self, tokenize: object) -> None:
         self.editor.use_spacy_tokenizer(tokenize)  # type: ignore[arg-type]
@@ -298,7 +312,7 @@ class MainWindow(QMainWindow):
         self.show_document_panel()
         self.show_title()
         self._settings.set_last_document(self._project.location, doc_id)
-        self._settings.sync()
+        self._sync_soon.start()
 
     def show_title(self) -> None:
         """Document, project, annotator and the layer shown when it is not the analyst's own."""

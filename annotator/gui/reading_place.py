@@ -6,8 +6,9 @@ place in it, per project: the first character on screen, the caret and the curre
 and so means another place at another window width or font size.
 
 When it is written. Opening a document records it at its top, in memory: the window's own
-write of the last document puts it on disk, and if a crash comes first, the place names another
-document and is ignored, which opens the new one at its top all the same. Scrolling, moving the
+write of the last document puts it on disk a moment later (``SYNC_AFTER_OPEN_MS``, after the
+paint, not inside the key), and if a crash comes first, the place names another document and is
+ignored, which opens the new one at its top all the same. Scrolling, moving the
 caret or picking a span writes the place to disk ``SAVE_MS`` after the last move, and every
 ``SAVE_AT_LEAST_MS`` while the moves go on; closing the window writes it too. Writing is not
 free (the settings file is replaced and flushed: 12–16 ms measured here), so it waits for a pause

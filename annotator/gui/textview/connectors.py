@@ -30,13 +30,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF
-from PySide6.QtGui import QPainterPath, QPolygonF, QTextBlock, QTextDocument
+from PySide6.QtGui import QPainterPath, QPolygonF, QTextBlock
 
 from annotator.gui.textview.arcs import End
 from annotator.gui.textview.model import SpanModel
 from annotator.gui.textview.scene import LineScene
 from annotator.gui.textview.scene_cache import SceneCache
 from annotator.store.records import RelationRecord
+
+# Block breaks in the text given to Qt besides LF (see ``offsets``): U+2029, U+FDD0, U+FDD1 and a
+# lone CR (a CR before LF is shown as a space there).
+_OTHER_BREAKS = ("\r", "\u2029", "\ufdd0", "\ufdd1")
+_BREAK = re.compile("[\n\r\u2029\ufdd0\ufdd1]")
 
 LANE_GAP = 3.0      # between neighbouring lanes in the margin
 CORNER = 3.0        # radius of a connector's turns into and out of its lane
@@ -56,23 +61,34 @@ class Connector:
 
 class BlockNumbers:
     """The block (paragraph) of a code point, by bisecting the code points where blocks start,
-    found once per text in the document's raw text (every block break is U+2029 there).
-    Asking ``QTextDocument.findBlock`` for the two ends of 2,000 relations instead took 25 ms
-    of a 1 MB document's opening."""
+    found once per text in the text the view gave Qt (``set_text``). Asking
+    ``QTextDocument.findBlock`` for the two ends of 2,000 relations instead took 25 ms of a 1 MB
+    document's opening, and reading the breaks back from Qt's raw text 10 ms."""
 
     def __init__(self) -> None:
-        self._key: tuple[int, int] | None = None
-        self._starts: list[int] = []
+        self._text = ""
+        self._starts: list[int] | None = [0]
 
-    def use(self, document: QTextDocument) -> None:
-        key = (id(document), document.revision())
-        if key == self._key:
-            return
-        self._key = key
-        raw = document.toRawText()  # a Python str: indexes are code points, as ours
-        self._starts = [0, *(match.end() for match in re.finditer("\u2029", raw))]
+    def set_text(self, shown: str) -> None:
+        """The text as given to ``QTextDocument`` (``offsets.qt_display_text``); its block
+        starts are found when first asked."""
+        self._text = shown
+        self._starts = None
+
+    def _find(self) -> list[int]:
+        text = self._text
+        if any(mark in text for mark in _OTHER_BREAKS):
+            return [0, *(match.end() for match in _BREAK.finditer(text))]
+        starts = [0]
+        at = text.find("\n")
+        while at >= 0:  # str.find runs at C speed; a regular expression over 1 MB took 5 ms
+            starts.append(at + 1)
+            at = text.find("\n", at + 1)
+        return starts
 
     def __call__(self, cp: int) -> int:
+        if self._starts is None:
+            self._starts = self._find()
         return bisect_right(self._starts, cp) - 1
 
 
@@ -143,6 +159,11 @@ class Connectors:
         self.lanes = Lanes()
         self._blocks = BlockNumbers()
 
+    def set_text(self, shown: str) -> None:
+        """A new text in the view, as given to Qt: blocks are numbered anew, lanes given anew."""
+        self._blocks.set_text(shown)
+        self.lanes = Lanes()
+
     def visible(self, blocks: Sequence[tuple[QTextBlock, QRectF]], scenes: SceneCache, model: SpanModel,
                 text_left: float, height: float) -> list[Connector]:
         """Connectors over ``blocks`` (the blocks on screen, with their viewport rectangles);
@@ -151,7 +172,6 @@ class Connectors:
             return []
         lanes = self.lanes
         if lanes.stale(model):
-            self._blocks.use(blocks[0][0].document())
             lanes.refresh(model, self._blocks)
         first, last = blocks[0][0].blockNumber(), blocks[-1][0].blockNumber()
         found: dict[int, dict[bool, tuple[End, QPointF]]] = {}

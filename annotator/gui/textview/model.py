@@ -38,6 +38,18 @@ class SpanModel:
         for relation in relations:
             self.add_relation(relation)
 
+    def extend(self, spans: Iterable[SpanRecord], relations: Iterable[RelationRecord]) -> None:
+        """More of the document's spans and relations (the next stretch of a document being
+        read, ``document_load``): added, or replacing those with their ids."""
+        for span in spans:
+            self.spans[span.id] = span
+            self.index.add(span.start, span.end, span.id)
+        self._order = None  # sorted again when next asked
+        self._counts = None
+        self.relations_version += 1
+        for relation in relations:
+            self.add_relation(relation)
+
     # --- spans ---------------------------------------------------------------------------
 
     def put_span(self, span: SpanRecord) -> SpanRecord | None:

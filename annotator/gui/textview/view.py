@@ -62,6 +62,7 @@ from annotator.gui.textview.tooltips import tooltip_html
 from annotator.store.records import RelationRecord, SpanRecord
 
 DOCUMENT_MARGIN = 14.0
+MIN_SCREEN = (800, 600)  # pixels: a view not laid out yet (its window not shown yet) counts as this big
 
 
 class DocumentView(QPlainTextEdit):
@@ -105,6 +106,7 @@ class DocumentView(QPlainTextEdit):
         self._last_click: tuple[tuple[int, ...], int] | None = None
         self._scenes = SceneCache(self._builder)
         self._batch: tuple[list[tuple[int, int]], list[int]] | None = None  # see ``changing``
+        self._loading: Callable[[], None] | None = None  # reads the spans not read yet: ``begin_loading``
         self._screen = ScreenLines(self, self._layout, self._scenes)
         self._connectors = Connectors()
         self._focus = SuggestionFocus(self._model, lambda point: self._screen.hit(point, self._model, self._offsets),
@@ -130,6 +132,7 @@ class DocumentView(QPlainTextEdit):
         self._span_colors = SpanColors(self.palette(), self._colors)
         self._current = None
         self._last_click = None
+        self._loading = None
         self._focus.reset()
         self._model.reset(spans, relations)
         self._scenes.clear()
@@ -143,8 +146,10 @@ class DocumentView(QPlainTextEdit):
         """Put the text into the document, making sure Qt's positions match ours one for one."""
         expected = self._offsets.utf16_length + 1  # Qt counts one more: the final block end
         for strict in (False, True):
-            self.setPlainText(qt_display_text(self._text, strict=strict))
+            shown = qt_display_text(self._text, strict=strict)
+            self.setPlainText(shown)
             if self.document().characterCount() == expected:
+                self._connectors.set_text(shown)
                 return
         raise RuntimeError(
             f"Qt changed the length of the text ({self.document().characterCount()} positions, "
@@ -153,6 +158,7 @@ class DocumentView(QPlainTextEdit):
 
     def set_annotations(self, spans: Sequence[SpanRecord], relations: Sequence[RelationRecord]) -> None:
         """Replace all spans and relations; text, scroll position and selection stay."""
+        self._loading = None
         self._model.reset(spans, relations)
         if self._current not in self._model.spans:
             self._current = None
@@ -160,7 +166,72 @@ class DocumentView(QPlainTextEdit):
         self._layout.reset()
         self.viewport().update()
 
+    # --- a document whose spans are still being read ----------------------------------
+
+    @property
+    def loading(self) -> bool:
+        """Whether some of the document's spans are not read yet (``begin_loading``)."""
+        return self._loading is not None
+
+    def begin_loading(self, finish: Callable[[], None]) -> None:
+        """The document shown has more spans than the view holds yet; ``finish`` reads them all
+        (through ``add_loaded``, then ``end_loading``). The view calls it before anything that
+        needs every span: a span looked up by id that it does not hold, the reading order (Tab,
+        ] and [), the spans at a position, counts, relations, and every change of spans or
+        relations. Painting and hit-testing use what is there."""
+        self._loading = finish
+
+    def end_loading(self, finish: Callable[[], None]) -> None:
+        """``finish`` (as given to ``begin_loading``) has read everything, or is given up."""
+        if self._loading == finish:
+            self._loading = None
+
+    def add_loaded(self, spans: Sequence[SpanRecord], relations: Sequence[RelationRecord], first: int,
+                   stop: int) -> None:
+        """The spans starting in ``[first, stop)`` (code points) and the relations read with them:
+        the lines they are on are measured and drawn again (lines scrolled to before their spans
+        arrived, or with an arc to a span just read)."""
+        model = self._model
+        model.extend(spans, relations)
+        ends = [end for relation in relations for end_id in (relation.head_id, relation.tail_id)
+                if (end := model.spans.get(end_id)) is not None and end.start < first]
+        ranges = [(first, max(first, min(stop, len(self._text))))] if spans else []
+        self._changed(ranges + [(span.start, span.end) for span in spans if span.end > stop],
+                      [end.start for end in ends])
+        if ends and (shown := self._shown_range()) is not None:  # an arc or a connector over the screen
+            reached = [(min(head.start, tail.start), max(head.end, tail.end)) for relation in relations
+                       if (head := model.spans.get(relation.head_id)) is not None
+                       and (tail := model.spans.get(relation.tail_id)) is not None]
+            if any(start <= shown[1] and end >= shown[0] for start, end in reached):
+                self.viewport().update()
+
+    def _shown_range(self) -> tuple[int, int] | None:
+        """The code points of the blocks on screen, first to last; None when there are none."""
+        blocks = [block for block, _rect in self._screen.visible_blocks()]
+        if not blocks:
+            return None
+        return (self._offsets.from_qt(blocks[0].position()),
+                self._offsets.from_qt(blocks[-1].position() + blocks[-1].length()))
+
+    def screen_chars(self) -> int:
+        """How many characters a screen of the view can show at most: lines of the plain line
+        height, each full of average characters (a line with room for chips and arcs, a wrapped
+        or short line, holds fewer)."""
+        metrics = self.fontMetrics()
+        viewport = self.viewport()
+        width = max(viewport.width(), MIN_SCREEN[0])
+        height = max(viewport.height(), MIN_SCREEN[1])
+        return (height // max(1, metrics.lineSpacing()) + 1) * (width // max(1, metrics.averageCharWidth()) + 1)
+
+    def _complete(self) -> None:
+        """Read the spans not read yet, if any (``begin_loading``)."""
+        if self._loading is not None:
+            self._loading()
+
+    # --- changes ---------------------------------------------------------------------------
+
     def add_span(self, span: SpanRecord) -> None:
+        self._complete()
         previous = self._model.put_span(span)
         ranges = [(span.start, span.end)] if previous is None else [(previous.start, previous.end),
                                                                      (span.start, span.end)]
@@ -175,6 +246,7 @@ class DocumentView(QPlainTextEdit):
 
     def remove_span(self, span_id: int) -> None:
         """Remove a span and the relations that use it (the store deletes them together)."""
+        self._complete()
         span, relations = self._model.remove_span(span_id)
         if span is None:
             return
@@ -186,11 +258,13 @@ class DocumentView(QPlainTextEdit):
             self.viewport().update()
 
     def add_relation(self, relation: RelationRecord) -> None:
+        self._complete()
         previous = self._model.relations.get(relation.id)
         self._model.add_relation(relation)
         self._relation_changed(relation, previous)
 
     def remove_relation(self, relation_id: int) -> None:
+        self._complete()
         relation = self._model.remove_relation(relation_id)
         if relation is not None:
             self._relation_changed(relation)
@@ -210,6 +284,7 @@ class DocumentView(QPlainTextEdit):
         if self._batch is not None:
             yield
             return
+        self._complete()
         self._batch = ([], [])
         try:
             yield
@@ -262,22 +337,30 @@ class DocumentView(QPlainTextEdit):
     # --- queries -------------------------------------------------------------------------
 
     def span(self, span_id: int) -> SpanRecord | None:
-        return self._model.spans.get(span_id)
+        span = self._model.spans.get(span_id)
+        if span is None and self._loading is not None:
+            self._complete()
+            span = self._model.spans.get(span_id)
+        return span
 
     def spans_at(self, position: int) -> list[int]:
         """Ids of the spans covering code point ``position``, innermost (shortest) first."""
+        self._complete()
         return self._model.spans_at(position)
 
     def relations_touching(self, span_id: int) -> list[RelationRecord]:
         """The relations held for this span, by id, whether or not their other end is shown."""
+        self._complete()
         return self._model.touching(span_id)
 
     def count_spans(self, layer: str, annotator: str) -> int:
         """How many spans of ``annotator``'s ``layer`` are shown (kept, not counted per call)."""
+        self._complete()
         return self._model.count(layer, annotator)
 
     def span_ids_in_order(self) -> list[int]:
         """All shown spans by (start, -end, id), for Tab / Shift+Tab."""
+        self._complete()
         return list(self._model.order())
 
     # --- current span and modes ----------------------------------------------------------
@@ -288,7 +371,7 @@ class DocumentView(QPlainTextEdit):
     def set_current_span(self, span_id: int | None, *, scroll: bool = True) -> None:
         """Outline a span (None: none) and, with ``scroll``, bring it into view. Emits nothing."""
         previous = self._model.spans.get(self._current) if self._current is not None else None
-        span = self._model.spans.get(span_id) if span_id is not None else None
+        span = self.span(span_id) if span_id is not None else None
         self._current = span.id if span is not None else None
         if previous is not None:
             self._update_range(previous.start, previous.end)
