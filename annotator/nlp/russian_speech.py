@@ -112,14 +112,22 @@ class _Finder:
         self.is_reporting = set(self.reporting)
         self.speaker_at: dict[int, tuple[int, int] | None] = {}  # reporting verb index -> its speaker
 
-    def speaker_before(self, verb: Token) -> tuple[int, int] | None:
+    def words_before(self, verb: Token, sentence: Span) -> Iterator[Token]:
+        """The words (not whitespace) of ``sentence`` before ``verb``, nearest first, made as they are read."""
+        for index in range(verb.i - 1, sentence.start - 1, -1):
+            token = self.doc[index]
+            if not token.is_space:
+                yield token
+
+    def speaker_before(self, verb: Token, sentence: Span) -> tuple[int, int] | None:
         """The subject entity of ``verb``, or the speaker of a reporting verb it is joined to by "и"."""
-        before = [t for t in self.doc[verb.sent.start:verb.i] if not t.is_space]
-        if before and before[-1].lower_ == "и":
-            joined = next((t for t in reversed(before[:-1]) if t.i in self.speaker_at), None)
+        before = self.words_before(verb, sentence)
+        previous = next(before, None)
+        if previous is not None and previous.lower_ == "и":
+            joined = next((t for t in before if t.i in self.speaker_at), None)
             if joined is not None:
                 return self.speaker_at[joined.i]
-        for token in reversed(before):
+        for token in self.words_before(verb, sentence):
             if token.text in _CLAUSE_BREAKS or token.lower_ in _CLAUSE_BREAKS:
                 return None
             entity = self.entity_of.get(token.i)
@@ -127,8 +135,8 @@ class _Finder:
                 return entity.start_char, entity.end_char
         return None
 
-    def speaker_after(self, verb: Token) -> tuple[int, int] | None:
-        for token in self.doc[verb.i + 1:verb.sent.end]:
+    def speaker_after(self, verb: Token, sentence: Span) -> tuple[int, int] | None:
+        for token in self.doc[verb.i + 1:sentence.end]:
             if token.is_punct:
                 return None
             entity = self.entity_of.get(token.i)
@@ -167,18 +175,19 @@ class _Finder:
             verb = self.doc[index]
             if any(q[0] <= verb.idx < q[1] for q in self.quotes):
                 continue
-            after = [t for t in self.doc[verb.i + 1:min(verb.i + 4, verb.sent.end)] if not t.is_space]
+            sentence = verb.sent  # found by walking the tokens: once per verb
+            after = [t for t in self.doc[verb.i + 1:min(verb.i + 4, sentence.end)] if not t.is_space]
             quote = self.quote_ending_before(self.doc[verb.i - 1]) if verb.i and self.doc[verb.i - 1].text in _DASHES else None
             if quote is not None:  # «…», — сказала Захарова
-                speaker = self.speaker_after(verb)
+                speaker = self.speaker_after(verb, sentence)
                 self.speaker_at[verb.i] = speaker
                 if (claim := _trim(self.text, *quote)) is not None:
                     yield ReportedSpeech(claim, speaker, "quoted")
                 continue
-            speaker = self.speaker_before(verb)
+            speaker = self.speaker_before(verb, sentence)
             self.speaker_at[verb.i] = speaker
             if len(after) >= 2 and after[0].text == "," and after[1].lower_ == "что":
-                claim = self.rest_of_clause(after[1].i + 1, verb.sent)
+                claim = self.rest_of_clause(after[1].i + 1, sentence)
                 if claim is not None:
                     yield ReportedSpeech(claim, speaker, "paraphrased")
             elif len(after) >= 2 and after[0].text == ":" and (quoted := self.quote_starting(after[1])) is not None:
