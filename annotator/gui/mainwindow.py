@@ -54,8 +54,22 @@ from annotator.store import Project
 from annotator.store.review_states import ReviewStates
 
 MESSAGE_MS = 10_000
+_start_up_frozen = False  # see ``freeze_start_up``
 SYNC_AFTER_OPEN_MS = 300  # the last document reaches the settings file this long after the last opening
 FONT_SIZES = (8.0, 40.0)
+
+
+def freeze_start_up() -> None:
+    """Leave what start-up made (Qt's wrappers, spaCy and the suggestion pipeline: some 160,000
+    objects, nearly all kept for good) out of Python's full garbage collections: each of them
+    walked them all, 100-150 ms on the shared machine, inside whichever key happened to set one
+    off; 5 ms after this. Once per process, after one full collection, so no garbage is kept
+    for good (a second window, or a test's next one, finds it done)."""
+    global _start_up_frozen  # noqa: PLW0603 - once per process, whichever window gets there first
+    if not _start_up_frozen:
+        _start_up_frozen = True
+        gc.collect()
+        gc.freeze()
 
 
 class MainWindow(QMainWindow):
@@ -67,6 +81,7 @@ class MainWindow(QMainWindow):
         self._annotator = annotator
         self._settings = settings
         self._tokenizer_requested = False
+        self._pipeline_task: BackgroundTask | None = None
         self.theme = ThemeManager(QApplication.instance(), parent=self)
         self.theme.apply(settings.theme)
 
@@ -211,11 +226,9 @@ class MainWindow(QMainWindow):
         task.start()
 
     def _prepare_pipeline(self) -> None:
-        """Load the suggestion pipeline; then leave what start-up made (Qt's wrappers, spaCy and
-        the pipeline: some 160,000 objects, nearly all kept for good) out of Python's full
-        garbage collections (``gc.freeze``). Each full collection walked them all, 100 ms on the
-        shared machine, inside whichever key happened to trigger it."""
-        self.suggest_runner.prepare().finished.connect(gc.freeze)
+        """Load the suggestion pipeline, then ``freeze_start_up``."""
+        self._pipeline_task = self.suggest_runner.prepare()  # kept: a task let go when it ends drops slots after its own
+        self._pipeline_task.finished.connect(freeze_start_up)
 
     def _tokenizer_loaded(self, tokenize: object) -> None:
         self.editor.use_spacy_tokenizer(tokenize)  # type: ignore[arg-type]

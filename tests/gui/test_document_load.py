@@ -4,6 +4,7 @@ the view ends up with is what reading the document at once shows."""
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -136,3 +137,12 @@ def test_lines_scrolled_to_before_their_spans_are_read_are_drawn_with_them(
     qtbot.waitUntil(lambda: not view.loading)
     view.ensureCursorVisible()  # its line moved down as the lines above took room for their chips
     assert last.id in drawn()  # the bare scenes drawn before are gone
+
+
+def test_start_up_objects_are_left_out_of_full_garbage_collections(
+        qtbot: QtBot, project: Project, doc_ids: list[int], make_window: Callable[..., MainWindow]) -> None:
+    window = make_window(project)
+    qtbot.waitUntil(lambda: window.suggest_runner.chosen() is not None, timeout=60_000)
+    # once the pipeline is loaded, or by an earlier window of the process; Python freezes a few
+    # hundred of its own at start
+    qtbot.waitUntil(lambda: gc.get_freeze_count() > 50_000)
