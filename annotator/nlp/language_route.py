@@ -49,15 +49,16 @@ def script_language(text: str) -> str | None:
     return "ru" if letters and len(_CYRILLIC.findall(text)) * 2 > letters else None
 
 
-def detect_language(text: str) -> str | None:
-    """The language of an unlabelled text, judged from its start: the import's detector where it
-    is installed and sure, else the script."""
-    sample = text[:SAMPLE_CHARS]
+def detect_languages(texts: Sequence[str]) -> list[str | None]:
+    """The languages of unlabelled texts, each judged from its start: by the import's detector
+    where it is installed and sure (all the texts in one batch, as the import's catch-up judges
+    them), else by the script."""
+    samples = [text[:SAMPLE_CHARS] for text in texts]
     try:
-        from annotator.corpus.language import detect_language as detector
+        from annotator.corpus.language import detect_languages as detector
     except ImportError:  # the import's detector (py3langid) is an optional part
-        return script_language(sample)
-    return detector(sample) or script_language(sample)
+        return [script_language(sample) for sample in samples]
+    return [found or script_language(sample) for found, sample in zip(detector(samples), samples, strict=True)]
 
 
 def document_languages(project: Project, doc_ids: Sequence[int]) -> dict[int, str | None]:
@@ -70,8 +71,9 @@ def document_languages(project: Project, doc_ids: Sequence[int]) -> dict[int, st
                 DOC.c.id, DOC.c.language,
                 sa.case((DOC.c.language.is_(None), sa.func.substr(DOC.c.text, 1, SAMPLE_CHARS)), else_=None),
             ).where(DOC.c.id.in_(chunk))).all()
-            found.update({doc_id: language or (detect_language(sample) if sample else None)
-                          for doc_id, language, sample in rows})
+            found.update({doc_id: language for doc_id, language, _sample in rows})
+            unknown = {doc_id: sample for doc_id, language, sample in rows if language is None and sample}
+            found.update(zip(unknown, detect_languages(list(unknown.values())), strict=True))
     return found
 
 
