@@ -4,7 +4,7 @@ An import (or any writer) only stores documents; their insert trigger records ea
 ``document_pending`` (``store.search_index``): on SQLite the full-text index has not got it yet,
 and on both backends a document stored without a language has not been judged. ``catch_up``
 does both for every pending document in one transaction of its own: the FTS5 index filled by a
-single ``INSERT … SELECT`` (five times cheaper than a statement a row, which is what made an
+single ``INSERT … SELECT`` (a third of the cost of a statement a row, which is what made an
 import slow), the languages detected in batches (``corpus.language.detect_languages``) and
 stored where the document still has none, and the pending rows cleared. A document whose
 language cannot be told keeps None and is no longer pending, so it is never judged again.

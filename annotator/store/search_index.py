@@ -7,10 +7,11 @@ judged the same way everywhere.
 SQLite: an external-content FTS5 table ``document_fts`` (the text is not stored twice) with the
 ``unicode61`` tokenizer, ``remove_diacritics 2`` (Lukašenko = Lukasenko, also when the accent is a
 separate combining mark). Since schema 0011 it is filled in bulk, not row by row: the insert
-trigger on ``document`` only records the new row in ``document_pending`` (a row a statement,
-costing nearly nothing), and the catch-up step (``annotator.store.pending``) indexes every
-pending document with one ``INSERT … SELECT`` in its own transaction, as a bulk load is five
-times cheaper than a statement a row. What replaces "no application code to forget": every
+trigger on ``document`` only records the new row in ``document_pending`` (one small row a
+document, costing nearly nothing), and the catch-up step (``annotator.store.pending``) indexes
+every pending document with one ``INSERT … SELECT`` in its own transaction: a bulk load costs
+a third of the rows indexed one by one (``bench_import``: 1.1 s against 3.4 s over bare
+inserts for 10,000 articles). What replaces "no application code to forget": every
 writer still records its documents through the trigger, whatever it is (importer, dataset
 ingestion, merge, copy, a plain SQL client); a document not yet indexed is always a search
 candidate (``candidate_filter`` adds the pending ones, so search never misses a document even
