@@ -142,8 +142,8 @@ class WordListMatcher:
             return []
         from spacy.attrs import IDS
 
-        table = doc.to_array([IDS[name] for name in self._attributes]).tolist()
-        columns = list(zip(*table, strict=True)) if len(self._attributes) > 1 else [table]
+        table = doc.to_array([IDS[name] for name in self._attributes])  # one attribute: spaCy gives a row
+        columns = table.T.tolist() if table.ndim == 2 else [table.tolist()]
         found: dict[int, list[tuple[int, int]]] = {}
         for column, starts in zip(columns, self._starts, strict=True):
             for start, value in enumerate(column):
