@@ -28,12 +28,14 @@ for the evaluation files that hold gold and predicted tags side by side.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
 
+from annotator.corpus.file_checks import open_regular_file
 from annotator.errors import Errors, UserError
 from annotator.formats.base import (
     CanonicalDoc,
@@ -43,6 +45,7 @@ from annotator.formats.base import (
     register,
 )
 from annotator.formats.tag_schemes import SCHEMES, Scheme, detect_scheme, encode, entities, ill_formed
+from annotator.formats.utf8_blocks import NotUtf8, check_utf8, utf8_lines
 from annotator.output_files import OutputSet, staging
 
 DOCSTART = "-DOCSTART- -X- O O"
@@ -162,53 +165,84 @@ _ILL_FORMED = {
 
 
 def read_conll(paths: Sequence[Path], options: ReadOptions, report: LossReport) -> Iterator[CanonicalDoc]:
-    """Documents of each CoNLL file, split at ``-DOCSTART-`` lines; a file is read whole first."""
+    """Documents of each CoNLL file, split at ``-DOCSTART-`` lines, each handed on once read.
+
+    A file is read twice, a line at a time, never held whole: the first pass checks every line
+    (so a malformed line anywhere refuses the file before any document, as reading it whole did)
+    and gathers what decides its tag scheme; the second builds the documents one at a time."""
     for path in paths:
         if not path.is_file():
             raise UserError(Errors.E847.format(path=path, what="CoNLL file"))
-        yield from _read_file(path, options, report)
+        evidence = _SchemeEvidence()
+        for _document_number, sentence in _sentences(path, options, LossReport()):
+            evidence.add([tag for _token, tag, _line in sentence])
+        scheme = evidence.scheme()
+        documents = itertools.groupby(_sentences(path, options, report), key=lambda item: item[0])
+        for number, (_document_number, sentences) in enumerate(documents, start=1):
+            yield _document(f"{path.stem}-{number}", (sentence for _doc, sentence in sentences), scheme, options,
+                            report)
 
 
-def _read_file(path: Path, options: ReadOptions, report: LossReport) -> list[CanonicalDoc]:
-    try:
-        content = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise UserError(Errors.E846.format(path=path, problem=error)) from error
+class _SchemeEvidence:
+    """What ``tag_schemes.detect_scheme`` weighs, summed a sentence at a time so that a file's
+    sentences need not be held: any ``E-``/``S-`` tag, and the tags ill-formed as BIO and as IOB1."""
+
+    def __init__(self) -> None:
+        self.ends = False
+        self.as_bio = self.as_iob1 = 0
+
+    def add(self, tags: list[str]) -> None:
+        self.ends = self.ends or detect_scheme([tags]) == "bioes"
+        self.as_bio += ill_formed(tags, "bio")
+        self.as_iob1 += ill_formed(tags, "iob1")
+
+    def scheme(self) -> Scheme:
+        if self.ends:
+            return "bioes"
+        return "iob1" if self.as_iob1 < self.as_bio else "bio"
+
+
+def _sentences(path: Path, options: ReadOptions,
+               report: LossReport) -> Iterator[tuple[int, list[tuple[str, str, int]]]]:
+    """The file's sentences as (token, tag, line) lists, each with the number of its document
+    (counting ``-DOCSTART-`` lines), checked line by line; empty ones are skipped."""
     header: list[str] | None = None
     column: int | None = None  # the tag column's index, once the header (if any) is known
-    documents: list[list[list[tuple[str, str, int]]]] = [[[]]]  # docs > sentences > (token, tag, line)
-    for number, line in enumerate(content.split("\n"), start=1):
-        columns = line.split()
-        if not columns:
-            if documents[-1][-1]:
-                documents[-1].append([])
-            continue
-        if columns[0] == "-DOCSTART-":
-            documents.append([[]])
-            continue
-        if column is None:
-            names = _header(line, columns) if header is None else None
-            if names is not None:
-                header = names
-                report.add("header lines (column names, not tokens)")
+    document, sentence = 0, list[tuple[str, str, int]]()
+    with open_regular_file(path, options.limits) as handle:
+        try:
+            check_utf8(handle)  # as decoding the whole file did: an encoding is refused before any line
+            lines = utf8_lines(handle)
+        except NotUtf8 as error:
+            raise UserError(Errors.E846.format(path=path, problem=error)) from error
+        for number, line in enumerate(lines, start=1):
+            columns = line.split()
+            if not columns or columns[0] == "-DOCSTART-":
+                if sentence:
+                    yield document, sentence
+                    sentence = []
+                document += bool(columns)
                 continue
-            column = _tag_index(path, options.tag_column, header)
-        if len(columns) < 2:
-            raise UserError(Errors.E851.format(path=path, line=number, found="one column"))
-        if not -len(columns) <= column < len(columns):
-            raise UserError(Errors.E1140.format(path=path, line=number, column=options.tag_column,
-                                                count=len(columns)))
-        if column % len(columns) == 0:
-            raise UserError(Errors.E1142.format(column=options.tag_column, reason="the first column is the token"))
-        tag = columns[column]
-        if not _TAG.fullmatch(tag):
-            raise UserError(Errors.E850.format(path=path, line=number, tag=tag))
-        documents[-1][-1].append((columns[0], tag, number))
-    kept = [[sentence for sentence in sentences if sentence] for sentences in documents]
-    kept = [sentences for sentences in kept if sentences]
-    scheme = detect_scheme([[tag for _token, tag, _line in sentence] for doc in kept for sentence in doc])
-    return [_document(f"{path.stem}-{number}", sentences, scheme, options, report)
-            for number, sentences in enumerate(kept, start=1)]
+            if column is None:
+                names = _header(line, columns) if header is None else None
+                if names is not None:
+                    header = names
+                    report.add("header lines (column names, not tokens)")
+                    continue
+                column = _tag_index(path, options.tag_column, header)
+            if len(columns) < 2:
+                raise UserError(Errors.E851.format(path=path, line=number, found="one column"))
+            if not -len(columns) <= column < len(columns):
+                raise UserError(Errors.E1140.format(path=path, line=number, column=options.tag_column,
+                                                    count=len(columns)))
+            if column % len(columns) == 0:
+                raise UserError(Errors.E1142.format(column=options.tag_column, reason="the first column is the token"))
+            tag = columns[column]
+            if not _TAG.fullmatch(tag):
+                raise UserError(Errors.E850.format(path=path, line=number, tag=tag))
+            sentence.append((columns[0], tag, number))
+        if sentence:
+            yield document, sentence
 
 
 def _header(line: str, columns: list[str]) -> list[str] | None:
@@ -244,31 +278,30 @@ def _tag_index(path: Path, chosen: str | None, header: list[str] | None) -> int:
     return number - 1 if number > 0 else number
 
 
-def _document(doc_id: str, sentences: list[list[tuple[str, str, int]]], scheme: Scheme, options: ReadOptions,
+def _document(doc_id: str, sentences: Iterable[list[tuple[str, str, int]]], scheme: Scheme, options: ReadOptions,
               report: LossReport) -> CanonicalDoc:
-    """Text and spans of one document from its tagged tokens, read in the file's tag scheme."""
-    pieces: list[str] = []
+    """Text and spans of one document from its tagged tokens, read in the file's tag scheme; each
+    sentence's tokens become one string as it comes, so a long document holds its text, not them."""
+    lines: list[str] = []
     spans: list[dict[str, Any]] = []
     offset = 0
     for sentence_number, sentence in enumerate(sentences):
         if sentence_number:
-            pieces.append("\n")
-            offset += 1
+            offset += 1  # the "\n" between sentences
         starts: list[int] = []
         ends: list[int] = []
         for token_number, (token, _tag, _line) in enumerate(sentence):
             if token_number:
-                pieces.append(" ")
-                offset += 1
+                offset += 1  # the " " between tokens
             starts.append(offset)
-            pieces.append(token)
             offset += len(token)
             ends.append(offset)
+        lines.append(" ".join(token for token, _tag, _line in sentence))
         tags = [tag for _token, tag, _line in sentence]
         report.add(_ILL_FORMED[scheme], ill_formed(tags, scheme))
         spans += [{"start": starts[entity.first], "end": ends[entity.last], "label": entity.label}
                   for entity in entities(tags)]
-    text = "".join(pieces)
+    text = "\n".join(lines)
     return {
         "id": doc_id, "title": doc_id, "text": text, "meta": {},
         "spans": [{"id": number, "start": s["start"], "end": s["end"], "text": text[s["start"]:s["end"]],

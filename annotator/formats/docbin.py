@@ -20,7 +20,8 @@ Every document becomes a ``Doc`` tokenized by ``spacy.blank("en")`` (no model ne
   JSON because msgpack would bring lists back as tuples). Import prefers it, which
   makes our own round trip lossless.
 
-DocBins from elsewhere are read whole: every span of ``doc.ents`` and of every span group becomes
+DocBins from elsewhere are read whole (a DocBin is one compressed msgpack object: see
+``_spacy_docs`` for what is held while it is read): every span of ``doc.ents`` and of every span group becomes
 a span whose ``spacy_key`` records where it was (an attribute, as the other importers keep what
 their tool says beyond the label: Prodigy's ``kb_id``, Label Studio's per-region values; a span's
 ``source`` is the model that suggested it, not a place in a file). The same span (offsets and
@@ -59,7 +60,8 @@ from annotator.output_files import OutputSet, staging
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc, DocBin, Span
+    from spacy.vocab import Vocab
 
 SPANS_KEY = "sc"
 USER_DATA_KEY = "annotator"
@@ -226,23 +228,50 @@ def _write_config(out: Path, outputs: OutputSet) -> None:
 
 
 def read(paths: Sequence[Path], options: ReadOptions, report: LossReport) -> Iterator[CanonicalDoc]:
+    """Each file's documents, a ``Doc`` made and handed on at a time (see ``_spacy_docs``)."""
+    vocab = blank_english().vocab
+    for path in paths:
+        for number, doc in enumerate(_spacy_docs(path, vocab, options), 1):
+            yield _canonical(doc, f"{path.stem}-{number}", options, path, report)
+
+
+def _spacy_docs(path: Path, vocab: Vocab, options: ReadOptions) -> Iterator[Doc]:
+    """The file's ``Doc`` objects one at a time, each made as it is asked for (``DocBin.get_docs``).
+
+    A DocBin is one msgpack object compressed whole, with every document's tokens in one array, so
+    it cannot be read a document at a time: the file is unpacked whole (about its unpacked size
+    twice over while msgpack reads it), and its bytes are let go once it is. What no longer grows
+    with the file is the rest: the documents made of it, and their canonical forms, which used to
+    be built for the whole file before the first was handed on."""
+    with _refused_as_docbin(path):
+        docs = _unpacked(path, options).get_docs(vocab)
+    while True:
+        with _refused_as_docbin(path):
+            doc = next(docs, None)
+        if doc is None:
+            return
+        yield doc
+
+
+@contextmanager
+def _refused_as_docbin(path: Path) -> Iterator[None]:
+    """Whatever spaCy raises on a file that is not a DocBin, as E874 naming the file."""
+    try:
+        yield
+    except ZeroDivisionError:  # spaCy divides the token array by the number of attributes
+        raise UserError(Errors.E874.format(path=path, problem="it lists no token attributes ('attrs' is empty)")) from None
+    except (ValueError, KeyError, TypeError, OSError, zlib.error) as error:
+        raise UserError(Errors.E874.format(path=path, problem=error)) from None
+
+
+def _unpacked(path: Path, options: ReadOptions) -> DocBin:
+    """The file's DocBin, its size unpacked checked first; the file's bytes are let go on return."""
     from spacy.tokens import DocBin
 
-    vocab = blank_english().vocab
-    docs: list[CanonicalDoc] = []
-    for path in paths:
-        try:
-            data = path.read_bytes()
-            # counting stops just past the limit, so a refused bomb's size is a lower bound
-            options.limits.check_file_size(_unpacked_size(data, options.limits.max_file_bytes), f"{path}, unpacked,")
-            spacy_docs = list(DocBin().from_bytes(data).get_docs(vocab))
-        except ZeroDivisionError:  # spaCy divides the token array by the number of attributes
-            raise UserError(Errors.E874.format(path=path, problem="it lists no token attributes ('attrs' is empty)")) from None
-        except (ValueError, KeyError, TypeError, OSError, zlib.error) as error:
-            raise UserError(Errors.E874.format(path=path, problem=error)) from None
-        docs.extend(_canonical(doc, f"{path.stem}-{number}", options, path, report)
-                    for number, doc in enumerate(spacy_docs, 1))
-    yield from docs
+    data = path.read_bytes()
+    # counting stops just past the limit, so a refused bomb's size is a lower bound
+    options.limits.check_file_size(_unpacked_size(data, options.limits.max_file_bytes), f"{path}, unpacked,")
+    return DocBin().from_bytes(data)
 
 
 def _unpacked_size(data: bytes, cap: int) -> int:

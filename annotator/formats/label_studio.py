@@ -45,6 +45,11 @@ Malformed structure (a task, annotation or result that is not an object, a ``res
 list) refuses the file with a message naming the task; content annotator cannot store (offsets
 outside the text, empty regions, labels that are not strings) is counted by kind. The export is in
 ``label_studio_export``.
+
+A file is read twice, a task at a time (``json_items``), never held whole: the first pass finds
+the e-mails of user ids (an annotation may name its user by id alone, another in the file by id and
+e-mail) and refuses a file that is not JSON or not a list of tasks before any task is read; the
+second reads the tasks, each handed on as it is made.
 """
 
 from __future__ import annotations
@@ -53,15 +58,16 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeGuard
 
-from annotator.corpus.file_checks import read_regular_bytes
 from annotator.errors import Errors, UserError
 from annotator.formats.base import CanonicalDoc, Format, LossReport, ReadOptions, register
 from annotator.formats.canonical import CanonicalSpan, new_document
 from annotator.formats.foreign import add_relation, add_span
+from annotator.formats.json_items import json_file
 from annotator.formats.label_studio_export import config_path, export
 from annotator.formats.review_loss import REVIEW
 from annotator.formats.utf16_offsets import Utf16Text
@@ -75,52 +81,33 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
 
 
 def read(paths: Sequence[Path], options: ReadOptions, report: LossReport) -> Iterator[CanonicalDoc]:
-    # Every task of every file is read before the first is handed on, so a malformed task late in
-    # a file refuses the file before anything is ingested.
-    docs = [doc for path in paths for doc in _read_file(path, options, report)]
-    yield from docs
+    """Each file's documents, a task parsed and handed on at a time (``json_items``): ingestion
+    writes them into its open transaction as they come, and a task refused late in a file rolls
+    the whole file back. A first pass over the file's tasks (parsed and let go) finds the e-mails
+    of user ids and makes the whole-file checks before any task is read: the file is JSON
+    (E970, E973), a list of tasks (E971) and not JSON-MIN (E971)."""
+    for path in paths:
+        users = _known_emails(path, options)
+        with _tasks(path, options) as tasks:
+            for number, task in enumerate(tasks, start=1):
+                doc = _TaskReader(path, number, options, report, users).read(task)
+                if doc is not None:
+                    yield doc
 
 
-def _read_file(path: Path, options: ReadOptions, report: LossReport) -> list[CanonicalDoc]:
-    tasks = _load(path, options)
-    users = _known_emails(tasks)
-    docs = []
-    for number, task in enumerate(tasks, start=1):
-        doc = _TaskReader(path, number, options, report, users).read(task)
-        if doc is not None:
-            docs.append(doc)
-    return docs
+@contextmanager
+def _tasks(path: Path, options: ReadOptions) -> Iterator[Iterator[Any]]:
+    """The file's tasks, parsed one at a time; every way the file can fail to be Label Studio JSON
+    is an E97x (a single task object is one task: Label Studio's cloud storage keeps one a file)."""
+    with json_file(path, options.limits, Errors.E970, Errors.E973) as text:
+        yield text.items() if text.start() == "[" else _single_task(path, text.value())
 
 
-def _load(path: Path, options: ReadOptions) -> list[Any]:
-    """The file's tasks, parsed; every way the file can fail to be Label Studio JSON is an E97x."""
-    try:
-        raw = read_regular_bytes(path, options.limits).decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise UserError(Errors.E973.format(path=path, problem=error)) from None
-    try:
-        value = json.loads(raw, parse_constant=_reject_constant)
-    except json.JSONDecodeError as error:
-        raise UserError(Errors.E970.format(path=path, problem=f"{error.msg} at line {error.lineno}, "
-                                                              f"column {error.colno}")) from None
-    except ValueError as error:  # NaN or Infinity, which are not JSON
-        raise UserError(Errors.E970.format(path=path, problem=error)) from None
-    except RecursionError:
-        raise UserError(Errors.E970.format(path=path, problem="it is nested too deeply")) from None
-    if isinstance(value, dict):
-        value = [value]
-    if not isinstance(value, list):
+def _single_task(path: Path, value: Any) -> Iterator[Any]:
+    if not isinstance(value, dict):
         raise UserError(Errors.E971.format(path=path, problem=f"it holds a JSON {type(value).__name__}, "
                                                               "not a list of tasks"))
-    if value and _is_json_min(value[0]):
-        raise UserError(Errors.E971.format(path=path, problem=(
-            "it looks like Label Studio's JSON-MIN export, which leaves out who annotated what and the "
-            "predictions")))
-    return value
-
-
-def _reject_constant(name: str) -> object:
-    raise ValueError(f"{name} is not a JSON value")
+    yield value
 
 
 def _is_json_min(task: Any) -> bool:
@@ -132,23 +119,36 @@ def _is_json_min(task: Any) -> bool:
         for value in task.values())
 
 
-def _known_emails(tasks: list[Any]) -> dict[int, str]:
-    """User id → e-mail, from whatever annotation of the file shows both."""
+def _known_emails(path: Path, options: ReadOptions) -> dict[int, str]:
+    """User id → e-mail, from whatever annotation of the file shows both: a first pass over the
+    tasks, which also refuses the file for what only the whole file shows (see ``read``)."""
     emails: dict[int, str] = {}
-    for task in tasks:
-        annotations = task.get("annotations") if isinstance(task, dict) else None
-        for annotation in annotations if isinstance(annotations, list) else []:
-            if not isinstance(annotation, dict):
-                continue
-            user = annotation.get("completed_by")
-            if isinstance(user, dict) and _is_id(user.get("id")) and _is_email(user.get("email")):
-                emails.setdefault(user["id"], user["email"].strip())
-            named = annotation.get("created_username")
-            if _is_id(user) and isinstance(named, str) and ", " in named:  # "First Last email, id"
-                words, _, user_id = named.rpartition(", ")
-                if user_id.strip() == str(user) and words.split() and _is_email(words.split()[-1]):
-                    emails.setdefault(user, words.split()[-1])
+    json_min: bool | None = None
+    with _tasks(path, options) as tasks:
+        for task in tasks:
+            if json_min is None:
+                json_min = _is_json_min(task)
+            _add_emails(task, emails)
+    if json_min:
+        raise UserError(Errors.E971.format(path=path, problem=(
+            "it looks like Label Studio's JSON-MIN export, which leaves out who annotated what and the "
+            "predictions")))
     return emails
+
+
+def _add_emails(task: Any, emails: dict[int, str]) -> None:
+    annotations = task.get("annotations") if isinstance(task, dict) else None
+    for annotation in annotations if isinstance(annotations, list) else []:
+        if not isinstance(annotation, dict):
+            continue
+        user = annotation.get("completed_by")
+        if isinstance(user, dict) and _is_id(user.get("id")) and _is_email(user.get("email")):
+            emails.setdefault(user["id"], user["email"].strip())
+        named = annotation.get("created_username")
+        if _is_id(user) and isinstance(named, str) and ", " in named:  # "First Last email, id"
+            words, _, user_id = named.rpartition(", ")
+            if user_id.strip() == str(user) and words.split() and _is_email(words.split()[-1]):
+                emails.setdefault(user, words.split()[-1])
 
 
 def _is_id(value: Any) -> TypeGuard[int]:
@@ -243,7 +243,7 @@ class _TaskReader:
         if isinstance(results, str):  # the API accepts a result as a JSON string
             try:
                 results = json.loads(results)
-            except ValueError:
+            except (ValueError, RecursionError):
                 raise self.fail('a "result" is a string that is not JSON') from None
         if results is None:
             return []

@@ -22,21 +22,27 @@ examples with an empty text are counted.
 
 A file that is not such data (not JSON, a pair that is not ``[text, object]``, an offset outside
 the text or not a whole number, a label that is not a string) is refused with a message naming the
-file, the example and the problem, and nothing of it is imported.
+file, the example and the problem, and nothing of it is imported. Examples are parsed and handed on
+one at a time (``json_items``, or a line at a time), so a file is never held whole; a bad example
+late in a file is met after the documents before it, which the import's one transaction for the
+file then rolls back.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from annotator.corpus.file_checks import read_regular_bytes
+from annotator.corpus.file_checks import open_regular_file
 from annotator.errors import Errors, UserError
 from annotator.formats.base import CanonicalDoc, Format, LossReport, ReadOptions, register
 from annotator.formats.canonical import new_document
 from annotator.formats.docbin import ENTS, PlacedSpans, read_cats
+from annotator.formats.json_items import json_file
+from annotator.formats.utf8_blocks import NotUtf8, check_utf8, utf8_lines
 
 #: Token-level annotations of spaCy v2's GoldParse (and v3's Example.from_dict), lower-cased.
 TOKEN_KEYS = ("words", "spaces", "tags", "pos", "morphs", "morphology", "lemmas", "heads", "deps", "sent_starts",
@@ -44,51 +50,59 @@ TOKEN_KEYS = ("words", "spaces", "tags", "pos", "morphs", "morphology", "lemmas"
 
 
 def read(paths: Sequence[Path], options: ReadOptions, report: LossReport) -> Iterator[CanonicalDoc]:
-    # Every example of every file is read before the first is handed on, so a bad example late in
-    # a file refuses the file before anything is ingested.
-    docs = [doc for path in paths for doc in _read_file(path, options, report)]
-    yield from docs
+    """Each file's documents, an example parsed and handed on at a time (``json_items``, or a line
+    of a ``.jsonl`` file): ingestion writes them into its open transaction as they come, and an
+    example refused late in a file rolls the whole file back."""
+    for path in paths:
+        yield from _read_file(path, options, report)
 
 
-def _read_file(path: Path, options: ReadOptions, report: LossReport) -> list[CanonicalDoc]:
-    docs = []
+def _read_file(path: Path, options: ReadOptions, report: LossReport) -> Iterator[CanonicalDoc]:
     labels: set[str] = set()
-    examples, classes = _load(path, options)
-    for number, (where, example) in enumerate(examples, start=1):
-        doc = _Example(path, where, options, report).read(example, f"{path.stem}-{number}")
-        if doc is not None:
-            docs.append(doc)
-            labels.update(span["label"] for span in doc["spans"])
+    classes: list[Any] = []
+    with _examples(path, options, classes) as examples:
+        for number, (where, example) in enumerate(examples, start=1):
+            doc = _Example(path, where, options, report).read(example, f"{path.stem}-{number}")
+            if doc is not None:
+                labels.update(span["label"] for span in doc["spans"])
+                yield doc
     report.add('label names listed in "classes" that no entity uses (a label is made when it is used)',
                len({name for name in classes if isinstance(name, str)} - labels))
-    return docs
 
 
-def _load(path: Path, options: ReadOptions) -> tuple[list[tuple[str, Any]], list[Any]]:
-    """The file's examples, each with where it is ("example 3", "line 3"), and NER Annotator's classes."""
-    try:
-        raw = read_regular_bytes(path, options.limits).decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise UserError(Errors.E1103.format(path=path, problem=error)) from None
+@contextmanager
+def _examples(path: Path, options: ReadOptions, classes: list[Any]) -> Iterator[Iterator[tuple[str, Any]]]:
+    """The file's examples, each with where it is ("example 3", "line 3"), parsed one at a time;
+    NER Annotator's classes are put in ``classes`` (its object is read whole: the tool saves what
+    one person annotated in a browser)."""
     if path.suffix.lower() == ".jsonl":
-        return [(f"line {number}", _parse(path, line, f", line {number}"))
-                for number, line in enumerate(raw.split("\n"), start=1) if line.strip()], []
-    value = _parse(path, raw, "")
-    classes: list[Any] = []
-    if isinstance(value, dict) and isinstance(value.get("annotations"), list):
-        classes = value["classes"] if isinstance(value.get("classes"), list) else []
-        value = value["annotations"]
-    if not isinstance(value, list):
-        raise UserError(Errors.E1101.format(path=path, problem=f"it holds a JSON {type(value).__name__}, not a list "
-                                                               "of [text, annotations] pairs"))
-    return [(f"example {number}", example) for number, example in enumerate(value, start=1)], classes
+        with open_regular_file(path, options.limits) as handle:
+            try:
+                check_utf8(handle)  # as decoding the whole file did: an encoding is refused before any line
+                yield ((f"line {number}", _parse(path, line, f", line {number}"))
+                       for number, line in enumerate(utf8_lines(handle), start=1) if line.strip())
+            except NotUtf8 as error:
+                raise UserError(Errors.E1103.format(path=path, problem=error)) from None
+        return
+    with json_file(path, options.limits, Errors.E1100, Errors.E1103) as text:
+        if text.start() == "[":
+            items: Iterator[Any] = text.items()
+        else:
+            value = text.value()
+            if not (isinstance(value, dict) and isinstance(value.get("annotations"), list)):
+                raise UserError(Errors.E1101.format(path=path, problem=f"it holds a JSON {type(value).__name__}, "
+                                                                       "not a list of [text, annotations] pairs"))
+            classes.extend(value["classes"] if isinstance(value.get("classes"), list) else [])
+            items = iter(value["annotations"])
+        yield ((f"example {number}", example) for number, example in enumerate(items, start=1))
 
 
 def _parse(path: Path, text: str, where: str) -> Any:
+    """One line of a ``.jsonl`` file."""
     try:
         return json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as error:
-        problem = f"{error.msg}{where or f' at line {error.lineno}'}, column {error.colno}"
+        problem = f"{error.msg}{where}, column {error.colno}"
     except ValueError as error:  # NaN or Infinity, which are not JSON
         problem = f"{error}{where}"
     except RecursionError:
