@@ -27,7 +27,10 @@ class SpanModel:
         self._counts: Counter[tuple[str, str]] | None = None  # (layer, annotator): spans, once asked
         self.relations_version = 0  # moves on whenever a relation or a linked span changes
 
-    def reset(self, spans: Iterable[SpanRecord], relations: Iterable[RelationRecord]) -> None:
+    def reset(self, spans: Iterable[SpanRecord], relations: Iterable[RelationRecord]) -> tuple[object, ...]:
+        """Hold these spans and relations instead; returns what was held before, for the caller
+        to let go of when it suits it (freeing 20,000 spans and their index takes 10 ms)."""
+        previous = (self.spans, self.index, self.relations, self._relations_of, self._order)
         self.spans = {span.id: span for span in spans}
         self.index = IntervalIndex((span.start, span.end, span.id) for span in self.spans.values())
         self.relations = {}
@@ -37,6 +40,7 @@ class SpanModel:
         self.relations_version += 1
         for relation in relations:
             self.add_relation(relation)
+        return previous
 
     def extend(self, spans: Iterable[SpanRecord], relations: Iterable[RelationRecord]) -> None:
         """More of the document's spans and relations (the next stretch of a document being
