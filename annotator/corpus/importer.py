@@ -208,14 +208,16 @@ def _write(project: Project, connection: Connection, batch: _Batch, report: Impo
 
     The rows go in as multi-row INSERT … RETURNING statements (SQLAlchemy's "insertmanyvalues",
     up to a thousand rows each), not one statement a row; the ids come back with the rows. One
-    timestamp for the whole batch, bound once rather than converted for every row.
+    timestamp for the whole batch, written into the SQL on SQLite (in SQLAlchemy's own storage
+    format, as ``formats.ingest`` does) rather than converted for every row.
     """
     if not batch.rows:
         return
     now = utcnow()
-    statement = DOC.insert().values(created_at=sa.literal(now, DOC.c.created_at.type),
-                                    updated_at=sa.literal(now, DOC.c.updated_at.type)
-                                    ).returning(DOC.c.content_hash, DOC.c.id)
+    stamp: sa.ColumnElement[Any] = sa.literal(now, DOC.c.created_at.type)
+    if connection.dialect.name == "sqlite":  # a bound value is converted again for every row: written in once
+        stamp = sa.literal_column(f"'{now.strftime('%Y-%m-%d %H:%M:%S.%f')}'")
+    statement = DOC.insert().values(created_at=stamp, updated_at=stamp).returning(DOC.c.content_hash, DOC.c.id)
     # texts another process imported since this import looked are duplicates now
     arrived = _ids_by_hash(connection, [row["content_hash"] for row in batch.rows])
     rows = [row for row in batch.rows if row["content_hash"] not in arrived]
