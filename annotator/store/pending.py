@@ -26,14 +26,17 @@ project with pending documents (on a worker thread, the status bar saying so).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from annotator.store.project import Project
 from annotator.store.search_index import FTS_TABLE, PENDING
 from annotator.store.tables import DOC
 from annotator.tasks import TaskControl
+
+if TYPE_CHECKING:
+    from annotator.store.project import Project
 
 LANGUAGE_ROUND = 20_000  # documents judged per transaction: bounds the samples held in memory
 _IN_CHUNK = 500
