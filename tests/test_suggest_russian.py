@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from annotator.corpus.importer import import_paths
 from annotator.corpus.sample import russian_sample_dir
@@ -84,6 +86,36 @@ def test_russian_statements_get_actors_locations_threats_and_claims(project: Pro
     president = project.documents.resolve(LUKASHENKO)
     assert {"Александр Лукашенко", "Лукашенко"} <= set(spans_of(project, president, "ACTOR"))
     assert spans_of(project, president, "THREAT")["ядерное оружие"].attrs["threat_type"] == "nuclear"
+
+
+# --- the pipeline against natasha alone --------------------------------------------------------
+
+
+def test_the_pipeline_finds_natashas_own_entities_and_keeps_the_text(russian: LoadedPipeline) -> None:
+    """The NER reads the tokenizer's words instead of tokenizing again: its entities are those of
+    natasha's ``NewsNERTagger`` run on the text alone, and the Doc holds the text exactly."""
+    from annotator.nlp.russian import ENTITY_TYPES, ner_tagger
+
+    texts = [path.read_text(encoding="utf-8") for path in sorted(russian_sample_dir().glob("*.txt"))]
+    texts.append("  Мария  Захарова\n\nзаявила в Минске:\t«МИД России готов».  ")
+    for doc, alone in zip(russian.nlp.pipe(texts), ner_tagger().map(texts), strict=True):
+        assert doc.text == alone.text
+        assert [(e.start_char, e.end_char, e.label_) for e in doc.ents] == [
+            (span.start, span.stop, ENTITY_TYPES[span.type]) for span in alone.spans]
+        assert doc.ents and all(t.is_sent_start is False for t in doc if t.is_space)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "I-MISC"]), max_size=12))
+def test_entity_tags_are_read_as_slovnet_reads_them(tags: list[str]) -> None:
+    from slovnet.bio import bio_spans as slovnet_spans
+    from slovnet.token import Token
+
+    from annotator.nlp.russian import bio_spans
+
+    places = [Token(10 * index, 10 * index + 5, "x") for index in range(len(tags))]
+    assert list(bio_spans(tags)) == [(span.start // 10, span.stop // 10, span.type)
+                                     for span in slovnet_spans(places, tags)]
 
 
 # --- routing ---------------------------------------------------------------------------------
