@@ -27,7 +27,7 @@ TOKEN = st.builds(
     st.sampled_from([None, None, "?", "*", "+", "{2}", "{1,2}", "{,2}", "{2,}"]))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(st.lists(st.lists(TOKEN, min_size=1, max_size=4), min_size=1, max_size=3),
        st.lists(st.sampled_from(WORDS), max_size=15))
 def test_word_lists_find_what_spacys_matcher_finds(patterns: list[list[dict[str, Any]]], words: list[str]) -> None:
