@@ -49,7 +49,9 @@ outside the text, empty regions, labels that are not strings) is counted by kind
 A file is read twice, a task at a time (``json_items``), never held whole: the first pass finds
 the e-mails of user ids (an annotation may name its user by id alone, another in the file by id and
 e-mail) and refuses a file that is not JSON or not a list of tasks before any task is read; the
-second reads the tasks, each handed on as it is made.
+second reads the tasks, each handed on as it is made. The first pass costs about what
+``json.loads`` of the file did (1 s of CPU for 65 MB); the reader as a whole takes less CPU than
+when it held the parsed file (3.2 s instead of 3.8 s for that file: less for the collector to walk).
 """
 
 from __future__ import annotations
