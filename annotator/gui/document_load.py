@@ -101,7 +101,8 @@ class DocumentLoad(QObject):
         self.slices += 1
         self.longest_slice_ms = max(self.longest_slice_ms, elapsed)
         low, high = STRETCH_BOUNDS
-        self._stretch = max(low, min(high, int(self._stretch * SLICE_MS / max(elapsed, 0.5))))
+        # at most twice as long as the last: a stretch of bare text says little about the next
+        self._stretch = max(low, min(high, int(self._stretch * min(2.0, SLICE_MS / max(elapsed, 0.5)))))
         if self.done:
             self._editor.view.end_loading(self.finish)
         else:
