@@ -12,7 +12,8 @@ from annotator.corpus.titles import title_from_text
 def read_plain(path: Path, options: ReadOptions) -> list[DocumentDraft]:
     """Read a .txt or .md file. Markdown is stored as written (marks included): analysts
     annotate the source as published, and rendering would move every offset."""
-    text = read_text(path, options.limits)
-    options.limits.check_document(text, str(path))
-    return [DocumentDraft(text=text, title=title_from_text(text) or path.stem, name=path.stem,
-                          source=str(path), meta={})]
+    source = str(path)
+    text = read_text(source, options.limits)
+    options.limits.check_document(text, source)
+    stem = path.stem
+    return [DocumentDraft(text=text, title=title_from_text(text) or stem, name=stem, source=source, meta={})]

@@ -16,6 +16,7 @@ a file that cannot be read is refused when its input is imported, with the other
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,10 +60,12 @@ def plan_inputs(paths: Sequence[str | Path], fmt: Format | None, limits: ImportL
 def _auto_inputs(files: list[Path], limits: ImportLimits) -> list[Input]:
     slots: list[Input | Path] = []  # an input, or a folder whose brat pairs are one input
     brat: dict[Path, list[Path]] = {}
+    listings: dict[str, frozenset[str] | None] = {}  # by folder: its names, to look for .ann beside .txt
     for file in files:
+        name = file.name
         if is_actors_file(file):
             continue  # read beside its canonical JSONL file, never as documents
-        found = detect_format(file, limits)
+        found = None if _plain_text(file, name, listings) else detect_format(file, limits)
         if found != "brat":
             slots.append(Input(file, found, (file,)))
             continue
@@ -71,6 +74,23 @@ def _auto_inputs(files: list[Path], limits: ImportLimits) -> list[Input]:
             slots.append(file.parent)
         brat[file.parent].append(file)
     return [slot if isinstance(slot, Input) else Input(slot, "brat", tuple(brat[slot])) for slot in slots]
+
+
+def _plain_text(file: Path, name: str, listings: dict[str, frozenset[str] | None]) -> bool:
+    """True for a ``.txt`` with no ``.ann`` of the same name beside it: a plain article, which
+    ``detect_format`` would find by looking for that .ann file (a stat per article). Its folder is
+    listed once instead, for all its files; a folder that cannot be listed leaves it to
+    ``detect_format``."""
+    if not name.endswith(".txt"):
+        return False
+    folder = os.path.dirname(file)
+    if folder not in listings:
+        try:
+            listings[folder] = frozenset(os.listdir(folder or "."))
+        except OSError:
+            listings[folder] = None
+    names = listings[folder]
+    return names is not None and name[:-4] + ".ann" not in names
 
 
 def _format_inputs(paths: Sequence[str | Path], fmt: Format) -> Iterator[Input]:
