@@ -132,15 +132,22 @@ _DOCUMENT_NOTES = (sa.select(NOTE.c.id, ANNOTATOR.c.name, NOTE.c.text)
                    .where(NOTE.c.document_id == sa.bindparam("doc_id"), NOTE.c.span_id.is_(None)).order_by(NOTE.c.id))
 
 
-@functools.cache
-def _spans_statement(annotators: bool, layers: bool, ids: bool, starting_at: bool) -> sa.Select[Any]:
-    """``Annotations.spans``' statement with the filters asked for (built once per combination)."""
-    query = (span_query(json_as_text=True).where(SPAN.c.document_id == sa.bindparam("doc_id"))
-             .order_by(SPAN.c.start_offset, SPAN.c.end_offset.desc(), SPAN.c.id))
+def filtered_by_whose(query: sa.Select[Any], *, annotators: bool, layers: bool) -> sa.Select[Any]:
+    """A span query kept to the annotators and layers bound later as ``annotators`` and
+    ``layers`` (expanding parameters), where asked."""
     if annotators:
         query = query.where(ANNOTATOR.c.name.in_(sa.bindparam("annotators", expanding=True)))
     if layers:
         query = query.where(SPAN.c.layer.in_(sa.bindparam("layers", expanding=True)))
+    return query
+
+
+@functools.cache
+def _spans_statement(annotators: bool, layers: bool, ids: bool, starting_at: bool) -> sa.Select[Any]:
+    """``Annotations.spans``' statement with the filters asked for (built once per combination)."""
+    query = filtered_by_whose(span_query(json_as_text=True).where(SPAN.c.document_id == sa.bindparam("doc_id"))
+                              .order_by(SPAN.c.start_offset, SPAN.c.end_offset.desc(), SPAN.c.id),
+                              annotators=annotators, layers=layers)
     if ids:
         query = query.where(SPAN.c.id.in_(sa.bindparam("ids", expanding=True)))
     if starting_at:

@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from annotator.store.annotations import span_query, span_record
+from annotator.store.annotations import filtered_by_whose, span_query, span_record
 from annotator.store.records import SpanRecord
-from annotator.store.tables import ANNOTATOR, SPAN
+from annotator.store.tables import SPAN
 
 if TYPE_CHECKING:
     from annotator.store.project import Project
@@ -38,10 +38,7 @@ def _stretch_statement(annotators: bool, layers: bool, pending: bool) -> sa.Sele
              .where(SPAN.c.document_id + 0 == sa.bindparam("doc_id"), SPAN.c.start_offset >= sa.bindparam("first"),
                     SPAN.c.start_offset < sa.bindparam("stop"))
              .order_by(SPAN.c.start_offset, SPAN.c.end_offset.desc(), SPAN.c.id))
-    if annotators:
-        query = query.where(ANNOTATOR.c.name.in_(sa.bindparam("annotators", expanding=True)))
-    if layers:
-        query = query.where(SPAN.c.layer.in_(sa.bindparam("layers", expanding=True)))
+    query = filtered_by_whose(query, annotators=annotators, layers=layers)
     if pending:
         query = query.where(SPAN.c.layer == SUGGESTION_LAYER, SPAN.c.status == "pending")
     # Given the document's id as a plain column, SQLite walks the document's layer index, every
