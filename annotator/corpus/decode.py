@@ -74,16 +74,18 @@ def decode_bytes(data: bytes, source: str) -> str:
     Order matters: a UTF-16/32 byte-order mark is honoured first (such files are full of NUL
     bytes), then NUL bytes mark a binary file, then strict UTF-8, then detection. On the UTF-8
     path control characters are counted on the bytes, which is five times cheaper than a
-    regular-expression scan of the text (about 3 instead of 17 microseconds for 4 KB).
+    regular-expression scan of the text (about 3 instead of 17 microseconds for 4 KB), and the
+    same pass finds a NUL byte.
     """
     # every mark begins with \xff, \xfe or NUL, which no text begins with: one test for most files
     bom = next((entry for entry in _BOMS if data.startswith(entry[0])), None) if data[:1] in _BOM_STARTS else None
     if bom is not None:
         text = _decode_with_bom(data, source, codec=bom[1], label=bom[2])
         controls = len(_CONTROL.findall(text))
-    elif b"\x00" in data:
-        raise UserError(Errors.E304.format(path=source))
     else:
+        c0_controls = data.translate(None, _NOT_C0_CONTROL)  # NUL is one: one pass finds both
+        if b"\x00" in c0_controls:
+            raise UserError(Errors.E304.format(path=source))
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
@@ -92,7 +94,7 @@ def decode_bytes(data: bytes, source: str) -> str:
         else:
             if text.startswith("\ufeff"):
                 text = text[1:]
-            controls = _count_controls_utf8(data)
+            controls = len(c0_controls) + (len(_C1_UTF8.findall(data)) if b"\xc2" in data else 0)
     text = normalise_newlines(text)
     if not text or text.isspace():
         raise UserError(Errors.E308.format(path=source))
@@ -109,14 +111,6 @@ def _decode_with_bom(data: bytes, source: str, *, codec: str, label: str) -> str
     if "\x00" in text:
         raise UserError(Errors.E304.format(path=source))
     return text
-
-
-def _count_controls_utf8(data: bytes) -> int:
-    """Count the characters ``_CONTROL`` matches, working on valid UTF-8 bytes."""
-    count = len(data.translate(None, _NOT_C0_CONTROL))
-    if b"\xc2" in data:  # C1 controls are U+0080-U+009F, encoded \xc2\x80-\xc2\x9f
-        count += len(_C1_UTF8.findall(data))
-    return count
 
 
 def _detect(data: bytes, source: str) -> str:
