@@ -50,6 +50,25 @@ def test_the_open_project_under_a_corpus_name_is_refused_unopened(tmp_path: Path
         assert [document.name for document in report.imported] == ["a"]
 
 
+@pytest.mark.skipif(not Path("/proc/locks").exists(), reason="needs Linux's /proc/locks")
+def test_the_open_projects_side_files_under_corpus_names_are_refused_unopened(tmp_path: Path) -> None:
+    database = tmp_path / "P.db"
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    with Project.open(database) as project:
+        project.documents.count()
+        (corpus / "wal.txt").hardlink_to(f"{database}-wal")
+        (corpus / "shm.txt").symlink_to(f"{database}-shm")
+        (corpus / "a.txt").write_text("An article about the border crossing.\n", encoding="utf-8")
+        shm_locks = _locks_held(Path(f"{database}-shm"))
+        report = import_files(project, [corpus])
+        assert set(shm_locks) <= set(_locks_held(Path(f"{database}-shm")))
+        refused = dict(report.refused)
+        assert set(refused) == {str(corpus / "wal.txt"), str(corpus / "shm.txt")}
+        assert all("[E146]" in message for message in refused.values())
+        assert [document.name for document in report.imported] == ["a"]
+
+
 def test_a_journal_name_of_the_open_project_is_refused_though_the_file_is_gone(tmp_path: Path) -> None:
     database = tmp_path / "P.db"
     with Project.open(database) as project:

@@ -28,6 +28,10 @@ _SQLITE_CORRUPT, _SQLITE_CANTOPEN, _SQLITE_NOTADB = 11, 14, 26  # SQLite's prima
 _FileKey = tuple[int, int]  # (st_dev, st_ino): the file itself, whatever name or link reaches it
 _open_files: Counter[_FileKey] = Counter()
 _open_names: dict[_FileKey, Path] = {}  # the name each open file was opened by, for messages
+# The identities of open databases' -wal and -shm files once seen: they keep their inode while a
+# connection is open (SQLite deletes them only when the last one closes), so a link to one under
+# another name is recognised with no stat per file judged. Forgotten when a count changes.
+_side_keys: dict[Path, _FileKey] = {}
 _open_lock = threading.Lock()
 
 
@@ -83,6 +87,7 @@ def connection_opened(path: Path) -> _FileKey | None:
         with _open_lock:
             _open_files[key] += 1
             _open_names[key] = path
+            _side_keys.clear()
     return key
 
 
@@ -92,6 +97,7 @@ def connection_closed(key: _FileKey | None) -> None:
         return
     with _open_lock:
         _open_files[key] -= 1
+        _side_keys.clear()
         if _open_files[key] <= 0:
             del _open_files[key]
             _open_names.pop(key, None)
@@ -104,7 +110,9 @@ def database_open_here(path: Path | str, status: os.stat_result | None = None) -
 
     ``status``: ``os.stat(path)`` when the caller took it already (an import stats each file
     once and judges it by that one look, 10,000 stats fewer for 10,000 articles); only a name
-    ending in a side suffix costs another look, at the database file the name points to."""
+    ending in a side suffix costs another look, at the database file the name points to. A link
+    to a -wal or -shm file under another name is recognised by the side files' identities, looked
+    up once while the connections last."""
     with _open_lock:
         if not _open_files:
             return None
@@ -112,13 +120,26 @@ def database_open_here(path: Path | str, status: os.stat_result | None = None) -
         if key is not None and key in _open_files:
             return _open_names[key]
         name = os.fspath(path)
-        if not name.endswith(SIDE_SUFFIXES):
-            return None
         for suffix in SIDE_SUFFIXES:
             if name.endswith(suffix):
-                key = _key(Path(name[: -len(suffix)]))
-                if key is not None and key in _open_files:
-                    return _open_names[key]
+                database_key = _key(Path(name[: -len(suffix)]))
+                if database_key is not None and database_key in _open_files:
+                    return _open_names[database_key]
+        return _side_file_of(key) if key is not None else None
+
+
+def _side_file_of(key: _FileKey) -> Path | None:
+    """The open database whose -wal or -shm file ``key`` is (a link to it under another name).
+    Called with ``_open_lock`` held. A side file not there yet is looked for again next time."""
+    for database in _open_names.values():
+        for suffix in ("-wal", "-shm"):  # a -journal comes and goes per transaction: its name is enough
+            side = Path(f"{database}{suffix}")
+            side_key = _side_keys.get(side) or _key(side)
+            if side_key is None:
+                continue
+            _side_keys[side] = side_key
+            if side_key == key:
+                return database
     return None
 
 
