@@ -52,9 +52,10 @@ def run(args: argparse.Namespace) -> int:
         protected = ProtectedPaths.of(project.location)
         if args.csv is not None:
             check_outputs([args.csv], protected, force=args.force)  # refused before the search, not after
-        waiting = pending_counts(project).index
-        if waiting and project.read_only is None and sys.stderr.isatty():  # the search catches up first
-            note(f"indexing {waiting:,} documents for search…")
+        if project.read_only is None and sys.stderr.isatty():  # the search catches up first: say why it waits
+            waiting = pending_counts(project).index
+            if waiting:
+                note(f"indexing {waiting:,} documents for search…")
         result = search(project, args.query, filters, limit=args.limit)
     if args.csv is not None:
         write_csv(result.hits, args.csv, protected=protected, force=args.force)
