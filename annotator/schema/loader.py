@@ -65,10 +65,12 @@ def _issue(source: str, line: int, loc: Loc, problem: Problem) -> SchemaIssue:
 # --- public API ------------------------------------------------------------------------------
 
 
-def parse_schema(text: str, source: str = "<schema>") -> LabelSchema:
-    """Parse and validate schema YAML; ``source`` names the file in messages. Raises SchemaError."""
+def parse_schema(text: str, source: str = "<schema>", *, shipped: bool = False) -> LabelSchema:
+    """Parse and validate schema YAML; ``source`` names the file in messages. Raises SchemaError.
+    ``shipped``: the text is annotator's own schema file, read with libyaml when PyYAML has it
+    (``bounded_yaml.SHIPPED_LOADER``)."""
     try:
-        root = bounded_yaml.compose(text)
+        root = bounded_yaml.compose(text, bounded_yaml.SHIPPED_LOADER if shipped else yaml.SafeLoader)
         if root is None:
             raise SchemaError([_issue(source, 1, (), Problem("E218"))])
         duplicates = [_issue(source, line, loc, problem) for line, loc, problem in _duplicate_keys(root, (), set())]
@@ -86,9 +88,10 @@ def parse_schema(text: str, source: str = "<schema>") -> LabelSchema:
         raise SchemaError(_issues_from_validation(error, data, root, source)) from None
 
 
-def load_schema(path: str | Path) -> LabelSchema:
+def load_schema(path: str | Path, *, shipped: bool = False) -> LabelSchema:
     """Read a schema file (UTF-8, a BOM is fine). Raises SchemaError, or UserError for a file
-    that cannot be read: missing, not a regular file, or over ``MAX_SCHEMA_BYTES``."""
+    that cannot be read: missing, not a regular file, or over ``MAX_SCHEMA_BYTES``.
+    ``shipped``: annotator's own file (see ``parse_schema``)."""
     path = Path(path)
     try:
         raw = read_input_file(path, MAX_SCHEMA_BYTES, "a label schema")
@@ -100,7 +103,7 @@ def load_schema(path: str | Path) -> LabelSchema:
         line = raw.count(b"\n", 0, error.start) + 1
         reason = f"line {line} is not UTF-8 text; save the file as UTF-8"
         raise UserError(Errors.E201.format(path=path, reason=reason)) from None
-    return parse_schema(text, str(path))
+    return parse_schema(text, str(path), shipped=shipped)
 
 
 _default: dict[tuple[Path, int, int], LabelSchema] = {}  # the last one read, by (path, mtime_ns, size)
@@ -108,8 +111,9 @@ _default: dict[tuple[Path, int, int], LabelSchema] = {}  # the last one read, by
 
 def load_default_schema() -> LabelSchema:
     """The schema shipped with annotator, used by new projects: read and checked once per process
-    unless the file changed since (a parse is 0.05 s of CPU, a third of creating a project; the
-    models are frozen, so one object serves every project)."""
+    unless the file changed since (the models are frozen, so one object serves every project).
+    Parsed with libyaml when PyYAML has it: the pure-Python parser's two passes took 0.06 s of
+    CPU, a third of creating a project; with it, the parse is pydantic's validation, 0.01 s."""
     path = paths.default_schema_path()
     try:
         stat = path.stat()
@@ -117,7 +121,7 @@ def load_default_schema() -> LabelSchema:
         return load_schema(path)  # load_schema says what is wrong with the file
     key = (path, stat.st_mtime_ns, stat.st_size)
     if key not in _default:
-        schema = load_schema(path)
+        schema = load_schema(path, shipped=True)
         _default.clear()
         _default[key] = schema
     return _default[key]

@@ -31,7 +31,7 @@ _open_names: dict[_FileKey, Path] = {}  # the name each open file was opened by,
 # The identities of open databases' -wal and -shm files once seen: they keep their inode while a
 # connection is open (SQLite deletes them only when the last one closes), so a link to one under
 # another name is recognised with no stat per file judged. Forgotten when a count changes.
-_side_keys: dict[Path, _FileKey] = {}
+_side_keys: dict[str, _FileKey] = {}  # by name: a Path made and hashed a file judged cost 0.1 ms
 _open_lock = threading.Lock()
 
 
@@ -133,11 +133,13 @@ def _side_file_of(key: _FileKey) -> Path | None:
     Called with ``_open_lock`` held. A side file not there yet is looked for again next time."""
     for database in _open_names.values():
         for suffix in ("-wal", "-shm"):  # a -journal comes and goes per transaction: its name is enough
-            side = Path(f"{database}{suffix}")
-            side_key = _side_keys.get(side) or _key(side)
+            side = f"{database}{suffix}"
+            side_key = _side_keys.get(side)
             if side_key is None:
-                continue
-            _side_keys[side] = side_key
+                side_key = _key(Path(side))
+                if side_key is None:
+                    continue
+                _side_keys[side] = side_key
             if side_key == key:
                 return database
     return None
