@@ -18,6 +18,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
+from annotator.gui.qt_import_hook import skip_source_scan
 from annotator.gui.settings import APPLICATION, ORGANIZATION, GuiSettings
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ def run_app(project: str | None = None, annotator: str | None = None) -> int:
     ``annotator`` sets who is annotating without asking; otherwise the remembered name is used,
     and on first launch the analyst is asked. Returns the process exit code.
     """
+    skip_source_scan()  # before the core's imports: PySide6 would read each one's source file
     app = _application()
     splash = _splash()
     from annotator.errors import UserError  # the core: imported while the splash is up

@@ -42,6 +42,7 @@ from annotator.gui.palette import LabelPalette
 from annotator.gui.reading_place import PlaceMemory
 from annotator.gui.secondary_windows import SecondaryWindows
 from annotator.gui.settings import GuiSettings
+from annotator.gui.start_order import after_first_screen
 from annotator.gui.status_line import StatusLine, project_title
 from annotator.gui.suggest_runner import SuggestionRunner
 from annotator.gui.text_focus import TextFocus
@@ -214,7 +215,7 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not self._tokenizer_requested:
             self._tokenizer_requested = True
-            QTimer.singleShot(0, self._load_tokenizer)  # after the first paint: spaCy is slow to import
+            after_first_screen(self, self._load_tokenizer)  # spaCy's import must not slow the first paint and keys
         self.view.setFocus()
 
     def _load_tokenizer(self) -> None:

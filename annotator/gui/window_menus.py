@@ -25,12 +25,11 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QMenu
 
-from annotator.gui.consistency_window import ConsistencyCheck
 from annotator.gui.model_training import ModelTraining
-from annotator.gui.occurrences_dialog import annotate_all_occurrences
 from annotator.gui.theme import THEME_TITLES, THEMES
 
 if TYPE_CHECKING:
+    from annotator.gui.consistency_window import ConsistencyCheck
     from annotator.gui.mainwindow import MainWindow
 
 
@@ -119,7 +118,7 @@ class WindowMenus(QObject):
         self._action(menu, "Edit attri&butes (Esc: back to the text)", editor.edit_attributes, ["F2"],
                      keeps_focus=True)
         # Ctrl+Shift+A is "deselect" in X11's text bindings; H as in "here and everywhere".
-        self._action(menu, "Annotate all &occurrences…", lambda: annotate_all_occurrences(window), ["Ctrl+Shift+H"],
+        self._action(menu, "Annotate all &occurrences…", self._annotate_all_occurrences, ["Ctrl+Shift+H"],
                      keeps_focus=True)
         menu.addSeparator()
         self.snapping_action = self._action(menu, "Snap to &tokens", window.set_snapping, ["Ctrl+T"],
@@ -214,11 +213,27 @@ class WindowMenus(QObject):
                      ["Ctrl+Shift+R"])
         menu.addSeparator()
         self._action(menu, "&Merge teammates' work…", self._window.files.merge_dialog, ["Ctrl+Shift+M"])
-        self.consistency = ConsistencyCheck(self._window)
-        self._action(menu, "Consistency c&heck…", self.consistency.show, keeps_focus=True)
+        self._consistency: ConsistencyCheck | None = None
+        self._action(menu, "Consistency c&heck…", lambda: self.consistency.show(), keeps_focus=True)
         menu.addSeparator()
         # Ctrl+Shift+D is Import dataset…; B for (dash)board.
         self._action(menu, "&Dashboard…", windows.show_dashboard, ["Ctrl+Shift+B"])
+
+    @property
+    def consistency(self) -> ConsistencyCheck:
+        """Review ▸ Consistency check, its module (the check, the search surface) imported when
+        first used rather than on the way to the first window."""
+        if self._consistency is None:
+            from annotator.gui.consistency_window import ConsistencyCheck
+
+            self._consistency = ConsistencyCheck(self._window)
+        return self._consistency
+
+    def _annotate_all_occurrences(self) -> None:
+        """Edit ▸ Annotate all occurrences; its dialog's module is imported when first used."""
+        from annotator.gui.occurrences_dialog import annotate_all_occurrences
+
+        annotate_all_occurrences(self._window)
 
     def build_label_actions(self) -> None:
         """One action per span label, its key scoped to the text; rebuilt when the schema changes."""

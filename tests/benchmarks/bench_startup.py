@@ -5,7 +5,9 @@ Run on demand:  python tests/benchmarks/bench_startup.py [--runs 5]
 Each figure is a whole fresh process (interpreter start, imports, project open, first paint),
 measured on the wall clock from launching the child, offscreen: the splash painted, the main
 window's text view painted with the document, and a first key (Right) handled and painted.
-Reports the medians.
+Reports the medians. ``--imports MS`` then starts the window once more under ``python -X
+importtime`` and lists what its GUI thread imported on the way to the first key, every module
+that took at least MS ms with what it imported (what remains to cut).
 """
 
 from __future__ import annotations
@@ -81,9 +83,41 @@ def run(code: str, *args: str, env: dict[str, str]) -> dict[str, float]:
     return {mark: value - started for mark, value in result.items()}
 
 
+def import_costs(project: str, env: dict[str, str], least_ms: float) -> list[str]:
+    """``-X importtime`` of one start, as an indented tree of the imports over ``least_ms``.
+
+    The tree is rebuilt from the log's post-order lines (a module's imports come before it, one
+    level deeper); imports made after the first key (the closing window's) are not listed."""
+    out = subprocess.run([sys.executable, "-X", "importtime", "-c", APP, project], capture_output=True, text=True,
+                         env=env, check=True)
+    done: list[tuple[int, str, float, list]] = []  # (level, name, ms, children) not yet claimed by a parent
+    for line in out.stderr.splitlines():
+        if not line.startswith("import time:") or "cumulative" in line:
+            continue
+        _, cumulative, name = line.split(":", 1)[1].split("|")
+        level = (len(name) - len(name.lstrip())) // 2
+        children = []
+        while done and done[-1][0] > level:
+            children.insert(0, done.pop())
+        done.append((level, name.strip(), int(cumulative) / 1000, children))
+    lines: list[str] = []
+
+    def show(node: tuple[int, str, float, list], depth: int) -> None:
+        _, name, ms, children = node
+        if ms >= least_ms:
+            lines.append(f"{'  ' * depth}{name} {ms:.0f} ms")
+            for child in children:
+                show(child, depth + 1)
+
+    for node in done:
+        show(node, 0)
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--imports", type=float, metavar="MS", help="also list the imports that took at least MS ms")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_DATA_HOME=tmp, ANNOTATOR_CONFIG_DIR=tmp)
@@ -94,11 +128,15 @@ def main() -> None:
         bare = statistics.median(run(BARE, env=env)["shown"] for _ in range(args.runs))
         runs = [run(APP, project, env=env) for _ in range(args.runs)]
         splash, text, key = (statistics.median(r[mark] for r in runs) for mark in ("splash", "text", "key"))
+        imports = import_costs(project, env, args.imports) if args.imports is not None else []
     print(f"bare PySide6 window, launch to first paint:           {bare * 1000:6.0f} ms")
     print(f"annotator splash ('Opening the project…') painted:    {splash * 1000:6.0f} ms")
     print(f"annotator window shown, the document's text painted:  {text * 1000:6.0f} ms")
     print(f"annotator first key (Right) handled and painted:      {key * 1000:6.0f} ms   (target of issue 20: <= 400 ms)")
     print("spaCy loads on a worker thread once the window shows; the window does not wait for it.")
+    if imports:
+        print(f"\nimports of one start (-X importtime, cumulative, at least {args.imports:g} ms):")
+        print("\n".join(imports))
 
 
 if __name__ == "__main__":
