@@ -43,7 +43,6 @@ from annotator.importing import (
     import_files,
 )
 from annotator.limits import project_limits, with_overrides
-from annotator.schema import load_schema
 from annotator.store import Project
 from annotator.store.pending import catch_up, pending_counts
 
@@ -78,7 +77,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    schema = load_schema(args.schema) if args.schema else None
+    schema = None
+    if args.schema:
+        from annotator.schema import load_schema  # pydantic: only a run that installs a schema pays
+
+        schema = load_schema(args.schema)
     label_map = LabelMap.parse(args.label_map)  # a malformed entry is refused before the project is opened
     with Project.open(args.project) as project:
         if schema is not None:

@@ -83,7 +83,8 @@ def _plain_text(file: Path, name: str, listings: dict[str, frozenset[str] | None
     ``detect_format``."""
     if not name.endswith(".txt"):
         return False
-    folder = os.path.dirname(file)
+    text = os.fspath(file)
+    folder = text[: len(text) - len(name)]  # with its separator ("" in the working folder): dirname, sliced
     if folder not in listings:
         try:
             listings[folder] = frozenset(os.listdir(folder or "."))

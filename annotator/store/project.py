@@ -49,6 +49,7 @@ from annotator.store.tables import ANNOTATOR, LABEL, SETTING
 
 if TYPE_CHECKING:
     from annotator.schema import LabelSchema
+    from annotator.schema.shipped import SchemaInstall
     from annotator.store.actors import Actors
     from annotator.store.suggestions import Suggestions
 
@@ -115,9 +116,9 @@ class Project:
             backup = prepare(engine, location_text, read_only=access.read_only)
             project = cls(engine, location_text, read_only=access.read_only)
             if project.setting(SCHEMA_SETTING) is None and access.read_only is None:
-                from annotator.schema import load_default_schema  # pydantic: only what needs a schema pays
+                from annotator.schema.shipped import default_install  # ready-made: no pydantic, no parse
 
-                project.install_schema(load_default_schema())  # a new project starts with the default schema
+                project._install(default_install())  # a new project starts with the default schema
         except UserError:
             raise
         except OperationalError as exc:
@@ -241,12 +242,9 @@ class Project:
         return default if value is None else value
 
     def set_setting(self, key: str, value: str) -> None:
-        table = SETTING
         with self.transaction() as connection:
             self.note_change(schema=key == SCHEMA_SETTING)
-            updated = connection.execute(table.update().where(table.c.key == key).values(value=value))
-            if updated.rowcount == 0:
-                connection.execute(table.insert().values(key=key, value=value))
+            _store_setting(connection, key, value)
 
     def _load_schema(self) -> LabelSchema:
         from annotator.schema import load_default_schema, parse_schema
@@ -258,29 +256,29 @@ class Project:
 
     def install_schema(self, schema: LabelSchema) -> None:
         """Make ``schema`` the project's schema; labels already used in data are kept."""
-        self.set_setting(SCHEMA_SETTING, schema.to_yaml())
+        from annotator.schema.shipped import install_of
+
+        self._install(install_of(schema))
+        self._schema = schema
+
+    def _install(self, install: SchemaInstall) -> None:
+        """Store a schema's YAML and label rows (``schema.shipped``) in one transaction; the
+        parsed schema is read from the stored YAML when first asked for."""
         table = LABEL
-        rows: list[dict[str, object]] = []
-        for label in schema.span_labels:
-            rows.append({"kind": "span", "name": label.name, "color": label.color, "shortcut": label.key,
-                             "description": label.description})
-        for relation in schema.relation_types:
-            rows.append({"kind": "relation", "name": relation.name, "color": relation.color, "shortcut": None,
-                             "description": relation.description})
-        for doc_label in schema.document_labels:
-            rows.append({"kind": "document", "name": doc_label.name, "color": "#888888", "shortcut": None,
-                             "description": doc_label.description})
         with self.transaction() as connection:
+            self.note_change(schema=True)
+            _store_setting(connection, SCHEMA_SETTING, install.yaml)
             connection.execute(table.update().values(in_schema=False))
-            for row in rows:
+            for label in install.labels:
+                row = vars(label)  # the label table's columns
                 updated = connection.execute(
                     table.update()
-                    .where(table.c.kind == row["kind"], table.c.name == row["name"])
+                    .where(table.c.kind == label.kind, table.c.name == label.name)
                     .values(**row, in_schema=True)
                 )
                 if updated.rowcount == 0:
                     connection.execute(table.insert().values(**row, in_schema=True))
-        self._schema = schema
+        self._schema = None
         self._label_ids.clear()
 
     # --- labels and annotators -----------------------------------------------------------
@@ -356,6 +354,13 @@ class Project:
 def label_color(name: str) -> str:
     """The colour of a label new to the project (outside the schema): stable for its name."""
     return _FALLBACK_COLORS[zlib.crc32(name.encode()) % len(_FALLBACK_COLORS)]
+
+
+def _store_setting(connection: Connection, key: str, value: str) -> None:
+    """Write a project setting in the caller's transaction."""
+    updated = connection.execute(SETTING.update().where(SETTING.c.key == key).values(value=value))
+    if updated.rowcount == 0:
+        connection.execute(SETTING.insert().values(key=key, value=value))
 
 
 @contextmanager
