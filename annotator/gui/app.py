@@ -1,10 +1,13 @@
 """Starting the GUI: application object, project, annotator identity, window.
 
-Order matters for a fast cold start. Only Qt is imported at module level: a small "opening"
-splash is painted first (about as soon as a bare PySide6 window), then the core (SQLAlchemy
-is most of its import time; the schema's pydantic comes when the project reads its schema) and
-the project are loaded, then the window is shown and spaCy is loaded on a worker thread once it
-is on screen.
+Order matters for a fast cold start. Only Qt and the first screen's modules are imported at
+module level. On an ordinary restart (a known project and annotator) the first screen shows the
+document list and the analyst's document from one sqlite3 read while the core (SQLAlchemy is most
+of its import time; the schema's pydantic comes when the project reads its schema) is imported
+on a thread, then the main window takes over (``first_screen``). Every other start paints a small
+"opening" splash first (about as soon as a bare PySide6 window), then loads the core and the
+project and asks what it must. spaCy is loaded on a worker thread once the main window is on
+screen.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
+from annotator.gui import first_screen
 from annotator.gui.qt_import_hook import skip_source_scan
 from annotator.gui.settings import APPLICATION, ORGANIZATION, GuiSettings
 
@@ -33,15 +37,79 @@ def run_app(project: str | None = None, annotator: str | None = None) -> int:
     """
     skip_source_scan()  # before the core's imports: PySide6 would read each one's source file
     app = _application()
+    sys.excepthook = _report_unexpected_error
+    threading.excepthook = _report_unexpected_thread_error
+    settings = GuiSettings()
+    name = annotator or settings.annotator
+    first = first_screen.read(project or settings.last_project, name, settings)
+    if first is None or name is None:
+        return _start_behind_splash(app, project, annotator, settings)
+    return _start_behind_first_screen(app, first, project, name, settings)
+
+
+def _start_behind_first_screen(app: QApplication, first: first_screen.FirstRead, project: str | None, name: str,
+                               settings: GuiSettings) -> int:
+    """The ordinary restart: the document on screen at once, the main window over it once the
+    core is imported (``first_screen``)."""
+    screen = first_screen.FirstScreen(first, project or settings.last_project or "", settings)
+    screen.show()
+    screen.raise_()
+    screen.activateWindow()
+    core = first_screen.CoreImport(screen)
+
+    def core_imported(failure: Exception | None) -> None:
+        code = _open_behind(screen, failure, project, name, settings)
+        if code is not None:
+            app.exit(code)
+
+    core.done.connect(core_imported)
+    screen.painted.connect(core.start)
+    code = app.exec()
+    from annotator.gui.workers import wait_for_background_tasks
+
+    wait_for_background_tasks()
+    return code
+
+
+def _open_behind(screen: first_screen.FirstScreen, failure: Exception | None, project: str | None, name: str,
+                 settings: GuiSettings) -> int | None:
+    """Open the project and let the main window take over from the first screen; the exit code
+    where the start ends instead."""
+    if failure is not None:
+        screen.close()
+        return _failed_to_start(failure)
+    from annotator.errors import UserError
+    from annotator.gui.mainwindow import MainWindow
+
+    try:
+        opened = _open_project(project, settings)
+    except UserError as error:
+        screen.close()
+        QMessageBox.critical(None, "Annotator", str(error))
+        return 1
+    except Exception as error:  # noqa: BLE001 - a bug, shown as one before the main window exists
+        screen.close()
+        return _failed_to_start(error)
+    settings.annotator = name
+    settings.remember_project(opened.location)
+    try:
+        screen.hand_over(lambda: MainWindow(opened, name, settings))
+    except Exception as error:  # noqa: BLE001 - as above
+        screen.close()
+        opened.close()
+        return _failed_to_start(error)
+    return None
+
+
+def _start_behind_splash(app: QApplication, project: str | None, annotator: str | None, settings: GuiSettings) -> int:
+    """Every other start (a first launch, a project to create or migrate, a database URL): the
+    opening card while the core loads, then the questions and messages the store owns."""
     splash = _splash()
     from annotator.errors import UserError  # the core: imported while the splash is up
     from annotator.gui.dialogs import ask_annotator_name, present
     from annotator.gui.mainwindow import MainWindow
     from annotator.gui.workers import wait_for_background_tasks
 
-    sys.excepthook = _report_unexpected_error
-    threading.excepthook = _report_unexpected_thread_error
-    settings = GuiSettings()
     try:
         opened = _open_project(project, settings)
     except UserError as error:

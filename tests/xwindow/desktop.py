@@ -32,6 +32,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageChops, ImageGrab
 
+from annotator.gui.first_screen import OPENING
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 REQUIRED_TOOLS = ("Xvfb", "openbox", "xdotool", "xprop")
 REQUIRE_VARIABLE = "ANNOTATOR_TEST_REQUIRE_XWINDOW"  # set by .ci/run: a missing tool fails there
@@ -153,12 +155,13 @@ class App:
         return titles
 
     def main_window(self) -> str | None:
-        """The main window: a normal window (not the opening card, not a dialog) showing a
-        document, whose title is "document — project — Annotator"."""
+        """The main window: a normal window (not the opening card, not a dialog, not the first
+        screen shown while the core loads) showing a document, whose title is "document —
+        project — Annotator"."""
         for window, title in self.windows().items():
             kind = self.display.run("xprop", "-id", window, "_NET_WM_WINDOW_TYPE", "WM_TRANSIENT_FOR", check=False)
             if "_NET_WM_WINDOW_TYPE_NORMAL" in kind and "window id" not in kind and title.endswith("Annotator") \
-                    and " — " in title:
+                    and " — " in title and not title.startswith(OPENING):
                 return window
         return None
 
