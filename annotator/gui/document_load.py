@@ -7,7 +7,8 @@ opens a document at its top; ``DocumentView.screen_chars`` estimates a screen ge
 the text with them and paints; the rest is read one stretch of text after another
 (``annotator.store.span_ranges``) in idle slices of about ``SLICE_MS`` each (a zero-interval
 timer: a key pressed meanwhile waits for one slice at most), each stretch sized from the last
-one's time.
+one's time. The first slice waits for the view's first paint of the document
+(``DocumentView.when_painted``): started at once, it ran before Qt's repaint, inside the key.
 
 Every key stays correct while this runs: the view asks for the rest (``finish``: read at once,
 in one go) before anything that needs every span (Tab, ] and [, any edit, a span looked up by
@@ -61,6 +62,7 @@ class DocumentLoad(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
         self._timer.timeout.connect(self._slice)
+        self._stopped = False
         self.slices = 0  # for tests and the benchmark
         self.longest_slice_ms = 0.0
 
@@ -69,17 +71,27 @@ class DocumentLoad(QObject):
         return self._next > self._length
 
     def first(self, stop: int) -> Annotations:
-        """The annotations starting before ``stop`` (the first screens): read in the key."""
-        return self._read(min(stop, self._length + 1))
+        """The annotations starting before ``stop`` (the first screens): read in the key. A
+        document that ends before ``stop`` is read whole (its relations in one statement each,
+        not by their ends)."""
+        if stop > self._length:
+            return self._read(self._length + 1, whole=True)
+        return self._read(stop)
 
     def start(self) -> None:
-        """Read the rest in idle slices; until then the view asks for it when it needs it all."""
+        """Read the rest in idle slices once the view has painted (not inside the key that
+        opened the document); until then the view asks for it when it needs it all."""
         if not self.done:
             self._editor.view.begin_loading(self.finish)
+            self._editor.view.when_painted(self._go_on)
+
+    def _go_on(self) -> None:
+        if not self._stopped and not self.done:
             self._timer.start()
 
     def stop(self) -> None:
         """Another document or the whole annotations again: read nothing more."""
+        self._stopped = True
         self._timer.stop()
         self._editor.view.end_loading(self.finish)
 

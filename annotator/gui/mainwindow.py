@@ -119,7 +119,7 @@ class MainWindow(QMainWindow):
         # Writing the settings file costs 12-16 ms: not in the key that opens a document, but
         # after its paint, once the analyst stops flipping through documents.
         self._sync_soon = QTimer(self, singleShot=True, interval=SYNC_AFTER_OPEN_MS)
-        self._sync_soon.timeout.connect(self._settings.sync)
+        self._sync_soon.timeout.connect(self.reading.save)  # the document and the place in it
         self._connect()
         self._restore_layout()
         self.status_line.show_identity()
@@ -325,8 +325,7 @@ class MainWindow(QMainWindow):
         self.doc_list.select_document(doc_id)
         self.show_document_panel()
         self.show_title()
-        self._settings.set_last_document(self._project.location, doc_id)
-        self._sync_soon.start()
+        self._sync_soon.start()  # ``reading.save`` writes it as the last document, after the paint
 
     def show_title(self) -> None:
         """Document, project, annotator and the layer shown when it is not the analyst's own."""

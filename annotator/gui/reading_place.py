@@ -5,10 +5,11 @@ place in it, per project: the first character on screen, the caret and the curre
 (``ReadingPlace``). Characters rather than the scroll bar's value, which counts wrapped lines
 and so means another place at another window width or font size.
 
-When it is written. Opening a document records it at its top, in memory: the window's own
-write of the last document puts it on disk a moment later (``SYNC_AFTER_OPEN_MS``, after the
-paint, not inside the key), and if a crash comes first, the place names another document and is
-ignored, which opens the new one at its top all the same. Scrolling, moving the
+When it is written. Opening a document writes nothing in the key: the window's timer calls
+``save`` a moment later (``SYNC_AFTER_OPEN_MS``, after the paint), which writes the document and
+the place in it together, and if a crash comes first, the file still names the document before
+and the place in it. Not even in memory: ``QSettings`` given a value posts itself a write of the
+whole file at the next turn of the event loop, before the key's paint (3-5 ms of CPU a key). Scrolling, moving the
 caret or picking a span writes the place to disk ``SAVE_MS`` after the last move, and every
 ``SAVE_AT_LEAST_MS`` while the moves go on; closing the window writes it too. Writing is not
 free (the settings file is replaced and flushed: 12–16 ms measured here), so it waits for a pause
@@ -84,17 +85,20 @@ class PlaceMemory(QObject):
         if self._pending is not None:
             return self._pending
         view = self._view
+        view.finish_text()  # the top line and the caret are in the text Qt holds
         top = self._top()
         offsets = self._offsets()
         return ReadingPlace(document.id, offsets.from_qt(top), offsets.from_qt(view.textCursor().position()),
                             view.current_span_id(), self._row(top))
 
     def save(self) -> None:
-        """Write the place to the settings file now."""
+        """Write the document and the place in it to the settings file now (the window calls
+        this a moment after the last opening too)."""
         self._timer.stop()
         place = self.place()
         if place is not None and self._location is not None:
             settings = self._window.settings
+            settings.set_last_document(self._location, place.document)
             settings.set_reading_place(self._location, place)
             settings.sync()
 
@@ -110,10 +114,10 @@ class PlaceMemory(QObject):
         self._location = location
         saved = window.settings.reading_place(location) if opening else None
         self._pending = saved if saved is not None and saved.document == doc_id else None
-        if self._pending is None:  # at the top, caret and all (the view's new document): nothing to convert
-            window.settings.set_reading_place(location, ReadingPlace(doc_id, 0, 0, None, self._row(0)))
+        if self._pending is None:  # at the top, caret and all: written with the document by ``save``
             return
         view = self._view
+        view.finish_text()  # the place may be past the first screens the view holds yet
         span = self._pending.span
         if span is not None and view.span(span) is not None:
             window.editor.select_span(span)
@@ -173,6 +177,7 @@ class PlaceMemory(QObject):
         view = self._view
         if place is None or not view.isVisible():
             return
+        view.finish_text()
         position = self._offsets().to_qt(place.top)
         document = view.document()
         layout = document.documentLayout()

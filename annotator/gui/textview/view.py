@@ -40,6 +40,7 @@ from PySide6.QtGui import (
     QPainter,
     QPainterPath,
     QPaintEvent,
+    QResizeEvent,
     QTextBlock,
     QTextCursor,
     QTextDocument,
@@ -58,6 +59,7 @@ from annotator.gui.textview.scene import SceneBuilder
 from annotator.gui.textview.scene_cache import SceneCache, line_rooms
 from annotator.gui.textview.screen import ScreenLines
 from annotator.gui.textview.style import SpanColors
+from annotator.gui.textview.text_fill import NEAR_SCREENS, TextFill
 from annotator.gui.textview.tooltips import tooltip_html
 from annotator.store.records import RelationRecord, SpanRecord
 
@@ -108,10 +110,15 @@ class DocumentView(QPlainTextEdit):
         self._batch: tuple[list[tuple[int, int]], list[int]] | None = None  # see ``changing``
         self._loading: Callable[[], None] | None = None  # reads the spans not read yet: ``begin_loading``
         # The spans of the document shown before, let go of once the new one is painted: freeing
-        # 20,000 of them took 10 ms of the key that opened the next document.
+        # 20,000 of them took 10 ms of the key that opened the next document (a zero timer
+        # started in the key still ran before Qt's repaint).
         self._discarded: list[object] = []
-        self._discard = QTimer(self, singleShot=True, interval=0)
-        self._discard.timeout.connect(self._discarded.clear)
+        # A long text goes in by parts (``text_fill``); what waits for the new document's first
+        # paint (the rest of its text, the rest of its spans) starts then, not inside the key.
+        self._fill = TextFill(self, self.screen_chars, self._mapped, self._text_filled, self._load_text)
+        self._painted_waiting: list[Callable[[], None]] = []
+        self._after_paint = QTimer(self, singleShot=True, interval=0)
+        self._after_paint.timeout.connect(self._run_after_paint)
         self._screen = ScreenLines(self, self._layout, self._scenes)
         self._connectors = Connectors()
         self._focus = SuggestionFocus(self._model, lambda point: self._screen.hit(point, self._model, self._offsets),
@@ -128,10 +135,14 @@ class DocumentView(QPlainTextEdit):
     # --- content -------------------------------------------------------------------------
 
     def set_document(self, text: str, spans: Sequence[SpanRecord], relations: Sequence[RelationRecord],
-                     colors: dict[str, str], *, owner: str | None) -> None:
-        """Show a new document from its top, with no current span and no selection."""
+                     colors: dict[str, str], *, owner: str | None, text_first: int | None = None) -> None:
+        """Show a new document from its top, with no current span and no selection. With
+        ``text_first`` (code points), Qt gets the text to the paragraph end a screen past it (and
+        past every span given) and the last screen's now, the rest once painted, in idle slices
+        (``text_fill``)."""
+        self._painted_waiting.clear()
+        self._fill.stop()
         self._text = text
-        self._offsets = OffsetMap(text)
         self._owner = owner
         self._colors = dict(colors)
         self._span_colors = SpanColors(self.palette(), self._colors)
@@ -142,21 +153,40 @@ class DocumentView(QPlainTextEdit):
         self._let_go(self._model.reset(spans, relations))
         self._scenes.clear()
         self._layout.forget()  # setPlainText lays everything out again, with the new model
-        self._load_text()
+        if text_first is None:
+            self._offsets = OffsetMap(text)
+            self._load_text()
+        else:  # the offsets too come with the text's first part
+            self._load_text(max([text_first, *(span.end for span in spans)]))
         self.verticalScrollBar().setValue(0)
         self.horizontalScrollBar().setValue(0)
         self.viewport().update()
 
     def _let_go(self, contents: object) -> None:
         self._discarded.append(contents)
-        self._discard.start()
+        self.when_painted(self._discarded.clear)
 
-    def _load_text(self) -> None:
-        """Put the text into the document, making sure Qt's positions match ours one for one."""
+    def _load_text(self, first: int | None = None) -> None:
+        """Put the text into the document, making sure Qt's positions match ours one for one;
+        with ``first``, only to the paragraph end after code point ``first`` and the last
+        screen's paragraphs for now (``text_fill``)."""
+        if first is not None:
+            shown = qt_display_text(self._text)
+            screen = self.screen_chars()  # a screen more: the analyst may scroll before the rest is in
+            head = self._fill.begin(shown, first + screen * (1 + NEAR_SCREENS), screen)
+            if head is not None:
+                self._offsets = head  # right for all the text Qt holds, until ``_mapped``
+                self._connectors.set_text(shown)
+                self.when_painted(self._fill.go_on)
+                return
+        if first is not None:  # a text that fits in its first part
+            self._offsets = OffsetMap(self._text)
         expected = self._offsets.utf16_length + 1  # Qt counts one more: the final block end
+        value = self.verticalScrollBar().value()  # a part given before: the reader stays on its line
         for strict in (False, True):
             shown = qt_display_text(self._text, strict=strict)
             self.setPlainText(shown)
+            self.verticalScrollBar().setValue(value)
             if self.document().characterCount() == expected:
                 self._connectors.set_text(shown)
                 return
@@ -175,12 +205,48 @@ class DocumentView(QPlainTextEdit):
         self._layout.reset()
         self.viewport().update()
 
-    # --- a document whose spans are still being read ----------------------------------
+    # --- a document whose spans (or text) are still being read ---------------------------
 
     @property
     def loading(self) -> bool:
-        """Whether some of the document's spans are not read yet (``begin_loading``)."""
-        return self._loading is not None
+        """Whether some of the document's spans are not read yet (``begin_loading``) or some
+        of its text is not in Qt's document yet (``text_fill``)."""
+        return self._loading is not None or self._fill.active
+
+    def text_filled(self) -> int:
+        """Code points of the text Qt's document holds (the whole text once loaded)."""
+        return self._fill.filled if self._fill.active else len(self._text)
+
+    def finish_text(self) -> None:
+        """The whole text in Qt's document now (positions past the first part are used)."""
+        self._fill.finish()
+
+    def _mapped(self, offsets: OffsetMap) -> None:
+        """The whole text's offsets, made before the text past the first part goes in."""
+        self._offsets = offsets
+
+    def _text_filled(self, first: int, last: int, shifted: bool) -> None:
+        """Blocks ``first`` to ``last`` were placeholders and hold their text now; with
+        ``shifted``, the blocks after them have other numbers now (scenes and gaps are kept by
+        block number)."""
+        if shifted:
+            self._scenes.clear()
+            self._layout.reset()
+        else:
+            self._scenes.drop(range(first, last + 1))
+
+    def when_painted(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` once the view has painted (the document just shown is on screen):
+        idle work after a key starts after its repaint. A view not shown runs it at once (from
+        the event loop); one that gets no paint (a minimised window), after a while. A new
+        document drops the callbacks still waiting."""
+        self._painted_waiting.append(callback)
+        self._after_paint.start(100 if self.isVisible() else 0)
+
+    def _run_after_paint(self) -> None:
+        waiting, self._painted_waiting = self._painted_waiting, []
+        for callback in waiting:
+            callback()
 
     def begin_loading(self, finish: Callable[[], None]) -> None:
         """The document shown has more spans than the view holds yet; ``finish`` reads them all
@@ -200,6 +266,7 @@ class DocumentView(QPlainTextEdit):
         """The spans starting in ``[first, stop)`` (code points) and the relations read with them:
         the lines they are on are measured and drawn again (lines scrolled to before their spans
         arrived, or with an arc to a span just read)."""
+        self._fill.ensure(max([stop, *(span.end for span in spans)]))
         model = self._model
         model.extend(spans, relations)
         ends = [end for relation in relations for end_id in (relation.head_id, relation.tail_id)
@@ -233,7 +300,8 @@ class DocumentView(QPlainTextEdit):
         return (height // max(1, metrics.lineSpacing()) + 1) * (width // max(1, metrics.averageCharWidth()) + 1)
 
     def _complete(self) -> None:
-        """Read the spans not read yet, if any (``begin_loading``)."""
+        """Read the spans (and the text) not read yet, if any (``begin_loading``)."""
+        self._fill.finish()
         if self._loading is not None:
             self._loading()
 
@@ -426,6 +494,7 @@ class DocumentView(QPlainTextEdit):
         return (start, end) if start < end else None
 
     def select_range(self, start: int, end: int) -> None:
+        self._fill.finish()  # the caller may scroll there
         cursor = QTextCursor(self.document())
         cursor.setPosition(self._offsets.to_qt(start))
         cursor.setPosition(self._offsets.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
@@ -455,6 +524,7 @@ class DocumentView(QPlainTextEdit):
             QApplication.clipboard().setText(self._text[selected[0]:selected[1]])
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+        self._fill.finish()  # Ctrl+End, Page Down, Ctrl+A, Shift+Down…: Qt's keys reach any line
         if event.matches(QKeySequence.StandardKey.Copy):
             self.copy()
             event.accept()
@@ -466,8 +536,12 @@ class DocumentView(QPlainTextEdit):
         copy = menu.addAction("Copy", self.copy)
         copy.setShortcut(QKeySequence.StandardKey.Copy)
         copy.setEnabled(self.selected_range() is not None)
-        menu.addAction("Select All", self.selectAll).setShortcut(QKeySequence.StandardKey.SelectAll)
+        menu.addAction("Select All", self.select_all).setShortcut(QKeySequence.StandardKey.SelectAll)
         menu.exec(event.globalPos())
+
+    def select_all(self) -> None:
+        self._fill.finish()
+        self.selectAll()
 
     # --- painting ------------------------------------------------------------------------
 
@@ -479,6 +553,8 @@ class DocumentView(QPlainTextEdit):
             painter.setClipRect(event.rect())
             paint_tints(painter, shown, self._span_colors)
             painter.end()
+        if self._painted_waiting:
+            self._after_paint.start(0)
         super().paintEvent(event)
         if shown or connectors:
             painter = QPainter(self.viewport())
@@ -574,6 +650,10 @@ class DocumentView(QPlainTextEdit):
                 event.ignore()
                 return True
         return super().event(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self._fill.near_screen()  # a taller view may reach the text not filled in yet
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
         # Qt may send these while QPlainTextEdit.__init__ runs, before our fields exist.
