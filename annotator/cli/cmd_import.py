@@ -29,6 +29,7 @@ them (a script importing many files one after another).
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from collections.abc import Sequence
 
@@ -77,6 +78,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # What is loaded by now (SQLAlchemy's objects above all) lives to the end: out of the cyclic
+    # collector's sight, so the collections an import's allocations set off no longer walk it
+    # each time (0.16 s of importing 10,000 articles spent collecting before, 0.08 s after).
+    gc.freeze()
     schema = None
     if args.schema:
         from annotator.schema import load_schema  # pydantic: only a run that installs a schema pays

@@ -5,7 +5,8 @@ Run on demand (not part of the suite):  python tests/benchmarks/bench_import.py 
 Generates N articles of about 4.5 KB (sentences of the sample corpus, shuffled, so every text is
 different: about 45 MB for 10,000), then runs whole processes on the same files:
 0. ``python -m annotator import --no-index DB FOLDER``: the documents committed (read, decode,
-   title, hash, duplicate check, bulk insert; each recorded as pending by the insert trigger),
+   title, hash, duplicate check, bulk insert with the driver's ``executemany``; all recorded as
+   pending by one statement beside it, the insert trigger being off for it),
    which is when an import is done for a script, and for the window, which makes them
    searchable on a worker thread afterwards;
 1. ``python -m annotator import DB FOLDER``: the same, then the catch-up (``store.pending``):
@@ -18,7 +19,10 @@ different: about 45 MB for 10,000), then runs whole processes on the same files:
 4. the same, the index filled in bulk by one ``INSERT … SELECT`` after the rows: the floor for any
    program that makes imported articles searchable.
 Each is timed by the wall clock and by the CPU time the process used (steadier on a machine
-others load), and its peak memory (``ru_maxrss``) is read from ``wait4``. The ratios to (2) are
+others load), and its peak memory (``ru_maxrss``) is read from ``wait4``. Every one is a whole
+process from the interpreter's start, so annotator's start-up (its imports, creating the new
+project with its schema) counts as Python's own start does for the bare inserts; both write
+into a new database file in WAL mode with synchronous=FULL. The ratios to (2) are
 printed; the issue's target is at most 2.5 (for the documents committed; the searchable figure
 is given beside it).
 
