@@ -34,7 +34,9 @@ class AliasIndex:
     def owners(self, text: str) -> set[int]:
         """The actors ``text`` is an alias of: by the exact key if any alias has it, else by the
         cross-script key (empty when neither matches)."""
+        if not self._exact:  # no aliases (an empty registry): nothing to normalize the text for
+            return set()
         key = normalize(text)
         if key in self._exact:
             return self._exact[key]
-        return self._folded.get(name_key(key), set()) if key else set()
+        return self._folded.get(name_key(key), set()) if key and self._folded else set()

@@ -20,9 +20,20 @@ def _is_edge_noise(token: Token) -> bool:
     return token.is_space or token.is_punct or token.lower_ in _POSSESSIVES
 
 
-def trim_mention(span: Span) -> tuple[int, int] | None:
+def trim_mention(span: Span, text: str | None = None) -> tuple[int, int] | None:
     """Character offsets of ``span`` without edge punctuation, possessives and whitespace, cut at
-    its first line break; None when nothing is left."""
+    its first line break; None when nothing is left.
+
+    ``text``, the Doc's text where the caller has it, lets the usual mention be judged from its
+    characters without making a ``Token`` of each word (a fifth of the Russian suggestions' own
+    work): when it begins and ends with a letter or digit, holds no line break and does not end
+    in a possessive, its edge tokens are neither whitespace, punctuation nor a possessive, so
+    there is nothing to trim."""
+    if text is not None:
+        start, end = span.start_char, span.end_char
+        if (start < end and text[start].isalnum() and text[end - 1].isalnum()
+                and text[end - 2:end].lower() not in _POSSESSIVES and "\n" not in text[start:end]):
+            return start, end
     tokens = list(span)
     for index, token in enumerate(tokens):
         if "\n" in token.text or "\n" in token.whitespace_:

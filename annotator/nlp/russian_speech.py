@@ -28,6 +28,7 @@ from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from annotator.name_keys import morph_analyzer
+from annotator.nlp.pipelines import DOC_TEXT
 from annotator.nlp.speech import ReportedSpeech, find_quotations
 
 if TYPE_CHECKING:
@@ -49,7 +50,6 @@ _PAIRS = {"«": "»", "“": "”", '"': '"', "„": "“"}
 _JUDGED_FORMS: set[int] = set()
 _REPORTING_FORMS: set[int] = set()
 _KNOWN_FORMS = 200_000
-TEXT = "annotator_text"  # Doc.user_data: the text the Russian tokenizer made the Doc of (the same as Doc.text)
 
 
 @cache
@@ -72,22 +72,21 @@ def _plain(word: str) -> str:
 def reporting_verb_indices(doc: Doc) -> list[int]:
     """The indices of the reporting verbs in ``doc``, found in its array of lowercase forms
     (each form judged once per process) rather than by making a ``Token`` of every word."""
-    import numpy as np
     from spacy.attrs import LOWER
 
-    lowered = doc.to_array(LOWER)
+    lowered = doc.to_array(LOWER).tolist()
     if len(_JUDGED_FORMS) > _KNOWN_FORMS:
         _JUDGED_FORMS.clear()
         _REPORTING_FORMS.clear()
-    unseen = set(lowered.tolist()).difference(_JUDGED_FORMS)
+    unseen = set(lowered).difference(_JUDGED_FORMS)
     if unseen:
         strings, forms = doc.vocab.strings, reporting_forms()
         _JUDGED_FORMS.update(unseen)
         _REPORTING_FORMS.update(form for form in unseen if _plain(strings[form]) in forms)
-    if not _REPORTING_FORMS:
-        return []
-    return [int(index) for index in
-            np.flatnonzero(np.isin(lowered, np.fromiter(_REPORTING_FORMS, dtype=lowered.dtype)))]
+    # a set lookup per word: numpy's isin sorted the forms and the words again for every document
+    # (0.25 ms of a statement's 0.8 ms of suggestions)
+    reporting = _REPORTING_FORMS
+    return [index for index, form in enumerate(lowered) if form in reporting]
 
 
 @lru_cache(maxsize=50_000)
@@ -103,7 +102,7 @@ class _Finder:
     actor_labels: Collection[str]
 
     def __post_init__(self) -> None:
-        self.text = self.doc.user_data.get(TEXT) or self.doc.text  # the tokenizer's text: Doc.text is rebuilt
+        self.text = self.doc.user_data.get(DOC_TEXT) or self.doc.text  # the tokenizer's text: Doc.text is rebuilt
         self.entity_of: dict[int, Span] = {index: entity for entity in self.doc.ents
                                            if entity.label_ in self.actor_labels
                                            for index in range(entity.start, entity.end)}

@@ -41,7 +41,7 @@ from annotator.errors import Errors
 from annotator.nlp.aliases import AliasIndex
 from annotator.nlp.mentions import trim_mention
 from annotator.nlp.patterns import PATTERN_FILES_SETTING, RuleMatcher, default_pattern_files, load_pattern_files
-from annotator.nlp.pipelines import LoadedPipeline, default_pipeline_name, load_pipeline
+from annotator.nlp.pipelines import DOC_TEXT, LoadedPipeline, default_pipeline_name, load_pipeline
 from annotator.nlp.trained_source import trained_source
 from annotator.store.actors import ACTOR_LABEL, normalize
 from annotator.store.suggestions import DocumentCandidates, RelationCandidate, SpanCandidate
@@ -145,7 +145,7 @@ class Suggester:
                    document: int | None = None) -> tuple[list[SpanCandidate], list[RelationCandidate]]:
         """Suggestions for one parsed text; ``offset`` shifts them when it is a piece of a document
         (with id ``document``, which a report of a slow pattern rule names)."""
-        text = doc.text  # built from the tokens on every access: read it once
+        text = doc.user_data.get(DOC_TEXT) or doc.text  # the tokenizer's (the Russian one keeps it), else joined once
         spans: list[SpanCandidate] = []
         relations: list[RelationCandidate] = []
         entities = self._entities(doc, text, offset)
@@ -177,7 +177,7 @@ class Suggester:
         found = []
         for entity in doc.ents:
             label = self._entity_labels.get(entity.label_)
-            if label is None or (bounds := trim_mention(entity)) is None:
+            if label is None or (bounds := trim_mention(entity, text)) is None:
                 continue
             if label == ACTOR_LABEL:
                 found.append(self._actor_candidate(text, *bounds, offset, "ner"))
@@ -194,6 +194,8 @@ class Suggester:
         owners: dict[tuple[int, int], set[int]] = {}
         for match_id, start, end in self._aliases(doc):
             owners.setdefault((start, end), set()).add(int(doc.vocab.strings[match_id]))
+        if not owners:
+            return []
         actor_entities = [(e.start, e.end, normalize(text[e.start - offset:e.end - offset]))
                           for e in entities if e.label == ACTOR_LABEL]
         found: list[SpanCandidate] = []
