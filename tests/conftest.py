@@ -10,6 +10,7 @@ and prints it). Without it the PostgreSQL cases are skipped, unless
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +21,8 @@ import sqlalchemy as sa
 
 from annotator.nlp.pipelines import LoadedPipeline, default_pipeline_name, load_pipeline
 from annotator.store import Project
+from annotator.store.database import location_to_url, sqlite_path
+from tests.postgres_reuse import ReusedDatabase
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_CORPUS = REPO_ROOT / "sample_corpus"
@@ -135,29 +138,72 @@ def postgres_project_template() -> Iterator[str]:
         yield sa.make_url(url).database or ""
 
 
+@pytest.fixture(scope="session")
+def postgres_worker_project(postgres_project_template: str) -> Iterator[ReusedDatabase]:
+    """This test process's own database holding a new project (``tests/postgres_reuse.py``):
+    copied once from the template, put back to a new project's state before each test."""
+    admin_url = postgres_admin_url()
+    assert admin_url is not None
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    database = ReusedDatabase(admin_url, f"annotator_test_{worker}_{uuid.uuid4().hex[:8]}", postgres_project_template)
+    database.create()
+    try:
+        yield database
+    finally:
+        database.close()
+
+
 @pytest.fixture(params=BACKENDS)
 def project_location(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """Where a new project goes: a SQLite file, or a fresh PostgreSQL database (by URL).
 
     When the test takes ``project`` (a new project made at this location), the PostgreSQL
-    database is a copy of ``postgres_project_template`` (CREATE DATABASE … TEMPLATE), the same
-    tables and default schema a new project gets, made in a fifth of the time ``Project.open``
-    takes to create them on an empty database; ``project`` then opens it as it is. Tests of
-    creating a project take ``project_location`` alone and get an empty database.
+    database is the worker's ``postgres_worker_project``, holding exactly what a new project
+    holds (the tables and default schema of ``postgres_project_template``); ``project`` then
+    opens it as it is. Tests of creating a project take ``project_location`` alone and get a
+    new, empty database.
     """
     if request.param == "postgresql" and "project" in request.fixturenames:
-        template = request.getfixturevalue("postgres_project_template")
-        with fresh_postgres_database(template) as location:
-            yield location
+        yield request.getfixturevalue("postgres_worker_project").fresh()
         return
     with new_location(request.param, tmp_path) as location:
         yield location
 
 
+@pytest.fixture(scope="session")
+def sqlite_project_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A new SQLite project made once per test process by ``Project.open`` and closed: the file
+    new SQLite projects of the ``project`` fixtures are copied from. Creating the tables and
+    installing the default schema costs 0.2-0.4 s of CPU per project (SQLite re-reads its schema
+    after each CREATE; the schema is dumped as YAML); a copy of the file costs a millisecond."""
+    path = tmp_path_factory.mktemp("template") / "project.db"
+    Project.open(path).close()
+    leftovers = [side for side in path.parent.iterdir() if side != path]
+    assert not leftovers, f"the closed template project left {leftovers}: the copy would miss them"
+    return path
+
+
+def open_new_sqlite_project(location: Path, template: Path) -> Project:
+    """``Project.open`` on a copy of the template project: the same file a new project gets.
+
+    Opening an existing file takes its due hourly backup into ``<name>.backups`` beside it, which
+    a new project does not have: the folder is removed, so the test sees a new project's folder."""
+    from annotator.store.backups import backup_folder
+
+    assert not location.exists(), f"{location} exists: a new project goes where there is nothing"
+    shutil.copyfile(template, location)
+    opened = Project.open(location)
+    shutil.rmtree(backup_folder(location))
+    return opened
+
+
 @pytest.fixture
-def project(project_location: str) -> Iterator[Project]:
-    """A new, empty project with the default schema, on each backend in turn."""
-    with Project.open(project_location) as opened:
+def project(project_location: str, sqlite_project_template: Path) -> Iterator[Project]:
+    """A new, empty project with the default schema, on each backend in turn (a copy of the
+    backend's template project: ``sqlite_project_template``, ``postgres_project_template``)."""
+    path = sqlite_path(location_to_url(project_location))
+    opened = Project.open(project_location) if path is None else open_new_sqlite_project(path, sqlite_project_template)
+    with opened:
         yield opened
 
 

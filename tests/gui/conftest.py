@@ -16,13 +16,14 @@ from annotator.corpus.importer import import_paths
 from annotator.gui.mainwindow import MainWindow
 from annotator.gui.settings import GuiSettings
 from annotator.store import Project
+from tests.conftest import open_new_sqlite_project
 from tests.gui.helpers import FIRST_TEXT, SECOND_TEXT, THIRD_TEXT, write_documents
 
 
 @pytest.fixture
-def project(project_path: Path) -> Iterator[Project]:
+def project(project_path: Path, sqlite_project_template: Path) -> Iterator[Project]:
     """GUI tests run on SQLite only: the widgets talk to the core, which the store tests run on both."""
-    with Project.open(project_path) as opened:
+    with open_new_sqlite_project(project_path, sqlite_project_template) as opened:
         yield opened
 
 
