@@ -87,6 +87,7 @@ def test_tricky_texts_keep_their_offsets(tmp_path: Path, project_location: str) 
             assert span["text"] in ("NATO", "Minsk", "Moscow", "Lviv", "Беларусь", "Запад", "Kremlin", "موسكو")
 
 
+@pytest.mark.slow
 def test_bad_files_are_refused_by_name_and_change_nothing(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
@@ -130,6 +131,7 @@ def test_user_errors_go_to_stderr_with_nonzero_exit(tmp_path: Path) -> None:
     assert bad_path.returncode == 1 and "nowhere" in bad_path.stderr
 
 
+@pytest.mark.slow
 def test_jsonl_and_csv_import_with_metadata(tmp_path: Path) -> None:
     jsonl = tmp_path / "docs.jsonl"
     jsonl.write_text(
@@ -147,6 +149,7 @@ def test_jsonl_and_csv_import_with_metadata(tmp_path: Path) -> None:
     assert shown_csv["text"] == "The Kremlin said nothing new." and shown_csv["meta"]["outlet"] == "TASS"
 
 
+@pytest.mark.slow
 def test_schema_command_round_trip(tmp_path: Path) -> None:
     project = tmp_path / "p.db"
     assert main(["init", str(project)]) == 0

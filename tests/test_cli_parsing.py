@@ -84,6 +84,7 @@ def test_an_action_of_actors_takes_its_own_options_after_its_positionals() -> No
     assert (args.action, args.name, args.type, args.alias) == ("add", "Maria Zakharova", "person", ["Zakharova"])
 
 
+@pytest.mark.slow
 def test_search_takes_its_query_after_an_option(sample: Path) -> None:
     result = run_annotator("search", sample, "--json", "minsk")
     assert result.returncode == 0, result.stderr
@@ -91,6 +92,7 @@ def test_search_takes_its_query_after_an_option(sample: Path) -> None:
     assert hits and all(hit["hit"].lower() == "minsk" for hit in hits)
 
 
+@pytest.mark.slow
 def test_show_docs_and_stats_take_options_before_their_positionals(sample: Path) -> None:
     shown = run_annotator("show", sample, "--json", "1")
     assert shown.returncode == 0, shown.stderr
@@ -103,6 +105,7 @@ def test_show_docs_and_stats_take_options_before_their_positionals(sample: Path)
     assert json.loads(stats.stdout)["documents"] == len(listed.stdout.splitlines())
 
 
+@pytest.mark.slow
 def test_export_takes_its_format_between_the_project_and_the_output(sample: Path, tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     result = run_annotator("export", sample, "--format", "jsonl", out)
@@ -110,6 +113,7 @@ def test_export_takes_its_format_between_the_project_and_the_output(sample: Path
     assert len(out.read_text(encoding="utf-8").splitlines()) == len(list(SAMPLE_CORPUS.glob("*.txt")))
 
 
+@pytest.mark.slow
 def test_import_takes_an_option_between_its_files(tmp_path: Path) -> None:
     for name, text in (("a.txt", "Minsk said one thing.\n"), ("b.txt", "Moscow said another.\n")):
         (tmp_path / name).write_text(text, encoding="utf-8")
@@ -118,6 +122,7 @@ def test_import_takes_an_option_between_its_files(tmp_path: Path) -> None:
     assert "Imported 2 documents" in result.stdout
 
 
+@pytest.mark.slow
 def test_help_lists_every_command_in_plain_text() -> None:
     result = run_annotator("--help")
     assert result.returncode == 0, result.stderr
@@ -139,6 +144,7 @@ def test_a_commands_help_is_plain_text(name: str, capsys: pytest.CaptureFixture[
     assert description.strip() and "usage:" not in description  # the docstring is shown
 
 
+@pytest.mark.slow
 def test_an_unknown_command_is_named_with_the_commands(tmp_path: Path) -> None:
     mistyped = run_annotator("shwo", "project.db", "1", cwd=tmp_path)
     assert mistyped.returncode == 2
@@ -149,6 +155,7 @@ def test_an_unknown_command_is_named_with_the_commands(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []  # nothing was created
 
 
+@pytest.mark.slow
 def test_an_unknown_word_without_a_close_command_is_still_refused_with_the_list(tmp_path: Path) -> None:
     result = run_annotator("frobnicate", "project.db", cwd=tmp_path)
     assert result.returncode == 2

@@ -108,6 +108,7 @@ def assert_found_by_full_text_search(location: str) -> None:
         assert [project.documents.get(hit.doc_id).name for hit in result.hits] == ["cyrillic"]
 
 
+@pytest.mark.slow
 def test_sqlite_to_postgresql_to_sqlite_is_lossless(tmp_path: Path) -> None:
     source, back = str(tmp_path / "source.db"), str(tmp_path / "back.db")
     with Project.open(source) as project:
@@ -201,7 +202,7 @@ def test_foreign_sqlite_file_is_refused_without_a_single_change(tmp_path: Path) 
     assert not Path(f"{target}-wal").exists()
 
 
-@pytest.mark.parametrize("target_kind", ["new file", "empty file", "postgresql"])
+@pytest.mark.parametrize("target_kind", ["new file", "empty file", pytest.param("postgresql", marks=pytest.mark.slow)])
 def test_cancelled_copy_leaves_no_target(target_kind: str, tmp_path: Path) -> None:
     source = str(tmp_path / "source.db")
     with Project.open(source) as project:
@@ -231,6 +232,7 @@ def test_cancelled_copy_leaves_no_target(target_kind: str, tmp_path: Path) -> No
     assert progress[0][0] == 0 and progress[-1][0] > 0
 
 
+@pytest.mark.slow
 def test_failed_copy_names_the_table_and_leaves_the_server_database_empty(tmp_path: Path) -> None:
     """SQLite keeps a NUL character in a title; PostgreSQL text cannot hold one."""
     source = str(tmp_path / "source.db")
@@ -287,6 +289,7 @@ def test_source_and_target_mistakes_are_explained(tmp_path: Path) -> None:
     assert not (tmp_path / "copy.db").exists()
 
 
+@pytest.mark.slow
 def test_cli_copies_to_the_server_and_back(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     source, back = tmp_path / "source.db", tmp_path / "back.db"
     with Project.open(source) as project:
@@ -306,6 +309,7 @@ def test_cli_copies_to_the_server_and_back(tmp_path: Path, capsys: pytest.Captur
     assert table_rows(str(back)) == table_rows(str(source))
 
 
+@pytest.mark.slow
 def test_source_with_dangling_rows_is_refused_whole(tmp_path: Path) -> None:
     """A SQLite source edited with foreign keys off can hold a span of a deleted document;
     the copy refuses it, on SQLite at the final check, on PostgreSQL at the row itself."""

@@ -76,6 +76,7 @@ def test_report_holds_traceback_versions_and_platform(isolated_user_dirs: Path) 
     assert "in _raise_chained" in text
 
 
+@pytest.mark.slow
 def test_core_reads_qt_version_only_when_the_window_loaded_qt(tmp_path: Path) -> None:
     """The report names PySide6 and Qt when they are loaded, and never imports them itself."""
     script = textwrap.dedent("""
@@ -124,6 +125,7 @@ def test_a_report_that_cannot_be_written_keeps_its_details(isolated_user_dirs: P
     assert "ValueError: unsaved" in report.details
 
 
+@pytest.mark.slow
 def test_cli_names_the_report_in_one_line_without_traceback() -> None:
     result = faulty_cli("stats", "postgresql://bob:s3cret@localhost/team")
     assert result.returncode == 70
@@ -137,6 +139,7 @@ def test_cli_names_the_report_in_one_line_without_traceback() -> None:
     assert "annotator stats 'postgresql://bob:***@localhost/team'" in text and "s3cret" not in text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("where", ["before", "after"])
 def test_cli_debug_prints_the_traceback_too(where: str) -> None:
     args = ["--debug", "stats", "p.db"] if where == "before" else ["stats", "p.db", "--debug"]

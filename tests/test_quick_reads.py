@@ -102,6 +102,7 @@ def test_off_the_happy_path_the_normal_path_answers(rich_project: str, tmp_path:
         assert fetch_document(connection, 424242) is None
 
 
+@pytest.mark.slow
 def test_an_ambiguous_name_still_gets_the_normal_message(tmp_path: Path) -> None:
     path = tmp_path / "twins.db"
     with Project.open(path) as project:
@@ -119,6 +120,7 @@ def _add_span_in_another_process(path: str) -> None:
     assert done.returncode == 0, done.stderr
 
 
+@pytest.mark.slow
 def test_one_read_sees_one_moment_while_another_process_writes(tmp_path: Path) -> None:
     path = tmp_path / "shared.db"
     _everything(path)
@@ -132,6 +134,7 @@ def test_one_read_sees_one_moment_while_another_process_writes(tmp_path: Path) -
     assert after is not None and [span["annotator"] for span in after[1]["spans"]] == ["carol"]
 
 
+@pytest.mark.slow
 def test_the_commands_print_the_same_through_the_executable(rich_project: str) -> None:
     shown = subprocess.run([sys.executable, "-m", "annotator", "show", rich_project, "reviewed", "--json"],
                            capture_output=True, text=True, timeout=120)

@@ -211,7 +211,7 @@ def test_a_catch_up_killed_at_any_moment_loses_nothing(tmp_path: Path) -> None:
         _index_agrees(project)
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
 def test_a_project_of_schema_0010_gets_its_documents_languages(backend: str, tmp_path: Path) -> None:
     """Issue 19's backfill: documents imported before languages were detected are pending for
     one after the upgrade, and the catch-up gives them theirs (unknown stays unknown once)."""

@@ -235,6 +235,7 @@ def test_a_lock_held_too_long_is_a_message(tmp_path: Path, monkeypatch: pytest.M
         assert project.annotations.spans(1) == []
 
 
+@pytest.mark.slow
 def test_a_lost_server_connection_is_a_message_and_the_next_action_works() -> None:
     with fresh_postgres_database() as url:
         with Project.open(url) as project:

@@ -232,6 +232,7 @@ def test_unusable_database_urls_are_explained(location: str, code: str) -> None:
     assert "secret" not in str(raised.value)
 
 
+@pytest.mark.slow
 def test_plain_postgresql_url_opens_with_psycopg() -> None:
     with fresh_postgres_database() as url, Project.open(url.replace("postgresql+psycopg://", "postgresql://")) as project:
         assert project.engine.url.drivername == "postgresql+psycopg"

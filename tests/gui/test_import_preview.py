@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QInputDialog
 from pytestqt.qtbot import QtBot
@@ -95,6 +96,7 @@ def test_import_through_the_preview_stores_the_corrections_and_the_list_shows_la
                     timeout=30_000)
 
 
+@pytest.mark.slow
 def test_set_language_from_the_list_is_one_undoable_step(qtbot: QtBot, project: Project, tmp_path: Path,
                                                         make_window: Callable[..., MainWindow]) -> None:
     page = tmp_path / "a.html"

@@ -33,6 +33,7 @@ def annotate_twice(project: Project, doc_ids: list[int]) -> tuple[int, int, int]
     return doc_id, start, end
 
 
+@pytest.mark.slow
 def test_agreement_window_computes_and_fills_the_matrix_for_two_annotators(
         qtbot: QtBot, project: Project, doc_ids: list[int], make_window: Callable[..., MainWindow]) -> None:
     annotate_twice(project, doc_ids)
