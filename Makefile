@@ -15,7 +15,9 @@ ARGS    ?=
 run: $(STAMP)
 	$(VENV)/bin/annotator $(PROJECT) $(ARGS)
 
-# one worker per core (pytest-xdist), a test file's tests together on one worker. Bytecode is
+# one worker per core (pytest-xdist), a test file's tests together on one worker; with
+# ANNOTATOR_TEST_POSTGRES_URL set each worker keeps its own PostgreSQL database, reset between
+# tests (tests/postgres_reuse.py), and copies new SQLite projects from its own template. Bytecode is
 # written even where PYTHONDONTWRITEBYTECODE is set: without it every worker of every run
 # recompiles the package and re-rewrites the asserts of all test modules (seconds per worker).
 TEST_ENV := QT_QPA_PLATFORM=offscreen PYTHONDONTWRITEBYTECODE=
