@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPainter, QPixmap
-from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 
 from annotator.gui import first_screen
 from annotator.gui.qt_import_hook import skip_source_scan
@@ -78,18 +78,11 @@ def _open_behind(screen: first_screen.FirstScreen, failure: Exception | None, pr
     if failure is not None:
         screen.close()
         return _failed_to_start(failure)
-    from annotator.errors import UserError
     from annotator.gui.mainwindow import MainWindow
 
-    try:
-        opened = _open_project(project, settings)
-    except UserError as error:
-        screen.close()
-        QMessageBox.critical(None, "Annotator", str(error))
-        return 1
-    except Exception as error:  # noqa: BLE001 - a bug, shown as one before the main window exists
-        screen.close()
-        return _failed_to_start(error)
+    opened = _open_or_exit_code(project, settings, screen)
+    if isinstance(opened, int):
+        return opened
     settings.annotator = name
     settings.remember_project(opened.location)
     try:
@@ -105,20 +98,13 @@ def _start_behind_splash(app: QApplication, project: str | None, annotator: str 
     """Every other start (a first launch, a project to create or migrate, a database URL): the
     opening card while the core loads, then the questions and messages the store owns."""
     splash = _splash()
-    from annotator.errors import UserError  # the core: imported while the splash is up
-    from annotator.gui.dialogs import ask_annotator_name, present
+    from annotator.gui.dialogs import ask_annotator_name, present  # the core: imported while the splash is up
     from annotator.gui.mainwindow import MainWindow
     from annotator.gui.workers import wait_for_background_tasks
 
-    try:
-        opened = _open_project(project, settings)
-    except UserError as error:
-        splash.close()
-        QMessageBox.critical(None, "Annotator", str(error))
-        return 1
-    except Exception as error:  # noqa: BLE001 - a bug, shown as one before any window exists
-        splash.close()
-        return _failed_to_start(error)
+    opened = _open_or_exit_code(project, settings, splash)
+    if isinstance(opened, int):
+        return opened
     if not (annotator or settings.annotator):
         splash.close()
     name = annotator or settings.annotator or ask_annotator_name(None, None, opened.annotator_names())
@@ -138,6 +124,22 @@ def _start_behind_splash(app: QApplication, project: str | None, annotator: str 
     code = app.exec()
     wait_for_background_tasks()
     return code
+
+
+def _open_or_exit_code(project: str | None, settings: GuiSettings, shown: QWidget) -> Project | int:
+    """The project opened, or the exit code after its message (``shown``, the splash or the first
+    screen, closed first): 1 for what the analyst can fix, 70 for a bug."""
+    from annotator.errors import UserError
+
+    try:
+        return _open_project(project, settings)
+    except UserError as error:
+        shown.close()
+        QMessageBox.critical(None, "Annotator", str(error))
+        return 1
+    except Exception as error:  # noqa: BLE001 - a bug, shown as one before the main window exists
+        shown.close()
+        return _failed_to_start(error)
 
 
 def _report_unexpected_error(kind: type[BaseException], error: BaseException, trace: TracebackType | None) -> None:
