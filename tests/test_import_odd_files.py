@@ -46,7 +46,7 @@ def test_a_file_name_that_is_not_utf8_is_refused_by_name_and_the_folder_imported
     assert result.returncode == 1
     assert result.stderr.count("[E340]") == 2
     assert "caf\\xe9.txt" in result.stderr and "x\\xe9.jsonl" in result.stderr  # the odd byte shown, not mangled
-    assert "Imported 1 documents" in result.stdout
+    assert "Imported 1 document into" in result.stdout
     assert names_in(project) == ["good"]
 
 

@@ -43,6 +43,7 @@ from annotator.importing import (
     annotations_sentence,
     import_files,
 )
+from annotator.importing.report import plural
 from annotator.limits import project_limits, with_overrides
 from annotator.store import Project
 from annotator.store.pending import catch_up, pending_counts
@@ -138,7 +139,7 @@ def _print_report(report: ImportReport, project: str, verbose: bool) -> None:
         extras.append(f"{len(report.refused)} files refused")
     if report.cancelled:
         extras.append("stopped early")
-    say(f"Imported {len(report.imported)} documents into {project}" + (f" ({', '.join(extras)})." if extras else "."))
+    say(f"Imported {plural(len(report.imported), 'document')} into {project}" + (f" ({', '.join(extras)})." if extras else "."))
     annotations = annotations_sentence(report)
     if annotations:
         say(annotations)
