@@ -1,8 +1,8 @@
 """The short cuts of the suggestion run store and propose exactly what the long way did: new
 suggestions written through the driver hold what Core's insert of the same values holds (both
 backends), relations find their new ends among the rows read back at their offsets, a mention
-judged from its characters gets the offsets its tokens give, reporting verbs found by a set lookup
-are those of the verb forms, and natasha's NER leaves OpenBLAS's thread count as it found it."""
+judged from its characters gets the offsets its tokens give, and reporting verbs found by a set
+lookup are those of the verb forms."""
 
 from __future__ import annotations
 
@@ -160,17 +160,3 @@ def test_reporting_verbs_are_the_words_whose_form_is_a_reporting_verbs(russian: 
         assert indices == [t.i for t in doc if t.lower_.replace("ё", "е") in reporting_forms()]
         found += len(indices)
     assert found >= 10
-
-
-def test_natashas_ner_leaves_openblas_threads_as_it_found_them(russian: LoadedPipeline) -> None:
-    from threadpoolctl import threadpool_info, threadpool_limits
-
-    def blas_threads() -> list[int]:
-        return [library["num_threads"] for library in threadpool_info() if library["user_api"] == "blas"]
-
-    list(russian.nlp.pipe([TEXT]))  # numpy and slovnet loaded, the controller made
-    with threadpool_limits(limits=2, user_api="blas"):
-        assert blas_threads() and set(blas_threads()) == {2}
-        docs = list(russian.nlp.pipe([TEXT] * 3))
-        assert set(blas_threads()) == {2}
-    assert all(doc.ents for doc in docs)

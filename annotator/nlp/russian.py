@@ -26,9 +26,7 @@ and is done once per process (``load_russian_pipeline``).
 from __future__ import annotations
 
 import bisect
-import threading
 from collections.abc import Iterable, Iterator
-from contextlib import AbstractContextManager, nullcontext
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -47,32 +45,6 @@ ENTITY_TYPES = {"PER": "PERSON", "ORG": "ORG", "LOC": "LOC"}  # natasha's types,
 _NER_COMPONENT = "annotator_natasha_ner"
 _NER_BATCH = 32
 _WORDS = "annotator_razdel_words"  # Doc.user_data: (token index, text) of razdel's words, for the NER
-
-
-@cache
-def _blas() -> Any:
-    """threadpoolctl's view of the BLAS libraries loaded (numpy's OpenBLAS), made once: finding
-    them costs two milliseconds, limiting their threads then 25 µs a batch.
-
-    slovnet's matrix products are small (a batch of 32 statements): OpenBLAS's second thread
-    gains them nothing (natasha alone: 0.89 s with it, 0.91 s without), but it spins on a core
-    while it waits for the next product, beside the tokenizer, the suggestions and the writes
-    between the batches: a tenth of a second of a 200-document run, and of the CPU other
-    programs (or this one's window) need. So the NER's products run on the calling thread."""
-    try:
-        from threadpoolctl import ThreadpoolController
-    except ImportError:  # an environment installed before it was a dependency: the same, a little slower
-        return None
-    return ThreadpoolController()
-
-
-def _one_blas_thread() -> AbstractContextManager[Any]:
-    """OpenBLAS on the calling thread alone while the block runs (its thread count restored after)."""
-    controller = _blas()
-    return nullcontext() if controller is None else controller.limit(limits=1, user_api="blas")
-
-
-_ONE_INFERENCE = threading.Lock()  # the BLAS limit is the process's: one run restores it before another sets it
 
 
 @cache
@@ -183,9 +155,7 @@ class NatashaEntities:
         named = [doc.user_data.pop(_WORDS, None) or [(t.i, t.text) for t in doc if not t.is_space] for doc in docs]
         tagged = [(doc, words) for doc, words in zip(docs, named, strict=True) if words]
         infer = ner_tagger().infer
-        with _ONE_INFERENCE, _one_blas_thread():
-            predicted = list(infer.decoder(infer.process(infer.encoder([[word for _i, word in words]
-                                                                        for _doc, words in tagged]))))
+        predicted = infer.decoder(infer.process(infer.encoder([[word for _i, word in words] for _doc, words in tagged])))
         for (doc, words), tags in zip(tagged, predicted, strict=True):
             doc.ents = [Span(doc, words[first][0], words[last][0] + 1, label=ENTITY_TYPES[kind])
                         for first, last, kind in bio_spans(tags) if kind in ENTITY_TYPES]

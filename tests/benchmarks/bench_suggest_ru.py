@@ -15,11 +15,9 @@ Each is run once to warm up, then the two take turns ``--repeat`` times (so that
 machine's load falls on both); the best wall time and the best CPU time (``time.process_time``,
 all threads of this process: numpy's matrix products may use both cores) of each are reported,
 with the ratios app / NER alone (target <= 1.3). Other developers share this machine's two
-cores: the figures move with their load, so compare runs made close together. natasha alone runs
-as it ships, with OpenBLAS's threads (they spin while they wait, which counts as its CPU time and
-shrinks the CPU ratio); the app keeps OpenBLAS to one thread while its NER runs
-(``annotator.nlp.russian``). ``OPENBLAS_NUM_THREADS=1`` gives both the work itself, one core, CPU
-close to wall.
+cores: the figures move with their load, so compare runs made close together. OpenBLAS's threads
+spin while they wait, which counts as CPU time of the NER (alone and in the app) and shrinks the
+CPU ratio; ``OPENBLAS_NUM_THREADS=1`` gives the work itself, one core, CPU close to wall.
 """
 
 from __future__ import annotations
