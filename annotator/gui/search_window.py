@@ -295,9 +295,16 @@ class SearchWindow(QDialog):
             self.rerun()
 
     def _selected_hit(self) -> tuple[int | str, ...] | None:
-        index = self.table.selectionModel().currentIndex()
-        if not index.isValid() or not self.table.selectionModel().isRowSelected(index.row(), QModelIndex()):
-            return None
+        """The selected row's hit: the current row if it is selected, else the selected row (a
+        row can be selected without being current: ``QTableView.selectRow`` makes it current only
+        where the header has a column at its left edge, which a window not laid out yet has not)."""
+        selection = self.table.selectionModel()
+        index = selection.currentIndex()
+        if not index.isValid() or not selection.isRowSelected(index.row(), QModelIndex()):
+            rows = selection.selectedRows()
+            if not rows:
+                return None
+            index = rows[0]
         return _hit_key(self.model.hit(self.proxy.mapToSource(index).row()))
 
     def _select(self, key: tuple[int | str, ...] | None) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -135,3 +136,19 @@ def test_a_minimised_window_waits_and_a_closed_one_stops_following(
     search.close()
     assert not search.follower.following
     assert window.windows.search_window is None
+
+
+def test_a_selected_row_that_is_not_current_stays_selected_after_a_rerun(
+        qtbot: QtBot, window: MainWindow, doc_ids: list[int]) -> None:
+    """``QTableView.selectRow`` on a window not laid out yet selects the row without making it
+    current (the header has no column at its left edge then): the re-run keeps it all the same."""
+    putin = _span(window.project, doc_ids[1], "Putin", "ACTOR", "alice")
+    search = _searched(qtbot, window, label="ACTOR")
+    selection = search.table.selectionModel()
+    selection.clearCurrentIndex()
+    selection.select(search.proxy.index(0, 0),
+                     QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+    assert not selection.currentIndex().isValid()
+    with qtbot.waitSignal(search.searchFinished, timeout=WAIT_MS):
+        search.rerun()
+    assert _selected_span(search) == putin
