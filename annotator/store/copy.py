@@ -51,6 +51,7 @@ from annotator.store.database import (
     location_to_url,
     sqlite_path,
 )
+from annotator.store.driver_rows import bind_converter, positional_insert
 from annotator.store.migrate import create_head_schema
 from annotator.store.models import METADATA
 from annotator.store.project import Project
@@ -263,7 +264,7 @@ def _batch_writer(write: Connection, table: sa.Table) -> Callable[[Sequence[Sequ
     dialect = write.dialect
     quote = dialect.identifier_preparer
     names = ", ".join(quote.quote(column.name) for column in table.columns)
-    stamps = [(index, column.type.dialect_impl(dialect).bind_processor(dialect))
+    stamps = [(index, bind_converter(dialect, column))
               for index, column in enumerate(table.columns) if isinstance(column.type, sa.DateTime)]
 
     def converted(row: Sequence[Any]) -> list[Any]:
@@ -284,7 +285,7 @@ def _batch_writer(write: Connection, table: sa.Table) -> Callable[[Sequence[Sequ
 
         return copy_batch
 
-    statement = f"INSERT INTO {quote.format_table(table)} ({names}) VALUES ({', '.join('?' * len(table.columns))})"
+    statement = positional_insert(dialect, table, [column.name for column in table.columns])
 
     def insert_batch(rows: Sequence[Sequence[Any]]) -> None:
         write.exec_driver_sql(statement, [tuple(converted(row)) for row in rows])

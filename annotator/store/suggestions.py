@@ -41,6 +41,7 @@ from annotator.store.annotations import (
     span_record,
 )
 from annotator.store.database import inserted_id
+from annotator.store.driver_rows import bind_converter, positional_insert
 from annotator.store.models import utcnow
 from annotator.store.records import DeletedSpan, RelationRecord, SpanRecord
 from annotator.store.tables import ANNOTATOR, LABEL, REL, SPAN
@@ -475,7 +476,7 @@ _ATTRS = _ROW_COLUMNS.index("attrs")
 def _insert_pending(connection: Connection, annotator_id: int, rows: Sequence[tuple[Any, ...]]) -> None:
     """Insert a batch's new pending suggestions (rows of ``_ROW_COLUMNS``; the other columns are
     the same for the whole batch) in one ``executemany`` of positional rows through the driver,
-    as ``store.copy`` writes SQLite.
+    (``store.driver_rows``), as ``store.copy`` writes SQLite.
 
     Why not Core's ``executemany`` of dicts: SQLAlchemy builds and converts every row's
     parameters (a dict of 15 values, the batch's timestamp converted twice a row), which cost
@@ -489,7 +490,7 @@ def _insert_pending(connection: Connection, annotator_id: int, rows: Sequence[tu
     shared = dict(annotator_id=annotator_id, layer=LAYER, note="", status="pending", created_at=now, updated_at=now,
                   version=1)
     names = (*_ROW_COLUMNS, *shared)
-    processors = {name: SPAN.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names}
+    processors = {name: bind_converter(dialect, SPAN.c[name]) for name in names}
     same = tuple(value if (process := processors[name]) is None else process(value) for name, value in shared.items())
     to_json = processors["attrs"]
     no_attrs = {} if to_json is None else to_json({})  # half the suggestions have none: converted once
@@ -503,11 +504,7 @@ def _insert_pending(connection: Connection, annotator_id: int, rows: Sequence[tu
         for index, process in converting:
             converted[index] = process(converted[index])
         values.append((*converted, *same))
-    placeholder = "?" if dialect.paramstyle == "qmark" else "%s"  # sqlite3's, psycopg's
-    quote = dialect.identifier_preparer
-    connection.exec_driver_sql(
-        f"INSERT INTO {quote.format_table(SPAN)} ({', '.join(quote.quote(name) for name in names)}) "
-        f"VALUES ({', '.join([placeholder] * len(names))})", values)
+    connection.exec_driver_sql(positional_insert(dialect, SPAN, names), values)
 
 
 @functools.cache
