@@ -51,7 +51,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.gui import window_layout
 from annotator.gui.offsets import OffsetMap
+from annotator.gui.reading_place import row_of, top_position
 from annotator.gui.settings import GuiSettings, ReadingPlace
 from annotator.gui.textview import DocumentView
 from annotator.gui.textview.keys import is_view_key
@@ -67,7 +69,6 @@ CORE_MODULES = ("annotator.errors", "annotator.store.project", "annotator.corpus
 LIST_COLUMNS = ("ID", "Title", "Status", "Spans", "Last edit", "Lang")
 MENU_TITLES = ("&File", "&Edit", "&View", "&Document", "&Suggestions", "&Review", "&Help")
 STATUS_TITLES = {"todo": "To do", "in_progress": "In progress", "done": "Done", "reviewed": "Reviewed"}
-SIDE_WIDTH = 320
 ACTIVE_WAIT_MS = 1000
 ACTIVE_POLL_MS = 10
 OPENING = "Opening"  # the title's first word, until the main window takes over
@@ -160,11 +161,12 @@ class FirstScreen(QMainWindow):
         self.splitter.addWidget(self._list(first))
         self.splitter.addWidget(self.view)
         side = QScrollArea()
-        side.setMinimumWidth(280)
+        side.setMinimumWidth(window_layout.SIDE_MIN_WIDTH)
         self.splitter.addWidget(side)
         self.splitter.setStretchFactor(1, 1)
         self.setCentralWidget(self.splitter)
-        self._lay_out_as_main_window()
+        window_layout.lay_out(self, self.splitter)  # as the main window, so the text keeps its lines
+        window_layout.restore(self, self.splitter, settings)
         place = settings.reading_place(location)
         if place is not None and place.document == first.document:
             self._go_to(place)
@@ -206,20 +208,6 @@ class FirstScreen(QMainWindow):
         layout.addLayout(filters)
         layout.addWidget(table)
         return panel
-
-    def _lay_out_as_main_window(self) -> None:
-        """The main window's size and splitter (``MainWindow._build_layout``, ``_restore_layout``),
-        so the text breaks into the same lines and nothing moves when it takes over."""
-        available = self.screen().availableGeometry()
-        self.resize(min(1440, available.width() * 19 // 20), min(900, available.height() * 19 // 20))
-        listed = min(420, self.width() * 3 // 10)
-        self.splitter.setSizes([listed, self.width() - listed - SIDE_WIDTH, SIDE_WIDTH])
-        geometry = self._settings.window_geometry()
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        sizes = self._settings.splitter_sizes("main")
-        if len(sizes) == self.splitter.count():
-            self.splitter.setSizes(sizes)
 
     def _go_to(self, place: ReadingPlace) -> None:
         """The remembered line at the top and the caret where it was: the view scrolled to its end,
@@ -308,12 +296,10 @@ class FirstScreen(QMainWindow):
         self._kept.clear()
 
     def _place(self) -> ReadingPlace:
-        offsets = self._offsets
-        top = self.view.cursorForPosition(self.view.viewport().rect().topLeft()).position()
-        block_top = self.view.document().findBlock(top)
-        line = block_top.layout().lineForTextPosition(top - block_top.position())
-        start = block_top.position() + (line.textStart() if line.isValid() else 0)
-        return ReadingPlace(self._document, offsets.from_qt(start), offsets.from_qt(self.view.textCursor().position()))
+        """Where the analyst is on this screen, as ``PlaceMemory`` keeps it."""
+        top = top_position(self.view)
+        return ReadingPlace(self._document, self._offsets.from_qt(top),
+                            self._offsets.from_qt(self.view.textCursor().position()), None, row_of(self.view, top))
 
 
 def _application() -> QApplication:

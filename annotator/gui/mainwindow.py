@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QScrollArea, QSplitter,
 
 from annotator.errors import Errors
 from annotator.formats.detect import AUTO_SUFFIXES
+from annotator.gui import window_layout
 from annotator.gui.backup_timer import BackupScheduler
 from annotator.gui.changes import ChangeView
 from annotator.gui.dataset_runner import DatasetRunner
@@ -140,17 +141,14 @@ class MainWindow(QMainWindow):
         side_scroll = QScrollArea()
         side_scroll.setWidget(side)
         side_scroll.setWidgetResizable(True)
-        side_scroll.setMinimumWidth(280)
+        side_scroll.setMinimumWidth(window_layout.SIDE_MIN_WIDTH)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.doc_list)
         self.splitter.addWidget(self.view)
         self.splitter.addWidget(side_scroll)
         self.splitter.setStretchFactor(1, 1)
         self.setCentralWidget(self.splitter)
-        available = self.screen().availableGeometry()
-        self.resize(min(1440, available.width() * 19 // 20), min(900, available.height() * 19 // 20))
-        listed = min(420, self.width() * 3 // 10)  # the list: a title beside id, status, spans and last edit
-        self.splitter.setSizes([listed, self.width() - listed - 320, 320])
+        window_layout.lay_out(self, self.splitter)
 
     def _connect(self) -> None:
         self.editor.documentShown.connect(self._document_shown)
@@ -194,19 +192,14 @@ class MainWindow(QMainWindow):
         return self._settings
 
     def _restore_layout(self) -> None:
-        geometry = self._settings.window_geometry()
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+        window_layout.restore(self, self.splitter, self._settings)
         state = self._settings.window_state()
         if state is not None:
             self.restoreState(state)
-        sizes = self._settings.splitter_sizes("main")
-        if len(sizes) == self.splitter.count():
-            self.splitter.setSizes(sizes)
 
     def _save_layout(self) -> None:
         self._settings.save_window(self.saveGeometry(), self.saveState())
-        self._settings.set_splitter_sizes("main", self.splitter.sizes())
+        self._settings.set_splitter_sizes(window_layout.SPLITTER, self.splitter.sizes())
         self._settings.sync()
 
     # --- lifecycle -----------------------------------------------------------------------------

@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QElapsedTimer, QEvent, QObject, QTimer
 from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QPlainTextEdit
 
 from annotator.gui.offsets import OffsetMap
 from annotator.gui.settings import ReadingPlace
@@ -86,10 +87,10 @@ class PlaceMemory(QObject):
             return self._pending
         view = self._view
         view.finish_text()  # the top line and the caret are in the text Qt holds
-        top = self._top()
+        top = top_position(view)
         offsets = self._offsets()
         return ReadingPlace(document.id, offsets.from_qt(top), offsets.from_qt(view.textCursor().position()),
-                            view.current_span_id(), self._row(top))
+                            view.current_span_id(), row_of(view, top))
 
     def save(self) -> None:
         """Write the document and the place in it to the settings file now (the window calls
@@ -154,22 +155,6 @@ class PlaceMemory(QObject):
             self._map = OffsetMap(document.text if document is not None else "")
         return self._map
 
-    def _top(self) -> int:
-        """The first position (UTF-16) of the top line on screen. The vertical scroll bar counts
-        visual lines: its value is the number of the line at the top."""
-        number = self._view.verticalScrollBar().value()
-        document = self._view.document()
-        block = document.findBlockByLineNumber(number)
-        document.documentLayout().blockBoundingRect(block)  # lays the block out, so its lines are known
-        line = block.layout().lineAt(number - block.firstLineNumber())
-        return block.position() + (line.textStart() if line.isValid() else 0)
-
-    def _row(self, position: int) -> int:
-        """The pixel row the line holding ``position`` (UTF-16) is drawn at, from the view's top."""
-        cursor = QTextCursor(self._view.document())
-        cursor.setPosition(position)
-        return self._view.cursorRect(cursor).top()
-
     def _restore_top(self) -> None:
         """Scroll so that the line holding the remembered first character is the top line, on
         the pixel row it was drawn at (see the module's docstring)."""
@@ -196,6 +181,24 @@ class PlaceMemory(QObject):
         bar.setValue(0)
         viewport.setUpdatesEnabled(True)
         bar.setValue(number)  # down to the line: the row above its exact place
-        if self._row(position) != place.top_y and number < bar.maximum():
+        if row_of(view, position) != place.top_y and number < bar.maximum():
             bar.setValue(number + 1)
             bar.setValue(number)  # up to it: the row below
+
+
+def top_position(view: QPlainTextEdit) -> int:
+    """The first position (UTF-16) of the top line on screen. The vertical scroll bar counts
+    visual lines: its value is the number of the line at the top."""
+    number = view.verticalScrollBar().value()
+    document = view.document()
+    block = document.findBlockByLineNumber(number)
+    document.documentLayout().blockBoundingRect(block)  # lays the block out, so its lines are known
+    line = block.layout().lineAt(number - block.firstLineNumber())
+    return block.position() + (line.textStart() if line.isValid() else 0)
+
+
+def row_of(view: QPlainTextEdit, position: int) -> int:
+    """The pixel row the line holding ``position`` (UTF-16) is drawn at, from the view's top."""
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(position)
+    return view.cursorRect(cursor).top()
